@@ -1,0 +1,5 @@
+/** Exit codes (DESIGN.md "Commands"). */
+export const EXIT_OK = 0;
+export const EXIT_INPUT = 1;
+export const EXIT_RUNTIME = 2;
+export const EXIT_GATE = 3;

@@ -1,0 +1,33 @@
+/** A scenario after parsing: defaults filled in, durations in seconds. */
+export interface RequestSpec {
+  method: string; // upper case
+  path: string; // starts with '/'
+  bodyBytes: number;
+}
+
+export type Segment =
+  | { kind: 'constant'; duration: number; rate: number }
+  | { kind: 'ramp'; duration: number; from: number; to: number }
+  | { kind: 'exponential'; duration: number; start: number; factor: number; every: number }
+  | { kind: 'pulse'; duration: number; high: number; low: number; on: number; off: number }
+  | { kind: 'random'; duration: number; min: number; max: number; every: number; seed: number }
+  | { kind: 'diurnal'; duration: number; mean: number; amplitude: number; period: number };
+
+export interface Cohort {
+  name: string;
+  role: 'legit' | 'attack';
+  clients: number;
+  /** 'none' | 'invalid' | a usage plan's name (each client holds its own key of that plan). */
+  apiKey: string;
+  rotate?: number; // seconds between IP rotations
+  request: RequestSpec;
+  rate: Segment[];
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  file?: string;
+  request: RequestSpec;
+  cohorts: Cohort[];
+}
