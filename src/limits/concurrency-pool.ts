@@ -1,0 +1,193 @@
+import { TokenBucket } from './token-bucket.ts';
+
+export interface ScalingRate {
+  environments: number; // new execution environments a function may add …
+  perSeconds: number; // … per this many seconds, refilled continuously
+}
+
+/**
+ * Lambda's execution environments for one function: at most `limit` busy at once (reserved or
+ * account concurrency), new environments only as fast as the scaling rate allows (1,000 per 10 s,
+ * refilled continuously), an environment idle for `idleTimeout` is reclaimed, and every new
+ * environment is a cold start. Discrete calls serve the emulator, fluid calls the simulator.
+ */
+export class ConcurrencyPool {
+  readonly limit: number;
+  readonly idleTimeout: number;
+  private readonly scaling: TokenBucket;
+
+  // discrete state: busy count, idle environments as a stack of last-used times (oldest first)
+  private busy = 0;
+  private idle: number[] = [];
+  private idleHead = 0;
+
+  // fluid state: concurrency used per whole second, and a sliding-window maximum over idleTimeout
+  private readonly window = new SlidingMax();
+
+  constructor(opts: { limit: number; scaling: ScalingRate; idleTimeout: number }) {
+    this.limit = opts.limit;
+    this.idleTimeout = opts.idleTimeout;
+    this.scaling = new TokenBucket({
+      rate: opts.scaling.environments / opts.scaling.perSeconds,
+      burst: opts.scaling.environments,
+    });
+  }
+
+  /** One invocation wants to start at `now`: throttled, or given a warm or a new (cold) environment. */
+  acquire(now: number): { ok: false } | { ok: true; cold: boolean } {
+    this.reclaim(now);
+    if (this.busy >= this.limit) {
+      this.scaling.take(now, 0);
+      return { ok: false };
+    }
+    if (this.idle.length > this.idleHead) {
+      this.idle.pop();
+      if (this.idle.length === this.idleHead) this.compact();
+      this.busy++;
+      return { ok: true, cold: false };
+    }
+    if (this.scaling.take(now, 1) < 1) return { ok: false };
+    this.busy++;
+    return { ok: true, cold: true };
+  }
+
+  /** The invocation that held an environment ended at `now`; the environment goes idle. */
+  release(now: number): void {
+    if (this.busy <= 0) return;
+    this.busy--;
+    this.idle.push(now);
+  }
+
+  /** Busy environments (discrete mode). */
+  get inFlight(): number {
+    return this.busy;
+  }
+
+  /** Environments alive (busy + idle) at `now` (discrete mode). */
+  environments(now: number): number {
+    this.reclaim(now);
+    return this.busy + this.idle.length - this.idleHead;
+  }
+
+  /**
+   * Fluid: `n` invocations arrive evenly over [now − over, now], each keeping an environment busy
+   * for `busySeconds` on average. Concurrency wanted is n·busy/over (Little's law); what exceeds the
+   * limit, or the environments that exist plus what scaling may add, is throttled.
+   */
+  takeFluid(now: number, n: number, over: number, busySeconds: number): { passed: number; coldStarts: number } {
+    const slot = Math.floor(now - over / 2);
+    const warm = this.window.maxBefore(slot, this.idleTimeout);
+    if (n <= 0) {
+      this.scaling.take(now, 0, over);
+      this.window.push(slot, 0);
+      return { passed: 0, coldStarts: 0 };
+    }
+    const demand = (n * busySeconds) / over;
+    const target = Math.min(demand, this.limit);
+    const need = Math.max(0, target - warm);
+    const granted = need > 0 ? this.scaling.take(now, need, over) : (this.scaling.take(now, 0, over), 0);
+    const concurrency = Math.min(target, warm + granted);
+    this.window.push(slot, concurrency);
+    const passed = demand > 0 ? (n * concurrency) / demand : n;
+    return { passed: Math.min(n, passed), coldStarts: granted };
+  }
+
+  /** Fluid steady-state fingerprint; `undefined` while an older peak is still keeping environments warm. */
+  fingerprint(): string | undefined {
+    const w = this.window.fingerprint();
+    return w === undefined ? undefined : `${this.scaling.state()}|${w}`;
+  }
+
+  /** Full fluid state relative to `now` (for the simulator's periodic check). */
+  snapshot(now: number): string {
+    return `${this.scaling.snapshot()}|${this.window.snapshot(Math.floor(now))}`;
+  }
+
+  /** Moves the fluid state's clock forward by dt: the state repeats dt later. */
+  shift(dt: number): void {
+    this.scaling.shift(dt);
+    this.window.shift(Math.round(dt));
+  }
+
+  /** Fast-forward: the steady concurrency holds until `t`. */
+  skipTo(t: number): void {
+    this.scaling.skipTo(t);
+    this.window.skipTo(Math.floor(t) - 1);
+  }
+
+  private reclaim(now: number): void {
+    const cutoff = now - this.idleTimeout;
+    while (this.idleHead < this.idle.length && this.idle[this.idleHead] < cutoff) this.idleHead++;
+    if (this.idleHead > 1024 && this.idleHead * 2 > this.idle.length) this.compact();
+  }
+
+  private compact(): void {
+    this.idle = this.idle.slice(this.idleHead);
+    this.idleHead = 0;
+  }
+}
+
+/** Maximum of per-second values over a trailing window (monotonic deque, O(1) amortised). */
+class SlidingMax {
+  private slots: number[] = [];
+  private values: number[] = [];
+  private head = 0;
+  private lastSlot = -Infinity;
+
+  push(slot: number, value: number): void {
+    if (slot === this.lastSlot && this.values.length > this.head) {
+      // the same second again: keep the larger value
+      const i = this.values.length - 1;
+      if (this.slots[i] === slot && value <= this.values[i]) return;
+    }
+    while (this.values.length > this.head && this.values[this.values.length - 1] <= value) {
+      this.values.pop();
+      this.slots.pop();
+    }
+    this.values.push(value);
+    this.slots.push(slot);
+    this.lastSlot = slot;
+    if (this.head > 4096) {
+      this.values = this.values.slice(this.head);
+      this.slots = this.slots.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** Max over slots in [slot − window, slot). */
+  maxBefore(slot: number, window: number): number {
+    while (this.head < this.values.length && this.slots[this.head] < slot - window) this.head++;
+    let best = 0;
+    // the deque is decreasing in value; the first entry older than `slot` is the max
+    for (let i = this.head; i < this.values.length; i++) {
+      if (this.slots[i] < slot) {
+        best = this.values[i];
+        break;
+      }
+    }
+    return best;
+  }
+
+  fingerprint(): string | undefined {
+    const live = this.values.length - this.head;
+    if (live > 1) return undefined;
+    return live === 0 ? '0' : String(this.values[this.head]);
+  }
+
+  snapshot(slot: number): string {
+    const parts: string[] = [];
+    for (let i = this.head; i < this.values.length; i++) parts.push(`${slot - this.slots[i]}:${this.values[i]}`);
+    return parts.join(',');
+  }
+
+  shift(d: number): void {
+    for (let i = this.head; i < this.slots.length; i++) this.slots[i] += d;
+    this.lastSlot += d;
+  }
+
+  skipTo(slot: number): void {
+    const i = this.values.length - 1;
+    if (i >= this.head && slot > this.slots[i]) this.slots[i] = slot;
+    if (slot > this.lastSlot) this.lastSlot = slot;
+  }
+}

@@ -1,0 +1,251 @@
+import type { Stack, Throttle } from '../stack/types.ts';
+import { matchRoute } from '../stack/routes.ts';
+import { planForKey } from '../stack/api-keys.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { QuotaCounter } from './quota.ts';
+import { WafRateRule } from './waf-rate-rule.ts';
+
+/** A request (or a flow of alike requests) at the front door. */
+export interface AdmitRequest {
+  method: string;
+  path: string;
+  apiKey?: string; // the x-api-key value presented, if any
+  client: string; // identity for per-IP limits (source or forwarded IP)
+  /** How many alike clients this flow stands for (simulator); per-client limits see n / clients. */
+  clients?: number;
+}
+
+export type AuthReason = 'missing-key' | 'invalid-key' | 'unknown-route';
+
+/** What the gateway did with a flow of n requests; the counts add up to n. */
+export interface Admission {
+  wafBlocked: number;
+  authRejected: number;
+  gatewayThrottled: number;
+  quotaExceeded: number;
+  passed: number; // sent to the integration (Lambda)
+  routeKey?: string;
+  authReason?: AuthReason;
+}
+
+interface KeyLimits {
+  bucket?: TokenBucket;
+  quota?: QuotaCounter;
+}
+
+/**
+ * API Gateway's front door for one stack, in AWS's evaluation order. REST: WAF → route → API key →
+ * usage plan (per key: throttle, then quota) → route throttle → stage → account. HTTP API: route →
+ * route throttle → stage → account. Function URL: nothing here (its limits live in LambdaModel).
+ * The emulator admits one request at a time; the simulator admits flows per cohort per tick, and
+ * shared buckets split what passes in proportion to what each flow brought.
+ * `throttled: false` is the "unthrottled" variant: stage, route and usage-plan limits removed,
+ * the account limit (a regional quota nobody can remove) kept.
+ */
+export class Gateway {
+  readonly stack: Stack;
+  readonly throttled: boolean;
+  private readonly waf?: WafRateRule;
+  private readonly account?: TokenBucket;
+  private readonly stage?: TokenBucket;
+  private readonly routes = new Map<string, TokenBucket>();
+  private readonly keys = new Map<string, KeyLimits>();
+
+  constructor(stack: Stack, opts: { throttled: boolean }) {
+    this.stack = stack;
+    this.throttled = opts.throttled;
+    const api = stack.api;
+    if (api.kind === 'function-url') return;
+    this.account = bucket(api.account);
+    if (this.throttled && api.stage) this.stage = bucket(api.stage);
+    if (api.kind === 'rest' && stack.waf?.rateLimit) {
+      const r = stack.waf.rateLimit;
+      this.waf = new WafRateRule({ limit: r.limit, windowSeconds: r.windowSeconds, delaySeconds: r.delaySeconds });
+    }
+  }
+
+  /** One flow (the emulator: n = 1, over = 0). */
+  admit(now: number, n: number, over: number, req: AdmitRequest): Admission {
+    return this.admitBatch(now, over, [{ n, req }])[0];
+  }
+
+  /** Several flows arriving over the same interval, sharing the route, stage and account buckets. */
+  admitBatch(now: number, over: number, flows: { n: number; req: AdmitRequest }[]): Admission[] {
+    const results: Admission[] = flows.map(({ n, req }) => this.perClient(now, over, n, req));
+    if (!this.account) return results;
+    // shared buckets: route (per route key), then stage, then account
+    if (this.throttled) {
+      const byRoute = new Map<string, number[]>();
+      results.forEach((r, i) => {
+        if (r.passed > 0 && r.routeKey !== undefined && this.routeBucket(r.routeKey)) {
+          const list = byRoute.get(r.routeKey) ?? [];
+          list.push(i);
+          byRoute.set(r.routeKey, list);
+        }
+      });
+      for (const [key, idx] of byRoute) shareBucket(this.routeBucket(key)!, now, over, idx.map((i) => results[i]));
+      if (this.stage) shareBucket(this.stage, now, over, results);
+    }
+    shareBucket(this.account, now, over, results);
+    return results;
+  }
+
+  /** An attacker moved to a fresh IP: per-IP state for `client` starts over. */
+  forgetClient(client: string): void {
+    this.waf?.forget(client);
+  }
+
+  /** Drops per-IP state nobody has used for a while (the emulator calls this now and then). */
+  sweep(now: number): void {
+    this.waf?.sweep(now);
+  }
+
+  /** Steady-state fingerprint for fast-forwarding; undefined while some window is still moving. */
+  fingerprint(): string | undefined {
+    const parts: string[] = [];
+    if (this.waf) {
+      const w = this.waf.fingerprint();
+      if (w === undefined) return undefined;
+      parts.push(w);
+    }
+    for (const b of [this.account, this.stage, ...this.routes.values()]) if (b) parts.push(b.fingerprint());
+    for (const [k, l] of this.keys) parts.push(`${k}:${l.bucket?.fingerprint() ?? ''}:${l.quota?.fingerprint() ?? ''}`);
+    return parts.join('|');
+  }
+
+  /** Until when the current steady flows may be repeated (quota resets and exhaustion). */
+  steadyUntil(now: number): number {
+    let until = Infinity;
+    for (const l of this.keys.values()) if (l.quota) until = Math.min(until, l.quota.steadyUntil(now));
+    return until;
+  }
+
+  /** Full state relative to `now`, quotas' counts aside (for the simulator's periodic check). */
+  snapshot(now: number): string {
+    const parts: string[] = [this.waf?.snapshot(now) ?? ''];
+    for (const b of [this.account, this.stage]) parts.push(b ? b.snapshot() : '');
+    for (const k of [...this.routes.keys()].sort()) parts.push(`${k}:${this.routes.get(k)!.snapshot()}`);
+    for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.snapshot() ?? ''}`);
+    return parts.join('|');
+  }
+
+  /** The usage-plan quota counters in use (the simulator checks them across periodic skips). */
+  quotaCounters(): QuotaCounter[] {
+    const out: QuotaCounter[] = [];
+    for (const l of this.keys.values()) if (l.quota) out.push(l.quota);
+    return out;
+  }
+
+  /** Moves every clock forward by dt; quotas count `quotaExtra` (per counter, same order) more. */
+  shift(dt: number, quotaExtra: number[] = []): void {
+    this.waf?.shift(dt);
+    for (const b of [this.account, this.stage, ...this.routes.values()]) b?.shift(dt);
+    let i = 0;
+    for (const l of this.keys.values()) {
+      l.bucket?.shift(dt);
+      if (l.quota) l.quota.shift(dt, quotaExtra[i++] ?? 0);
+    }
+  }
+
+  skipTo(t: number): void {
+    this.waf?.skipTo(t);
+    for (const b of [this.account, this.stage, ...this.routes.values()]) b?.skipTo(t);
+    for (const l of this.keys.values()) {
+      l.bucket?.skipTo(t);
+      l.quota?.skipTo(t);
+    }
+  }
+
+  private routeBucket(key: string): TokenBucket | undefined {
+    const existing = this.routes.get(key);
+    if (existing) return existing;
+    const t = this.stack.api.routes[key];
+    if (!t || t.rate === undefined) return undefined;
+    const b = bucket(t);
+    this.routes.set(key, b);
+    return b;
+  }
+
+  /** The steps that belong to one client: WAF, route lookup, API key, usage plan. */
+  private perClient(now: number, over: number, n: number, req: AdmitRequest): Admission {
+    const out: Admission = { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 };
+    if (n <= 0) return out;
+    const api = this.stack.api;
+    if (api.kind === 'function-url') {
+      out.passed = n;
+      return out;
+    }
+    const clients = Math.max(1, req.clients ?? 1);
+    let left = n;
+    if (this.waf) {
+      const through = this.waf.take(now, left / clients, over, req.client) * clients;
+      out.wafBlocked = left - through;
+      left = through;
+    }
+    const route = matchRoute(this.stack, req.method, req.path);
+    if (!route) {
+      out.authRejected = left;
+      out.authReason = 'unknown-route';
+      return out;
+    }
+    out.routeKey = route.key;
+    if (api.kind === 'rest' && api.apiKeyRequired && left > 0) {
+      const plan = req.apiKey ? planForKey(this.stack, req.apiKey) : undefined;
+      if (!plan) {
+        out.authRejected = left;
+        out.authReason = req.apiKey ? 'invalid-key' : 'missing-key';
+        return out;
+      }
+      // usage plans only apply where the method requires a key
+      if (this.throttled) {
+        const limits = this.keyLimits(req.apiKey!, plan);
+        if (limits.bucket) {
+          const through = limits.bucket.take(now, left / clients, over) * clients;
+          out.gatewayThrottled += left - through;
+          left = through;
+        }
+        if (limits.quota) {
+          const through = limits.quota.take(now, left / clients, over) * clients;
+          out.quotaExceeded += left - through;
+          left = through;
+        }
+      }
+    }
+    out.passed = left;
+    return out;
+  }
+
+  private keyLimits(key: string, planName: string): KeyLimits {
+    let l = this.keys.get(key);
+    if (l) return l;
+    const plan = this.stack.api.usagePlans.find((p) => p.name === planName);
+    l = {
+      bucket: plan?.throttle ? bucket(plan.throttle) : undefined,
+      quota: plan?.quota ? new QuotaCounter({ limit: plan.quota.limit, period: plan.quota.period, offset: plan.quota.offset }) : undefined,
+    };
+    this.keys.set(key, l);
+    return l;
+  }
+}
+
+function bucket(t: Throttle): TokenBucket {
+  return new TokenBucket({ rate: t.rate, burst: t.burst });
+}
+
+/** Runs the flows' combined `passed` through one shared bucket and splits what is refused pro rata. */
+function shareBucket(b: TokenBucket, now: number, over: number, flows: Admission[]): void {
+  let total = 0;
+  for (const f of flows) total += f.passed;
+  if (total <= 0) {
+    b.take(now, 0, over);
+    return;
+  }
+  const through = b.take(now, total, over);
+  if (through >= total) return;
+  const keep = through / total;
+  for (const f of flows) {
+    const refused = f.passed * (1 - keep);
+    f.gatewayThrottled += refused;
+    f.passed -= refused;
+  }
+}

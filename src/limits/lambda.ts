@@ -1,0 +1,113 @@
+import type { Stack } from '../stack/types.ts';
+import { ConcurrencyPool } from './concurrency-pool.ts';
+import { DurationModel, billedPerMs, type DurationLimits, type FluidInvocations, type InvocationOutcome } from './duration-model.ts';
+import { TokenBucket } from './token-bucket.ts';
+
+export interface FluidLambdaResult {
+  lambdaThrottled: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  coldStarts: number;
+  gbSeconds: number; // INIT included
+  initGbSeconds: number;
+}
+
+/**
+ * One Lambda function behind the API: its concurrency pool (reserved or account concurrency,
+ * scaling rate, idle reclaim, cold starts), its duration distribution and timeouts, and for
+ * function URLs the 10 × concurrency requests-per-second ceiling. Shared by emulator and simulator.
+ */
+export class LambdaModel {
+  readonly durations: DurationModel;
+  readonly limits: DurationLimits;
+  readonly memoryGb: number;
+  readonly initSeconds: number;
+  readonly concurrencyLimit: number;
+  private readonly pool: ConcurrencyPool;
+  private readonly urlRps?: TokenBucket;
+  private fluidShares?: FluidInvocations;
+
+  constructor(stack: Stack) {
+    const l = stack.lambda;
+    this.durations = new DurationModel(l.duration);
+    this.limits = { functionTimeout: l.timeout, integrationTimeout: stack.api.integrationTimeout, errorRate: l.errorRate };
+    this.memoryGb = l.memoryMb / 1024;
+    this.initSeconds = l.initDuration;
+    this.concurrencyLimit = l.reservedConcurrency ?? l.accountConcurrency;
+    this.pool = new ConcurrencyPool({
+      limit: this.concurrencyLimit,
+      scaling: { environments: l.scaling.environments, perSeconds: l.scaling.perSeconds },
+      idleTimeout: l.idleTimeout,
+    });
+    if (stack.api.kind === 'function-url') {
+      // AWS: a function URL serves at most 10 × the function's concurrency requests per second
+      const rps = 10 * this.concurrencyLimit;
+      this.urlRps = new TokenBucket({ rate: rps, burst: rps });
+    }
+  }
+
+  /** One request reaches the function at `now`: throttled, or started warm or cold. */
+  startInvocation(now: number): { ok: false } | { ok: true; cold: boolean; initSeconds: number } {
+    if (this.urlRps && this.urlRps.take(now, 1) < 1) return { ok: false };
+    const got = this.pool.acquire(now);
+    if (!got.ok) return got;
+    return { ok: true, cold: got.cold, initSeconds: got.cold ? this.initSeconds : 0 };
+  }
+
+  /** The invocation started by `startInvocation` finished (or was stopped) at `now`. */
+  endInvocation(now: number): void {
+    this.pool.release(now);
+  }
+
+  /** What a handler run of `durationSeconds` becomes, and its billed GB-seconds (INIT included when cold). */
+  outcomeFor(durationSeconds: number, opts: { errored?: boolean; cold?: boolean } = {}): { outcome: InvocationOutcome; billedSeconds: number; busySeconds: number; gbSeconds: number; initGbSeconds: number } {
+    const o = DurationModel.outcome(durationSeconds, this.limits, opts.errored);
+    const initGbSeconds = opts.cold ? billedPerMs(this.initSeconds) * this.memoryGb : 0;
+    return { ...o, gbSeconds: o.billedSeconds * this.memoryGb + initGbSeconds, initGbSeconds };
+  }
+
+  /** Invocations currently holding an environment (discrete mode). */
+  get inFlight(): number {
+    return this.pool.inFlight;
+  }
+
+  /** Fluid: `n` requests reach the function evenly over [now − over, now]. */
+  invokeFluid(now: number, n: number, over: number): FluidLambdaResult {
+    this.fluidShares ??= this.durations.fluid(this.limits);
+    const s = this.fluidShares;
+    let admitted = n;
+    if (this.urlRps) admitted = this.urlRps.take(now, n, over);
+    const { passed, coldStarts } = this.pool.takeFluid(now, admitted, over, s.busySeconds);
+    const initGbSeconds = coldStarts * billedPerMs(this.initSeconds) * this.memoryGb;
+    return {
+      lambdaThrottled: n - passed,
+      succeeded: passed * s.succeeded,
+      failed: passed * s.failed,
+      timedOut: passed * s.timedOut,
+      coldStarts,
+      gbSeconds: passed * s.billedSeconds * this.memoryGb + initGbSeconds,
+      initGbSeconds,
+    };
+  }
+
+  fingerprint(): string | undefined {
+    const p = this.pool.fingerprint();
+    if (p === undefined) return undefined;
+    return this.urlRps ? `${p}|${this.urlRps.fingerprint()}` : p;
+  }
+
+  snapshot(now: number): string {
+    return `${this.pool.snapshot(now)}|${this.urlRps?.snapshot() ?? ''}`;
+  }
+
+  shift(dt: number): void {
+    this.pool.shift(dt);
+    this.urlRps?.shift(dt);
+  }
+
+  skipTo(t: number): void {
+    this.pool.skipTo(t);
+    this.urlRps?.skipTo(t);
+  }
+}
