@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks';
+import { parseScenario } from '../src/scenario/parse.ts';
+import { loadStack } from '../src/stack/load.ts';
+import type { Stack } from '../src/stack/types.ts';
+import { simulate } from '../src/simulate/engine.ts';
+import { simulateResult } from '../src/simulate/result.ts';
+import { embeddedPriceBook } from '../src/pricing/loader.ts';
+import type { BenchFigure } from './figure.ts';
+
+// DESIGN's simulator target: a 30-day horizon at 10,000 rps with 3 cohorts for 10 stacks.
+const SCENARIO = `
+name: bench-30d-10k
+description: three cohorts adding up to 10,000 rps, repeated for 30 days
+cohorts:
+  - { name: users, role: legit, clients: 500, apiKey: basic, rate: [ { duration: 1h, rate: 500 } ] }
+  - { name: bots, role: attack, clients: 2000, rotate: 5m, rate: [ { duration: 10m, rate: 0 }, { duration: 5m, ramp: [0, 9000] }, { duration: 45m, rate: 9000 } ] }
+  - { name: scrapers, role: attack, clients: 50, request: { path: /search }, rate: [ { duration: 1h, rate: 500 } ] }
+`;
+
+const BUILT_IN = ['rest-unprotected', 'rest-stage-throttled', 'rest-usage-plan', 'rest-waf', 'http-route-throttled', 'function-url-reserved'];
+
+function tenStacks(): Stack[] {
+  const base = BUILT_IN.map((n) => loadStack(n));
+  const out: Stack[] = [...base];
+  // four more: the stage-throttled stack at other rates
+  for (const rate of [10, 100, 1000, 5000]) {
+    const s = structuredClone(base[1]);
+    s.name = `rest-stage-${rate}`;
+    s.api.stage = { rate, burst: rate * 2 };
+    out.push(s);
+  }
+  return out;
+}
+
+export async function benchSimulator(): Promise<BenchFigure[]> {
+  const scenario = parseScenario(SCENARIO, 'bench');
+  const stacks = tenStacks();
+  const horizonSeconds = 30 * 86400;
+  const t0 = performance.now();
+  let offered = 0;
+  for (const st of stacks) {
+    const tl = simulate(scenario, st, { horizonSeconds });
+    for (const c of tl.cohorts) for (const b of c.buckets) offered += b.offered;
+  }
+  const wall = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  const doc = simulateResult(scenario, stacks, { horizonSeconds, bookFor: embeddedPriceBook });
+  const wallFull = (performance.now() - t1) / 1000;
+  return [
+    { name: 'simulator: 30 d × 10,000 rps × 3 cohorts × 10 stacks', value: wall, unit: 's wall', detail: `target < 1 s; ${(offered / 1e9).toFixed(1)} G simulated requests` },
+    { name: 'simulator: simulated requests per wall second', value: offered / wall, unit: 'req/s', detail: '' },
+    { name: 'simulator: full result (throttled + unthrottled + legit-only, priced)', value: wallFull, unit: 's wall', detail: `${doc.stacks.length} stacks` },
+  ];
+}
