@@ -1,0 +1,141 @@
+/**
+ * Stack rules that are AWS facts spanning several keys (aws-facts.md), checked on the raw file
+ * data so they are reported together with the schema's problems.
+ */
+import type { RawProblem } from '../scenario/input/problems.ts';
+import { child, finite, has, isMapValue, list, seconds } from '../scenario/input/raw.ts';
+import { accountDefaults } from './account-defaults.ts';
+import { parseRouteKey, routeShape } from './route-key.ts';
+
+/** AWS keeps at least this much account concurrency unreserved (aws-facts.md, Lambda). */
+export const UNRESERVED_MINIMUM = 100;
+
+export function stackRules(data: Record<string, unknown>): RawProblem[] {
+  const problems: RawProblem[] = [];
+  const add = (path: (string | number)[], message: string) => problems.push({ path, message });
+  const api = child(data, 'api');
+  const kind = api?.kind;
+  const lambda = child(data, 'lambda');
+  const region = typeof data.region === 'string' ? data.region : 'us-east-1';
+
+  if (api && (kind === 'http' || kind === 'function-url')) {
+    const what = kind === 'http' ? 'HTTP APIs' : 'function URLs';
+    if (list(api, 'usagePlans').length > 0) {
+      add(['api', 'usagePlans'], `expected no usage plans: ${what} have none (usage plans are REST only; remove them or use kind: rest)`);
+    }
+    if (api.apiKeyRequired === true) {
+      add(['api', 'apiKeyRequired'], `expected false: ${what} have no API keys (REST only)`);
+    }
+  }
+  if (has(data, 'waf') && (kind === 'http' || kind === 'function-url')) {
+    add(['waf'], `expected no waf: AWS WAF attaches to REST APIs, not to ${kind === 'http' ? 'HTTP APIs' : 'function URLs'}`);
+  }
+  if (api && kind === 'function-url') {
+    for (const key of ['stage', 'routes', 'account'] as const) {
+      if (has(api, key)) {
+        add(['api', key], `expected no ${key}: a function URL has no API Gateway throttles; its only throttle is lambda.reservedConcurrency`);
+      }
+    }
+    if (has(api, 'integrationTimeout')) {
+      add(['api', 'integrationTimeout'], 'expected no integrationTimeout: a function URL waits for the function up to lambda.timeout');
+    }
+  }
+  if (api && kind === 'http') {
+    const t = seconds(api.integrationTimeout);
+    if (t !== undefined && t > 30) add(['api', 'integrationTimeout'], `expected at most 30s for an HTTP API, got ${t}s`);
+  }
+
+  // Stage, route and usage-plan limits cannot exceed the account's (aws-facts.md).
+  const accountRaw = child(api, 'account');
+  const account = {
+    rate: finite(accountRaw?.rate) ?? accountDefaults(region).rate,
+    burst: finite(accountRaw?.burst) ?? accountDefaults(region).burst,
+  };
+  const withinAccount = (throttle: Record<string, unknown> | undefined, path: (string | number)[]) => {
+    if (!throttle) return;
+    const rate = finite(throttle.rate);
+    const burst = finite(throttle.burst);
+    const hint = accountRaw ? '' : ' (raise api.account if your account quota was raised)';
+    if (rate !== undefined && rate > account.rate) add([...path, 'rate'], `expected at most the account's rate (${account.rate})${hint}, got ${rate}`);
+    if (burst !== undefined && burst > account.burst) add([...path, 'burst'], `expected at most the account's burst (${account.burst})${hint}, got ${burst}`);
+  };
+  if (kind !== 'function-url') {
+    withinAccount(child(api, 'stage'), ['api', 'stage']);
+    list(api, 'usagePlans').forEach((plan, i) => withinAccount(child(plan, 'throttle'), ['api', 'usagePlans', i, 'throttle']));
+  }
+
+  const routes = child(api, 'routes');
+  if (routes && kind !== 'function-url') {
+    const shapes = new Map<string, string>();
+    for (const [key, value] of Object.entries(routes)) {
+      const route = parseRouteKey(key);
+      if (typeof route === 'string') {
+        add(['api', 'routes', key], route);
+      } else {
+        if (route.isDefault && kind !== 'http') add(['api', 'routes', key], 'expected "METHOD /path": $default exists only on HTTP APIs');
+        const shape = routeShape(route);
+        const same = shapes.get(shape);
+        if (same !== undefined) add(['api', 'routes', key], `expected a distinct route, but "${same}" is the same route to API Gateway`);
+        else shapes.set(shape, key);
+      }
+      if (isMapValue(value)) {
+        if (has(value, 'rate') !== has(value, 'burst')) {
+          add(['api', 'routes', key], 'expected both rate and burst, or {} for a route without its own throttle');
+        }
+        withinAccount(value, ['api', 'routes', key]);
+      }
+    }
+  }
+
+  const plans = list(api, 'usagePlans');
+  const planAt = new Map<string, number>();
+  const keyAt = new Map<string, string>();
+  plans.forEach((plan, i) => {
+    if (!isMapValue(plan)) return;
+    if (typeof plan.name === 'string') {
+      if (plan.name === 'none' || plan.name === 'invalid') {
+        add(['api', 'usagePlans', i, 'name'], `expected a plan name other than "${plan.name}", which a scenario's apiKey uses for another meaning`);
+      }
+      const first = planAt.get(plan.name);
+      if (first !== undefined) add(['api', 'usagePlans', i, 'name'], `expected a unique plan name, but usagePlans[${first}] is also "${plan.name}"`);
+      else planAt.set(plan.name, i);
+    }
+    const quota = child(plan, 'quota');
+    const limit = finite(quota?.limit);
+    const offset = finite(quota?.offset);
+    if (limit !== undefined && offset !== undefined && offset > limit) {
+      add(['api', 'usagePlans', i, 'quota', 'offset'], `expected an offset ≤ the limit (${limit}), got ${offset}`);
+    }
+    list(plan, 'keys').forEach((key, j) => {
+      if (typeof key !== 'string') return;
+      const here = `usagePlans[${i}].keys[${j}]`;
+      const first = keyAt.get(key);
+      // never echo the key itself: only where its twin is
+      if (first !== undefined) add(['api', 'usagePlans', i, 'keys', j], `expected a unique key, but ${first} holds the same one`);
+      else keyAt.set(key, here);
+    });
+  });
+
+  const waf = child(data, 'waf');
+  if (waf && has(waf, 'rateLimit') && finite(waf.rules) === 0) {
+    add(['waf', 'rules'], 'expected at least 1: the rate-based rule is itself a rule of the web ACL');
+  }
+
+  if (lambda) {
+    const reserved = finite(lambda.reservedConcurrency);
+    const accountConcurrency = has(lambda, 'accountConcurrency') ? finite(lambda.accountConcurrency) : 1000;
+    if (reserved !== undefined && accountConcurrency !== undefined && reserved > accountConcurrency - UNRESERVED_MINIMUM) {
+      add(
+        ['lambda', 'reservedConcurrency'],
+        `expected at most accountConcurrency − ${UNRESERVED_MINIMUM} = ${accountConcurrency - UNRESERVED_MINIMUM} (AWS keeps ${UNRESERVED_MINIMUM} unreserved), got ${reserved}`,
+      );
+    }
+    const d = child(lambda, 'duration');
+    if (d) {
+      const p50 = seconds(d.p50);
+      const p99 = seconds(d.p99);
+      if (p50 !== undefined && p99 !== undefined && p99 < p50) add(['lambda', 'duration', 'p99'], `expected p99 ≥ p50 (${String(d.p50)}), got ${String(d.p99)}`);
+    }
+  }
+  return problems;
+}
