@@ -1,0 +1,354 @@
+import type { Scenario, Cohort } from '../scenario/types.ts';
+import type { Stack } from '../stack/types.ts';
+import type { Timeline } from '../model/timeline.ts';
+import { chooseBucketSeconds } from '../model/timeline.ts';
+import { OUTCOMES } from '../model/outcomes.ts';
+import { emptyTotals, type Totals } from '../model/totals.ts';
+import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } from '../scenario/profile.ts';
+import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
+import { LambdaModel } from '../limits/lambda.ts';
+import { httpApiBillableUnits } from '../cost/api-gateway.ts';
+import { representativeClient, representativeKey, rotationEpoch } from './identities.ts';
+import { CountRounder } from './rounding.ts';
+import { responseBytesByOutcome } from './response-bytes.ts';
+
+export interface SimulateOptions {
+  /** Seconds of virtual time to simulate; the scenario repeats to fill it. */
+  horizonSeconds: number;
+  /** false: the "unthrottled" variant (stage, route and usage-plan limits removed). */
+  throttled?: boolean;
+  /** Only these cohorts' traffic (the damage figure needs the legit cohorts alone). */
+  onlyRole?: 'legit' | 'attack';
+  /** Epoch seconds (UTC) of virtual time 0; quotas reset on UTC boundaries. Default 2026-01-05T00:00Z, a Monday. */
+  startEpoch?: number;
+  tickSeconds?: number;
+  bucketSeconds?: number;
+}
+
+export const DEFAULT_START_EPOCH = Date.UTC(2026, 0, 5) / 1000;
+
+/** The fields the engine accumulates per tick per cohort (fluid counts). */
+const FIELDS = ['offered', ...OUTCOMES, 'coldStarts', 'gbSeconds', 'initGbSeconds'] as const;
+type Field = (typeof FIELDS)[number];
+const NF = FIELDS.length;
+const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
+
+interface CohortRun {
+  cohort: Cohort;
+  req: AdmitRequest;
+  lastEpoch: number;
+  duration: number;
+  buckets: Float64Array; // nb × NF fluid counts
+}
+
+/** A piece of the output: `out` per tick, repeated over [start, start + length). */
+interface Piece {
+  start: number;
+  length: number;
+  ticks: number;
+  out: Float64Array[]; // per cohort, NF values for one tick
+}
+
+/**
+ * Runs a scenario against a stack in virtual time and answers what each cohort's requests became,
+ * per bucket. Ticks are 1 s; stretches where nothing changes (steady floods) are fast-forwarded, and
+ * so are whole repetitions of the scenario once the system repeats itself from one to the next.
+ */
+export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions): Timeline {
+  const H = opts.horizonSeconds;
+  const dt = opts.tickSeconds ?? 1;
+  const S = Math.max(dt, scenarioDuration(scenario));
+  const epoch0 = opts.startEpoch ?? DEFAULT_START_EPOCH;
+  const bucketSeconds = opts.bucketSeconds ?? chooseBucketSeconds(H);
+  const nb = Math.max(1, Math.ceil(H / bucketSeconds - 1e-9));
+  const gateway = new Gateway(stack, { throttled: opts.throttled ?? true });
+  const lambda = new LambdaModel(stack);
+
+  const runs: CohortRun[] = [];
+  scenario.cohorts.forEach((cohort, i) => {
+    if (opts.onlyRole && cohort.role !== opts.onlyRole) return;
+    runs.push({
+      cohort,
+      req: {
+        method: cohort.request.method,
+        path: cohort.request.path,
+        apiKey: representativeKey(cohort, i),
+        client: representativeClient(cohort),
+        clients: cohort.clients,
+      },
+      lastEpoch: 0,
+      duration: profileDuration(cohort.rate),
+      buckets: new Float64Array(nb * NF),
+    });
+  });
+
+  const addPiece = (p: Piece, times = 1, offset = 0) => {
+    for (let rep = 0; rep < times; rep++) {
+      const start = p.start + offset + rep * S;
+      addSpan(start, p.length, p.ticks, p.out);
+    }
+  };
+  const addSpan = (start: number, length: number, ticks: number, out: Float64Array[]) => {
+    // spread `ticks` ticks' worth of output evenly over [start, start + length)
+    let s = start;
+    const end = Math.min(H, start + length);
+    while (s < end - 1e-9) {
+      const b = Math.min(nb - 1, Math.floor(s / bucketSeconds + 1e-9));
+      const bEnd = Math.min(end, (b + 1) * bucketSeconds);
+      const share = (ticks * (bEnd - s)) / length;
+      for (let c = 0; c < runs.length; c++) {
+        const dst = runs[c].buckets;
+        const src = out[c];
+        const base = b * NF;
+        for (let f = 0; f < NF; f++) dst[base + f] += src[f] * share;
+      }
+      s = bEnd;
+    }
+  };
+
+  /** Adds j more repetitions of the period [start, start + S) recorded in `pieces`, from `at` on. */
+  const replayPeriod = (pieces: Piece[], start: number, at: number, j: number) => {
+    const r = gcd(S, bucketSeconds);
+    const slots = Math.round(S / r);
+    if (!(r >= 1) || slots > pieces.length * 4) {
+      for (const p of pieces) addPiece(p, j, at - start);
+      return;
+    }
+    // fold the period into slots that each fall inside one bucket, then add the slots j times
+    const fold = new Float64Array(slots * runs.length * NF);
+    for (const p of pieces) {
+      let s0 = p.start - start;
+      const end = s0 + p.length;
+      while (s0 < end - 1e-9) {
+        const k = Math.min(slots - 1, Math.floor(s0 / r + 1e-9));
+        const kEnd = Math.min(end, (k + 1) * r);
+        const share = (p.ticks * (kEnd - s0)) / p.length;
+        for (let c = 0; c < runs.length; c++) {
+          const base = (k * runs.length + c) * NF;
+          const src = p.out[c];
+          for (let f = 0; f < NF; f++) fold[base + f] += src[f] * share;
+        }
+        s0 = kEnd;
+      }
+    }
+    for (let rep = 0; rep < j; rep++) {
+      for (let k = 0; k < slots; k++) {
+        const at0 = at + rep * S + k * r;
+        if (at0 >= H - 1e-9) break;
+        const b = Math.min(nb - 1, Math.floor(at0 / bucketSeconds + 1e-9));
+        for (let c = 0; c < runs.length; c++) {
+          const dst = runs[c].buckets;
+          const base = (k * runs.length + c) * NF;
+          for (let f = 0; f < NF; f++) dst[b * NF + f] += fold[base + f];
+        }
+      }
+    }
+  };
+
+  const tick = (t: number, step: number): Float64Array[] => {
+    const now = epoch0 + t + step;
+    const flows = runs.map((r) => {
+      const e = rotationEpoch(r.cohort, t);
+      if (e !== r.lastEpoch) {
+        gateway.forgetClient(r.req.client);
+        r.lastEpoch = e;
+      }
+      return { n: repeatingArrivals(r, t, t + step, S), req: r.req };
+    });
+    const adm = gateway.admitBatch(now, step, flows);
+    let passed = 0;
+    for (const a of adm) passed += a.passed;
+    const lam = lambda.invokeFluid(now, passed, step);
+    return runs.map((_, c) => {
+      const a = adm[c];
+      const share = passed > 0 ? a.passed / passed : 0;
+      const o = new Float64Array(NF);
+      o[IDX.offered] = flows[c].n;
+      o[IDX.wafBlocked] = a.wafBlocked;
+      o[IDX.authRejected] = a.authRejected;
+      o[IDX.gatewayThrottled] = a.gatewayThrottled;
+      o[IDX.quotaExceeded] = a.quotaExceeded;
+      o[IDX.lambdaThrottled] = lam.lambdaThrottled * share;
+      o[IDX.succeeded] = lam.succeeded * share;
+      o[IDX.failed] = lam.failed * share;
+      o[IDX.timedOut] = lam.timedOut * share;
+      o[IDX.coldStarts] = lam.coldStarts * share;
+      o[IDX.gbSeconds] = lam.gbSeconds * share;
+      o[IDX.initGbSeconds] = lam.initGbSeconds * share;
+      return o;
+    });
+  };
+
+  let t = 0;
+  let prevOut: Float64Array[] | undefined;
+  let prevFp: string | undefined;
+  // periodic fast-forward bookkeeping: pieces of the current repetition, snapshot at its start
+  let periodPieces: Piece[] = [];
+  let periodStart = 0;
+  let periodSnap: string | undefined;
+  let periodQuota: number[] = [];
+
+  while (t < H - 1e-9) {
+    if (S > dt && t > 0 && isMultiple(t, S)) {
+      const snap = snapshot(t);
+      const quotas = gateway.quotaCounters();
+      if (periodSnap !== undefined && snap === periodSnap) {
+        const j = periodicSkip(t, quotas);
+        if (j > 0) {
+          replayPeriod(periodPieces, periodStart, t, j);
+          const D = j * S;
+          gateway.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
+          lambda.shift(D);
+          for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
+          t += D;
+          prevOut = undefined;
+          // look for the next repeat from scratch (a quota reset may have cut this one short)
+          periodSnap = undefined;
+          continue;
+        }
+      }
+      periodSnap = snap;
+      periodQuota = quotas.map((q) => q.usedInPeriod);
+      periodPieces = [];
+      periodStart = t;
+    }
+    const step = Math.min(dt, H - t);
+    const out = tick(t, step);
+    const piece: Piece = { start: t, length: step, ticks: 1, out };
+    addPiece(piece);
+    periodPieces.push(piece);
+    const fp = fingerprint();
+    t += step;
+    if (step === dt && fp !== undefined && fp === prevFp && prevOut && sameOutputs(out, prevOut)) {
+      const until = Math.min(H, steadyUntil(t - step), nextPeriod(t));
+      const m = Math.floor((until - t) / dt + 1e-9);
+      if (m >= 1) {
+        const skip: Piece = { start: t, length: m * dt, ticks: m, out };
+        addPiece(skip);
+        periodPieces.push(skip);
+        gateway.skipTo(epoch0 + t + m * dt);
+        lambda.skipTo(epoch0 + t + m * dt);
+        t += m * dt;
+      }
+    }
+    prevOut = out;
+    prevFp = fp;
+  }
+
+  function fingerprint(): string | undefined {
+    const g = gateway.fingerprint();
+    if (g === undefined) return undefined;
+    const l = lambda.fingerprint();
+    if (l === undefined) return undefined;
+    return `${g}#${l}`;
+  }
+
+  function snapshot(at: number): string {
+    const now = epoch0 + at;
+    const phases = runs.map((r) => (r.cohort.rotate ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
+    return `${gateway.snapshot(now)}#${lambda.snapshot(now)}#${phases.join(',')}`;
+  }
+
+  /** How many whole repetitions can be copied from the last one. */
+  function periodicSkip(at: number, quotas: ReturnType<Gateway['quotaCounters']>): number {
+    let j = Math.floor((H - at) / S + 1e-9);
+    const now = epoch0 + at;
+    quotas.forEach((q, i) => {
+      const delta = q.usedInPeriod - (periodQuota[i] ?? 0);
+      if (delta < 0) j = 0; // it reset during the last repetition: not a repeat
+      j = Math.min(j, Math.floor((q.nextReset(now) - now) / S));
+      if (delta > 0) j = Math.min(j, Math.floor((q.limit - q.usedInPeriod) / delta) - 1);
+    });
+    return Math.max(0, j);
+  }
+
+  /** End of the stretch from t over which every cohort's rate and identity stay the same. */
+  function steadyUntil(t: number): number {
+    let until = epochToT(gateway.steadyUntil(epoch0 + t));
+    for (const r of runs) {
+      until = Math.min(until, repeatingConstantUntil(r, t, S));
+      if (r.cohort.rotate) until = Math.min(until, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate);
+    }
+    return until;
+  }
+
+  function nextPeriod(t: number): number {
+    return (Math.floor(t / S + 1e-9) + 1) * S;
+  }
+
+  function epochToT(e: number): number {
+    return e - epoch0;
+  }
+
+  const bytes = responseBytesByOutcome(stack);
+  const rounders = runs.map((r) => new CountRounder(billedUnitsPerRequest(stack, r.cohort), bytes));
+  return {
+    source: 'simulated',
+    durationSeconds: H,
+    bucketSeconds,
+    cohorts: runs.map((r, c) => ({
+      name: r.cohort.name,
+      role: r.cohort.role,
+      buckets: Array.from({ length: nb }, (_, b) => {
+        const fluid = emptyTotals();
+        for (let f = 0; f < NF; f++) (fluid as unknown as Record<string, number>)[FIELDS[f]] = r.buckets[b * NF + f];
+        return rounders[c].round(fluid);
+      }),
+    })),
+  };
+}
+
+/** API Gateway billing units per request sent to the integration (HTTP APIs meter per 512 KB). */
+function billedUnitsPerRequest(stack: Stack, cohort: Cohort): number {
+  if (stack.api.kind === 'function-url') return 0;
+  if (stack.api.kind === 'rest') return 1;
+  return httpApiBillableUnits(cohort.request.bodyBytes, stack.responseBytes);
+}
+
+function repeatingArrivals(r: CohortRun, a: number, b: number, S: number): number {
+  let total = 0;
+  let s = a;
+  while (s < b - 1e-12) {
+    const k = Math.floor(s / S + 1e-9);
+    const local = s - k * S;
+    const e = Math.min(b, (k + 1) * S);
+    const lb = local + (e - s);
+    if (local < r.duration) total += arrivalsBetween(r.cohort.rate, local, Math.min(lb, r.duration));
+    s = e;
+  }
+  return total;
+}
+
+function repeatingConstantUntil(r: CohortRun, t: number, S: number): number {
+  const k = Math.floor(t / S + 1e-9);
+  const local = t - k * S;
+  const periodEnd = (k + 1) * S;
+  if (local >= r.duration - 1e-9) return periodEnd; // silent until the scenario starts over
+  const cu = constantUntil(r.cohort.rate, local);
+  if (cu <= local) return t;
+  return Math.min(periodEnd, t + (cu - local));
+}
+
+/** Greatest common divisor of two durations in whole seconds (0 when either is not whole). */
+function gcd(a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return 0;
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function isMultiple(t: number, S: number): boolean {
+  const k = Math.round(t / S);
+  return Math.abs(t - k * S) < 1e-6;
+}
+
+function sameOutputs(a: Float64Array[], b: Float64Array[]): boolean {
+  for (let c = 0; c < a.length; c++) {
+    const x = a[c];
+    const y = b[c];
+    for (let f = 0; f < NF; f++) {
+      const d = Math.abs(x[f] - y[f]);
+      if (d > 1e-9 * Math.max(1, Math.abs(x[f]))) return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,20 @@
+import type { Cohort } from '../scenario/types.ts';
+import { syntheticApiKey } from '../stack/api-keys.ts';
+
+/** The API key a cohort's representative client presents (undefined for `apiKey: none`). */
+export function representativeKey(cohort: Cohort, cohortIndex: number): string | undefined {
+  if (cohort.apiKey === 'none') return undefined;
+  if (cohort.apiKey === 'invalid') return 'dowsim-invalid-key-not-issued-by-any-plan';
+  // cohorts hold distinct keys: one cohort's clients never share another cohort's usage-plan bucket
+  return syntheticApiKey(cohort.apiKey, cohortIndex * 1_000_000);
+}
+
+/** The per-IP identity of a cohort's representative client. */
+export function representativeClient(cohort: Cohort): string {
+  return `cohort:${cohort.name}`;
+}
+
+/** Which IP-rotation epoch a cohort is in at scenario time t (0 when it never rotates). */
+export function rotationEpoch(cohort: Cohort, t: number): number {
+  return cohort.rotate ? Math.floor(t / cohort.rotate + 1e-9) : 0;
+}
