@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { InputError } from '../model/errors.ts';
+import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
+import { simulateResult } from '../simulate/result.ts';
+import { addOutputOptions, emitResult, type OutputOptions } from './options.ts';
+import { collectStacks, loadSimulationInputs, parseHorizon } from './simulation-input.ts';
+
+interface SimulateFlags extends OutputOptions {
+  stack?: string[];
+  horizon?: string;
+}
+
+/** Shared by `simulate` and `compare`: run the simulator over every stack and emit the result. */
+export async function runSimulation(scenarioArg: string, flags: SimulateFlags, minStacks: number): Promise<void> {
+  const stackArgs = flags.stack ?? [];
+  if (stackArgs.length < minStacks) {
+    throw new InputError([{ path: '--stack', message: minStacks === 1 ? 'give at least one stack file (--stack stacks/rest-unprotected.yaml)' : `compare needs at least ${minStacks} stacks (--stack a.yaml --stack b.yaml)` }]);
+  }
+  const horizonSeconds = parseHorizon(flags.horizon);
+  const { scenario, stacks, warnings } = loadSimulationInputs(scenarioArg, stackArgs);
+  const priceWarnings: string[] = [];
+  const doc = simulateResult(scenario, stacks, {
+    horizonSeconds,
+    bookFor: (region) => {
+      const { book, warnings: w } = loadPriceBookWithWarnings(region);
+      priceWarnings.push(...w);
+      return book;
+    },
+  });
+  for (const w of [...warnings, ...new Set(priceWarnings)]) process.stderr.write(`warning: ${w}\n`);
+  const code = await emitResult(doc, flags);
+  if (code !== 0) process.exitCode = code;
+}
+
+export function registerSimulateCommand(program: Command): void {
+  const cmd = program
+    .command('simulate')
+    .summary('project the bill of an attack scenario in virtual time (no traffic)')
+    .description(
+      'Runs <scenario> against each --stack in virtual time and shows what every cohort\'s requests\n' +
+        'became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill\n' +
+        'over --horizon, with and without API Gateway throttling, plus damage and collateral.\n' +
+        '<scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.',
+    )
+    .argument('<scenario>', 'scenario file or built-in scenario name')
+    .requiredOption('--stack <file>', 'stack file or built-in name (repeatable)', collectStacks)
+    .option('--horizon <duration>', 'how long to project; the scenario repeats to fill it', '30d');
+  addOutputOptions(cmd);
+  cmd.addHelpText('after', '\nExample:\n  dowsim simulate scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml --horizon 24h\n');
+  cmd.action(async (scenario: string, flags: SimulateFlags) => runSimulation(scenario, flags, 1));
+}
