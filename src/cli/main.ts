@@ -38,6 +38,13 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and exits the process with DESIGN's exit codes. */
 export async function main(argv: string[]): Promise<void> {
+  // `dowsim … | head` closes stdout early: that is the reader's choice, not an error
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+
+const BIN = fileURLToPath(new URL('../../bin/dowsim.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'dowsim-k6-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function dowsim(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** k6 JSON output lines (k6 docs' shape) for one second of a dowsim script's run. */
+function k6Lines(): string {
+  const lines: string[] = [JSON.stringify({ type: 'Metric', data: { type: 'counter', contains: 'default', tainted: null, thresholds: [], submetrics: null }, metric: 'http_reqs' })];
+  const point = (status: number, cohort: string, role: string, i: number) =>
+    JSON.stringify({
+      type: 'Point',
+      data: { time: `2026-03-01T10:00:00.${String(i).padStart(3, '0')}000000Z`, value: 1, tags: { cohort, role, scenario: cohort, status: String(status), method: 'GET', name: 'GET /items', url: 'http://127.0.0.1:8787/items' } },
+      metric: 'http_reqs',
+    });
+  for (let i = 0; i < 100; i++) lines.push(point(200, 'bots', 'attack', i));
+  for (let i = 100; i < 140; i++) lines.push(point(429, 'bots', 'attack', i));
+  for (let i = 140; i < 150; i++) lines.push(point(200, 'users', 'legit', i));
+  return lines.join('\n') + '\n';
+}
+
+describe('dowsim k6', () => {
+  it('writes <scenario>.k6.js and <scenario>.testrun.yaml with the requested parallelism, and says how to run them', async () => {
+    const out = join(dir, 'export');
+    const r = await dowsim(['k6', 'quick-flood', '--stack', 'rest-stage-throttled', '--out', out, '--parallelism', '3', '--fail-if', 'collateral>0.01']);
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(join(out, 'quick-flood.k6.js'))).toBe(true);
+    const docs = parseAllDocuments(readFileSync(join(out, 'quick-flood.testrun.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(docs[1]).toMatchObject({ kind: 'TestRun', spec: { parallelism: 3 } });
+    expect(r.out).toMatch(/wrote .*quick-flood\.k6\.js/);
+    expect(r.out).toMatch(/k6 threshold 'http_req_failed\{role:legit\}': rate<=0\.01/);
+    expect(r.out).toMatch(/k6 run --out json=/);
+  });
+
+  it('a mistake in the flags is exit 1 with a sentence, not a stack trace, and writes nothing', async () => {
+    const out = join(dir, 'never');
+    const r = await dowsim(['k6', 'quick-flood', '--stack', 'rest-stage-throttled', '--out', out, '--parallelism', 'many']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/--parallelism: expected a whole number/);
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('dowsim import-k6', () => {
+  const file = join(dir, 'out.ndjson');
+  writeFileSync(file, k6Lines());
+
+  it('--json prints the result document of the imported run (source k6, offered = http_reqs)', async () => {
+    const r = await dowsim(['import-k6', file, '--stack', 'rest-stage-throttled', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.source).toBe('k6');
+    expect(doc.stacks[0].throttled.totals).toMatchObject({ offered: 150, succeeded: 110, gatewayThrottled: 40 });
+    expect(doc.stacks[0].throttled.cohorts.users.role).toBe('legit');
+  });
+
+  it('--fail-if trips on the imported run: exit 3', async () => {
+    const r = await dowsim(['import-k6', file, '--stack', 'rest-stage-throttled', '--fail-if', 'totals.gatewayThrottled>0']);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/gate tripped: --fail-if "totals\.gatewayThrottled>0"/);
+  });
+
+  it('input mistakes are exit 1 with the file named: a missing file, both inputs at once', async () => {
+    const missing = await dowsim(['import-k6', join(dir, 'nope.ndjson'), '--stack', 'rest-stage-throttled']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/nope\.ndjson: no such file/);
+    const both = await dowsim(['import-k6', file, '--summary', file, '--stack', 'rest-stage-throttled']);
+    expect(both.code).toBe(1);
+    expect(both.err).toMatch(/either the --out json file or --summary/);
+  });
+});
