@@ -1,0 +1,30 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { silenceSdkNodeVersionWarning } from '../pricing/price-list-client.ts';
+
+export interface AwsClientOptions {
+  region: string;
+  /** `--endpoint-url`: wins over AWS_ENDPOINT_URL_CLOUDWATCH / AWS_ENDPOINT_URL, which the SDK reads itself. */
+  endpointUrl?: string;
+  /** `--profile`; without it the SDK's default chain applies (AWS_PROFILE, env keys, SSO, IMDS …). */
+  profile?: string;
+}
+
+/**
+ * A CloudWatch client that follows the SDK's own conventions. The SDK's retries are off (our
+ * backoff counts and reports them) and a dead endpoint fails in seconds instead of hanging.
+ */
+export function createCloudWatchClient(opts: AwsClientOptions): CloudWatchClient {
+  silenceSdkNodeVersionWarning();
+  return new CloudWatchClient({
+    region: opts.region,
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+  });
+}
+
+/** Where CloudWatch calls go, for messages: the flag, the SDK's env vars, or the Region's endpoint. */
+export function describeCloudWatchEndpoint(region: string, endpointUrl?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return endpointUrl || env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL || `https://monitoring.${region}.amazonaws.com`;
+}
