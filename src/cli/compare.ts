@@ -8,8 +8,7 @@ export function registerCompareCommand(program: Command): void {
     .command('compare')
     .summary('rank throttle configurations by cost, savings and collateral')
     .description(
-      'Simulates <scenario> against two or more --stack configurations and ranks them: the bill under\n' +
-        'attack, what API Gateway throttling saves, and how many legit requests each one turns away.',
+      'Simulates <scenario> against two or more --stack configurations and ranks them: the bill under attack, what API Gateway throttling saves, and how many legit requests each one turns away.',
     )
     .argument('<scenario>', 'scenario file or built-in scenario name')
     .requiredOption('--stack <file>', 'stack file or built-in name (give two or more)', collectStacks)

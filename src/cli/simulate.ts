@@ -37,10 +37,7 @@ export function registerSimulateCommand(program: Command): void {
     .command('simulate')
     .summary('project the bill of an attack scenario in virtual time (no traffic)')
     .description(
-      'Runs <scenario> against each --stack in virtual time and shows what every cohort\'s requests\n' +
-        'became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill\n' +
-        'over --horizon, with and without API Gateway throttling, plus damage and collateral.\n' +
-        '<scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.',
+      'Runs <scenario> against each --stack in virtual time and shows what every cohort\'s requests became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill over --horizon, with and without API Gateway throttling, plus damage and collateral. <scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.',
     )
     .argument('<scenario>', 'scenario file or built-in scenario name')
     .requiredOption('--stack <file>', 'stack file or built-in name (repeatable)', collectStacks)

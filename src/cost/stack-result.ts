@@ -23,13 +23,15 @@ export function projectionFactor(timeline: Timeline, horizonSeconds: number): nu
  */
 export function priceVariant(timeline: Timeline, stack: Stack, book: PriceBook, horizonSeconds: number): VariantResult {
   const k = projectionFactor(timeline, horizonSeconds);
-  const cohorts: Record<string, CohortResult> = {};
   const totals = emptyTotals();
-  for (const c of timeline.cohorts) {
-    const scaled = scaleTotals(cohortTotals(c), k);
-    cohorts[c.name] = { role: c.role, totals: scaled };
-    addTotals(totals, scaled);
-  }
+  // fromEntries defines own properties: a cohort named "__proto__" stays a plain key
+  const cohorts: Record<string, CohortResult> = Object.fromEntries(
+    timeline.cohorts.map((c) => {
+      const scaled = scaleTotals(cohortTotals(c), k);
+      addTotals(totals, scaled);
+      return [c.name, { role: c.role, totals: scaled }];
+    }),
+  );
   return { totals, cohorts, bill: billFor(totals, stack, book, horizonSeconds), timeline };
 }
 

@@ -1,0 +1,116 @@
+import { InputError } from '../model/errors.ts';
+import type { ResultDocument, StackResult } from '../model/result.ts';
+import { TOTAL_KEYS, type Totals } from '../model/totals.ts';
+import { formatAmount, formatCount, formatNumber, formatPercent } from './format.ts';
+
+export type GateOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
+
+/** A CI gate such as `cost.perHour>50`: it trips when the metric compares true for any stack. */
+export interface Gate {
+  text: string; // as the user wrote it
+  metric: string;
+  op: GateOp;
+  threshold: number;
+}
+
+export interface GateTrip {
+  gate: Gate;
+  stack: string;
+  value: number;
+  message: string; // "cost.perHour = 61.20 > 50 on stack rest-unprotected"
+}
+
+const MONEY_METRICS = ['cost.perHour', 'cost.total', 'savings', 'damage'] as const;
+const METRICS = [...MONEY_METRICS, 'collateral', ...TOTAL_KEYS.map((k) => `totals.${k}`)];
+
+const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9.]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
+
+/** Parses one `--fail-if` expression; a bad one is an InputError naming it and what would be right. */
+export function parseGate(text: string): Gate {
+  const where = `--fail-if "${text}"`;
+  const m = GATE_RE.exec(text);
+  if (!m) {
+    throw new InputError([{ path: where, message: 'expected <metric><op><number>, e.g. "cost.perHour>50" or "collateral>0.01" (ops: > >= < <= == !=)' }]);
+  }
+  const [, metric, op, num, pct] = m;
+  if (!METRICS.includes(metric)) {
+    throw new InputError([
+      { path: where, message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled)` },
+    ]);
+  }
+  let threshold = Number(num);
+  if (pct) {
+    if (metric !== 'collateral') throw new InputError([{ path: where, message: 'a percentage only makes sense for collateral (e.g. "collateral>1%")' }]);
+    threshold /= 100;
+  }
+  return { text, metric, op: op as GateOp, threshold };
+}
+
+/** The gates that tripped, one entry per gate and stack that tripped it, each with a sentence. */
+export function evaluateGates(doc: ResultDocument, gates: (Gate | string)[]): GateTrip[] {
+  const trips: GateTrip[] = [];
+  for (const g of gates) {
+    const gate = typeof g === 'string' ? parseGate(g) : g;
+    for (const s of doc.stacks) {
+      const value = metricValue(s, gate.metric);
+      if (compare(value, gate.op, gate.threshold)) {
+        trips.push({
+          gate,
+          stack: s.name,
+          value,
+          message: `${gate.metric} = ${formatMetric(gate.metric, value)} ${gate.op} ${formatThreshold(gate)} on stack ${s.name}`,
+        });
+      }
+    }
+  }
+  return trips;
+}
+
+/** The value a gate metric takes for one stack (with throttling, as configured). */
+export function metricValue(s: StackResult, metric: string): number {
+  switch (metric) {
+    case 'cost.perHour':
+      return s.throttled.bill.perHour;
+    case 'cost.total':
+      return s.throttled.bill.total;
+    case 'savings':
+      return s.savings;
+    case 'damage':
+      return s.damage;
+    case 'collateral':
+      return s.collateral;
+  }
+  if (metric.startsWith('totals.')) {
+    const key = metric.slice('totals.'.length) as keyof Totals;
+    if ((TOTAL_KEYS as string[]).includes(key)) return s.throttled.totals[key];
+  }
+  throw new InputError([{ path: '--fail-if', message: `unknown metric "${metric}"` }]);
+}
+
+function compare(v: number, op: GateOp, t: number): boolean {
+  switch (op) {
+    case '>':
+      return v > t;
+    case '>=':
+      return v >= t;
+    case '<':
+      return v < t;
+    case '<=':
+      return v <= t;
+    case '==':
+      return v === t;
+    case '!=':
+      return v !== t;
+  }
+}
+
+function formatMetric(metric: string, v: number): string {
+  if ((MONEY_METRICS as readonly string[]).includes(metric)) return formatAmount(v);
+  if (metric === 'collateral') return `${formatNumber(v, 6)} (${formatPercent(v)})`;
+  if (metric === 'totals.gbSeconds' || metric === 'totals.initGbSeconds') return formatNumber(v, 3);
+  return formatCount(v);
+}
+
+function formatThreshold(g: Gate): string {
+  return g.text.match(GATE_RE)![3] + (g.text.trim().endsWith('%') ? '%' : '');
+}

@@ -1,0 +1,189 @@
+import type { ResultDocument, StackResult } from '../model/result.ts';
+import type { Outcome } from '../model/outcomes.ts';
+import { timelineTotals, type Timeline } from '../model/timeline.ts';
+import type { Totals } from '../model/totals.ts';
+import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
+import { apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
+import { tableWidth, textTable, truncate, visibleLength, type TextColumn } from './text-table.ts';
+
+const MAX_WIDTH = 100;
+
+const SHORT: Record<Outcome, string> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  timedOut: 'timedOut',
+  lambdaThrottled: 'lambdaThrottled',
+  gatewayThrottled: 'gatewayThrottled',
+  quotaExceeded: 'quota',
+  authRejected: 'authRejected',
+  wafBlocked: 'wafBlocked',
+};
+// tighter headers for when the full ones do not fit in 100 columns
+const SHORTER: Record<Outcome, string> = {
+  succeeded: 'ok',
+  failed: 'failed',
+  timedOut: 'timeout',
+  lambdaThrottled: 'λthrottle',
+  gatewayThrottled: 'gw429',
+  quotaExceeded: 'quota',
+  authRejected: 'auth403',
+  wafBlocked: 'waf',
+};
+
+export interface SummaryOptions {
+  /** ANSI bold for headings; only when printing to a terminal. */
+  color?: boolean;
+}
+
+/** The result as compact tables for a terminal (≤ 100 columns): per stack and cohort, bills, ranking. */
+export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): string {
+  const bold = (s: string) => (opts.color ? `\u001b[1m${s}\u001b[22m` : s);
+  const out: string[] = [];
+  const horizon = horizonLabel(doc);
+  out.push(
+    bold(`dowsim · ${oneLine(doc.scenario.name)}`) +
+      ` · ${doc.source} · horizon ${horizon} · prices ${doc.prices.region} as of ${doc.prices.asOf} (${doc.prices.source})`,
+  );
+  for (const s of doc.stacks) {
+    out.push('');
+    out.push(bold(`${oneLine(s.name)}`) + ` (${apiKindTitle(s.apiKind)})`);
+    out.push(...cohortTable(s));
+    out.push(...billLines(s, horizon));
+  }
+  if (doc.stacks.length >= 2) {
+    out.push('');
+    out.push(bold(`Ranking (cheapest under attack first, then least collateral; costs over ${horizon})`));
+    out.push(...rankingTable(doc));
+  }
+  const live = liveTable(doc);
+  if (live.length) {
+    out.push('');
+    out.push(bold('Predicted vs measured vs server'));
+    out.push(...live);
+  }
+  for (const w of doc.warnings ?? []) out.push(`warning: ${oneLine(w)}`);
+  return `${out.map((l) => fit(l)).join('\n')}\n`;
+}
+
+function cohortTable(s: StackResult): string[] {
+  const entries = Object.entries(s.throttled.cohorts);
+  const outcomes = nonZeroOutcomes(entries.map(([, c]) => c.totals));
+  const build = (short: boolean, nameMax: number) => {
+    const num = short ? formatCountShort : formatCount;
+    const headers = short ? SHORTER : SHORT;
+    const cols: TextColumn[] = [
+      { header: 'cohort' },
+      { header: 'role' },
+      { header: 'offered', align: 'right' },
+      ...outcomes.map((o) => ({ header: headers[o], align: 'right' as const })),
+    ];
+    const rows = entries.map(([name, c]) => [truncate(oneLine(name), nameMax), c.role, num(c.totals.offered), ...outcomes.map((o) => num(c.totals[o]))]);
+    if (entries.length > 1) {
+      const t = s.throttled.totals;
+      rows.push(['all', '', num(t.offered), ...outcomes.map((o) => num(t[o]))]);
+    }
+    return textTable(cols, rows);
+  };
+  return firstThatFits([() => build(false, 24), () => build(true, 24), () => build(true, 12)]);
+}
+
+function billLines(s: StackResult, horizon: string): string[] {
+  const t = s.throttled.bill;
+  const u = s.unthrottled.bill;
+  const rows = [
+    ['bill with throttling', formatMoney(t.total), `${formatMoney(t.perHour)}/h`],
+    ['bill without throttling', formatMoney(u.total), `${formatMoney(u.perHour)}/h`],
+  ];
+  return [
+    ...textTable([{ header: `over ${horizon}` }, { header: 'total', align: 'right' }, { header: 'per hour', align: 'right' }], rows),
+    `  savings ${formatMoney(s.savings)} · damage ${formatMoney(s.damage)} · collateral ${formatPercent(s.collateral)} of legit requests not served`,
+  ];
+}
+
+function rankingTable(doc: ResultDocument): string[] {
+  const ranked = rankStacks(doc);
+  const build = (nameMax: number) =>
+    textTable(
+      [
+        { header: '#', align: 'right' },
+        { header: 'stack' },
+        { header: 'with throttling', align: 'right' },
+        { header: 'per hour', align: 'right' },
+        { header: 'without', align: 'right' },
+        { header: 'savings', align: 'right' },
+        { header: 'collateral', align: 'right' },
+      ],
+      ranked.map((f, i) => [
+        String(i + 1),
+        truncate(oneLine(f.name), nameMax),
+        formatMoney(f.throttledTotal),
+        formatMoney(f.throttledPerHour),
+        formatMoney(f.unthrottledTotal),
+        formatMoney(f.savings),
+        formatPercent(f.collateral),
+      ]),
+    );
+  return firstThatFits([() => build(32), () => build(20), () => build(12)]);
+}
+
+const LIVE_KEYS: (keyof Totals)[] = [
+  'offered',
+  'succeeded',
+  'failed',
+  'timedOut',
+  'lambdaThrottled',
+  'gatewayThrottled',
+  'quotaExceeded',
+  'authRejected',
+  'wafBlocked',
+  'invoked',
+  'coldStarts',
+  'connectionErrors',
+  'dropped',
+];
+
+/** Predicted vs measured vs server totals of a live run (nothing for a simulation). */
+export function liveRows(doc: ResultDocument): { headers: string[]; rows: [keyof Totals, (number | undefined)[]][] } | undefined {
+  const sources: [string, Timeline | undefined][] = [
+    ['predicted', doc.predicted],
+    ['measured', doc.measured],
+    ['server', doc.server],
+  ];
+  const present = sources.filter(([, tl]) => tl !== undefined) as [string, Timeline][];
+  if (present.length === 0) return undefined;
+  const totals = present.map(([, tl]) => timelineTotals(tl));
+  const rows = LIVE_KEYS.filter((k) => k === 'offered' || totals.some((t) => t[k] !== 0)).map(
+    (k) => [k, totals.map((t) => t[k])] as [keyof Totals, (number | undefined)[]],
+  );
+  return { headers: present.map(([n]) => n), rows };
+}
+
+function liveTable(doc: ResultDocument): string[] {
+  const live = liveRows(doc);
+  if (!live) return [];
+  return textTable(
+    [{ header: 'count' }, ...live.headers.map((h) => ({ header: h, align: 'right' as const }))],
+    live.rows.map(([k, vals]) => [k, ...vals.map((v) => (v === undefined ? '' : formatCount(v)))]),
+  );
+}
+
+function firstThatFits(variants: (() => string[])[]): string[] {
+  let last: string[] = [];
+  for (const v of variants) {
+    last = v();
+    if (tableWidth(last) <= MAX_WIDTH) return last;
+  }
+  return last;
+}
+
+function fit(line: string): string {
+  if (visibleLength(line) <= MAX_WIDTH) return line;
+  // eslint-disable-next-line no-control-regex
+  return truncate(line.replace(/\u001b\[[0-9;]*m/g, ''), MAX_WIDTH);
+}
+
+// Names come from user files: no line breaks or control characters in a terminal table.
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}
