@@ -42,7 +42,11 @@ export class ConcurrencyPool {
     }
     if (this.idle.length > this.idleHead) {
       this.idle.pop();
-      if (this.idle.length === this.idleHead) this.compact();
+      if (this.idle.length === this.idleHead) {
+        // empty again: reuse the array instead of copying it
+        this.idle.length = 0;
+        this.idleHead = 0;
+      }
       this.busy++;
       return { ok: true, cold: false };
     }

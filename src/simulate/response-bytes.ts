@@ -1,6 +1,6 @@
 import type { Outcome } from '../model/outcomes.ts';
 import type { Stack } from '../stack/types.ts';
-import { cannedResponse } from '../emulator/gateway-responses.ts';
+import { cannedResponse } from '../model/gateway-responses.ts';
 
 /** Bytes the client receives for each outcome (bodies only; the emulator sends the same ones). */
 export function responseBytesByOutcome(stack: Stack): Record<Outcome, number> {
