@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.ts';
-import { collectTimeline } from '../collect/collect-timeline.ts';
 import { collectResult } from '../collect/collect-result.ts';
 import { parseTime } from '../collect/parse-time.ts';
 import { isValidPeriod } from '../collect/period.ts';
@@ -67,6 +66,8 @@ export async function runCollect(flags: CollectFlags): Promise<void> {
   const stack = loadStack(flags.stack);
   const region = flags.region ?? stack.region;
 
+  // the AWS SDK loads only when a command needs it: `dowsim --help` stays quick
+  const { collectTimeline } = await import('../collect/collect-timeline.ts');
   const collected = await collectTimeline({
     stack,
     start: start!,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InputError, RuntimeError } from '../model/errors.ts';
 import { loadPriceBookWithWarnings, priceBookCachePath, tierLabel } from '../pricing/loader.ts';
-import { isRegionCode, refreshPriceBook, type RefreshResult } from '../pricing/refresh.ts';
+import type { RefreshResult } from '../pricing/refresh.ts';
+import { isRegionCode } from '../pricing/region-code.ts';
 import type { Price, PriceBook, PriceKey } from '../pricing/types.ts';
 import { PRICE_KEYS } from '../pricing/validate.ts';
 
@@ -96,6 +97,8 @@ export async function runPrices(flags: PricesFlags): Promise<void> {
 
   let result: RefreshResult;
   try {
+    // the AWS SDK loads only when a refresh needs it
+    const { refreshPriceBook } = await import('../pricing/refresh.ts');
     result = await refreshPriceBook(region, {
       endpointUrl: flags.endpointUrl,
       profile: flags.profile,

@@ -8,6 +8,7 @@ import { parsePriceListItem, type PriceListProduct } from './price-list-parse.ts
 import { CROSS_CHECKS, PRODUCT_MATCHES, SERVICE_QUERIES, matchesUsageType } from './price-list-products.ts';
 import { RetriesExhausted, type RetryOptions } from './price-list-retry.ts';
 import type { Price, PriceBook, PriceKey } from './types.ts';
+import { isRegionCode } from './region-code.ts';
 import { PRICE_KEYS, PRICE_UNITS, validatePriceBook } from './validate.ts';
 
 export interface RefreshOptions {
@@ -36,9 +37,7 @@ export interface RefreshResult {
 }
 
 /** Whether `s` looks like an AWS Region code (us-east-1, eu-west-1, us-gov-west-1 …). */
-export function isRegionCode(s: string): boolean {
-  return /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/.test(s);
-}
+export { isRegionCode };
 
 /**
  * Fetches current prices for `region` from the AWS Price List API (GetProducts, paginated; usage
