@@ -1,0 +1,442 @@
+/**
+ * Sends each scheduled request at its due time over keep-alive connections (an undici Pool), and
+ * hands every answer to the recorder. The only piece of load/ that touches sockets.
+ *
+ * Open model: the schedule decides when requests are due, the target's speed does not. A request
+ * that cannot go out within `lateToleranceMs` of its due time — the event loop stalled, or the
+ * in-flight bound is reached — is booked as dropped: never sent late, never bunched into a burst.
+ *
+ * Connections: the Pool opens a new one only when every open one is busy, so the number in use
+ * follows rate × observed latency by itself; `connections` caps it. With one request per
+ * connection (no pipelining), that cap is also the in-flight bound.
+ */
+import { Pool, type Dispatcher } from 'undici';
+import type { Outcome } from '../model/outcomes.ts';
+import type { Role } from '../model/timeline.ts';
+import { bodyMatters, classifyResponse, type ApiKindForClassify } from './classify.ts';
+import type { IdentityPlan } from './identity.ts';
+import type { Recorder } from './recorder.ts';
+import type { Arrival, ArrivalSchedule } from './schedule.ts';
+
+export interface DispatchCohort {
+  name: string;
+  role: Role;
+  method: string;
+  /** Path as sent, the target's base path included ("/prod/items"). */
+  path: string;
+  bodyBytes: number;
+  /** The x-api-key this client holds, if the cohort holds keys. */
+  apiKey?: (client: number) => string | undefined;
+  /** What an unmarked 403 "Forbidden" means for this cohort's requests (see classify.ts). */
+  plainForbidden?: 'wafBlocked' | 'authRejected';
+}
+
+export interface DispatchOptions {
+  /** Scheme, host and port of the target ("http://127.0.0.1:8787"). Checked by the caller. */
+  origin: string;
+  cohorts: readonly DispatchCohort[];
+  identities: IdentityPlan;
+  apiKind: ApiKindForClassify;
+  schedule: ArrivalSchedule;
+  recorder: Recorder;
+  /** Cap on open connections; with no pipelining also the in-flight bound. */
+  connections: number;
+  /** Bound on requests in flight (default: `connections`). */
+  maxInFlight?: number;
+  lateToleranceMs?: number;
+  /** Our own give-up time for one request (default 35 s: above API Gateway's 29/30 s). */
+  requestTimeoutMs?: number;
+  /** After the last request is sent (or a stop), how long answers are waited for (default: requestTimeoutMs). */
+  drainTimeoutMs?: number;
+  /** After a stop by signal, how long answers are waited for (default 2 s). */
+  interruptDrainMs?: number;
+  /** No HTTP answer for this long, and connection errors meanwhile: the target is gone (default 5 s). */
+  deadTargetSeconds?: number;
+  /** Aborting it ends the run cleanly (Ctrl-C). */
+  signal?: AbortSignal;
+  /** Called about every second with the elapsed run time (progress lines). */
+  onTick?: (elapsedSeconds: number) => void;
+}
+
+export type StopReason = 'completed' | 'interrupted' | 'target-unreachable';
+
+export interface DispatchReport {
+  reason: StopReason;
+  /** Seconds of schedule the run covered (the planned length when completed). */
+  durationSeconds: number;
+  /** Requests still in flight when waiting for them ended (booked as connection errors). */
+  abandoned: number;
+  /** The most frequent connection error text, for a plain warning ("ECONNREFUSED"). */
+  firstConnectionError?: string;
+  /** Most connections open at once. */
+  peakConnections: number;
+  peakInFlight: number;
+}
+
+const BODY_SNIFF_BYTES = 512;
+/** How many connections may be opening at once, beyond those already open. */
+const CONNECT_AHEAD = 32;
+/** Longest single sleep through a silent stretch (timers overflow past 24.8 days). */
+const MAX_SLEEP_MS = 60_000;
+/** Addresses are cached for cohorts up to this many clients (a bigger botnet computes them per request). */
+const ADDRESS_CACHE_CLIENTS = 65_536;
+
+/**
+ * One request's life: from dispatch to answer or error. Written against undici's raw-header
+ * handler methods: response headers stay unparsed Buffers unless the status needs a closer look,
+ * which is most of the per-request cost saved at tens of thousands of requests per second.
+ */
+class InFlightRequest {
+  status = 0;
+  bytes = 0;
+  body: string | undefined;
+  rawHeaders: Buffer[] | undefined;
+  private finished = false;
+  constructor(
+    private readonly run: DriverRun,
+    readonly cohort: number,
+    readonly second: number,
+    readonly dueMs: number,
+  ) {}
+
+  onConnect(): void {}
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    if (status < 200 && status >= 100) return true; // informational: the real answer follows
+    this.status = status;
+    if (bodyMatters(status)) {
+      this.body = '';
+      this.rawHeaders = rawHeaders;
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.bytes += chunk.length;
+    if (this.body !== undefined && this.body.length < BODY_SNIFF_BYTES) this.body += chunk.toString('latin1', 0, BODY_SNIFF_BYTES);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.run.answered(this);
+  }
+
+  onError(err: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.run.failed(this, err);
+  }
+
+  headers(): Record<string, string> | undefined {
+    const raw = this.rawHeaders;
+    if (!raw) return undefined;
+    const out: Record<string, string> = {};
+    for (let i = 0; i + 1 < raw.length; i += 2) out[raw[i].toString('latin1').toLowerCase()] = raw[i + 1].toString('latin1');
+    return out;
+  }
+}
+
+class DriverRun {
+  private readonly pool: Pool;
+  private readonly startMs = performance.now();
+  private readonly tolerance: number;
+  private readonly bound: number;
+  private readonly requestTimeout: number;
+  private readonly pending: Arrival[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private peakInFlight = 0;
+  private peakConnections = 0;
+  private connected = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private scheduleDone = false;
+  private stopped: StopReason | undefined;
+  private stopAtMs: number | undefined;
+  private lastAnswerMs: number;
+  private errorsSinceAnswer = 0;
+  private errorCounts = new Map<string, number>();
+  private abandoned = 0;
+  private destroyed = false;
+  private lastTickSecond = 0;
+  private readonly bodies: (Buffer | null)[];
+  /** Per cohort, per client: its address in its latest epoch (cohorts up to ADDRESS_CACHE_CLIENTS clients). */
+  private readonly addresses: ({ epoch: number; ip: string } | undefined)[][];
+  private resolve!: (r: DispatchReport) => void;
+  readonly done: Promise<DispatchReport>;
+
+  constructor(private readonly o: DispatchOptions) {
+    this.tolerance = o.lateToleranceMs ?? 50;
+    this.bound = Math.max(1, o.maxInFlight ?? o.connections);
+    this.requestTimeout = o.requestTimeoutMs ?? 35_000;
+    this.lastAnswerMs = this.startMs;
+    this.pool = new Pool(o.origin, {
+      connections: Math.max(1, o.connections),
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: this.requestTimeout,
+      bodyTimeout: this.requestTimeout,
+      connect: { timeout: 10_000 },
+    });
+    this.pool.on('connect', () => {
+      this.connected++;
+      if (this.connected > this.peakConnections) this.peakConnections = this.connected;
+    });
+    this.pool.on('disconnect', () => {
+      this.connected--;
+    });
+    // One body buffer per cohort, reused for every request.
+    this.bodies = o.cohorts.map((c) => (c.bodyBytes > 0 ? Buffer.alloc(c.bodyBytes, 0x78) : null));
+    this.addresses = o.cohorts.map((_c, i) => new Array(Math.min(ADDRESS_CACHE_CLIENTS, o.identities.clients(i))));
+    this.done = new Promise((r) => (this.resolve = r));
+    if (o.signal?.aborted) this.stop('interrupted');
+    o.signal?.addEventListener('abort', () => this.stop('interrupted'), { once: true });
+    this.housekeeping = setInterval(() => this.tick(), 200);
+    this.pump();
+  }
+
+  private nowMs(): number {
+    return performance.now();
+  }
+
+  private elapsed(now: number): number {
+    return (now - this.startMs) / 1000;
+  }
+
+  /** Takes every arrival that is due, sends what it can, books what it cannot, sleeps until the next. */
+  private pump = (): void => {
+    this.timer = undefined;
+    if (this.stopped) return;
+    const now = this.nowMs();
+    const s = this.o.schedule;
+    for (let t = s.peekTime(); t !== undefined && this.startMs + t * 1000 <= now + 0.5; t = s.peekTime()) {
+      const r = s.next();
+      if (r.done) break;
+      // Already too late (the loop stalled): booked at once, so a long stall costs no memory.
+      if (now - (this.startMs + r.value.at * 1000) > this.tolerance) this.o.recorder.dropped(r.value.cohort, Math.floor(r.value.at));
+      else this.pending.push(r.value);
+    }
+    this.sendPending(now);
+    const next = s.peekTime();
+    if (next === undefined) {
+      this.scheduleDone = true;
+      this.maybeFinish();
+      return;
+    }
+    const delay = Math.min(MAX_SLEEP_MS, this.startMs + next * 1000 - now);
+    this.timer = setTimeout(this.pump, delay > 1 ? delay - 0.5 : 0);
+  };
+
+  private sendPending(now: number): void {
+    const p = this.pending;
+    while (this.head < p.length) {
+      const a = p[this.head];
+      const due = this.startMs + a.at * 1000;
+      if (now - due > this.tolerance) {
+        this.o.recorder.dropped(a.cohort, Math.floor(a.at));
+        this.head++;
+        continue;
+      }
+      // Past the bound, or more connections still opening than CONNECT_AHEAD: wait (up to the
+      // tolerance) for a free one. Without the second rule a fast start opens a connection per
+      // request until the first handshakes finish — hundreds at once, slowing every one of them.
+      if (this.inFlight >= this.bound || this.inFlight >= this.connected + CONNECT_AHEAD) break;
+      this.head++;
+      this.send(a, due);
+    }
+    if (this.head === p.length) {
+      p.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > p.length) {
+      p.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private send(a: Arrival, dueMs: number): void {
+    const c = this.o.cohorts[a.cohort];
+    // A literal of fixed shape: the cheapest header object V8 can build, once per request.
+    const headers: Record<string, string> = {
+      'x-dowsim-cohort': c.name,
+      'x-dowsim-role': c.role,
+      'x-forwarded-for': this.address(a),
+    };
+    if (c.bodyBytes > 0) headers['content-type'] = 'application/octet-stream';
+    const key = c.apiKey?.(a.client);
+    if (key !== undefined) headers['x-api-key'] = key;
+    const second = Math.floor(a.at);
+    this.inFlight++;
+    if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
+    this.o.recorder.sent(a.cohort, second);
+    const h = new InFlightRequest(this, a.cohort, second, dueMs);
+    try {
+      this.pool.dispatch({ path: c.path, method: c.method, headers, body: this.bodies[a.cohort] }, h as unknown as Dispatcher.DispatchHandler);
+    } catch (err) {
+      h.onError(err as Error);
+    }
+  }
+
+  /** The client's forwarded address, cached per client for its current rotation epoch. */
+  private address(a: Arrival): string {
+    const cache = this.addresses[a.cohort];
+    if (cache && a.client < cache.length) {
+      const hit = cache[a.client];
+      if (hit !== undefined && hit.epoch === a.epoch) return hit.ip;
+      const ip = this.o.identities.address(a.cohort, a.client, a.epoch);
+      cache[a.client] = { epoch: a.epoch, ip };
+      return ip;
+    }
+    return this.o.identities.address(a.cohort, a.client, a.epoch);
+  }
+
+
+  answered(r: InFlightRequest): void {
+    this.inFlight--;
+    const now = this.nowMs();
+    this.lastAnswerMs = now;
+    this.errorsSinceAnswer = 0;
+    const outcome: Outcome =
+      r.body === undefined
+        ? r.status < 300
+          ? 'succeeded'
+          : classifyResponse({ status: r.status, apiKind: this.o.apiKind })
+        : classifyResponse({
+            status: r.status,
+            body: r.body,
+            headers: r.headers(),
+            apiKind: this.o.apiKind,
+            plainForbidden: this.o.cohorts[r.cohort].plainForbidden,
+          });
+    // Latency from the DUE time, not the send time: a late send is the driver's delay, and showing
+    // it keeps the figures honest (no coordinated omission).
+    this.o.recorder.answered(r.cohort, r.second, outcome, now - r.dueMs, r.bytes);
+    this.afterCompletion(now);
+  }
+
+  failed(r: InFlightRequest, err: Error): void {
+    this.inFlight--;
+    if (!this.destroyed) {
+      this.errorsSinceAnswer++;
+      const code = (err as { code?: string }).code ?? err.name ?? 'Error';
+      this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
+    }
+    this.o.recorder.connectionError(r.cohort, r.second);
+    this.afterCompletion(this.nowMs());
+  }
+
+  private afterCompletion(_now: number): void {
+    // Requests waiting for a slot go out on the next turn of the loop, not from inside undici's
+    // completion callback: undici frees the connection only after that callback returns, so a
+    // send from within it would queue in the Pool instead of reusing the connection just freed.
+    if (!this.stopped && this.head < this.pending.length) {
+      if (!this.refillScheduled) {
+        this.refillScheduled = true;
+        setImmediate(this.refill);
+      }
+      return;
+    }
+    this.maybeFinish();
+  }
+
+  private refillScheduled = false;
+  private refill = (): void => {
+    this.refillScheduled = false;
+    if (!this.stopped) this.sendPending(this.nowMs());
+    this.maybeFinish();
+  };
+
+  private tick(): void {
+    const now = this.nowMs();
+    const el = this.elapsed(now);
+    this.o.recorder.flush(Math.floor(el));
+    if (!this.stopped) {
+      this.sendPending(now);
+      const silentFor = (now - this.lastAnswerMs) / 1000;
+      if (this.errorsSinceAnswer > 0 && silentFor >= (this.o.deadTargetSeconds ?? 5)) this.stop('target-unreachable');
+    }
+    if (Math.floor(el) > this.lastTickSecond) {
+      this.lastTickSecond = Math.floor(el);
+      this.o.onTick?.(el);
+    }
+  }
+
+  stop(reason: StopReason): void {
+    if (this.stopped) return;
+    this.stopped = reason;
+    this.stopAtMs = this.nowMs();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    // Requests already due but still waiting for a slot did not go out: they are dropped.
+    for (let i = this.head; i < this.pending.length; i++) {
+      const a = this.pending[i];
+      if (a.at * 1000 + this.startMs <= this.stopAtMs) this.o.recorder.dropped(a.cohort, Math.floor(a.at));
+    }
+    this.pending.length = 0;
+    this.head = 0;
+    this.scheduleDone = true;
+    const wait = reason === 'interrupted' ? (this.o.interruptDrainMs ?? 2000) : (this.o.drainTimeoutMs ?? this.requestTimeout);
+    this.armDrain(wait);
+    this.maybeFinish();
+  }
+
+  private armDrain(waitMs: number): void {
+    if (this.drainTimer) return;
+    this.drainTimer = setTimeout(() => {
+      // Whatever has not answered by now never will, as far as this run is concerned.
+      this.abandoned = this.inFlight;
+      this.destroyPool();
+      // The pool answers every request it held with an error; should one slip, do not hang the run.
+      setTimeout(() => this.finish(), 1000).unref();
+    }, waitMs);
+  }
+
+  private maybeFinish(): void {
+    if (!this.scheduleDone) return;
+    if (this.head < this.pending.length) return;
+    if (!this.stopped && !this.drainTimer) this.armDrain(this.o.drainTimeoutMs ?? this.requestTimeout);
+    if (this.inFlight > 0) return;
+    this.finish();
+  }
+
+  private finished = false;
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    const planned = this.plannedSeconds();
+    const durationSeconds =
+      this.stopped === undefined ? planned : Math.min(planned, this.elapsed(this.stopAtMs ?? this.nowMs()));
+    let first: string | undefined;
+    let most = 0;
+    for (const [k, n] of this.errorCounts) if (n > most) [first, most] = [k, n];
+    this.destroyPool();
+    this.resolve({
+      reason: this.stopped ?? 'completed',
+      durationSeconds,
+      abandoned: this.abandoned,
+      firstConnectionError: first,
+      peakConnections: this.peakConnections,
+      peakInFlight: this.peakInFlight,
+    });
+  }
+
+  private plannedSeconds(): number {
+    return this.o.schedule.coveredSeconds();
+  }
+
+  private destroyPool(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.pool.destroy().catch(() => {});
+  }
+}
+
+/** Drives the schedule at the target until it ends, is interrupted, or the target is gone. */
+export function dispatch(opts: DispatchOptions): Promise<DispatchReport> {
+  return new DriverRun(opts).done;
+}

@@ -1,0 +1,243 @@
+/**
+ * When each request is due — pure, no clock, no I/O. An open-model schedule: arrivals follow the
+ * scenario's rate profile whatever the target does. Memory is O(cohorts), whatever the run length:
+ * arrivals are produced one at a time, in time order across cohorts.
+ *
+ * Arrival k of a cohort (k = 1, 2, …) is due when the cumulative rate Λ(t) = ∫ rate reaches
+ * k − ½ (uniform), or at the jumps of a seeded Poisson process of intensity rate(t) (poisson:
+ * Exp(1) steps in Λ-space). Counts over any stretch therefore follow the exact integral the
+ * simulator uses, and uniform arrivals round it to the nearest whole request.
+ */
+import type { Segment } from '../scenario/types.ts';
+import { arrivalsBetween, constantUntil, profileDuration, rateAt } from '../scenario/profile.ts';
+
+export type ArrivalProcess = 'uniform' | 'poisson';
+
+export interface ScheduleCohort {
+  segments: Segment[];
+  clients: number;
+  /** Seconds between IP rotations (epochs); undefined: one identity per client for the whole run. */
+  rotate?: number;
+}
+
+export interface ScheduleOptions {
+  /** Length of the run in seconds; arrivals are due in [0, durationSeconds). */
+  durationSeconds: number;
+  arrivals?: ArrivalProcess;
+  seed?: number;
+  /** Stop after this many arrivals in all (in time order). */
+  maxRequests?: number;
+  /**
+   * The scenario's length: profiles repeat with this period when the run is longer (a scenario
+   * "lasts as long as its longest cohort; a longer horizon repeats it"). Default: longest cohort.
+   */
+  periodSeconds?: number;
+}
+
+export interface Arrival {
+  /** Seconds after the start of the run. */
+  at: number;
+  cohort: number;
+  /** Which of the cohort's clients sends it (0 … clients−1). */
+  client: number;
+  /** IP rotation epoch: floor(at / rotate), 0 without rotation. */
+  epoch: number;
+}
+
+/** Width of a step through a stretch whose rate varies (ramps, diurnal curves). */
+const VARYING_STEP = 0.01;
+
+/** One cohort's arrival times, walked window by window over its profile. */
+class CohortArrivals {
+  private a = 0; // current window [a, b) in run time
+  private b = 0;
+  private mass = 0; // expected arrivals in the window (exact integral)
+  private cum = 0; // Λ at a
+  private target: number; // Λ of the next arrival
+  private readonly own: number; // the cohort's own profile length
+  private done = false;
+  private rrClient = 0;
+
+  constructor(
+    private readonly c: ScheduleCohort,
+    private readonly duration: number,
+    private readonly period: number,
+    private readonly rng: (() => number) | undefined,
+  ) {
+    this.own = profileDuration(c.segments);
+    this.target = rng ? expStep(rng) : 0.5;
+    this.openWindow(0);
+  }
+
+  /** Due time of the cohort's next arrival, or undefined when the run has none left. */
+  nextTime(): number | undefined {
+    if (this.done) return undefined;
+    while (this.cum + this.mass < this.target) {
+      this.cum += this.mass;
+      if (this.b >= this.duration) {
+        this.done = true;
+        return undefined;
+      }
+      this.openWindow(this.b);
+    }
+    const t = this.a + ((this.target - this.cum) / this.mass) * (this.b - this.a);
+    this.target += this.rng ? expStep(this.rng) : 1;
+    return t;
+  }
+
+  nextClient(): number {
+    if (this.c.clients <= 1) return 0;
+    if (this.rng) return Math.floor(this.rng() * this.c.clients);
+    // Round-robin splits the rate evenly, each client exactly rate/clients (DESIGN: clients alike).
+    const k = this.rrClient;
+    this.rrClient = k + 1 === this.c.clients ? 0 : k + 1;
+    return k;
+  }
+
+  private openWindow(a: number): void {
+    const rep = Math.floor(a / this.period + 1e-12);
+    const base = rep * this.period;
+    const u = Math.max(0, a - base); // time inside the profile
+    let uEnd: number;
+    let mass: number;
+    if (u >= this.own) {
+      uEnd = this.period; // silent until the scenario repeats
+      mass = 0;
+    } else {
+      const c = constantUntil(this.c.segments, u);
+      uEnd = c > u ? Math.min(c, this.own) : Math.min(u + VARYING_STEP, this.own);
+      if (uEnd <= u) uEnd = Math.min(u + VARYING_STEP, this.period);
+      mass = c > u ? rateAt(this.c.segments, u) * (uEnd - u) : arrivalsBetween(this.c.segments, u, uEnd);
+    }
+    let b = base + Math.min(uEnd, this.period);
+    if (b <= a) b = base + this.period; // float guard: always make progress
+    if (b > this.duration) {
+      // The last window is cut at the end of the run, its mass with it.
+      const cut = this.duration - base;
+      mass = u >= this.own ? 0 : arrivalsBetween(this.c.segments, u, Math.min(cut, this.own));
+      b = this.duration;
+    }
+    this.a = a;
+    this.b = b;
+    this.mass = Math.max(0, mass);
+  }
+}
+
+/**
+ * All cohorts' arrivals merged in time order. Iterable once; `peekTime()` says when the next one
+ * is due without taking it (the dispatcher sleeps until then).
+ */
+export class ArrivalSchedule implements IterableIterator<Arrival> {
+  private readonly streams: CohortArrivals[];
+  private readonly heads: (number | undefined)[];
+  private readonly rotate: (number | undefined)[];
+  private emitted = 0;
+  private readonly max: number;
+  /** The planned length of the run, seconds. */
+  readonly durationSeconds: number;
+
+  constructor(cohorts: readonly ScheduleCohort[], opts: ScheduleOptions) {
+    const duration = Math.max(0, opts.durationSeconds);
+    const period = opts.periodSeconds ?? Math.max(0, ...cohorts.map((c) => profileDuration(c.segments)));
+    const safePeriod = period > 0 ? period : Math.max(duration, 1);
+    const poisson = opts.arrivals === 'poisson';
+    const seed = opts.seed ?? 1;
+    this.streams = cohorts.map((c, i) => new CohortArrivals(c, duration, safePeriod, poisson ? mulberry32(hashSeed(seed, i)) : undefined));
+    this.heads = this.streams.map((s) => s.nextTime());
+    this.rotate = cohorts.map((c) => (c.rotate && c.rotate > 0 ? c.rotate : undefined));
+    this.max = opts.maxRequests ?? Infinity;
+    this.durationSeconds = duration;
+  }
+
+  /** How many arrivals have been taken so far. */
+  get taken(): number {
+    return this.emitted;
+  }
+
+  /**
+   * The stretch [0, covered) of the profile the arrivals taken so far stand for: the planned
+   * length, or — when `maxRequests` cut the run short — up to the first arrival left out.
+   */
+  coveredSeconds(): number {
+    if (this.emitted < this.max) return this.durationSeconds;
+    let best: number | undefined;
+    for (const h of this.heads) if (h !== undefined && (best === undefined || h < best)) best = h;
+    return best ?? this.durationSeconds;
+  }
+
+  /** When the next arrival is due (seconds after start), or undefined at the end. */
+  peekTime(): number | undefined {
+    if (this.emitted >= this.max) return undefined;
+    let best: number | undefined;
+    for (const h of this.heads) if (h !== undefined && (best === undefined || h < best)) best = h;
+    return best;
+  }
+
+  next(): IteratorResult<Arrival> {
+    if (this.emitted >= this.max) return { done: true, value: undefined };
+    let k = -1;
+    for (let i = 0; i < this.heads.length; i++) {
+      const h = this.heads[i];
+      if (h !== undefined && (k < 0 || h < (this.heads[k] as number))) k = i;
+    }
+    if (k < 0) return { done: true, value: undefined };
+    const at = this.heads[k] as number;
+    const s = this.streams[k];
+    const client = s.nextClient();
+    const r = this.rotate[k];
+    this.heads[k] = s.nextTime();
+    this.emitted++;
+    return { done: false, value: { at, cohort: k, client, epoch: r ? Math.floor(at / r) : 0 } };
+  }
+
+  [Symbol.iterator](): IterableIterator<Arrival> {
+    return this;
+  }
+}
+
+/** Generator form of the schedule, for callers that only iterate. */
+export function* arrivals(cohorts: readonly ScheduleCohort[], opts: ScheduleOptions): Generator<Arrival> {
+  const s = new ArrivalSchedule(cohorts, opts);
+  for (let r = s.next(); !r.done; r = s.next()) yield r.value;
+}
+
+/**
+ * The highest one-second arrival count of any stretch of the run (all cohorts together): what the
+ * connection pool is sized for. Sampled on at most ~20,000 windows, so long runs stay cheap.
+ */
+export function peakRate(cohorts: readonly ScheduleCohort[], durationSeconds: number, periodSeconds?: number): number {
+  const period = periodSeconds ?? Math.max(0, ...cohorts.map((c) => profileDuration(c.segments)));
+  const span = Math.min(durationSeconds, period > 0 ? period : durationSeconds);
+  if (span <= 0) return 0;
+  const step = Math.max(1, span / 20_000);
+  let peak = 0;
+  for (let t = 0; t < span; t += step) {
+    const t1 = Math.min(span, t + step);
+    let sum = 0;
+    for (const c of cohorts) sum += arrivalsBetween(c.segments, t, t1) / (t1 - t);
+    if (sum > peak) peak = sum;
+  }
+  return peak;
+}
+
+function expStep(rng: () => number): number {
+  return -Math.log(1 - rng());
+}
+
+function hashSeed(seed: number, i: number): number {
+  let h = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  return h;
+}
+
+/** Small, fast, seeded PRNG: the same seed gives the same Poisson run. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Scenario × stack × target → what load/ needs: each cohort's schedule input and how its requests
+ * look on the wire (path under the target's base path, keys, billing units, what a plain 403 means).
+ */
+import { httpApiBillableUnits } from '../cost/api-gateway.ts';
+import type { DispatchCohort } from '../load/dispatcher.ts';
+import type { ScheduleCohort } from '../load/schedule.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { Stack } from '../stack/types.ts';
+import type { KeyOf } from './api-keys.ts';
+
+export interface CohortPlan {
+  schedule: ScheduleCohort[];
+  dispatch: DispatchCohort[];
+  /** API Gateway billing units per request reaching the integration, per cohort. */
+  billedUnits: number[];
+}
+
+export function planCohorts(scenario: Scenario, stack: Stack, basePath: string, keys: readonly (KeyOf | undefined)[]): CohortPlan {
+  const kind = stack.api.kind;
+  const planNames = new Set(stack.api.usagePlans.map((p) => p.name));
+  return {
+    schedule: scenario.cohorts.map((c) => ({ segments: c.rate, clients: Math.max(1, c.clients), rotate: c.rotate })),
+    dispatch: scenario.cohorts.map((c, i) => {
+      const holdsValidKey = c.apiKey !== 'none' && c.apiKey !== 'invalid' && planNames.has(c.apiKey);
+      // A REST API answers a WAF block and a rejected key with the same plain 403; where this cohort
+      // cannot be rejected for its key, the 403 can only be WAF's.
+      const keyCannotFail = !stack.api.apiKeyRequired || holdsValidKey;
+      const d: DispatchCohort = {
+        name: c.name,
+        role: c.role,
+        method: c.request.method,
+        path: joinPath(basePath, c.request.path),
+        bodyBytes: c.request.bodyBytes,
+        plainForbidden: kind === 'rest' && stack.waf?.rateLimit && keyCannotFail ? 'wafBlocked' : 'authRejected',
+      };
+      const key = keys[i];
+      if (key) d.apiKey = key;
+      return d;
+    }),
+    billedUnits: scenario.cohorts.map((c) => (kind === 'function-url' ? 0 : kind === 'http' ? httpApiBillableUnits(c.request.bodyBytes) : 1)),
+  };
+}
+
+function joinPath(base: string, path: string): string {
+  if (!base) return path;
+  return `${base.replace(/\/+$/, '')}${path.startsWith('/') ? '' : '/'}${path}`;
+}

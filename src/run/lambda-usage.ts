@@ -1,0 +1,34 @@
+/**
+ * A client sees outcomes, not what Lambda billed for them: GB-seconds (INIT included) and cold
+ * starts. The measured timeline borrows them per invocation from the server side (the emulator,
+ * or CloudWatch) where it has them, else from the simulator's prediction for the same run.
+ */
+import { cohortTotals, type Timeline } from '../model/timeline.ts';
+
+export interface BorrowedUsage {
+  timeline: Timeline;
+  /** Which source each cohort's Lambda usage came from. */
+  from: Record<string, 'server' | 'predicted' | 'none'>;
+}
+
+/** The measured timeline with gbSeconds, initGbSeconds and coldStarts per invocation taken from elsewhere. */
+export function withLambdaUsage(measured: Timeline, server: Timeline | undefined, predicted: Timeline): BorrowedUsage {
+  const from: BorrowedUsage['from'] = {};
+  const cohorts = measured.cohorts.map((c) => {
+    const s = server?.cohorts.find((x) => x.name === c.name);
+    const p = predicted.cohorts.find((x) => x.name === c.name);
+    const st = s ? cohortTotals(s) : undefined;
+    const pt = p ? cohortTotals(p) : undefined;
+    const src = st && st.invoked > 0 ? st : pt && pt.invoked > 0 ? pt : undefined;
+    from[c.name] = src === st && st ? 'server' : src ? 'predicted' : 'none';
+    if (!src) return c;
+    const gb = src.gbSeconds / src.invoked;
+    const init = src.initGbSeconds / src.invoked;
+    const cold = src.coldStarts / src.invoked;
+    return {
+      ...c,
+      buckets: c.buckets.map((b) => ({ ...b, gbSeconds: b.invoked * gb, initGbSeconds: b.invoked * init, coldStarts: b.invoked * cold })),
+    };
+  });
+  return { timeline: { ...measured, cohorts }, from };
+}

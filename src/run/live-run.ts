@@ -1,0 +1,323 @@
+/**
+ * One live run, start to finish: check the target (before anything is contacted), estimate what a
+ * staging run costs, start the in-process emulator when there is no target, drive the scenario
+ * with load/, then put measured, server-side and predicted counts side by side and price them.
+ * An interrupted run or a target that died still ends here, with what was measured.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
+import { startEmulator, type Emulator } from '../emulator/start-emulator.ts';
+import { dispatch, type DispatchReport } from '../load/dispatcher.ts';
+import { IdentityPlan } from '../load/identity.ts';
+import { Recorder } from '../load/recorder.ts';
+import { ArrivalSchedule, peakRate, type ArrivalProcess } from '../load/schedule.ts';
+import { warmUpDriver } from '../load/warm-up.ts';
+import { InputError } from '../model/errors.ts';
+import { RESULT_SCHEMA, type ResultDocument } from '../model/result.ts';
+import { timelineTotals, type Timeline } from '../model/timeline.ts';
+import { formatDuration } from '../model/units.ts';
+import type { PriceBook } from '../pricing/types.ts';
+import { scenarioDuration } from '../scenario/profile.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { simulate } from '../simulate/engine.ts';
+import { SIMULATOR_ASSUMPTIONS } from '../simulate/result.ts';
+import type { Stack } from '../stack/types.ts';
+import { planApiKeys, readApiKeysFile } from './api-keys.ts';
+import { planCohorts } from './cohort-plan.ts';
+import { withLambdaUsage } from './lambda-usage.ts';
+import { DEFAULT_MAX_COST_USD, describeEstimate, enforceCostCeiling, estimateRunCost } from './preflight.ts';
+import { ProgressLine } from './progress.ts';
+import { deviation, throttleWarnings } from './reconcile.ts';
+import { checkTarget, type CheckedTarget } from './target.ts';
+
+export interface ServerWindow {
+  stack: Stack;
+  start: Date;
+  end: Date;
+}
+
+export interface LiveRunOptions {
+  scenario: Scenario;
+  stack: Stack;
+  /** URL of a deployed API; none: the in-process emulator for `stack`. */
+  target?: string;
+  allowTargets?: string[];
+  /** --duration, seconds. */
+  durationSeconds?: number;
+  maxRequests?: number;
+  /** Ceiling on a staging run's predicted cost, USD (default DEFAULT_MAX_COST_USD). */
+  maxCost?: number;
+  yes?: boolean;
+  horizonSeconds: number;
+  arrivals?: ArrivalProcess;
+  seed?: number;
+  /** Cap on connections (= in-flight bound); default sized from the peak rate. */
+  connections?: number;
+  /** How late a request may go out before it is dropped instead (default 50 ms). */
+  lateToleranceMs?: number;
+  apiKeysFile?: string;
+  /** Where the run's per-second NDJSON file goes. */
+  runDir: string;
+  book: PriceBook;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  /** Lines for the user (the cost estimate, where the run file is): stderr in the CLI. */
+  say?: (line: string) => void;
+  /** A terminal to draw the progress line on (only pass a TTY). */
+  progress?: NodeJS.WriteStream;
+  /**
+   * Server-side counts of a staging run — the hook for CloudWatch (collect/collectTimeline).
+   * Without it a staging run reports client-side and predicted counts, and says how to collect.
+   */
+  serverTimeline?: (w: ServerWindow) => Promise<Timeline | undefined>;
+  /** Seed for the emulator's synthetic function (reproducible runs). */
+  emulatorSeed?: number;
+}
+
+export interface LiveRunResult {
+  doc: ResultDocument;
+  runFile: string;
+  report: DispatchReport;
+}
+
+export const DEFAULT_LATE_TOLERANCE_MS = 50;
+const MIN_CONNECTIONS = 64;
+const MAX_DEFAULT_CONNECTIONS = 2000;
+
+/**
+ * The default cap on connections (and requests in flight): the peak rate times twice the slowest
+ * answer the stack expects in normal running — a cold start (INIT) plus a p99 invocation — so that
+ * a wave of cold starts does not turn into drops. The pool only opens what the traffic needs.
+ */
+export function defaultConnections(peakRate: number, stack: Stack): number {
+  const slowest = stack.lambda.initDuration + stack.lambda.duration.p99 + 0.1;
+  const want = Math.ceil(peakRate * 2 * Math.max(0.5, slowest));
+  return Math.min(MAX_DEFAULT_CONNECTIONS, Math.max(MIN_CONNECTIONS, want));
+}
+
+/** Runs the scenario live and answers the result document (source 'emulator' or 'staging'). */
+export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
+  const say = o.say ?? (() => {});
+  const bounded = o.durationSeconds !== undefined || o.maxRequests !== undefined;
+  // Safety first: a refused target is refused from the URL text alone, before anything else.
+  const checked: CheckedTarget | undefined = o.target !== undefined ? checkTarget(o.target, { allowTargets: o.allowTargets ?? [], bounded }) : undefined;
+  const staging = checked !== undefined;
+
+  const scenarioSeconds = scenarioDuration(o.scenario);
+  const planned = o.durationSeconds ?? scenarioSeconds;
+  if (!(planned > 0)) throw new InputError([{ path: '--duration', message: 'the scenario sends nothing (every cohort lasts 0 s): give --duration' }]);
+
+  const env = o.env ?? process.env;
+  const keys = planApiKeys(o.scenario.cohorts, staging && !checked.loopback ? 'staging' : 'emulator', {
+    env,
+    file: o.apiKeysFile ? readApiKeysFile(o.apiKeysFile) : undefined,
+  });
+
+  if (checked && !checked.loopback) {
+    const estimate = estimateRunCost(o.scenario, o.stack, o.book, planned, o.maxRequests);
+    say(describeEstimate(estimate, checked.hostname, planned));
+    enforceCostCeiling(estimate, o.maxCost ?? DEFAULT_MAX_COST_USD, o.yes ?? false);
+  }
+
+  const plan = planCohorts(o.scenario, o.stack, checked?.basePath ?? '', keys.keys);
+  const peak = peakRate(plan.schedule, planned, scenarioSeconds);
+  const connections = o.connections ?? defaultConnections(peak, o.stack);
+
+  const tolerance = o.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
+  try {
+    mkdirSync(o.runDir, { recursive: true });
+  } catch (err) {
+    throw new InputError([{ path: '--out', message: `cannot create ${o.runDir} for the run file: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+  }
+  let emulator: Emulator | undefined;
+  let origin: string;
+  let display: string;
+  if (checked) {
+    origin = checked.origin;
+    display = checked.display;
+  } else {
+    emulator = await startEmulator({ stack: o.stack, port: 0, seed: o.emulatorSeed });
+    const local = checkTarget(emulator.apiUrl, { allowTargets: [], bounded: true });
+    origin = local.origin;
+    display = `in-process emulator at ${local.display}/`;
+  }
+
+  const startTime = new Date();
+  const runFile = join(o.runDir, `${slug(o.scenario.name)}-${slug(o.stack.name)}-${startTime.toISOString().replace(/[:.]/g, '-')}.run.ndjson`);
+  let report: DispatchReport;
+  let measured: Timeline;
+  let server: Timeline | undefined;
+  let progress: ProgressLine | undefined;
+  try {
+    // A cold driver drops requests in its first second at high rates; warm it on a private server.
+    if (peak >= 1000) await warmUpDriver();
+    const schedule = new ArrivalSchedule(plan.schedule, {
+      durationSeconds: planned,
+      arrivals: o.arrivals,
+      seed: o.seed,
+      maxRequests: o.maxRequests,
+      periodSeconds: scenarioSeconds > 0 ? scenarioSeconds : undefined,
+    });
+    const recorder = new Recorder({
+      cohorts: o.scenario.cohorts.map((c) => ({ name: c.name, role: c.role })),
+      source: staging ? 'staging' : 'emulator',
+      startTime: new Date(),
+      plannedSeconds: planned,
+      runFile,
+      billedUnits: plan.billedUnits,
+      header: { scenario: o.scenario.name, stack: o.stack.name, target: display, arrivals: o.arrivals ?? 'uniform' },
+    });
+    say(`Driving ${o.scenario.name} at ${display} for ${formatDuration(round3(planned))}${o.maxRequests ? ` (at most ${o.maxRequests.toLocaleString('en-US')} requests)` : ''}; per-second counts go to ${runFile}`);
+    progress = o.progress ? new ProgressLine(o.progress, planned) : undefined;
+    const startEpoch = recorder.startTime.getTime() / 1000;
+    report = await dispatch({
+      origin,
+      cohorts: plan.dispatch,
+      identities: new IdentityPlan(plan.schedule.map((c) => c.clients)),
+      apiKind: o.stack.api.kind,
+      schedule,
+      recorder,
+      connections,
+      lateToleranceMs: tolerance,
+      // Our give-up time sits above the stack's own integration timeout, so a timeout is the target's answer.
+      requestTimeoutMs: Math.max(5, o.stack.api.integrationTimeout + 5) * 1000,
+      signal: o.signal,
+      onTick: (el) => progress?.update(el, recorder.runningTotals()),
+    });
+    progress?.update(report.durationSeconds, recorder.runningTotals());
+    progress?.end();
+    measured = recorder.finish(report.durationSeconds, { reason: report.reason });
+    const endEpoch = startEpoch + report.durationSeconds;
+    if (emulator) {
+      await settle(emulator);
+      // The emulator is this run's alone: everything it saw is the run.
+      server = emulator.timeline({ bucketSeconds: measured.bucketSeconds });
+    } else if (o.serverTimeline) {
+      server = await o.serverTimeline({ stack: o.stack, start: new Date(startEpoch * 1000), end: new Date(endEpoch * 1000) });
+    }
+  } finally {
+    progress?.end();
+    await emulator?.close();
+  }
+
+  const runSeconds = report.durationSeconds;
+  const warnings: string[] = [];
+  if (runSeconds <= 0) {
+    warnings.push('The run was stopped before any request was due: nothing was measured.');
+  }
+  // The simulator on the same inputs for the stretch actually run: prediction, and the two variants a
+  // client cannot measure (no throttles; legit traffic alone).
+  const horizon = Math.max(runSeconds, 1e-3);
+  const simOpts = { horizonSeconds: horizon, bucketSeconds: measured.bucketSeconds };
+  const predicted = simulate(o.scenario, o.stack, { ...simOpts, throttled: true });
+  const unthrottled = simulate(o.scenario, o.stack, { ...simOpts, throttled: false });
+  const legitOnly = simulate(o.scenario, o.stack, { ...simOpts, throttled: true, onlyRole: 'legit' });
+  const usage = withLambdaUsage(measured, server, predicted);
+  const throttledTimeline = { ...usage.timeline, durationSeconds: horizon };
+
+  const m = timelineTotals(measured);
+  if (report.reason === 'interrupted') {
+    warnings.push(`The run was interrupted after ${formatDuration(round3(runSeconds))} of ${formatDuration(round3(planned))}; what was measured until then is reported and priced.`);
+  }
+  if (report.reason === 'target-unreachable') {
+    warnings.push(
+      `The target stopped answering after ${formatDuration(round3(runSeconds))} (${report.firstConnectionError ?? 'connection errors'}); ` +
+        'the run ended there, and what was measured until then is reported and priced.',
+    );
+  }
+  if (m.dropped > 0) {
+    warnings.push(
+      `${m.dropped.toLocaleString('en-US')} requests were due but could not be sent within ${tolerance} ms ` +
+        `(in-flight bound ${connections.toLocaleString('en-US')} connections reached, or the driver fell behind); they are not in "offered". ` +
+        'Raise --connections, or lower the rate.',
+    );
+  }
+  if (m.connectionErrors > 0) {
+    warnings.push(
+      `${m.connectionErrors.toLocaleString('en-US')} requests got no HTTP answer` +
+        `${report.firstConnectionError ? ` (mostly ${report.firstConnectionError})` : ''}${report.abandoned > 0 ? `; ${report.abandoned} were still unanswered when the run ended` : ''}.`,
+    );
+  }
+  warnings.push(...throttleWarnings(o.scenario, o.stack, measured));
+
+  const stack = stackResult({ stack: o.stack, throttled: throttledTimeline, unthrottled, legitOnly, book: o.book, horizonSeconds: o.horizonSeconds });
+  stack.notes = [
+    `Throttled: the counts measured by the client in this ${formatDuration(round3(runSeconds))} run, projected to the horizon. ` +
+      'Unthrottled and legit-only: the simulator on the same scenario and stack for the same stretch (a client cannot measure them).',
+    lambdaUsageNote(usage.from, emulator !== undefined),
+    ...keys.notes,
+    ...(stack.notes ?? []),
+  ];
+  if (o.stack.file) stack.file = o.stack.file;
+
+  const assumptions = [
+    ...ASSUMPTIONS,
+    ...SIMULATOR_ASSUMPTIONS,
+    'Live runs book each request in the second it was due; outcomes are classified from the response (status, body, headers) the way API Gateway words them.',
+    `Requests the driver could not send within ${tolerance} ms of their due time are counted as dropped, never sent late.`,
+  ];
+  if (checked && !checked.loopback && !server) {
+    const start = new Date(measured.startTime ?? startTime.toISOString());
+    const end = new Date(start.getTime() + runSeconds * 1000);
+    warnings.push(
+      'No server-side counts in this report. CloudWatch has them a few minutes after the run: ' +
+        `dowsim collect --stack ${o.stack.file ?? o.stack.name} --start ${start.toISOString()} --end ${end.toISOString()}`,
+    );
+  }
+
+  const doc: ResultDocument = {
+    schema: RESULT_SCHEMA,
+    generatedAt: new Date().toISOString(),
+    scenario: { name: o.scenario.name, description: o.scenario.description, ...(o.scenario.file ? { file: o.scenario.file } : {}) },
+    horizonSeconds: o.horizonSeconds,
+    source: staging ? 'staging' : 'emulator',
+    prices: { region: o.book.region, asOf: o.book.asOf, source: o.book.source },
+    stacks: [stack],
+    assumptions,
+    measured,
+    ...(server ? { server } : {}),
+    predicted,
+    deviation: deviation(measured, predicted, server),
+    warnings,
+    extras: {
+      run: {
+        target: display,
+        plannedSeconds: planned,
+        durationSeconds: runSeconds,
+        stopReason: report.reason,
+        arrivals: o.arrivals ?? 'uniform',
+        maxRequests: o.maxRequests,
+        connections,
+        lateToleranceMs: tolerance,
+        peakConnections: report.peakConnections,
+        peakInFlight: report.peakInFlight,
+        dropped: m.dropped,
+        connectionErrors: m.connectionErrors,
+        runFile,
+      },
+    },
+  };
+  return { doc, runFile, report };
+}
+
+function lambdaUsageNote(from: Record<string, 'server' | 'predicted' | 'none'>, emulated: boolean): string {
+  const srcs = new Set(Object.values(from).filter((f) => f !== 'none'));
+  const server = emulated ? 'the emulator' : 'CloudWatch';
+  if (srcs.size === 1 && srcs.has('server')) return `Lambda GB-seconds and cold starts per invocation come from ${server} (a client cannot see them).`;
+  if (srcs.has('server')) return `Lambda GB-seconds and cold starts per invocation come from ${server} where it saw the cohort, else from the simulator.`;
+  return 'Lambda GB-seconds and cold starts per invocation are the simulator\'s (a client cannot see them).';
+}
+
+/** Waits (briefly) until the emulator has booked every request it answered. */
+async function settle(emulator: Emulator): Promise<void> {
+  for (let i = 0; i < 100 && emulator.metrics.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+}
+
+function round3(s: number): number {
+  return Math.round(s * 1000) / 1000;
+}
