@@ -29,13 +29,8 @@ import { withLambdaUsage } from './lambda-usage.ts';
 import { DEFAULT_MAX_COST_USD, describeEstimate, enforceCostCeiling, estimateRunCost } from './preflight.ts';
 import { ProgressLine } from './progress.ts';
 import { deviation, throttleWarnings } from './reconcile.ts';
+import { cloudWatchReport, missingCloudWatchWarning, readServerSide, resolveServerMode, type ServerSide, type ServerSideOptions } from './server-side.ts';
 import { checkTarget, type CheckedTarget } from './target.ts';
-
-export interface ServerWindow {
-  stack: Stack;
-  start: Date;
-  end: Date;
-}
 
 export interface LiveRunOptions {
   scenario: Scenario;
@@ -67,10 +62,11 @@ export interface LiveRunOptions {
   /** A terminal to draw the progress line on (only pass a TTY). */
   progress?: NodeJS.WriteStream;
   /**
-   * Server-side counts of a staging run — the hook for CloudWatch (collect/collectTimeline).
-   * Without it a staging run reports client-side and predicted counts, and says how to collect.
+   * Where server-side counts come from (server-side.ts): the in-process emulator, CloudWatch (read
+   * after the run, once its metrics settle) or none. Default: the emulator when dowsim starts it,
+   * else none (the CLI asks for CloudWatch with a real --target).
    */
-  serverTimeline?: (w: ServerWindow) => Promise<Timeline | undefined>;
+  server?: ServerSideOptions;
   /** Seed for the emulator's synthetic function (reproducible runs). */
   emulatorSeed?: number;
 }
@@ -103,6 +99,8 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   // Safety first: a refused target is refused from the URL text alone, before anything else.
   const checked: CheckedTarget | undefined = o.target !== undefined ? checkTarget(o.target, { allowTargets: o.allowTargets ?? [], bounded }) : undefined;
   const staging = checked !== undefined;
+  // a --server that cannot work is refused before any traffic, like a bad target
+  if (o.server?.mode !== undefined) resolveServerMode(o.server.mode, checked, undefined);
 
   const scenarioSeconds = scenarioDuration(o.scenario);
   const planned = o.durationSeconds ?? scenarioSeconds;
@@ -148,6 +146,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   let report: DispatchReport;
   let measured: Timeline;
   let server: Timeline | undefined;
+  let side: ServerSide | undefined;
   let progress: ProgressLine | undefined;
   try {
     // A cold driver drops requests in its first second at high rates; warm it on a private server.
@@ -189,13 +188,17 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     progress?.end();
     measured = recorder.finish(report.durationSeconds, { reason: report.reason });
     const endEpoch = startEpoch + report.durationSeconds;
-    if (emulator) {
-      await settle(emulator);
-      // The emulator is this run's alone: everything it saw is the run.
-      server = emulator.timeline({ bucketSeconds: measured.bucketSeconds });
-    } else if (o.serverTimeline) {
-      server = await o.serverTimeline({ stack: o.stack, start: new Date(startEpoch * 1000), end: new Date(endEpoch * 1000) });
-    }
+    if (emulator) await settle(emulator);
+    side = await readServerSide({
+      options: o.server,
+      stack: o.stack,
+      start: new Date(startEpoch * 1000),
+      end: new Date(endEpoch * 1000),
+      bucketSeconds: measured.bucketSeconds,
+      emulator,
+      env,
+    });
+    server = side.server;
   } finally {
     progress?.end();
     await emulator?.close();
@@ -213,8 +216,10 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   const predicted = simulate(o.scenario, o.stack, { ...simOpts, throttled: true });
   const unthrottled = simulate(o.scenario, o.stack, { ...simOpts, throttled: false });
   const legitOnly = simulate(o.scenario, o.stack, { ...simOpts, throttled: true, onlyRole: 'legit' });
-  const usage = withLambdaUsage(measured, server, predicted);
-  const throttledTimeline = { ...usage.timeline, durationSeconds: horizon };
+  // A CloudWatch collection prices function-side counts from CloudWatch, gateway-side ones from the client.
+  const cloudwatch = side?.collected ? cloudWatchReport(measured, predicted, side.collected, o.stack, o.book) : undefined;
+  const usage = withLambdaUsage(measured, cloudwatch ? undefined : server, predicted);
+  const throttledTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: horizon };
 
   const m = timelineTotals(measured);
   if (report.reason === 'interrupted') {
@@ -242,10 +247,11 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   warnings.push(...throttleWarnings(o.scenario, o.stack, measured));
 
   const stack = stackResult({ stack: o.stack, throttled: throttledTimeline, unthrottled, legitOnly, book: o.book, horizonSeconds: o.horizonSeconds });
+  const counted = cloudwatch ? 'client and CloudWatch' : 'client';
   stack.notes = [
-    `Throttled: the counts measured by the client in this ${formatDuration(round3(runSeconds))} run, projected to the horizon. ` +
+    `Throttled: the counts measured by the ${counted} in this ${formatDuration(round3(runSeconds))} run, projected to the horizon. ` +
       'Unthrottled and legit-only: the simulator on the same scenario and stack for the same stretch (a client cannot measure them).',
-    lambdaUsageNote(usage.from, emulator !== undefined),
+    ...(cloudwatch ? cloudwatch.notes : [lambdaUsageNote(usage.from, emulator !== undefined)]),
     ...keys.notes,
     ...(stack.notes ?? []),
   ];
@@ -257,7 +263,13 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     'Live runs book each request in the second it was due; outcomes are classified from the response (status, body, headers) the way API Gateway words them.',
     `Requests the driver could not send within ${tolerance} ms of their due time are counted as dropped, never sent late.`,
   ];
-  if (checked && !checked.loopback && !server) {
+  if (cloudwatch) {
+    warnings.push(...cloudwatch.warnings);
+    assumptions.push(...cloudwatch.assumptions);
+  }
+  if (side?.missing) {
+    warnings.push(missingCloudWatchWarning(side));
+  } else if (checked && !checked.loopback && !server) {
     const start = new Date(measured.startTime ?? startTime.toISOString());
     const end = new Date(start.getTime() + runSeconds * 1000);
     warnings.push(
@@ -295,7 +307,9 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
         dropped: m.dropped,
         connectionErrors: m.connectionErrors,
         runFile,
+        server: side?.mode ?? 'none',
       },
+      ...(cloudwatch ? { collection: cloudwatch.collection } : {}),
     },
   };
   return { doc, runFile, report };
