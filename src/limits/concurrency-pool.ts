@@ -21,8 +21,10 @@ export class ConcurrencyPool {
   private idle: number[] = [];
   private idleHead = 0;
 
-  // fluid state: concurrency used per whole second, and a sliding-window maximum over idleTimeout
+  // fluid state: environments in use per whole second, a sliding-window maximum over idleTimeout,
+  // and the new environments still in INIT
   private readonly window = new SlidingMax();
+  private pending: { readyAt: number; count: number }[] = [];
 
   constructor(opts: { limit: number; scaling: ScalingRate; idleTimeout: number }) {
     this.limit = opts.limit;
@@ -75,42 +77,64 @@ export class ConcurrencyPool {
 
   /**
    * Fluid: `n` invocations arrive evenly over [now − over, now], each keeping an environment busy
-   * for `busySeconds` on average. Concurrency wanted is n·busy/over (Little's law); what exceeds the
-   * limit, or the environments that exist plus what scaling may add, is throttled.
+   * for `busySeconds` on average. Ready (warm) environments serve over/busy invocations each; the
+   * rest need new environments, which the scaling rate and the limit allow or not. A new
+   * environment is busy for INIT + the invocation before it can take another, so a sustained
+   * excess of x invocations per second needs x·(init + busy) new environments, not x·busy — the
+   * cold-start pile-up a real (or emulated) burst shows. What gets no environment is throttled.
    */
-  takeFluid(now: number, n: number, over: number, busySeconds: number): { passed: number; coldStarts: number } {
+  takeFluid(now: number, n: number, over: number, busySeconds: number, initSeconds = 0): { passed: number; coldStarts: number } {
     const slot = Math.floor(now - over / 2);
-    const warm = this.window.maxBefore(slot, this.idleTimeout);
+    const tickStart = now - over;
+    // environments still in INIT at the start of this tick cannot take work yet
+    while (this.pending.length > 0 && this.pending[0].readyAt <= tickStart + 1e-9) this.pending.shift();
+    let initializing = 0;
+    for (const p of this.pending) initializing += p.count;
+    const alive = this.window.maxBefore(slot, this.idleTimeout);
+    const ready = Math.max(0, alive - initializing);
     if (n <= 0) {
       this.scaling.take(now, 0, over);
-      this.window.push(slot, 0);
+      this.window.push(slot, initializing);
       return { passed: 0, coldStarts: 0 };
     }
-    const demand = (n * busySeconds) / over;
-    const target = Math.min(demand, this.limit);
-    const need = Math.max(0, target - warm);
-    const granted = need > 0 ? this.scaling.take(now, need, over) : (this.scaling.take(now, 0, over), 0);
-    const concurrency = Math.min(target, warm + granted);
-    this.window.push(slot, concurrency);
-    const passed = demand > 0 ? (n * concurrency) / demand : n;
-    return { passed: Math.min(n, passed), coldStarts: granted };
+    const busy = Math.max(busySeconds, 1e-9);
+    const warmServed = Math.min(n, (ready * over) / busy);
+    const coldWanted = n - warmServed;
+    let granted = 0;
+    let coldServed = 0;
+    if (coldWanted > 1e-12) {
+      const needed = (coldWanted / over) * Math.min(over, initSeconds + busy);
+      const room = Math.max(0, this.limit - ready - initializing);
+      const want = Math.min(needed, room);
+      granted = want > 0 ? this.scaling.take(now, want, over) : (this.scaling.take(now, 0, over), 0);
+      coldServed = needed > 0 ? coldWanted * (granted / needed) : 0;
+      if (granted > 0) this.pending.push({ readyAt: now - over / 2 + initSeconds, count: granted });
+    } else {
+      this.scaling.take(now, 0, over);
+    }
+    const warmUsed = (warmServed * busy) / over;
+    this.window.push(slot, Math.min(this.limit, warmUsed + initializing + granted));
+    return { passed: Math.min(n, warmServed + coldServed), coldStarts: granted };
   }
 
   /** Fluid steady-state fingerprint; `undefined` while an older peak is still keeping environments warm. */
   fingerprint(): string | undefined {
+    if (this.pending.length > 0) return undefined;
     const w = this.window.fingerprint();
     return w === undefined ? undefined : `${this.scaling.state()}|${w}`;
   }
 
   /** Full fluid state relative to `now` (for the simulator's periodic check). */
   snapshot(now: number): string {
-    return `${this.scaling.snapshot()}|${this.window.snapshot(Math.floor(now))}`;
+    const pending = this.pending.map((p) => `${p.readyAt - now}:${p.count}`).join(',');
+    return `${this.scaling.snapshot()}|${this.window.snapshot(Math.floor(now))}|${pending}`;
   }
 
   /** Moves the fluid state's clock forward by dt: the state repeats dt later. */
   shift(dt: number): void {
     this.scaling.shift(dt);
     this.window.shift(Math.round(dt));
+    for (const p of this.pending) p.readyAt += dt;
   }
 
   /** Fast-forward: the steady concurrency holds until `t`. */

@@ -78,7 +78,7 @@ export class LambdaModel {
     const s = this.fluidShares;
     let admitted = n;
     if (this.urlRps) admitted = this.urlRps.take(now, n, over);
-    const { passed, coldStarts } = this.pool.takeFluid(now, admitted, over, s.busySeconds);
+    const { passed, coldStarts } = this.pool.takeFluid(now, admitted, over, s.busySeconds, this.initSeconds);
     const initGbSeconds = coldStarts * billedPerMs(this.initSeconds) * this.memoryGb;
     return {
       lambdaThrottled: n - passed,

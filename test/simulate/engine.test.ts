@@ -45,8 +45,9 @@ cohorts:
   });
 
   it('Lambda throttles beyond reserved concurrency and API Gateway still bills those requests', () => {
-    // 1,000 rps × 0.12 s = 120 concurrent wanted; reserved 60 → half throttled
-    const stack = makeStack({ lambda: { reservedConcurrency: 60 } });
+    // 1,000 rps × 0.12 s = 120 concurrent wanted; reserved 60 → half throttled (no INIT, so the
+    // first second's cold environments are not busier than the rest)
+    const stack = makeStack({ lambda: { reservedConcurrency: 60, initDuration: 0 } });
     const t = timelineTotals(simulate(flood(1000), stack, { horizonSeconds: 60 }));
     expect(t.lambdaThrottled / t.offered).toBeCloseTo(0.5, 2);
     expect(t.billedApiRequests).toBe(t.lambdaThrottled + t.invoked);
@@ -117,6 +118,15 @@ cohorts:
     // ~100 concurrent each pulse, every pulse cold: 2 h / 15.5 min ≈ 8 pulses
     expect(t.coldStarts).toBeGreaterThan(7 * 90);
     expect(t.coldStarts).toBeLessThan(9 * 110);
+  });
+
+  it('a burst onto no warm environments needs rate × (INIT + duration) of them, as the emulator shows', () => {
+    // 105 rps, 120 ms handler, 400 ms INIT: the first 0.52 s of arrivals all find no free environment
+    const stack = makeStack({ lambda: { initDuration: 0.4, duration: { p50: 0.12, p99: 0.12 } } });
+    const t = timelineTotals(simulate(flood(105, '20s'), stack, { horizonSeconds: 20 }));
+    expect(t.coldStarts).toBeGreaterThanOrEqual(50);
+    expect(t.coldStarts).toBeLessThanOrEqual(60);
+    expect(t.lambdaThrottled).toBe(0);
   });
 
   it('every outcome key is present in every bucket', () => {
