@@ -131,7 +131,7 @@ export function liveTable(doc: ResultDocument): Table | undefined {
   return {
     headers: ['Count', ...live.headers],
     align: ['left', ...live.headers.map(() => 'right' as const)],
-    rows: live.rows.map(([k, vals]) => [c(k), ...vals.map((v, i) => c(v === undefined ? '' : formatCount(v), `live.${live.headers[i]}.${k}`))]),
+    rows: live.rows.map(([k, vals]) => [c(k), ...vals.map((v, i) => c(v === undefined ? '—' : formatCount(v), `live.${live.headers[i]}.${k}`))]),
   };
 }
 

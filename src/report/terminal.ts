@@ -142,6 +142,9 @@ const LIVE_KEYS: (keyof Totals)[] = [
   'dropped',
 ];
 
+/** What a client cannot observe: shown as "—" in the measured column, not as a misleading 0. */
+const CLIENT_BLIND: (keyof Totals)[] = ['coldStarts'];
+
 /** Predicted vs measured vs server totals of a live run (nothing for a simulation). */
 export function liveRows(doc: ResultDocument): { headers: string[]; rows: [keyof Totals, (number | undefined)[]][] } | undefined {
   const sources: [string, Timeline | undefined][] = [
@@ -153,7 +156,7 @@ export function liveRows(doc: ResultDocument): { headers: string[]; rows: [keyof
   if (present.length === 0) return undefined;
   const totals = present.map(([, tl]) => timelineTotals(tl));
   const rows = LIVE_KEYS.filter((k) => k === 'offered' || totals.some((t) => t[k] !== 0)).map(
-    (k) => [k, totals.map((t) => t[k])] as [keyof Totals, (number | undefined)[]],
+    (k) => [k, totals.map((t, i) => (present[i][0] === 'measured' && CLIENT_BLIND.includes(k) ? undefined : t[k]))] as [keyof Totals, (number | undefined)[]],
   );
   return { headers: present.map(([n]) => n), rows };
 }
@@ -163,7 +166,7 @@ function liveTable(doc: ResultDocument): string[] {
   if (!live) return [];
   return textTable(
     [{ header: 'count' }, ...live.headers.map((h) => ({ header: h, align: 'right' as const }))],
-    live.rows.map(([k, vals]) => [k, ...vals.map((v) => (v === undefined ? '' : formatCount(v)))]),
+    live.rows.map(([k, vals]) => [k, ...vals.map((v) => (v === undefined ? '—' : formatCount(v)))]),
   );
 }
 
