@@ -8,6 +8,7 @@
  * Exp(1) steps in Λ-space). Counts over any stretch therefore follow the exact integral the
  * simulator uses, and uniform arrivals round it to the nearest whole request.
  */
+import { seededRandom } from '../limits/duration-model.ts';
 import type { Segment } from '../scenario/types.ts';
 import { arrivalsBetween, constantUntil, profileDuration, rateAt } from '../scenario/profile.ts';
 
@@ -142,7 +143,7 @@ export class ArrivalSchedule implements IterableIterator<Arrival> {
     const safePeriod = period > 0 ? period : Math.max(duration, 1);
     const poisson = opts.arrivals === 'poisson';
     const seed = opts.seed ?? 1;
-    this.streams = cohorts.map((c, i) => new CohortArrivals(c, duration, safePeriod, poisson ? mulberry32(hashSeed(seed, i)) : undefined));
+    this.streams = cohorts.map((c, i) => new CohortArrivals(c, duration, safePeriod, poisson ? seededRandom(hashSeed(seed, i)) : undefined));
     this.heads = this.streams.map((s) => s.nextTime());
     this.rotate = cohorts.map((c) => (c.rotate && c.rotate > 0 ? c.rotate : undefined));
     this.max = opts.maxRequests ?? Infinity;
@@ -230,14 +231,3 @@ function hashSeed(seed: number, i: number): number {
   return h;
 }
 
-/** Small, fast, seeded PRNG: the same seed gives the same Poisson run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
