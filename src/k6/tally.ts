@@ -100,15 +100,4 @@ export class K6Tally {
   }
 }
 
-/** Client-observed latency of a cohort, milliseconds; undefined when nothing was timed. */
-export function latencySummary(h: RecordableHistogram): LatencySummary | undefined {
-  if (h.count === 0) return undefined;
-  return {
-    count: h.count,
-    mean: h.mean / 1000,
-    p50: h.percentile(50) / 1000,
-    p90: h.percentile(90) / 1000,
-    p99: h.percentile(99) / 1000,
-    max: h.max / 1000,
-  };
-}
+export { latencySummary } from '../load/latency.ts';

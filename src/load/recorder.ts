@@ -13,6 +13,7 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import type { Outcome } from '../model/outcomes.ts';
 import { GATEWAY_BILLED_OUTCOMES, OUTCOMES } from '../model/outcomes.ts';
 import { addTotals, emptyTotals, sumTotals, withInvoked, type Totals } from '../model/totals.ts';
+import { latencySummary } from './latency.ts';
 import { chooseBucketSeconds, type LatencySummary, type Role, type Source, type Timeline } from '../model/timeline.ts';
 
 export interface RecorderCohort {
@@ -191,16 +192,8 @@ export class Recorder {
   latencySummaries(): Record<string, LatencySummary> {
     const out: Record<string, LatencySummary> = {};
     this.cohorts.forEach((c, i) => {
-      const h = this.latency[i];
-      if (h.count === 0) return;
-      out[c.name] = {
-        count: h.count,
-        mean: h.mean / 1000,
-        p50: h.percentile(50) / 1000,
-        p90: h.percentile(90) / 1000,
-        p99: h.percentile(99) / 1000,
-        max: h.max / 1000,
-      };
+      const summary = latencySummary(this.latency[i]);
+      if (summary) out[c.name] = summary;
     });
     return out;
   }
