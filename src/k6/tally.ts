@@ -4,7 +4,7 @@
  * histogram, so memory stays flat however many requests a run made).
  */
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import type { LatencySummary, Role } from '../model/timeline.ts';
+import type { Role } from '../model/timeline.ts';
 import { hintKey, type ResponseHint } from './response-hints.ts';
 
 export interface SecondTally {

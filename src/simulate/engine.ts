@@ -3,7 +3,7 @@ import type { Stack } from '../stack/types.ts';
 import type { Timeline } from '../model/timeline.ts';
 import { chooseBucketSeconds } from '../model/timeline.ts';
 import { OUTCOMES } from '../model/outcomes.ts';
-import { emptyTotals, type Totals } from '../model/totals.ts';
+import { emptyTotals } from '../model/totals.ts';
 import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } from '../scenario/profile.ts';
 import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
 import { LambdaModel } from '../limits/lambda.ts';

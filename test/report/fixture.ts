@@ -54,7 +54,7 @@ function simulateVariant(cohorts: CohortSpec[], stack: StackSpec, throttled: boo
     remaining = gwPass;
     const lambdaCap = stack.lambdaRate !== undefined ? stack.lambdaRate * bucket : Infinity;
     const invoked = share(remaining, lambdaCap);
-    cohorts.forEach((c, j) => {
+    cohorts.forEach((_c, j) => {
       const b = emptyTotals();
       b.offered = offered[j];
       b.wafBlocked = blocked[j];
