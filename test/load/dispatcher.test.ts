@@ -205,4 +205,17 @@ describe('dispatcher', () => {
     expect(lines.filter((l) => l.type === 'second').reduce((s, l) => s + l.cohorts.flood.offered, 0)).toBe(totals.offered);
     expect(lines.at(-1).type).toBe('end');
   });
+
+  it('a target that closes the connection after every answer still gets every request answered', async () => {
+    const origin = await serve((req, res) => {
+      req.resume();
+      res.setHeader('connection', 'close');
+      res.end('{"ok":true}');
+    });
+    const { totals } = await drive(origin, { cohorts: [cohort('flood', [constant(100, 2)])], duration: 2 }, { lateToleranceMs: 250 });
+    expect(totals.offered).toBe(200);
+    expect(totals.succeeded).toBe(200);
+    expect(totals.connectionErrors).toBe(0);
+    expect(totals.dropped).toBe(0);
+  });
 });
