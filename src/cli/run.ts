@@ -3,7 +3,6 @@ import { isValidPeriod } from '../collect/period.ts';
 import { InputError, RuntimeError } from '../model/errors.ts';
 import { parseDuration } from '../model/units.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { liveRun } from '../run/live-run.ts';
 import { DEFAULT_MAX_COST_USD } from '../run/preflight.ts';
 import { configuredCloudWatchEndpoint, resolveServerMode, type ServerMode } from '../run/server-side.ts';
 import { checkTarget, isLoopbackHost } from '../run/target.ts';
@@ -180,6 +179,8 @@ async function runCommand(scenarioArg: string, flags: RunFlags): Promise<void> {
   process.on('SIGTERM', onSignal);
   let result;
   try {
+    // undici and the emulator load only when a run starts: `dowsim --help` stays quick
+    const { liveRun } = await import('../run/live-run.ts');
     result = await liveRun({
       scenario,
       stack,
