@@ -35,10 +35,8 @@ export function collectResult(opts: {
   return {
     schema: RESULT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
-    scenario: {
-      name: `cloudwatch ${start} – ${end}`,
-      description: `Metrics collected from CloudWatch for ${stack.name} over ${formatDuration(collected.window.end - collected.window.start)}.`,
-    },
+    scenario: `cloudwatch ${start} – ${end}`,
+    scenarioDescription: `Metrics collected from CloudWatch for ${stack.name} over ${formatDuration(collected.window.end - collected.window.start)}.`,
     horizonSeconds,
     source: 'cloudwatch',
     prices: { region: book.region, asOf: book.asOf, source: book.source },

@@ -81,9 +81,9 @@ export function k6Result(opts: {
   return {
     schema: RESULT_SCHEMA,
     generatedAt: (opts.now ?? new Date()).toISOString(),
-    scenario: opts.scenario
-      ? { name: opts.scenario.name, description: opts.scenario.description, ...(opts.scenario.file ? { file: opts.scenario.file } : {}) }
-      : { name: `k6 ${basename(opts.file)}`, description: `A k6 run imported from ${basename(opts.file)}.` },
+    ...(opts.scenario
+      ? { scenario: opts.scenario.name, scenarioDescription: opts.scenario.description, ...(opts.scenario.file ? { scenarioFile: opts.scenario.file } : {}) }
+      : { scenario: `k6 ${basename(opts.file)}`, scenarioDescription: `A k6 run imported from ${basename(opts.file)}.` }),
     horizonSeconds,
     source: 'k6',
     prices: { region: book.region, asOf: book.asOf, source: book.source },

@@ -64,7 +64,11 @@ export interface LiveComparison {
 export interface ResultDocument extends LiveComparison {
   schema: typeof RESULT_SCHEMA;
   generatedAt: string;
-  scenario: { name: string; description?: string; file?: string };
+  /** The scenario's name. */
+  scenario: string;
+  scenarioDescription?: string;
+  /** Path of the scenario file, when it came from one. */
+  scenarioFile?: string;
   horizonSeconds: number;
   source: Source;
   prices: PricesInfo;

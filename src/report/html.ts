@@ -28,15 +28,15 @@ export function renderHtml(doc: ResultDocument, opts: HtmlOptions = {}): string 
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="dowsim">
-<title>${h(`dowsim report: ${doc.scenario.name}`)}</title>
+<title>${h(`dowsim report: ${doc.scenario}`)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <header>
 <p class="kicker">dowsim · denial-of-wallet report</p>
-<h1 id="scenario-name">${h(doc.scenario.name)}</h1>
-${doc.scenario.description ? `<p class="description" id="scenario-description">${h(doc.scenario.description)}</p>` : ''}
-<p class="meta">Source <b>${h(doc.source)}</b> · horizon <b>${h(hz)}</b> · prices <b>${h(doc.prices.region)}</b> as of <b>${h(doc.prices.asOf)}</b> (${h(doc.prices.source)}) · generated ${h(doc.generatedAt)}${doc.scenario.file ? ` · scenario file <code>${h(doc.scenario.file)}</code>` : ''}</p>
+<h1 id="scenario-name">${h(doc.scenario)}</h1>
+${doc.scenarioDescription ? `<p class="description" id="scenario-description">${h(doc.scenarioDescription)}</p>` : ''}
+<p class="meta">Source <b>${h(doc.source)}</b> · horizon <b>${h(hz)}</b> · prices <b>${h(doc.prices.region)}</b> as of <b>${h(doc.prices.asOf)}</b> (${h(doc.prices.source)}) · generated ${h(doc.generatedAt)}${doc.scenarioFile ? ` · scenario file <code>${h(doc.scenarioFile)}</code>` : ''}</p>
 </header>
 <main>`);
 

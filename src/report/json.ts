@@ -8,6 +8,8 @@ const KEY_ORDER = [
   'schema',
   'generatedAt',
   'scenario',
+  'scenarioDescription',
+  'scenarioFile',
   'name',
   'description',
   'file',

@@ -20,8 +20,8 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
   };
   const h = horizonLabel(doc);
 
-  out.push(`# Denial-of-wallet report: ${md(doc.scenario.name)}`, '');
-  if (doc.scenario.description) out.push(`> ${md(doc.scenario.description)}`, '');
+  out.push(`# Denial-of-wallet report: ${md(doc.scenario)}`, '');
+  if (doc.scenarioDescription) out.push(`> ${md(doc.scenarioDescription)}`, '');
   out.push(
     [
       `**Source:** ${md(doc.source)}`,
@@ -31,7 +31,7 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     ].join(' · '),
     '',
   );
-  if (doc.scenario.file) out.push(`Scenario file: ${md(doc.scenario.file)}`, '');
+  if (doc.scenarioFile) out.push(`Scenario file: ${md(doc.scenarioFile)}`, '');
 
   out.push('## Headline', '');
   for (const s of headlineSentences(doc)) out.push(`- ${md(s)}`);

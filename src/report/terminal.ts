@@ -41,7 +41,7 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
   const out: string[] = [];
   const horizon = horizonLabel(doc);
   out.push(
-    bold(`dowsim · ${oneLine(doc.scenario.name)}`) +
+    bold(`dowsim · ${oneLine(doc.scenario)}`) +
       ` · ${doc.source} · horizon ${horizon} · prices ${doc.prices.region} as of ${doc.prices.asOf} (${doc.prices.source})`,
   );
   for (const s of doc.stacks) {

@@ -30,7 +30,9 @@ const variant = z.object({
 const schema = z.object({
   schema: z.literal(RESULT_SCHEMA),
   generatedAt: z.string(),
-  scenario: z.object({ name: z.string(), description: z.string().optional(), file: z.string().optional() }),
+  scenario: z.string(),
+  scenarioDescription: z.string().optional(),
+  scenarioFile: z.string().optional(),
   horizonSeconds: num,
   source,
   prices: z.object({ region: z.string(), asOf: z.string(), source: z.enum(['embedded', 'pricing-api']) }),

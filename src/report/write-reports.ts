@@ -23,7 +23,7 @@ export interface WriteReportsOptions {
 export function writeReports(doc: ResultDocument, opts: WriteReportsOptions): string[] {
   const dir = opts.outDir ?? defaultOutDir(doc);
   // a base name is a file name, never a path: user text cannot steer a write elsewhere
-  const base = slug(basename(opts.baseName ?? doc.scenario.name), 'report');
+  const base = slug(basename(opts.baseName ?? doc.scenario), 'report');
   const formats = REPORT_FORMATS.filter((f) => opts.formats.includes(f));
   const written: string[] = [];
   let charts: Chart[] | undefined;
@@ -64,5 +64,5 @@ export function defaultOutDir(doc: ResultDocument): string {
   const t = Date.parse(doc.generatedAt);
   const d = new Date(Number.isFinite(t) ? t : Date.now());
   const stamp = d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '').replace('T', '-');
-  return join('reports', `${slug(doc.scenario.name, 'scenario')}-${stamp}`);
+  return join('reports', `${slug(doc.scenario, 'scenario')}-${stamp}`);
 }

@@ -281,7 +281,9 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   const doc: ResultDocument = {
     schema: RESULT_SCHEMA,
     generatedAt: new Date().toISOString(),
-    scenario: { name: o.scenario.name, description: o.scenario.description, ...(o.scenario.file ? { file: o.scenario.file } : {}) },
+    scenario: o.scenario.name,
+    scenarioDescription: o.scenario.description,
+    ...(o.scenario.file ? { scenarioFile: o.scenario.file } : {}),
     horizonSeconds: o.horizonSeconds,
     source: staging ? 'staging' : 'emulator',
     prices: { region: o.book.region, asOf: o.book.asOf, source: o.book.source },

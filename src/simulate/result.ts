@@ -40,7 +40,9 @@ export function simulateResult(
   return {
     schema: RESULT_SCHEMA,
     generatedAt: (now ?? new Date()).toISOString(),
-    scenario: { name: scenario.name, description: scenario.description, ...(scenario.file ? { file: scenario.file } : {}) },
+    scenario: scenario.name,
+    scenarioDescription: scenario.description,
+    ...(scenario.file ? { scenarioFile: scenario.file } : {}),
     horizonSeconds: opts.horizonSeconds,
     source: 'simulated',
     prices: { region: first.region, asOf: first.asOf, source: first.source },

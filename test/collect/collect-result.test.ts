@@ -37,7 +37,7 @@ describe('the result document of dowsim collect', () => {
     expect(s.savings).toBe(0);
     expect(s.damage).toBe(0);
     expect(doc.server?.source).toBe('cloudwatch');
-    expect(doc.scenario.name).toBe('cloudwatch 2026-11-28T10:00:00.000Z – 2026-11-28T10:02:00.000Z');
+    expect(doc.scenario).toBe('cloudwatch 2026-11-28T10:00:00.000Z – 2026-11-28T10:02:00.000Z');
   });
 
   it('--horizon projects the window: 2 minutes to 1 hour is ×30', () => {

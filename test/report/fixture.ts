@@ -183,11 +183,9 @@ export function simulatedFixture(opts: FixtureOptions = {}): ResultDocument {
   return {
     schema: RESULT_SCHEMA,
     generatedAt: '2026-03-01T12:00:00.000Z',
-    scenario: {
-      name: opts.name ?? 'botnet-flood',
-      description: opts.description ?? '500 rps of bots ramp up after 5 minutes while 20 rps of regular users keep browsing.',
-      file: 'scenarios/botnet-flood.yaml',
-    },
+    scenario: opts.name ?? 'botnet-flood',
+    scenarioDescription: opts.description ?? '500 rps of bots ramp up after 5 minutes while 20 rps of regular users keep browsing.',
+    scenarioFile: 'scenarios/botnet-flood.yaml',
     horizonSeconds: horizon,
     source: 'simulated',
     prices: { region: 'us-east-1', asOf: '2026-01-15', source: 'embedded' },
@@ -214,7 +212,8 @@ export function liveFixture(): ResultDocument {
   return {
     schema: RESULT_SCHEMA,
     generatedAt: '2026-03-01T12:00:00.000Z',
-    scenario: { name: 'constant-flood', description: 'A constant 300 rps flood for 30 seconds.' },
+    scenario: 'constant-flood',
+    scenarioDescription: 'A constant 300 rps flood for 30 seconds.',
     horizonSeconds: duration,
     source: 'emulator',
     prices: { region: 'us-east-1', asOf: '2026-01-15', source: 'embedded' },
