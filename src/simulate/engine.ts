@@ -8,6 +8,7 @@ import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } fro
 import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
 import { LambdaModel } from '../limits/lambda.ts';
 import { httpApiBillableUnits } from '../cost/api-gateway.ts';
+import { matchRoute } from '../stack/routes.ts';
 import { representativeClient, representativeKey, rotationEpoch } from './identities.ts';
 import { CountRounder } from './rounding.ts';
 import { responseBytesByOutcome } from './response-bytes.ts';
@@ -280,8 +281,13 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     return e - epoch0;
   }
 
-  const bytes = responseBytesByOutcome(stack);
-  const rounders = runs.map((r) => new CountRounder(billedUnitsPerRequest(stack, r.cohort), bytes));
+  const rounders = runs.map(
+    (r) =>
+      new CountRounder(
+        billedUnitsPerRequest(stack, r.cohort),
+        responseBytesByOutcome(stack, { unknownRoute: !matchRoute(stack, r.cohort.request.method, r.cohort.request.path) }),
+      ),
+  );
   return {
     source: 'simulated',
     durationSeconds: H,

@@ -2,13 +2,17 @@ import type { Outcome } from '../model/outcomes.ts';
 import type { Stack } from '../stack/types.ts';
 import { cannedResponse } from '../model/gateway-responses.ts';
 
-/** Bytes the client receives for each outcome (bodies only; the emulator sends the same ones). */
-export function responseBytesByOutcome(stack: Stack): Record<Outcome, number> {
+/**
+ * Bytes the client receives for each outcome (bodies only; the emulator sends the same ones).
+ * `unknownRoute`: the cohort's path matches no route, so its 403s carry the REST "Missing
+ * Authentication Token" body (HTTP APIs: 404 "Not Found") rather than "Forbidden".
+ */
+export function responseBytesByOutcome(stack: Stack, opts: { unknownRoute?: boolean } = {}): Record<Outcome, number> {
   const k = stack.api.kind;
   const len = (a: Parameters<typeof cannedResponse>[1]) => Buffer.byteLength(cannedResponse(k, a).body);
   return {
     wafBlocked: len('wafBlocked'),
-    authRejected: len('authRejected'),
+    authRejected: len(opts.unknownRoute ? 'unknownRoute' : 'authRejected'),
     gatewayThrottled: len('gatewayThrottled'),
     quotaExceeded: len('quotaExceeded'),
     lambdaThrottled: len('lambdaThrottled'),

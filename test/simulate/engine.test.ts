@@ -129,6 +129,21 @@ cohorts:
     expect(t.lambdaThrottled).toBe(0);
   });
 
+  it('requests to a path no route matches are rejected unbilled, with the REST "Missing Authentication Token" body', () => {
+    const stack = makeStack({ api: { routes: { 'GET /items': null } } });
+    const sc = parseScenario(`
+name: wrong-path
+description: w
+request: { path: /search }
+cohorts:
+  - { name: bots, role: attack, rate: [ { duration: 10s, rate: 10 } ] }
+`);
+    const t = timelineTotals(simulate(sc, stack, { horizonSeconds: 10 }));
+    expect(t.authRejected).toBe(100);
+    expect(t.billedApiRequests).toBe(0);
+    expect(t.bytesOut).toBe(100 * Buffer.byteLength('{"message":"Missing Authentication Token"}'));
+  });
+
   it('every outcome key is present in every bucket', () => {
     const tl = simulate(flood(10), makeStack(), { horizonSeconds: 120 });
     for (const b of tl.cohorts[0].buckets) for (const o of OUTCOMES) expect(typeof b[o]).toBe('number');
