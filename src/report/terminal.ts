@@ -3,7 +3,7 @@ import type { Outcome } from '../model/outcomes.ts';
 import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
-import { apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
+import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
 import { tableWidth, textTable, truncate, visibleLength, type TextColumn } from './text-table.ts';
 
 const MAX_WIDTH = 100;
@@ -126,21 +126,7 @@ function rankingTable(doc: ResultDocument): string[] {
   return firstThatFits([() => build(32), () => build(20), () => build(12)]);
 }
 
-const LIVE_KEYS: (keyof Totals)[] = [
-  'offered',
-  'succeeded',
-  'failed',
-  'timedOut',
-  'lambdaThrottled',
-  'gatewayThrottled',
-  'quotaExceeded',
-  'authRejected',
-  'wafBlocked',
-  'invoked',
-  'coldStarts',
-  'connectionErrors',
-  'dropped',
-];
+const LIVE_KEYS: (keyof Totals)[] = ['offered', ...OUTCOME_ORDER, 'invoked', 'coldStarts', 'connectionErrors', 'dropped'];
 
 /** What a client cannot observe: shown as "—" in the measured column, not as a misleading 0. */
 const CLIENT_BLIND: (keyof Totals)[] = ['coldStarts'];

@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import { RuntimeError } from '../../src/model/errors.ts';
 import { timelineTotals } from '../../src/model/timeline.ts';
 import type { Stack } from '../../src/stack/types.ts';
-import { testStack } from './support/test-stack.ts';
+import { makeStack as testStack } from '../support/stacks.ts';
 import { startCloudWatchProxy } from './support/cloudwatch-proxy.ts';
 import { closedPort } from './support/closed-port.ts';
 

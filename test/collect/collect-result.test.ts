@@ -4,7 +4,7 @@ import type { CollectOutcome } from '../../src/collect/collect-timeline.ts';
 import { metricsToTimeline } from '../../src/collect/to-timeline.ts';
 import { queryId, type MetricRole } from '../../src/collect/metric-queries.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
-import { testStack } from './support/test-stack.ts';
+import { makeStack as testStack } from '../support/stacks.ts';
 
 const START = 1_795_860_000;
 const stack = testStack();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMetricSpecs, type MetricSpec } from '../../src/collect/metric-queries.ts';
 import { MAX_DATAPOINTS_PER_CALL, MAX_QUERIES_PER_CALL, metricsRequested, planCalls, type PlannedCall } from '../../src/collect/plan-calls.ts';
-import { testStack } from './support/test-stack.ts';
+import { makeStack as testStack } from '../support/stacks.ts';
 
 const HOUR = 3600;
 const DAY = 86_400;

@@ -4,7 +4,7 @@ import { metricsToTimeline } from '../../src/collect/to-timeline.ts';
 import type { SeriesById } from '../../src/collect/get-metric-data.ts';
 import { timelineTotals } from '../../src/model/timeline.ts';
 import { conservationGap } from '../../src/model/totals.ts';
-import { testStack } from './support/test-stack.ts';
+import { makeStack as testStack } from '../support/stacks.ts';
 
 const START = 1_795_860_000; // 2026-11-28T10:00Z
 const window = { start: START, end: START + 120, period: 60 };

@@ -1,39 +1,12 @@
 import type { CohortTimeline, Role, Timeline } from '../../src/model/timeline.ts';
 import { emptyTotals, type Totals } from '../../src/model/totals.ts';
 import type { Stack } from '../../src/stack/types.ts';
+import { makeStack as baseStack } from '../support/stacks.ts';
 
 /** A plain REST stack: no WAF, no free tier, x86_64, 300 log bytes per invocation. */
 export function makeStack(overrides: Partial<Stack> = {}, lambda: Partial<Stack['lambda']> = {}, api: Partial<Stack['api']> = {}): Stack {
-  return {
-    name: 'test-stack',
-    region: 'us-east-1',
-    api: {
-      kind: 'rest',
-      account: { rate: 10000, burst: 5000 },
-      routes: {},
-      apiKeyRequired: false,
-      usagePlans: [],
-      integrationTimeout: 29,
-      ...api,
-    },
-    lambda: {
-      memoryMb: 512,
-      architecture: 'x86_64',
-      duration: { p50: 0.12, p99: 0.12 },
-      initDuration: 0.4,
-      idleTimeout: 600,
-      accountConcurrency: 1000,
-      timeout: 29,
-      logBytesPerInvocation: 300,
-      errorRate: 0,
-      scaling: { environments: 1000, perSeconds: 10 },
-      ...lambda,
-    },
-    responseBytes: 2048,
-    freeTier: false,
-    deployed: { apiName: 'api', apiId: 'abc123', stage: 'prod', functionName: 'fn' },
-    ...overrides,
-  };
+  const { api: _api, lambda: _lambda, ...rest } = overrides;
+  return baseStack({ ...rest, api: { ...api, ...(_api ?? {}) }, lambda: { ...lambda, ...(_lambda ?? {}) } });
 }
 
 /** Totals with the given fields; everything else 0. */
