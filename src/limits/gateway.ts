@@ -66,7 +66,16 @@ export class Gateway {
 
   /** One flow (the emulator: n = 1, over = 0). */
   admit(now: number, n: number, over: number, req: AdmitRequest): Admission {
-    return this.admitBatch(now, over, [{ n, req }])[0];
+    // the emulator's hot path: one flow, no grouping to do
+    const r = this.perClient(now, over, n, req);
+    if (!this.account) return r;
+    if (this.throttled) {
+      const route = r.passed > 0 && r.routeKey !== undefined ? this.routeBucket(r.routeKey) : undefined;
+      if (route) takeShared(route, now, over, r);
+      if (this.stage) takeShared(this.stage, now, over, r);
+    }
+    takeShared(this.account, now, over, r);
+    return r;
   }
 
   /** Several flows arriving over the same interval, sharing the route, stage and account buckets. */
@@ -230,6 +239,13 @@ export class Gateway {
 
 function bucket(t: Throttle): TokenBucket {
   return new TokenBucket({ rate: t.rate, burst: t.burst });
+}
+
+/** One flow through a shared bucket. */
+function takeShared(b: TokenBucket, now: number, over: number, f: Admission): void {
+  const through = b.take(now, f.passed, over);
+  f.gatewayThrottled += f.passed - through;
+  f.passed = through;
 }
 
 /** Runs the flows' combined `passed` through one shared bucket and splits what is refused pro rata. */
