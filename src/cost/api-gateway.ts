@@ -1,4 +1,5 @@
 import type { BillLine } from '../model/result.ts';
+import type { ApiKind } from '../stack/types.ts';
 import type { CostInput } from './input.ts';
 import { usageLines } from './monthly.ts';
 
@@ -43,6 +44,12 @@ export function httpApiBillableUnits(
 /** Billable units of one REST API request: always 1, whatever its size. */
 export function restApiBillableUnits(): number {
   return 1;
+}
+
+/** API Gateway billable units of one request sent to the integration on this kind of API (0 for a function URL). */
+export function billableUnits(kind: ApiKind, requestBytes: number, responseBytes = 0): number {
+  if (kind === 'function-url') return 0;
+  return kind === 'http' ? httpApiBillableUnits(requestBytes, responseBytes) : restApiBillableUnits();
 }
 
 export const API_GATEWAY_FREE_TIER_PER_MONTH = 1_000_000;

@@ -5,7 +5,7 @@ import type { Clock } from '../limits/types.ts';
 import { Gateway, type Admission } from '../limits/gateway.ts';
 import { GATEWAY_BILLED_OUTCOMES, type Outcome } from '../model/outcomes.ts';
 import type { Role } from '../model/timeline.ts';
-import { httpApiBillableUnits } from '../cost/api-gateway.ts';
+import { billableUnits } from '../cost/api-gateway.ts';
 import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.ts';
 import type { FunctionReply, InvocationRecord, InvocationSink, LambdaRuntime } from './lambda-runtime.ts';
 import type { MetricsStore } from './metrics-store.ts';
@@ -233,7 +233,7 @@ export class ApiFront {
   record(p: Pending, outcome: Outcome, status: number, bytesOut: number, latencyMs: number, inv?: InvocationRecord): void {
     const kind = this.stack.api.kind;
     const billed = GATEWAY_BILLED_OUTCOMES.includes(outcome);
-    const billedApiRequests = !billed || kind === 'function-url' ? 0 : kind === 'http' ? httpApiBillableUnits(p.bytesIn, bytesOut) : 1;
+    const billedApiRequests = billed ? billableUnits(kind, p.bytesIn, bytesOut) : 0;
     this.metrics.record(p.arrival, {
       cohort: p.cohort,
       role: p.role,

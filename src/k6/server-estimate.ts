@@ -4,7 +4,7 @@
  * per request. Cold starts and INIT time are invisible to a client: they stay 0 here, and the
  * result's assumptions say so (`dowsim collect` reads the server's own figures).
  */
-import { httpApiBillableUnits, restApiBillableUnits } from '../cost/api-gateway.ts';
+import { billableUnits as apiBillableUnits } from '../cost/api-gateway.ts';
 import { DurationModel } from '../limits/duration-model.ts';
 import type { Stack } from '../stack/types.ts';
 
@@ -46,6 +46,5 @@ export function serverEstimate(stack: Stack): ServerEstimate {
 
 /** API Gateway billable units of one request of `requestBytes` on this stack (0 for a function URL). */
 export function billableUnits(stack: Stack, requestBytes: number): number {
-  if (stack.api.kind === 'function-url') return 0;
-  return stack.api.kind === 'http' ? httpApiBillableUnits(requestBytes) : restApiBillableUnits();
+  return apiBillableUnits(stack.api.kind, requestBytes);
 }

@@ -2,7 +2,7 @@
  * Scenario × stack × target → what load/ needs: each cohort's schedule input and how its requests
  * look on the wire (path under the target's base path, keys, billing units, what a plain 403 means).
  */
-import { httpApiBillableUnits } from '../cost/api-gateway.ts';
+import { billableUnits } from '../cost/api-gateway.ts';
 import type { DispatchCohort } from '../load/dispatcher.ts';
 import type { ScheduleCohort } from '../load/schedule.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -38,7 +38,7 @@ export function planCohorts(scenario: Scenario, stack: Stack, basePath: string, 
       if (key) d.apiKey = key;
       return d;
     }),
-    billedUnits: scenario.cohorts.map((c) => (kind === 'function-url' ? 0 : kind === 'http' ? httpApiBillableUnits(c.request.bodyBytes) : 1)),
+    billedUnits: scenario.cohorts.map((c) => billableUnits(kind, c.request.bodyBytes)),
   };
 }
 

@@ -7,7 +7,7 @@ import { emptyTotals } from '../model/totals.ts';
 import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } from '../scenario/profile.ts';
 import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
 import { LambdaModel } from '../limits/lambda.ts';
-import { httpApiBillableUnits } from '../cost/api-gateway.ts';
+import { billableUnits } from '../cost/api-gateway.ts';
 import { matchRoute } from '../stack/routes.ts';
 import { representativeClient, representativeKey, rotationEpoch } from './identities.ts';
 import { CountRounder } from './rounding.ts';
@@ -284,7 +284,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const rounders = runs.map(
     (r) =>
       new CountRounder(
-        billedUnitsPerRequest(stack, r.cohort),
+        billableUnits(stack.api.kind, r.cohort.request.bodyBytes, stack.responseBytes),
         responseBytesByOutcome(stack, { unknownRoute: !matchRoute(stack, r.cohort.request.method, r.cohort.request.path) }),
       ),
   );
@@ -304,12 +304,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   };
 }
 
-/** API Gateway billing units per request sent to the integration (HTTP APIs meter per 512 KB). */
-function billedUnitsPerRequest(stack: Stack, cohort: Cohort): number {
-  if (stack.api.kind === 'function-url') return 0;
-  if (stack.api.kind === 'rest') return 1;
-  return httpApiBillableUnits(cohort.request.bodyBytes, stack.responseBytes);
-}
+
 
 function repeatingArrivals(r: CohortRun, a: number, b: number, S: number): number {
   let total = 0;
