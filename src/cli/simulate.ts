@@ -32,17 +32,31 @@ export async function runSimulation(scenarioArg: string, flags: SimulateFlags, m
   if (code !== 0) process.exitCode = code;
 }
 
-export function registerSimulateCommand(program: Command): void {
+/** The command shape `simulate` and `compare` share; they differ in words and stack count. */
+export function registerSimulationCommand(
+  program: Command,
+  spec: { name: string; summary: string; description: string; stackHelp: string; example: string; minStacks: number },
+): void {
   const cmd = program
-    .command('simulate')
-    .summary('project the bill of an attack scenario in virtual time (no traffic)')
-    .description(
-      'Runs <scenario> against each --stack in virtual time and shows what every cohort\'s requests became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill over --horizon, with and without API Gateway throttling, plus damage and collateral. <scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.',
-    )
+    .command(spec.name)
+    .summary(spec.summary)
+    .description(spec.description)
     .argument('<scenario>', 'scenario file or built-in scenario name')
-    .requiredOption('--stack <file>', 'stack file or built-in name (repeatable)', collectStacks)
+    .requiredOption('--stack <file>', spec.stackHelp, collectStacks)
     .option('--horizon <duration>', 'how long to project; the scenario repeats to fill it', '30d');
   addOutputOptions(cmd);
-  cmd.addHelpText('after', '\nExample:\n  dowsim simulate scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml --horizon 24h\n');
-  cmd.action(async (scenario: string, flags: SimulateFlags) => runSimulation(scenario, flags, 1));
+  cmd.addHelpText('after', `\nExample:\n  ${spec.example}\n`);
+  cmd.action(async (scenario: string, flags: SimulateFlags) => runSimulation(scenario, flags, spec.minStacks));
+}
+
+export function registerSimulateCommand(program: Command): void {
+  registerSimulationCommand(program, {
+    name: 'simulate',
+    summary: 'project the bill of an attack scenario in virtual time (no traffic)',
+    description:
+      "Runs <scenario> against each --stack in virtual time and shows what every cohort's requests became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill over --horizon, with and without API Gateway throttling, plus damage and collateral. <scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.",
+    stackHelp: 'stack file or built-in name (repeatable)',
+    example: 'dowsim simulate scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml --horizon 24h',
+    minStacks: 1,
+  });
 }
