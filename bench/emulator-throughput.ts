@@ -3,7 +3,8 @@
  * a bare node:http server's throughput on the same machine). Each server runs in its own process;
  * the same autocannon client (same connections, same duration) measures both in interleaved rounds.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnPortServer } from './child-server.ts';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchFigure } from './figure.ts';
@@ -15,16 +16,7 @@ const ROUNDS = 3;
 const WARM_UP_SECONDS = 1;
 
 async function startServer(kind: 'bare' | 'emulator'): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, kind], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const m = /(\d+)\n/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
-  });
+  const { port, child } = await spawnPortServer(['--import', 'tsx', SERVER, kind], `${kind} server`);
   return { url: `http://127.0.0.1:${port}/items`, child };
 }
 

@@ -6,7 +6,8 @@
  *     its throughput is what came back per second; the excess is booked as dropped, as designed.
  *  2. accuracy: achieved vs target rate at 10,000 rps for 5 s (goal: within 1 %, 0 dropped).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnPortServer } from './child-server.ts';
 import autocannon from 'autocannon';
 import { dispatch } from '../src/load/dispatcher.ts';
 import { IdentityPlan } from '../src/load/identity.ts';
@@ -27,16 +28,7 @@ process.on('disconnect', () => process.exit(0));
 `;
 
 async function startTarget(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', TARGET_SERVER], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const m = /(\d+)\n/.exec(buf);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`bench target exited with ${code}`)));
-  });
+  const { port, child } = await spawnPortServer(['-e', TARGET_SERVER], 'bench target');
   return { url: `http://127.0.0.1:${port}`, child };
 }
 
