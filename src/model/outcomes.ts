@@ -23,7 +23,3 @@ export type OutcomeCounts = Record<Outcome, number>;
 export function emptyOutcomeCounts(): OutcomeCounts {
   return { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, lambdaThrottled: 0, succeeded: 0, failed: 0, timedOut: 0 };
 }
-
-export function isOutcome(x: string): x is Outcome {
-  return (OUTCOMES as readonly string[]).includes(x);
-}
