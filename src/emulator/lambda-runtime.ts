@@ -52,8 +52,6 @@ export class LambdaRuntime {
   readonly model: LambdaModel;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly okReply: FunctionReply;
-  private readonly fixedDuration: boolean;
-  private readonly fixedOutcomes: ReturnType<LambdaModel['outcomeFor']>[] = [];
 
   constructor(
     private readonly stack: Stack,
@@ -63,7 +61,6 @@ export class LambdaRuntime {
     private readonly onConcurrency: (now: number, inFlight: number) => void,
   ) {
     this.model = new LambdaModel(stack);
-    this.fixedDuration = stack.lambda.duration.p50 === stack.lambda.duration.p99;
     this.okReply = { kind: 'function', response: { status: 200, headers: [['content-type', 'application/json']], body: syntheticBody(stack.responseBytes) } };
   }
 
@@ -139,7 +136,7 @@ export class LambdaRuntime {
     const limits = this.model.limits;
     const duration = this.model.durations.sample(this.rng);
     const errored = limits.errorRate > 0 && this.rng() < limits.errorRate;
-    const o = this.outcome(duration, errored, cold);
+    const o = this.model.outcomeFor(duration, { errored, cold });
     const functionError = o.outcome === 'failed' || duration > limits.functionTimeout;
     if (o.outcome === 'timedOut') {
       // API Gateway gives up at its integration timeout; the function runs (and bills) on
@@ -154,13 +151,6 @@ export class LambdaRuntime {
       sink.reply(o.outcome === 'succeeded' ? this.okReply : FAILED_REPLY);
       this.end(sink, synthetic(o, cold, functionError, performance.now() - t0));
     });
-  }
-
-  /** LambdaModel.outcomeFor, remembered when the duration is fixed (then only 4 answers exist). */
-  private outcome(duration: number, errored: boolean, cold: boolean): ReturnType<LambdaModel['outcomeFor']> {
-    if (!this.fixedDuration) return this.model.outcomeFor(duration, { errored, cold });
-    const i = (errored ? 2 : 0) + (cold ? 1 : 0);
-    return (this.fixedOutcomes[i] ??= this.model.outcomeFor(duration, { errored, cold }));
   }
 
   private async runUser(cold: boolean, init: number, t0: number, sink: InvocationSink): Promise<InvocationRecord> {

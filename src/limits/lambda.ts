@@ -3,6 +3,15 @@ import { ConcurrencyPool } from './concurrency-pool.ts';
 import { DurationModel, billedPerMs, type DurationLimits, type FluidInvocations, type InvocationOutcome } from './duration-model.ts';
 import { TokenBucket } from './token-bucket.ts';
 
+/** What one invocation became and what it is billed. */
+export interface InvocationCharge {
+  outcome: InvocationOutcome;
+  billedSeconds: number;
+  busySeconds: number;
+  gbSeconds: number;
+  initGbSeconds: number;
+}
+
 export interface FluidLambdaResult {
   lambdaThrottled: number;
   succeeded: number;
@@ -61,7 +70,18 @@ export class LambdaModel {
   }
 
   /** What a handler run of `durationSeconds` becomes, and its billed GB-seconds (INIT included when cold). */
-  outcomeFor(durationSeconds: number, opts: { errored?: boolean; cold?: boolean } = {}): { outcome: InvocationOutcome; billedSeconds: number; busySeconds: number; gbSeconds: number; initGbSeconds: number } {
+  outcomeFor(durationSeconds: number, opts: { errored?: boolean; cold?: boolean } = {}): InvocationCharge {
+    // a fixed-duration function has only four answers; the emulator asks once per request
+    if (durationSeconds === this.durations.p50 && this.durations.p50 === this.durations.p99) {
+      const i = (opts.errored ? 2 : 0) + (opts.cold ? 1 : 0);
+      return (this.fixedCharges[i] ??= this.charge(durationSeconds, opts));
+    }
+    return this.charge(durationSeconds, opts);
+  }
+
+  private readonly fixedCharges: InvocationCharge[] = [];
+
+  private charge(durationSeconds: number, opts: { errored?: boolean; cold?: boolean }): InvocationCharge {
     const o = DurationModel.outcome(durationSeconds, this.limits, opts.errored);
     const initGbSeconds = opts.cold ? billedPerMs(this.initSeconds) * this.memoryGb : 0;
     return { ...o, gbSeconds: o.billedSeconds * this.memoryGb + initGbSeconds, initGbSeconds };
