@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../model/errors.ts';
 import { buildK6Export, DEFAULT_TARGET, writeK6Export } from '../k6/export.ts';
 import { loadSimulationInputs } from './simulation-input.ts';
+import { outDirOption } from '../report/out-dir.ts';
 
 interface K6Flags {
   stack: string;
@@ -58,7 +59,7 @@ export function registerK6Command(program: Command): void {
     .argument('<scenario>', 'scenario file or built-in scenario name')
     .requiredOption('--stack <file>', 'stack file or built-in name (sizes VUs, timeouts and status handling)')
     .option('--target <url>', 'base URL the script sends to (DOWSIM_TARGET overrides it at run time)', DEFAULT_TARGET)
-    .option('--out <dir>', 'directory to write the two files into', 'k6/')
+    .option('--out <dir>', 'directory to write the two files into', outDirOption, 'k6/')
     .option('--parallelism <n>', 'k6-operator runners (TestRun spec.parallelism)', '1')
     .option('--fail-if <gate>', 'gate to mirror as a k6 threshold, e.g. "collateral>0.01" (repeatable)', collect)
     .addHelpText(

@@ -3,6 +3,7 @@ import { InputError, RuntimeError } from '../model/errors.ts';
 import type { ResultDocument } from '../model/result.ts';
 import { evaluateGates, parseGate, type Gate } from '../report/gates.ts';
 import { renderJson } from '../report/json.ts';
+import { outDirOption } from '../report/out-dir.ts';
 import { formatSummary } from '../report/terminal.ts';
 import { REPORT_FORMATS, defaultOutDir, writeReports, type ReportFormat } from '../report/write-reports.ts';
 import { EXIT_GATE, EXIT_OK } from './exit-codes.ts';
@@ -26,7 +27,7 @@ export interface ParsedOutputOptions {
 /** Adds --out, --format, --json and --fail-if to a result-producing command (checked while parsing, before any work). */
 export function addOutputOptions(cmd: Command): Command {
   return cmd
-    .option('--out <dir>', 'write reports into <dir> (default formats: json,md; default dir with --format alone: reports/<scenario>-<time>/)')
+    .option('--out <dir>', 'write reports into <dir> (default formats: json,md; default dir with --format alone: reports/<scenario>-<time>/)', outDirOption)
     .option('--format <list>', `report formats to write: ${REPORT_FORMATS.join('|')} (repeatable or comma-separated)`, collectFormats)
     .option('--json', 'print only the result document (JSON) on stdout')
     .option(

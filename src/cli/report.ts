@@ -7,6 +7,7 @@ import { evaluateGates, parseGate } from '../report/gates.ts';
 import { assertResultDocument } from '../report/validate-result.ts';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../report/write-reports.ts';
 import { EXIT_GATE } from './exit-codes.ts';
+import { outDirOption } from '../report/out-dir.ts';
 
 interface ReportFlags {
   format?: string[];
@@ -64,7 +65,7 @@ export function registerReportCommand(program: Command): void {
     )
     .argument('<result.json>', 'a result document written by simulate, compare, run, collect or import-k6')
     .option('--format <list>', `formats to write: ${REPORT_FORMATS.join('|')} (repeatable or comma-separated; default html)`, collectFormats)
-    .option('--out <dir>', 'directory to write into (default: the input file\'s directory)')
+    .option('--out <dir>', 'directory to write into (default: the input file\'s directory)', outDirOption)
     .option('--fail-if <gate>', 'exit 3 if any stack trips "<metric><op><number>", e.g. "cost.perHour>50" (repeatable)', collectGates)
     .addHelpText(
       'after',
