@@ -6,6 +6,8 @@ import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
 import { DEFAULT_MAX_COST_USD } from '../run/preflight.ts';
 import { configuredCloudWatchEndpoint, resolveServerMode, type ServerMode } from '../run/server-side.ts';
 import { checkTarget, isLoopbackHost } from '../run/target.ts';
+import type { ArrivalProcess } from '../load/schedule.ts';
+import { EXIT_INTERRUPTED } from './exit-codes.ts';
 import { addOutputOptions, emitResult, type OutputOptions } from './options.ts';
 import { loadSimulationInputs, parseHorizon } from './simulation-input.ts';
 
@@ -119,8 +121,8 @@ function parseFlags(flags: RunFlags, target?: { loopback: boolean }) {
     if (!Number.isFinite(maxCost) || maxCost < 0) problems.push({ path: '--max-cost', message: `expected an amount in USD like 5 or 0.50, got "${flags.maxCost}"` });
   }
   const horizonSeconds = attempt(() => parseHorizon(flags.horizon));
-  const arrivals = flags.arrivals ?? 'uniform';
-  if (arrivals !== 'uniform' && arrivals !== 'poisson') problems.push({ path: '--arrivals', message: `expected uniform or poisson, got "${arrivals}"` });
+  const arrivals = flags.arrivals ?? 'random';
+  if (!['random', 'poisson', 'uniform'].includes(arrivals)) problems.push({ path: '--arrivals', message: `expected random, poisson or uniform, got "${arrivals}"` });
   let seed: number | undefined;
   if (flags.seed !== undefined) {
     seed = Number(flags.seed);
@@ -140,7 +142,7 @@ function parseFlags(flags: RunFlags, target?: { loopback: boolean }) {
     maxRequests,
     maxCost,
     horizonSeconds: horizonSeconds!,
-    arrivals: arrivals as 'uniform' | 'poisson',
+    arrivals: arrivals as ArrivalProcess,
     seed,
     connections,
     lateToleranceMs,
@@ -225,8 +227,21 @@ async function runCommand(scenarioArg: string, flags: RunFlags): Promise<void> {
         `${collection.metricsRequested} metrics requested ≈ $${collection.bill.total.toFixed(6)} (not part of the bill above)\n`,
     );
   }
+  // Exit codes that tell the truth (reports are written by now): Ctrl-C is 130 as for any
+  // interrupted program; a target that died, or a cohort none of whose requests got an answer, is a failure.
+  if (result.report.reason === 'interrupted') {
+    process.stderr.write('dowsim: the run was interrupted; the report holds what was measured until then\n');
+    process.exitCode = EXIT_INTERRUPTED;
+    return;
+  }
   if (result.report.reason === 'target-unreachable') {
     throw new RuntimeError(`the target stopped answering (${result.report.firstConnectionError ?? 'connection errors'}); what was measured before is in the report`);
+  }
+  const silent = (result.doc.extras?.run as { cohortsWithoutAnswers?: string[] } | undefined)?.cohortsWithoutAnswers ?? [];
+  if (silent.length > 0) {
+    throw new RuntimeError(
+      `no request of cohort${silent.length > 1 ? 's' : ''} ${silent.map((c) => `"${c}"`).join(', ')} got an HTTP answer (${result.report.firstConnectionError ?? 'connection errors'}); the report says what was measured`,
+    );
   }
   if (code !== 0) process.exitCode = code;
 }
@@ -241,6 +256,8 @@ export function registerRunCommand(program: Command): void {
         'Without --target, dowsim starts the emulator for the --stack in-process on 127.0.0.1.',
         `Safety: loopback targets are always allowed. Any other host must be named with --allow-target and the run bounded with --duration or --max-requests; dowsim then simulates the run first, prints what it will cost the target account, and refuses above --max-cost (default $${DEFAULT_MAX_COST_USD}) unless --yes.`,
         'Staging API keys come from DOWSIM_API_KEYS_<COHORT> (comma-separated) or --api-keys-file; they are sent as x-api-key and never printed.',
+        'The horizon figures (bills with and without throttling, legit traffic alone, savings, damage, collateral) come from the simulator on the same scenario and stack, as `dowsim simulate` has them; the run checks that model cohort by cohort and outcome by outcome (measured vs server vs predicted) and warns loudly where a cohort deviates beyond tolerance. The run\'s own window is priced as measured, beside the prediction for it; nothing measured is scaled up to the horizon.',
+        'Exit codes: 0 ok; 1 bad input (nothing sent); 2 the target stopped answering, or some cohort got no HTTP answer at all; 3 a --fail-if gate tripped; 130 interrupted by Ctrl-C (after the report is written).',
         'Ctrl-C ends the run cleanly: what was measured is priced and reported. Per-second counts are appended to a .run.ndjson file in the --out directory (default reports/) as the run goes.',
         "Server side (--server): with the in-process emulator, its own counts. With --target, CloudWatch (the same reader as `dowsim collect`, using the stack's `deployed` names): after the load, dowsim waits --settle (default 3m; CloudWatch metrics lag) with a countdown — Ctrl-C skips it — then reads the run's window and prices it with 429s/403s counted by the client (CloudWatch under-counts them) and invocations, errors, Lambda throttles and duration from CloudWatch. A loopback --target reads CloudWatch only when an endpoint is given (--endpoint-url or AWS_ENDPOINT_URL_CLOUDWATCH; `dowsim emulate` serves one on its port + 1). If CloudWatch cannot be read, the run is still reported from the client's counts, with a warning saying why.",
       ].join('\n\n'),
@@ -253,9 +270,13 @@ export function registerRunCommand(program: Command): void {
     .option('--max-requests <n>', 'stop after sending this many requests')
     .option('--max-cost <usd>', `refuse a staging run predicted to cost the target account more, in USD (default ${DEFAULT_MAX_COST_USD})`)
     .option('--yes', 'run even when the predicted cost is above --max-cost')
-    .option('--horizon <duration>', 'project the measured bill to this long', '30d')
-    .option('--arrivals <process>', 'uniform (evenly spaced) or poisson (seeded random gaps)', 'uniform')
-    .option('--seed <n>', 'seed for Poisson arrivals')
+    .option('--horizon <duration>', 'how long the simulator projects the bills (the scenario repeats to fill it)', '30d')
+    .option(
+      '--arrivals <process>',
+      'random (the scenario\'s exact count at seeded random times: cohorts share a throttle as the simulator predicts), poisson (seeded random gaps, the count varies too) or uniform (evenly spaced: cohorts can lock into phase with a throttle\'s refills)',
+      'random',
+    )
+    .option('--seed <n>', 'seed for random and Poisson arrivals (default: a fresh one each run, printed with the results; give it to repeat a schedule)')
     .option('--connections <n>', 'cap on open connections, which bounds requests in flight (default: sized from the peak rate)')
     .option('--late-tolerance <duration>', 'how late a request may still be sent; later ones are counted as dropped (default 50ms)')
     .option('--api-keys-file <file>', 'YAML/JSON mapping cohort (or usage plan) name to a list of API keys, for staging runs')

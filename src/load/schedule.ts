@@ -6,13 +6,18 @@
  * Arrival k of a cohort (k = 1, 2, …) is due when the cumulative rate Λ(t) = ∫ rate reaches
  * k − ½ (uniform), or at the jumps of a seeded Poisson process of intensity rate(t) (poisson:
  * Exp(1) steps in Λ-space). Counts over any stretch therefore follow the exact integral the
- * simulator uses, and uniform arrivals round it to the nearest whole request.
+ * simulator uses, and uniform arrivals round it to the nearest whole request. Random arrivals
+ * send uniform's exact count, each window's requests at seeded independent random times in it
+ * (a Poisson process held to the scenario's count): no cohort locks into phase with a token
+ * bucket's refills — evenly spaced cohorts do, and then one of them gets every token — and, as
+ * with any Poisson traffic, every request finds the bucket as it is on average, so cohorts share
+ * a throttle in proportion to their rates, as the simulator has it.
  */
 import { seededRandom } from '../limits/duration-model.ts';
 import type { Segment } from '../scenario/types.ts';
 import { arrivalsBetween, constantUntil, profileDuration, rateAt } from '../scenario/profile.ts';
 
-export type ArrivalProcess = 'uniform' | 'poisson';
+export type ArrivalProcess = 'uniform' | 'poisson' | 'random';
 
 export interface ScheduleCohort {
   segments: Segment[];
@@ -58,12 +63,17 @@ class CohortArrivals {
   private readonly own: number; // the cohort's own profile length
   private done = false;
   private rrClient = 0;
+  // random: requests still due in the current window, the Λ-offset of the last one, whether counted
+  private left = 0;
+  private pos = 0;
+  private counted = false;
 
   constructor(
     private readonly c: ScheduleCohort,
     private readonly duration: number,
     private readonly period: number,
     private readonly rng: (() => number) | undefined,
+    private readonly exactCount = false,
   ) {
     this.own = profileDuration(c.segments);
     this.target = rng ? expStep(rng) : 0.5;
@@ -73,6 +83,7 @@ class CohortArrivals {
   /** Due time of the cohort's next arrival, or undefined when the run has none left. */
   nextTime(): number | undefined {
     if (this.done) return undefined;
+    if (this.exactCount && this.rng) return this.nextRandom(this.rng);
     while (this.cum + this.mass < this.target) {
       this.cum += this.mass;
       if (this.b >= this.duration) {
@@ -86,9 +97,30 @@ class CohortArrivals {
     return t;
   }
 
+  /** The next of a window's requests: the least of `left` independent uniform times after the last one. */
+  private nextRandom(rng: () => number): number | undefined {
+    while (this.left === 0) {
+      if (this.counted) {
+        this.cum += this.mass;
+        if (this.b >= this.duration) {
+          this.done = true;
+          return undefined;
+        }
+        this.openWindow(this.b);
+      }
+      this.counted = true;
+      // as many as uniform arrivals (due at Λ = k − ½) fall in this window: the same exact count
+      this.left = Math.floor(this.cum + this.mass + 0.5) - Math.floor(this.cum + 0.5);
+      this.pos = 0;
+    }
+    this.pos += (this.mass - this.pos) * (1 - Math.pow(1 - rng(), 1 / this.left));
+    this.left--;
+    return this.a + (this.pos / this.mass) * (this.b - this.a);
+  }
+
   nextClient(): number {
     if (this.c.clients <= 1) return 0;
-    if (this.rng) return Math.floor(this.rng() * this.c.clients);
+    if (this.rng && !this.exactCount) return Math.floor(this.rng() * this.c.clients);
     // Round-robin splits the rate evenly, each client exactly rate/clients (DESIGN: clients alike).
     const k = this.rrClient;
     this.rrClient = k + 1 === this.c.clients ? 0 : k + 1;
@@ -141,9 +173,11 @@ export class ArrivalSchedule implements IterableIterator<Arrival> {
     const duration = Math.max(0, opts.durationSeconds);
     const period = opts.periodSeconds ?? Math.max(0, ...cohorts.map((c) => profileDuration(c.segments)));
     const safePeriod = period > 0 ? period : Math.max(duration, 1);
-    const poisson = opts.arrivals === 'poisson';
+    const seeded = opts.arrivals === 'poisson' || opts.arrivals === 'random';
     const seed = opts.seed ?? 1;
-    this.streams = cohorts.map((c, i) => new CohortArrivals(c, duration, safePeriod, poisson ? seededRandom(hashSeed(seed, i)) : undefined));
+    this.streams = cohorts.map(
+      (c, i) => new CohortArrivals(c, duration, safePeriod, seeded ? seededRandom(hashSeed(seed, i)) : undefined, opts.arrivals === 'random'),
+    );
     this.heads = this.streams.map((s) => s.nextTime());
     this.rotate = cohorts.map((c) => (c.rotate && c.rotate > 0 ? c.rotate : undefined));
     this.max = opts.maxRequests ?? Infinity;

@@ -43,7 +43,18 @@ export interface StackResult {
   damage: number; // throttled bill − bill of the legit cohorts alone
   collateral: number; // share of legit requests that did not succeed (0..1)
   legitOnlyBill?: Bill;
+  /** A live run: its own window, priced as what it is (never scaled to the horizon). */
+  runWindow?: RunWindow;
   notes?: string[];
+}
+
+/** A live run's own window: the measured counts priced for that window, beside the prediction for it. */
+export interface RunWindow {
+  seconds: number;
+  measured: VariantResult;
+  predicted: VariantResult;
+  /** Share of legit requests not served in the window, measured and predicted. */
+  collateral: { measured: number; predicted: number };
 }
 
 export interface PricesInfo {
@@ -52,11 +63,28 @@ export interface PricesInfo {
   source: 'embedded' | 'pricing-api';
 }
 
+export interface DeviationRow {
+  measured: number;
+  server?: number;
+  predicted: number;
+  /** (measured − predicted) / predicted; 0 when both are 0, 1 when only the measurement has any. */
+  relative: number;
+  /** Per cohort: (measured − predicted) / the cohort's measured offered count. */
+  ofOffered?: number;
+  /** Per cohort: outside the run's stated tolerance (see `extras.run.tolerance`). */
+  beyondTolerance?: boolean;
+}
+
+/** Per cohort (by name): its role and, per outcome (and offered, invoked), the three views. */
+export type CohortDeviation = Record<string, { role: Role; outcomes: Record<string, DeviationRow> }>;
+
 export interface LiveComparison {
   measured?: Timeline; // client-observed
   server?: Timeline; // emulator or CloudWatch
   predicted?: Timeline; // the simulator on the same inputs
-  deviation?: Record<string, { measured: number; server?: number; predicted: number; relative: number }>;
+  deviation?: Record<string, DeviationRow>;
+  /** The same, cohort by cohort: where a throttle's tokens went. */
+  cohortDeviation?: CohortDeviation;
   warnings?: string[];
 }
 

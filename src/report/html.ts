@@ -5,6 +5,7 @@ import { renderCharts, type Chart } from './charts.ts';
 import { apiKindTitle, horizonLabel, rankStacks } from './figures.ts';
 import { formatMoney, formatPercent } from './format.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
+import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
 
 // No script at all, and a policy that would refuse one anyway: a report must stay inert even if
 // some user text slipped past escaping. Inline styles are needed by the page and by the SVG charts.
@@ -73,8 +74,14 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
     parts.push(table(live, 'live-table'));
     const dev = deviationTable(doc);
     if (dev) parts.push(table(dev, 'deviation-table'));
+    const win = runWindowTable(doc);
+    if (win) parts.push(`<h3>What the run itself cost</h3>`, table(win, 'run-window-table'));
+    const perCohort = cohortDeviationTable(doc);
+    if (perCohort) parts.push(`<h3>Per cohort and outcome</h3><p>Δ = measured − predicted, as a share of the cohort's offered requests.</p>`, table(perCohort, 'cohort-deviation-table'));
     parts.push(`</section>`);
   }
+  const latency = latencyTable(doc);
+  if (latency) parts.push(`<section id="latency"><h2>Latency per cohort (client-observed)</h2>`, table(latency, 'latency-table'), `</section>`);
   if (doc.warnings?.length) {
     parts.push(`<section id="warnings"><h2>Warnings</h2><ul>${doc.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul></section>`);
   }

@@ -4,6 +4,7 @@ import { escapeMarkdown as md } from './escape.ts';
 import { planCharts, type ChartPlan } from './charts.ts';
 import { apiKindTitle, horizonLabel } from './figures.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
+import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
 
 export interface MarkdownOptions {
   /** Chart id → path of its SVG file relative to the Markdown file; charts without one are left out. */
@@ -68,7 +69,13 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     out.push(...table(live), '');
     const dev = deviationTable(doc);
     if (dev) out.push(...table(dev), '');
+    const win = runWindowTable(doc);
+    if (win) out.push(`### What the run itself cost`, '', ...table(win), '');
+    const perCohort = cohortDeviationTable(doc);
+    if (perCohort) out.push(`### Per cohort and outcome`, '', 'Δ = measured − predicted, as a share of the cohort\'s offered requests.', '', ...table(perCohort), '');
   }
+  const latency = latencyTable(doc);
+  if (latency) out.push(`## Latency per cohort (client-observed)`, '', ...table(latency), '');
   if (doc.warnings?.length) {
     out.push('## Warnings', '');
     for (const w of doc.warnings) out.push(`- ${md(w)}`);

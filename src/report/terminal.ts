@@ -4,7 +4,9 @@ import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
-import { tableWidth, textTable, truncate, visibleLength, type TextColumn } from './text-table.ts';
+import { cohortDeviationTable, latencyTable } from './live-tables.ts';
+import type { Table } from './tables.ts';
+import { tableWidth, textTable, truncate, visibleLength, wrapText, type TextColumn } from './text-table.ts';
 
 const MAX_WIDTH = 100;
 
@@ -58,11 +60,43 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
   const live = liveTable(doc);
   if (live.length) {
     out.push('');
-    out.push(bold('Predicted vs measured vs server'));
+    out.push(bold(`Predicted vs measured vs server, over the run itself${runLabel(doc)}`));
     out.push(...live);
   }
-  for (const w of doc.warnings ?? []) out.push(`warning: ${oneLine(w)}`);
-  return `${out.map((l) => fit(l)).join('\n')}\n`;
+  const perCohort = cohortDeviationTable(doc);
+  if (perCohort) {
+    out.push('');
+    out.push(bold('Per cohort (Δ = measured − predicted, as a share of the cohort\'s offered requests)'));
+    out.push(...plainTable(perCohort));
+  }
+  const latency = latencyTable(doc);
+  if (latency) {
+    out.push('');
+    out.push(bold('Latency per cohort, as the client saw it'));
+    out.push(...plainTable(latency));
+  }
+  const lines = out.map((l) => fit(l));
+  // warnings are never cut: a warning is what the reader most needs to read in full
+  for (const w of doc.warnings ?? []) {
+    const loud = /^MISMATCH/.test(w);
+    lines.push(...wrapText(oneLine(w), MAX_WIDTH, loud ? bold('WARNING: ') : 'warning: ', '  '));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** " (10 s, poisson arrivals, seed 42)" for a live run; '' otherwise. */
+function runLabel(doc: ResultDocument): string {
+  const run = doc.extras?.run as { durationSeconds?: number; arrivals?: string; seed?: number } | undefined;
+  if (!run || run.durationSeconds === undefined) return '';
+  const secs = Math.round(run.durationSeconds * 10) / 10;
+  return ` (${secs} s, ${run.arrivals ?? 'uniform'} arrivals${run.seed !== undefined ? `, seed ${run.seed}` : ''})`;
+}
+
+function plainTable(t: Table): string[] {
+  return textTable(
+    t.headers.map((h, i) => ({ header: h, align: t.align[i] })),
+    t.rows.map((r) => r.map((cell) => oneLine(cell.text))),
+  );
 }
 
 function cohortTable(s: StackResult): string[] {
@@ -97,6 +131,13 @@ function billLines(s: StackResult, horizon: string): string[] {
   return [
     ...textTable([{ header: `over ${horizon}` }, { header: 'total', align: 'right' }, { header: 'per hour', align: 'right' }], rows),
     `  savings ${formatMoney(s.savings)} · damage ${formatMoney(s.damage)} · collateral ${formatPercent(s.collateral)} of legit requests not served`,
+    ...(s.runWindow
+      ? [
+          `  this run itself (${Math.round(s.runWindow.seconds * 10) / 10} s, not scaled): cost ${formatMoney(s.runWindow.measured.bill.total)} measured, ` +
+            `${formatMoney(s.runWindow.predicted.bill.total)} predicted`,
+          `  legit requests not served in the run: ${formatPercent(s.runWindow.collateral.measured)} measured, ${formatPercent(s.runWindow.collateral.predicted)} predicted`,
+        ]
+      : []),
   ];
 }
 

@@ -17,7 +17,15 @@ export interface ApiKeyPlan {
   keys: (KeyOf | undefined)[];
   /** Plain sentences for the report (counts only, never key values). */
   notes: string[];
+  /** What the user should see at once: keys given that this run does not use. */
+  warnings: string[];
 }
+
+/**
+ * A key must go out as an x-api-key header byte for byte: visible ASCII only (API Gateway keys are
+ * 20–128 letters and digits). Anything else would fail every request of its cohort on the wire.
+ */
+const SENDABLE_KEY = /^[\x21-\x7e]+$/;
 
 /** The environment variable that holds a cohort's keys on staging runs ("bots" → DOWSIM_API_KEYS_BOTS). */
 export function apiKeysEnvVar(cohortName: string): string {
@@ -70,6 +78,7 @@ export function planApiKeys(
 ): ApiKeyPlan {
   const env = source.env ?? process.env;
   const notes: string[] = [];
+  const warnings = mode === 'emulator' ? unusedKeyWarnings(cohorts, env, source.file) : [];
   const problems: { path: string; message: string }[] = [];
   const keys = cohorts.map((c, ci): KeyOf | undefined => {
     if (c.apiKey === 'none') return undefined;
@@ -88,11 +97,29 @@ export function planApiKeys(
       });
       return undefined;
     }
+    const where = fromEnv !== undefined ? apiKeysEnvVar(c.name) : `--api-keys-file (${source.file?.[c.name] ? c.name : plan})`;
+    const bad = list.findIndex((k) => !SENDABLE_KEY.test(k));
+    if (bad >= 0) {
+      // never the key itself: only where it is and what is wrong with it
+      problems.push({ path: where, message: `key #${bad + 1} (of ${list.length}) holds a character that cannot be sent in an HTTP header (a control character, a space or a non-ASCII letter); API keys are letters and digits` });
+      return undefined;
+    }
     if (list.length < c.clients) {
       notes.push(`Cohort ${c.name}: ${c.clients.toLocaleString('en-US')} clients share ${list.length.toLocaleString('en-US')} API keys (round-robin), so per-key limits see more traffic per key than the scenario describes.`);
     }
     return (client) => list[client % list.length];
   });
   if (problems.length) throw new InputError(problems);
-  return { keys, notes };
+  return { keys, notes, warnings };
+}
+
+/** Against the emulator every client holds the stack's synthetic keys: keys the user gave go unused, and they should know. */
+function unusedKeyWarnings(cohorts: readonly Cohort[], env: NodeJS.ProcessEnv, file: Record<string, string[]> | undefined): string[] {
+  const given = cohorts.map((c) => apiKeysEnvVar(c.name)).filter((v) => env[v] !== undefined);
+  const sources = [...new Set(given), ...(file ? ['--api-keys-file'] : [])];
+  if (sources.length === 0) return [];
+  return [
+    `Note: API keys given in ${sources.join(', ')} are not used: against the emulator every client presents the stack's own synthetic key of its usage plan. ` +
+      'Keys are sent only to a staging --target.',
+  ];
 }

@@ -4,9 +4,9 @@
  * with load/, then put measured, server-side and predicted counts side by side and price them.
  * An interrupted run or a target that died still ends here, with what was measured.
  */
+import { randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
 import { startEmulator, type Emulator } from '../emulator/start-emulator.ts';
 import { dispatch, type DispatchReport } from '../load/dispatcher.ts';
 import { IdentityPlan } from '../load/identity.ts';
@@ -14,21 +14,20 @@ import { Recorder } from '../load/recorder.ts';
 import { ArrivalSchedule, peakRate, type ArrivalProcess } from '../load/schedule.ts';
 import { warmUpDriver } from '../load/warm-up.ts';
 import { InputError } from '../model/errors.ts';
-import { RESULT_SCHEMA, type ResultDocument } from '../model/result.ts';
+import type { ResultDocument } from '../model/result.ts';
 import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import { formatDuration } from '../model/units.ts';
 import type { PriceBook } from '../pricing/types.ts';
 import { scenarioDuration } from '../scenario/profile.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { simulate } from '../simulate/engine.ts';
-import { SIMULATOR_ASSUMPTIONS } from '../simulate/result.ts';
 import type { Stack } from '../stack/types.ts';
 import { planApiKeys, readApiKeysFile } from './api-keys.ts';
 import { planCohorts } from './cohort-plan.ts';
 import { withLambdaUsage } from './lambda-usage.ts';
 import { DEFAULT_MAX_COST_USD, describeEstimate, enforceCostCeiling, estimateRunCost } from './preflight.ts';
 import { ProgressLine } from './progress.ts';
-import { deviation, throttleWarnings } from './reconcile.ts';
+import { cohortsWithoutAnswers, lastAnswerSeconds, runResult } from './run-result.ts';
 import { cloudWatchReport, missingCloudWatchWarning, readServerSide, resolveServerMode, type ServerSide, type ServerSideOptions } from './server-side.ts';
 import { checkTarget, type CheckedTarget } from './target.ts';
 
@@ -45,7 +44,9 @@ export interface LiveRunOptions {
   maxCost?: number;
   yes?: boolean;
   horizonSeconds: number;
+  /** Default random: the exact count at random times, so no cohort locks into phase with a token bucket's refills. */
   arrivals?: ArrivalProcess;
+  /** Seed of random or Poisson arrivals; default: a fresh random one, reported in `extras.run.seed`. */
   seed?: number;
   /** Cap on connections (= in-flight bound); default sized from the peak rate. */
   connections?: number;
@@ -123,6 +124,9 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   const connections = o.connections ?? defaultConnections(peak, o.stack);
 
   const tolerance = o.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
+  const arrivals: ArrivalProcess = o.arrivals ?? 'random';
+  const seeded = arrivals !== 'uniform';
+  const seed = o.seed ?? randomInt(1, 2 ** 31);
   try {
     mkdirSync(o.runDir, { recursive: true });
   } catch (err) {
@@ -153,8 +157,8 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     if (peak >= 1000) await warmUpDriver();
     const schedule = new ArrivalSchedule(plan.schedule, {
       durationSeconds: planned,
-      arrivals: o.arrivals,
-      seed: o.seed,
+      arrivals,
+      seed,
       maxRequests: o.maxRequests,
       periodSeconds: scenarioSeconds > 0 ? scenarioSeconds : undefined,
     });
@@ -165,7 +169,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
       plannedSeconds: planned,
       runFile,
       billedUnits: plan.billedUnits,
-      header: { scenario: o.scenario.name, stack: o.stack.name, target: display, arrivals: o.arrivals ?? 'uniform' },
+      header: { scenario: o.scenario.name, stack: o.stack.name, target: display, arrivals, ...(seeded ? { seed } : {}) },
     });
     say(`Driving ${o.scenario.name} at ${display} for ${formatDuration(round3(planned))}${o.maxRequests ? ` (at most ${o.maxRequests.toLocaleString('en-US')} requests)` : ''}; per-second counts go to ${runFile}`);
     progress = o.progress ? new ProgressLine(o.progress, planned) : undefined;
@@ -209,26 +213,23 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   if (runSeconds <= 0) {
     warnings.push('The run was stopped before any request was due: nothing was measured.');
   }
-  // The simulator on the same inputs for the stretch actually run: prediction, and the two variants a
-  // client cannot measure (no throttles; legit traffic alone).
-  const horizon = Math.max(runSeconds, 1e-3);
-  const simOpts = { horizonSeconds: horizon, bucketSeconds: measured.bucketSeconds };
-  const predicted = simulate(o.scenario, o.stack, { ...simOpts, throttled: true });
-  const unthrottled = simulate(o.scenario, o.stack, { ...simOpts, throttled: false });
-  const legitOnly = simulate(o.scenario, o.stack, { ...simOpts, throttled: true, onlyRole: 'legit' });
+  // The simulator on the same inputs for the stretch actually run: what every cohort should have met.
+  const window = Math.max(runSeconds, 1e-3);
+  const predicted = simulate(o.scenario, o.stack, { horizonSeconds: window, bucketSeconds: measured.bucketSeconds, throttled: true });
   // A CloudWatch collection prices function-side counts from CloudWatch, gateway-side ones from the client.
   const cloudwatch = side?.collected ? cloudWatchReport(measured, predicted, side.collected, o.stack, o.book) : undefined;
   const usage = withLambdaUsage(measured, cloudwatch ? undefined : server, predicted);
-  const throttledTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: horizon };
+  const windowTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: window };
 
   const m = timelineTotals(measured);
   if (report.reason === 'interrupted') {
     warnings.push(`The run was interrupted after ${formatDuration(round3(runSeconds))} of ${formatDuration(round3(planned))}; what was measured until then is reported and priced.`);
   }
   if (report.reason === 'target-unreachable') {
+    const died = lastAnswerSeconds(measured);
     warnings.push(
-      `The target stopped answering after ${formatDuration(round3(runSeconds))} (${report.firstConnectionError ?? 'connection errors'}); ` +
-        'the run ended there, and what was measured until then is reported and priced.',
+      `The target stopped answering ${died > 0 ? `${formatDuration(round3(died))} into the run (its last answer)` : 'before it answered anything'} ` +
+        `(${report.firstConnectionError ?? 'connection errors'}); the run gave up at ${formatDuration(round3(runSeconds))}, and what was measured until then is reported and priced.`,
     );
   }
   if (m.dropped > 0) {
@@ -244,24 +245,12 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
         `${report.firstConnectionError ? ` (mostly ${report.firstConnectionError})` : ''}${report.abandoned > 0 ? `; ${report.abandoned} were still unanswered when the run ended` : ''}.`,
     );
   }
-  warnings.push(...throttleWarnings(o.scenario, o.stack, measured));
-
-  const stack = stackResult({ stack: o.stack, throttled: throttledTimeline, unthrottled, legitOnly, book: o.book, horizonSeconds: o.horizonSeconds });
-  const counted = cloudwatch ? 'client and CloudWatch' : 'client';
-  stack.notes = [
-    `Throttled: the counts measured by the ${counted} in this ${formatDuration(round3(runSeconds))} run, projected to the horizon. ` +
-      'Unthrottled and legit-only: the simulator on the same scenario and stack for the same stretch (a client cannot measure them).',
-    ...(cloudwatch ? cloudwatch.notes : [lambdaUsageNote(usage.from, emulator !== undefined)]),
-    ...keys.notes,
-    ...(stack.notes ?? []),
-  ];
-  if (o.stack.file) stack.file = o.stack.file;
+  warnings.push(...keys.warnings);
 
   const assumptions = [
-    ...ASSUMPTIONS,
-    ...SIMULATOR_ASSUMPTIONS,
     'Live runs book each request in the second it was due; outcomes are classified from the response (status, body, headers) the way API Gateway words them.',
     `Requests the driver could not send within ${tolerance} ms of their due time are counted as dropped, never sent late.`,
+    `Arrivals: ${arrivals}${seeded ? ` (seed ${seed}; --seed ${seed} repeats this schedule)` : ' (evenly spaced: cohorts can lock into phase with a token bucket\'s refills, so which cohort gets the tokens is then a matter of phase)'}.`,
   ];
   if (cloudwatch) {
     warnings.push(...cloudwatch.warnings);
@@ -278,29 +267,29 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     );
   }
 
-  const doc: ResultDocument = {
-    schema: RESULT_SCHEMA,
-    generatedAt: new Date().toISOString(),
-    scenario: o.scenario.name,
-    scenarioDescription: o.scenario.description,
-    ...(o.scenario.file ? { scenarioFile: o.scenario.file } : {}),
+  const doc = runResult({
+    scenario: o.scenario,
+    stack: o.stack,
+    book: o.book,
     horizonSeconds: o.horizonSeconds,
     source: staging ? 'staging' : 'emulator',
-    prices: { region: o.book.region, asOf: o.book.asOf, source: o.book.source },
-    stacks: [stack],
-    assumptions,
     measured,
-    ...(server ? { server } : {}),
+    windowTimeline,
+    server,
     predicted,
-    deviation: deviation(measured, predicted, server),
+    runSeconds,
+    notes: [...(cloudwatch ? cloudwatch.notes : [lambdaUsageNote(usage.from, emulator !== undefined)]), ...keys.notes],
     warnings,
+    assumptions,
     extras: {
       run: {
         target: display,
         plannedSeconds: planned,
         durationSeconds: runSeconds,
         stopReason: report.reason,
-        arrivals: o.arrivals ?? 'uniform',
+        ...(report.reason === 'target-unreachable' ? { lastAnswerSeconds: lastAnswerSeconds(measured) } : {}),
+        arrivals,
+        ...(seeded ? { seed } : {}),
         maxRequests: o.maxRequests,
         connections,
         lateToleranceMs: tolerance,
@@ -308,12 +297,13 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
         peakInFlight: report.peakInFlight,
         dropped: m.dropped,
         connectionErrors: m.connectionErrors,
+        cohortsWithoutAnswers: cohortsWithoutAnswers(measured),
         runFile,
         server: side?.mode ?? 'none',
       },
       ...(cloudwatch ? { collection: cloudwatch.collection } : {}),
     },
-  };
+  });
   return { doc, runFile, report };
 }
 

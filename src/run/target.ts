@@ -58,6 +58,10 @@ export function checkTarget(target: string, rules: TargetRules): CheckedTarget {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InputError([{ path: '--target', message: `expected an http:// or https:// URL, got "${url.protocol}"` }]);
   }
+  if (url.search !== '' || target.includes('?')) {
+    // k6 refuses it too: a query on the base URL would be silently dropped or glued onto every path
+    throw new InputError([{ path: '--target', message: 'a base URL cannot carry a query ("?…"): give the API\'s base URL, e.g. "https://abc123.execute-api.us-east-1.amazonaws.com/prod"' }]);
+  }
   const hostname = url.hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
   const loopback = isLoopbackHost(hostname);
   if (!loopback) {

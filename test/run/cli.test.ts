@@ -84,12 +84,14 @@ describe('dowsim run (CLI)', () => {
     expect(existsSync(out)).toBe(false); // no run file: nothing was started
   });
 
-  it.concurrent('Ctrl-C mid-run still writes the report, with what was measured', async () => {
+  it.concurrent('Ctrl-C mid-run still writes the report, with what was measured, and exits 130', async () => {
     const out = join(dir, 'interrupted');
     // Interrupt 2 s after the run file appears: the run is under way by then.
     const started = () => existsSync(out) && readdirSync(out).some((f) => f.endsWith('.run.ndjson'));
     const r = await dowsim(['run', SCENARIO, '--stack', STACK, '--out', out, '--late-tolerance', '250ms'], { interrupt: { when: started, afterMs: 2000 } });
-    expect(r.code, r.stderr).toBe(0);
+    // 130 = 128 + SIGINT, as a shell reports an interrupted program; the report is written first
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted; the report holds what was measured/);
     const files = readdirSync(out);
     expect(files).toContain('two-cohorts.json');
     expect(files.some((f) => f.endsWith('.run.ndjson'))).toBe(true);

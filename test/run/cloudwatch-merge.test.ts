@@ -109,18 +109,18 @@ describe('dowsim run against a target, with CloudWatch as the server side', () =
         const server = timelineTotals(doc.server!);
         expect(server.invoked).toBe(served.invoked);
 
-        // the priced variant: its unscaled timeline keeps the client's cohorts
+        // the run's own window as priced: its timeline keeps the client's cohorts
         const s = doc.stacks[0];
-        const priced = timelineTotals(s.throttled.timeline!);
+        const priced = timelineTotals(s.runWindow!.measured.timeline!);
         const measured = timelineTotals(doc.measured!);
-        expect(s.throttled.timeline!.cohorts.map((c) => c.name)).toEqual(['users', 'bots']);
+        expect(s.runWindow!.measured.timeline!.cohorts.map((c) => c.name)).toEqual(['users', 'bots']);
         expect(priced.invoked).toBe(served.invoked);
         expect(measured.gatewayThrottled).toBeGreaterThan(0);
         expect(priced.gatewayThrottled).toBe(measured.gatewayThrottled);
         // GB-seconds from CloudWatch's Duration, plus the simulator's INIT (not in the metric)
         expect(priced.gbSeconds - priced.initGbSeconds).toBeCloseTo(server.gbSeconds, 9);
         expect(priced.gbSeconds).toBeGreaterThan(0);
-        expect(s.throttled.bill.total).toBeGreaterThan(0);
+        expect(s.runWindow!.measured.bill.total).toBeGreaterThan(0);
 
         expect(s.notes!.join('\n')).toMatch(/gateway-side outcomes .* are the client.s.*from CloudWatch/);
         expect(doc.warnings!.join('\n')).toMatch(/Server-side counts are CloudWatch's/);
@@ -149,7 +149,7 @@ describe('dowsim run against a target, with CloudWatch as the server side', () =
         const warning = doc.warnings!.find((w) => w.startsWith('CloudWatch was not read'));
         expect(warning).toMatch(/could not reach the endpoint.*connection refused/);
         expect(warning).toMatch(/dowsim collect --stack .* --period 1 --endpoint-url http:\/\/127\.0\.0\.1:\d+/);
-        const priced = timelineTotals(doc.stacks[0].throttled.timeline!);
+        const priced = timelineTotals(doc.stacks[0].runWindow!.measured.timeline!);
         const measured = timelineTotals(doc.measured!);
         expect(priced.invoked).toBe(measured.invoked);
         expect(priced.gatewayThrottled).toBe(measured.gatewayThrottled);

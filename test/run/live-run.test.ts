@@ -16,9 +16,10 @@ const runDir = mkdtempSync(join(tmpdir(), 'dowsim-live-'));
 
 // The machine running these tests is shared (2 cores, many processes): a 250 ms lateness tolerance
 // keeps scheduler hiccups from turning into drops, so counts test the schedule and the limits.
-// Dropped accounting under the default 50 ms is tested in test/load/dispatcher.test.ts.
+// Dropped accounting under the default 50 ms is tested in test/load/dispatcher.test.ts. Evenly spaced
+// arrivals: these tests count exact schedules (random arrivals are tested in test/run/one-basis.test.ts).
 function run(scenarioYaml: string, stackYaml: string, more: Partial<LiveRunOptions> = {}) {
-  return liveRun({ scenario: parseScenario(scenarioYaml), stack: parseStack(stackYaml), horizonSeconds: 86_400, runDir, book, lateToleranceMs: 250, ...more });
+  return liveRun({ scenario: parseScenario(scenarioYaml), stack: parseStack(stackYaml), horizonSeconds: 86_400, runDir, book, lateToleranceMs: 250, arrivals: 'uniform', ...more });
 }
 
 const servers: Server[] = [];
