@@ -7,6 +7,8 @@ import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
 import { loadStack } from '../stack/load.ts';
 import { addOutputOptions, emitResult, parseOutputOptions, type OutputOptions } from './options.ts';
 import { parseHorizon } from './simulation-input.ts';
+import { isLoopbackUrl } from '../model/loopback.ts';
+import { configuredCloudWatchEndpoint } from '../run/server-side.ts';
 
 interface CollectFlags extends OutputOptions {
   stack: string;
@@ -65,6 +67,9 @@ export async function runCollect(flags: CollectFlags): Promise<void> {
   if (problems.length) throw new InputError(problems);
   const stack = loadStack(flags.stack);
   const region = flags.region ?? stack.region;
+  // A loopback endpoint is the emulator's (or another local stand-in): it keeps 1 s data, and a
+  // 60 s period would pull in requests from outside the window asked for.
+  if (period === undefined && isLoopbackUrl(configuredCloudWatchEndpoint(endpointUrl))) period = 1;
 
   // the AWS SDK loads only when a command needs it: `dowsim --help` stays quick
   const { collectTimeline } = await import('../collect/collect-timeline.ts');

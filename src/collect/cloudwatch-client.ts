@@ -1,5 +1,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { isLoopbackUrl } from '../model/loopback.ts';
 import { silenceSdkNodeVersionWarning } from '../pricing/price-list-client.ts';
+
+/**
+ * A local CloudWatch (the emulator's, a test double) checks no signature, and a user pointing
+ * dowsim at one should not need AWS keys: placeholders sign those requests. Only ever for loopback.
+ */
+const LOOPBACK_CREDENTIALS = { accessKeyId: 'dowsim-local', secretAccessKey: 'dowsim-local' };
 
 export interface AwsClientOptions {
   region: string;
@@ -13,12 +20,14 @@ export interface AwsClientOptions {
  * A CloudWatch client that follows the SDK's own conventions. The SDK's retries are off (our
  * backoff counts and reports them) and a dead endpoint fails in seconds instead of hanging.
  */
-export function createCloudWatchClient(opts: AwsClientOptions): CloudWatchClient {
+export function createCloudWatchClient(opts: AwsClientOptions, env: NodeJS.ProcessEnv = process.env): CloudWatchClient {
   silenceSdkNodeVersionWarning();
+  // the endpoint the SDK will call: the flag, else the SDK's own variables (it reads them itself)
+  const local = isLoopbackUrl(opts.endpointUrl || env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL);
   return new CloudWatchClient({
     region: opts.region,
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
-    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.profile ? { profile: opts.profile } : local ? { credentials: LOOPBACK_CREDENTIALS } : {}),
     maxAttempts: 1,
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   });

@@ -18,7 +18,7 @@ import { emptyTotals, type Totals } from '../model/totals.ts';
 import type { PriceBook } from '../pricing/types.ts';
 import { responseBytesByOutcome } from '../simulate/response-bytes.ts';
 import type { Stack } from '../stack/types.ts';
-import { isLoopbackHost } from './target.ts';
+import { isLoopbackUrl } from '../model/loopback.ts';
 
 export const SERVER_MODES = ['emulator', 'cloudwatch', 'none'] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
@@ -89,15 +89,6 @@ export function resolveServerMode(
 /** The CloudWatch endpoint configured by flag or the SDK's environment variables, if any. */
 export function configuredCloudWatchEndpoint(endpointUrl: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return endpointUrl || env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL || undefined;
-}
-
-function isLoopbackUrl(url: string | undefined): boolean {
-  if (!url) return false;
-  try {
-    return isLoopbackHost(new URL(url).hostname);
-  } catch {
-    return false;
-  }
 }
 
 /** Reads the server side of a finished run: the emulator's counts, or CloudWatch's after the settle wait. */

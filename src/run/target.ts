@@ -5,6 +5,9 @@
  * target is never contacted at all.
  */
 import { InputError } from '../model/errors.ts';
+import { isLoopbackHost } from '../model/loopback.ts';
+
+export { isLoopbackHost };
 
 export interface CheckedTarget {
   /** scheme://host[:port], credentials stripped. */
@@ -21,19 +24,6 @@ export interface TargetRules {
   allowTargets: readonly string[];
   /** --duration or --max-requests was given. */
   bounded: boolean;
-}
-
-/** Answers whether a hostname (as written in a URL) is a loopback address, without resolving it. */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-  if (h === 'localhost') return true;
-  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  if (v4) return Number(v4[1]) === 127 && v4.slice(2).every((x) => Number(x) <= 255);
-  // WHATWG URL parsing writes ::ffff:127.0.0.1 as ::ffff:7f00:1
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
-  if (mapped) return parseInt(mapped[1], 16) >> 8 === 127;
-  return false;
 }
 
 /** The host an --allow-target value names (it may be given as a bare host, host:port or a URL). */

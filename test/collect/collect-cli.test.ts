@@ -74,9 +74,10 @@ describe('dowsim collect', () => {
     expect(doc.assumptions.join('\n')).toMatch(/429.*403/);
   });
 
-  it('without credentials (no AWS_* variables, no ~/.aws) it says how to provide them and exits 2', async () => {
-    const port = await closedPort();
-    const run = await runDowsim(['collect', '--stack', stackFile, ...window(), '--endpoint-url', `http://127.0.0.1:${port}`], cleanEnv());
+  it('without credentials (no AWS_* variables, no ~/.aws) a non-loopback endpoint says how to provide them and exits 2', async () => {
+    // The SDK fails while looking for credentials, before any request: nothing is contacted
+    // (a .invalid host never resolves, and instance metadata is off). A loopback endpoint needs none.
+    const run = await runDowsim(['collect', '--stack', stackFile, ...window(), '--endpoint-url', 'https://monitoring.example.invalid'], cleanEnv({ AWS_EC2_METADATA_DISABLED: 'true' }));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^dowsim: CloudWatch GetMetricData: no AWS credentials found\. Set AWS_PROFILE \(or pass --profile\).*`aws configure`/m);
     expect(run.stderr).not.toMatch(STACK_TRACE);
