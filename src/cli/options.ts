@@ -32,7 +32,7 @@ export function addOutputOptions(cmd: Command): Command {
     .option('--json', 'print only the result document (JSON) on stdout')
     .option(
       '--fail-if <gate>',
-      'exit 3 (after writing reports) if any stack trips "<metric><op><number>"; metrics: cost.perHour, cost.total, savings, damage, collateral, totals.<outcome>; ops: > >= < <= == != (repeatable)',
+      'exit 3 (after writing reports) if any stack trips "<metric><op><number>"; metrics: cost.perHour, cost.total, savings, damage, collateral, totals.<outcome>, latency.p99 (ms; also p50, p90, max, mean, and latency.legit.p99); ops: > >= < <= == != (repeatable)',
       collectGates,
     );
 }

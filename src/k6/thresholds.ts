@@ -29,11 +29,23 @@ const K6_EQUIVALENTS: Record<string, { metric: string; agg: string; note: string
   'totals.connectionErrors': { metric: 'http_reqs{status:0}', agg: 'count', note: 'requests that got no HTTP answer' },
 };
 
+/** latency.p99 → http_req_duration p(99); latency.legit.p99 → the same for the legit cohorts. */
+function latencyEquivalent(metric: string): { metric: string; agg: string; note: string } | undefined {
+  const m = /^latency\.(?:(legit|attack)\.)?(p50|p90|p99|max|mean)$/.exec(metric);
+  if (!m) return undefined;
+  const agg = { p50: 'med', p90: 'p(90)', p99: 'p(99)', max: 'max', mean: 'avg' }[m[2]]!;
+  return {
+    metric: m[1] ? `http_req_duration{role:${m[1]}}` : 'http_req_duration',
+    agg,
+    note: "k6 takes the statistic over all the requests it names; dowsim's gate takes the worst cohort's",
+  };
+}
+
 /** Maps every gate (same grammar as --fail-if everywhere: report/gates.ts; a bad one is an InputError). */
 export function mapGates(gates: readonly string[]): GateMapping[] {
   return gates.map((text) => {
     const gate = parseGate(text);
-    const eq = K6_EQUIVALENTS[gate.metric];
+    const eq = K6_EQUIVALENTS[gate.metric] ?? latencyEquivalent(gate.metric);
     if (!eq) return { gate: text, note: 'needs dowsim outcomes or prices: check it with `dowsim import-k6 --fail-if`' };
     return { gate: text, metric: eq.metric, threshold: `${eq.agg}${NEGATED[gate.op]}${gate.threshold}`, note: eq.note };
   });

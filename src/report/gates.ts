@@ -2,6 +2,7 @@ import { InputError } from '../model/errors.ts';
 import type { ResultDocument, StackResult } from '../model/result.ts';
 import { TOTAL_KEYS, type Totals } from '../model/totals.ts';
 import { formatAmount, formatCount, formatNumber, formatPercent } from './format.ts';
+import { LATENCY_METRICS, isLatencyMetric, latencyValue } from './latency-gates.ts';
 
 export type GateOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
@@ -21,7 +22,7 @@ export interface GateTrip {
 }
 
 const MONEY_METRICS = ['cost.perHour', 'cost.total', 'savings', 'damage'] as const;
-const METRICS = [...MONEY_METRICS, 'collateral', ...TOTAL_KEYS.map((k) => `totals.${k}`)];
+const METRICS = [...MONEY_METRICS, 'collateral', ...TOTAL_KEYS.map((k) => `totals.${k}`), ...LATENCY_METRICS];
 
 const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9.]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
 
@@ -35,7 +36,10 @@ export function parseGate(text: string): Gate {
   const [, metric, op, num, pct] = m;
   if (!METRICS.includes(metric)) {
     throw new InputError([
-      { path: where, message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled)` },
+      {
+        path: where,
+        message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled), latency.<p50|p90|p99|max|mean> or latency.<legit|attack>.<stat> (milliseconds)`,
+      },
     ]);
   }
   let threshold = Number(num);
@@ -51,6 +55,11 @@ export function evaluateGates(doc: ResultDocument, gates: (Gate | string)[]): Ga
   const trips: GateTrip[] = [];
   for (const g of gates) {
     const gate = typeof g === 'string' ? parseGate(g) : g;
+    if (isLatencyMetric(gate.metric)) {
+      const trip = latencyTrip(doc, gate);
+      if (trip) trips.push(trip);
+      continue;
+    }
     for (const s of doc.stacks) {
       const value = metricValue(s, gate.metric);
       if (compare(value, gate.op, gate.threshold)) {
@@ -64,6 +73,18 @@ export function evaluateGates(doc: ResultDocument, gates: (Gate | string)[]): Ga
     }
   }
   return trips;
+}
+
+/**
+ * A latency gate looks at the run's cohorts (worst one). Without latency in the document (a
+ * simulation) it cannot hold, and a gate that cannot be checked must not pass silently: it trips.
+ */
+function latencyTrip(doc: ResultDocument, gate: Gate): GateTrip | undefined {
+  const stack = doc.stacks[0]?.name ?? '';
+  const v = latencyValue(doc, gate.metric);
+  if (!v) return { gate, stack, value: NaN, message: `${gate.metric}: no latency measured in this result (only \`run\` and \`import-k6\` measure it), so the gate cannot hold` };
+  if (!compare(v.value, gate.op, gate.threshold)) return undefined;
+  return { gate, stack, value: v.value, message: `${gate.metric} = ${formatNumber(v.value, 1)} ms ${gate.op} ${formatThreshold(gate)} (cohort ${v.cohort})` };
 }
 
 /** The value a gate metric takes for one stack (with throttling, as configured). */
