@@ -290,11 +290,11 @@ export function registerRunCommand(program: Command): void {
   cmd.addHelpText(
     'after',
     '\nExamples:\n' +
-      '  dowsim run scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml --duration 2m\n' +
-      '  dowsim run scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml \\\n' +
+      '  dowsim run quick-flood --stack rest-stage-throttled --duration 20s --fail-if "latency.p99>800"\n' +
+      '  dowsim run scenarios/quick-flood.yaml --stack stacks/rest-stage-throttled.yaml \\\n' +
       '      --target https://abc123.execute-api.us-east-1.amazonaws.com/prod \\\n' +
-      '      --allow-target abc123.execute-api.us-east-1.amazonaws.com --duration 1m --max-cost 2\n' +
-      '  dowsim run scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml --duration 30s \\\n' +
+      '      --allow-target abc123.execute-api.us-east-1.amazonaws.com --duration 20s --max-cost 2\n' +
+      '  dowsim run scenarios/quick-flood.yaml --stack stacks/rest-stage-throttled.yaml --duration 20s \\\n' +
       '      --target http://127.0.0.1:8787/ --endpoint-url http://127.0.0.1:8788/   # against `dowsim emulate`\n',
   );
   cmd.action(async (scenario: string, flags: RunFlags) => runCommand(scenario, flags));
