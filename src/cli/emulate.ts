@@ -29,21 +29,12 @@ function parseSeed(s: string | undefined): number | undefined {
   return n;
 }
 
-const NAMES: Record<(typeof OUTCOMES)[number], string> = {
-  wafBlocked: 'WAF-blocked',
-  authRejected: 'auth-rejected',
-  gatewayThrottled: 'gateway-throttled',
-  quotaExceeded: 'over quota',
-  lambdaThrottled: 'Lambda-throttled',
-  succeeded: 'succeeded',
-  failed: 'failed',
-  timedOut: 'timed out',
-};
 
 /** A short account of what the emulator served, for the end of a session. */
 export function formatEmulatorTotals(t: Totals): string {
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
-  const parts = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${n(t[o])} ${NAMES[o]}`);
+  // the outcome names of the result document and reports (DESIGN.md "Outcomes"), not paraphrases
+  const parts = OUTCOMES.filter((o) => t[o] > 0).map((o) => `${n(t[o])} ${o}`);
   const lines = [`served ${n(t.offered)} request${t.offered === 1 ? '' : 's'}${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`];
   if (t.offered > 0) {
     lines.push(

@@ -27,7 +27,7 @@ export async function runK6Export(scenarioArg: string, flags: K6Flags): Promise<
     `wrote ${paths[1]} (k6-operator TestRun, parallelism ${parallelism})`,
     ...exp.cohorts.map((c) => {
       const p = c.arrivals.plan!;
-      const how = p.executor === 'constant-arrival-rate' ? `${p.rate}/${p.timeUnit} for ${p.duration}` : `${p.stages.length} stages, timeUnit ${p.timeUnit}`;
+      const how = p.executor === 'constant-arrival-rate' ? `${p.rate}/${p.timeUnit} for ${p.duration}` : `${p.stages.length} stage${p.stages.length === 1 ? '' : 's'}, timeUnit ${p.timeUnit}`;
       return `  ${c.cohort}: ${p.executor} (${how}${p.startTime === '0s' ? '' : `, from ${p.startTime}`}), ${Math.round(c.arrivals.planned).toLocaleString('en-US')} requests, VUs ${c.preAllocatedVUs}–${c.maxVUs}`;
     }),
     ...exp.gates.map((g) => (g.metric ? `  --fail-if ${g.gate} → k6 threshold '${g.metric}': ${g.threshold}` : `  --fail-if ${g.gate}: not checkable by k6 (use import-k6 --fail-if)`)),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError, RuntimeError } from '../model/errors.ts';
 import { loadPriceBookWithWarnings, priceBookCachePath, tierLabel } from '../pricing/loader.ts';
 import type { RefreshResult } from '../pricing/refresh.ts';
-import { isRegionCode } from '../pricing/region-code.ts';
+import { AWS_REGIONS, isKnownRegion, isRegionCode } from '../pricing/region-code.ts';
 import type { Price, PriceBook, PriceKey } from '../pricing/types.ts';
 import { PRICE_KEYS } from '../pricing/validate.ts';
 
@@ -78,6 +78,13 @@ export async function runPrices(flags: PricesFlags): Promise<void> {
   const region = flags.region;
   if (!isRegionCode(region)) {
     throw new InputError([{ path: '--region', message: `"${region}" is not an AWS Region code (like us-east-1 or eu-west-1)` }]);
+  }
+  if (!isKnownRegion(region)) {
+    const prefix = region.split('-')[0];
+    const near = AWS_REGIONS.filter((r) => r.startsWith(`${prefix}-`));
+    throw new InputError([
+      { path: '--region', message: `"${region}" is not an AWS Region${near.length ? `; ${prefix}- Regions are ${near.join(', ')}` : ' (like us-east-1 or eu-west-1)'}` },
+    ]);
   }
   if (flags.endpointUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(flags.endpointUrl)) {
     throw new InputError([{ path: '--endpoint-url', message: `expected an http(s) URL, not "${flags.endpointUrl}"` }]);

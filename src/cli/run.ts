@@ -12,7 +12,7 @@ import { addOutputOptions, emitResult, type OutputOptions } from './options.ts';
 import { loadSimulationInputs, parseHorizon } from './simulation-input.ts';
 
 interface RunFlags extends OutputOptions {
-  stack: string;
+  stack?: string;
   target?: string;
   allowTarget?: string[];
   duration?: string;
@@ -152,6 +152,7 @@ function parseFlags(flags: RunFlags, target?: { loopback: boolean }) {
 }
 
 async function runCommand(scenarioArg: string, flags: RunFlags): Promise<void> {
+  if (flags.stack === undefined) throw new InputError([{ path: '--stack', message: 'give the stack to run against (--stack stacks/rest-stage-throttled.yaml)' }]);
   const f = parseFlags(flags, flags.target !== undefined ? { loopback: loopbackUrl(flags.target) } : undefined);
   const allowTargets = flags.allowTarget ?? [];
   // Refuse a target that is not allowed before anything else happens (nothing loaded, nothing contacted).
@@ -263,7 +264,8 @@ export function registerRunCommand(program: Command): void {
       ].join('\n\n'),
     )
     .argument('<scenario>', 'scenario file or built-in scenario name')
-    .requiredOption('--stack <file>', 'stack file or built-in name (what the target is, or what the emulator serves)')
+    // not commander's requiredOption: it would complain about --stack before the missing scenario
+    .option('--stack <file>', 'stack file or built-in name (what the target is, or what the emulator serves; required)')
     .option('--target <url>', 'base URL of a deployed API, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod')
     .option('--allow-target <host>', 'host name the run may send traffic to (repeatable); required for any non-loopback --target', collect)
     .option('--duration <duration>', 'how long to run (default: the scenario\'s length; repeats it when longer)')

@@ -13,11 +13,21 @@ interface SimulateFlags extends OutputOptions {
 /** Shared by `simulate` and `compare`: run the simulator over every stack and emit the result. */
 export async function runSimulation(scenarioArg: string, flags: SimulateFlags, minStacks: number): Promise<void> {
   const stackArgs = flags.stack ?? [];
+  const same = stackArgs.find((a, i) => stackArgs.indexOf(a) !== i);
+  if (same !== undefined) {
+    throw new InputError([{ path: '--stack', message: `"${same}" is given twice: ${minStacks > 1 ? 'compare needs different stacks' : 'each stack once'}` }]);
+  }
   if (stackArgs.length < minStacks) {
     throw new InputError([{ path: '--stack', message: minStacks === 1 ? 'give at least one stack file (--stack stacks/rest-unprotected.yaml)' : `compare needs at least ${minStacks} stacks (--stack a.yaml --stack b.yaml)` }]);
   }
   const horizonSeconds = parseHorizon(flags.horizon);
   const { scenario, stacks, warnings } = loadSimulationInputs(scenarioArg, stackArgs);
+  // the same stack under two spellings (a built-in name and its file) is still the same stack
+  const names = stacks.map((st) => st.name);
+  const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
+  if (twice >= 0) {
+    throw new InputError([{ path: '--stack', message: `"${stackArgs[names.indexOf(names[twice])]}" and "${stackArgs[twice]}" are the same stack (${names[twice]}): each stack once` }]);
+  }
   const priceWarnings: string[] = [];
   const doc = simulateResult(scenario, stacks, {
     horizonSeconds,
@@ -42,7 +52,8 @@ export function registerSimulationCommand(
     .summary(spec.summary)
     .description(spec.description)
     .argument('<scenario>', 'scenario file or built-in scenario name')
-    .requiredOption('--stack <file>', spec.stackHelp, collectStacks)
+    // not commander's requiredOption: it would complain about --stack before the missing scenario
+    .option('--stack <file>', spec.stackHelp, collectStacks)
     .option('--horizon <duration>', 'how long to project; the scenario repeats to fill it', '30d');
   addOutputOptions(cmd);
   cmd.addHelpText('after', `\nExample:\n  ${spec.example}\n`);

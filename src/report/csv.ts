@@ -15,7 +15,8 @@ export function renderCsv(doc: ResultDocument): string {
         const t0 = i * timeline.bucketSeconds;
         const t1 = timeline.durationSeconds > t0 ? Math.min(t0 + timeline.bucketSeconds, timeline.durationSeconds) : t0 + timeline.bucketSeconds;
         const time = Number.isFinite(start) ? new Date(start + t0 * 1000).toISOString() : '';
-        rows.push([stack, variant, c.name, c.role, i, t0, t1, time, ...TOTAL_KEYS.map((k) => b[k])]);
+        // a cold start is a whole event: per-invocation shares borrowed from the server side are rounded here
+        rows.push([stack, variant, c.name, c.role, i, t0, t1, time, ...TOTAL_KEYS.map((k) => (k === 'coldStarts' ? Math.round(b[k]) : b[k]))]);
       });
     }
   }

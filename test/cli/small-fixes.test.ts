@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { formatEmulatorTotals } from '../../src/cli/emulate.ts';
+import { emptyTotals } from '../../src/model/totals.ts';
+import { renderCsv } from '../../src/report/csv.ts';
+import type { ResultDocument } from '../../src/model/result.ts';
+import { runCli } from '../support/cli.ts';
+
+// What a new user tripped on (issue 10, item 7), each checked with the real CLI or renderer.
+describe('small things a new user tripped on', () => {
+  it.concurrent('simulate with no arguments names the missing scenario first', async () => {
+    const r = await runCli(['simulate']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/missing required argument 'scenario'/);
+    expect(r.stderr).not.toMatch(/--stack/);
+  });
+
+  it.concurrent('compare refuses the same stack twice, also under two spellings', async () => {
+    const r = await runCli(['compare', 'quick-flood', '--stack', 'rest-waf', '--stack', 'stacks/rest-waf.yaml']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--stack: "rest-waf" and "stacks\/rest-waf.yaml" are the same stack \(rest-waf\)/);
+  });
+
+  it.concurrent('prices --region xx-fake-1 is an error, not us-east-1 prices under a made-up name', async () => {
+    const r = await runCli(['prices', '--region', 'xx-fake-1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--region: "xx-fake-1" is not an AWS Region/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('emulate reports what it served in the outcome names of the reports', () => {
+    const t = { ...emptyTotals(), offered: 5, gatewayThrottled: 2, wafBlocked: 1, succeeded: 2, invoked: 2 };
+    expect(formatEmulatorTotals(t).split('\n')[0]).toBe('served 5 requests: 1 wafBlocked, 2 gatewayThrottled, 2 succeeded');
+  });
+
+  it('a CSV has whole cold starts, even where a live run borrowed a share per invocation', () => {
+    const doc = {
+      schema: 'dowsim.result/1',
+      stacks: [],
+      measured: { source: 'emulator', durationSeconds: 1, bucketSeconds: 1, cohorts: [{ name: 'u', role: 'legit', buckets: [{ ...emptyTotals(), invoked: 3, coldStarts: 1.4 }] }] },
+    } as unknown as ResultDocument;
+    const [header, row] = renderCsv(doc).split('\r\n');
+    const col = header.split(',').indexOf('coldStarts');
+    expect(row.split(',')[col]).toBe('1');
+  });
+});
