@@ -40,6 +40,7 @@ export const SUMMARY_MESSAGES: readonly { status: number; message: string }[] = 
   { status: 429, message: 'Limit Exceeded' },
   { status: 429, message: 'Too Many Requests' },
   { status: 403, message: 'Forbidden' },
+  { status: 404, message: 'Not Found' },
   { status: 500, message: 'Internal server error' },
   { status: 500, message: 'Internal Server Error' },
 ].filter((h) => bodyMatters(h.status));

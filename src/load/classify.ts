@@ -33,8 +33,11 @@ export interface ResponseFacts {
 
 /** Which status codes need their body read to be classified (others are decided by status alone). */
 export function bodyMatters(status: number): boolean {
-  return status === 429 || status === 403 || status === 500;
+  return status === 429 || status === 403 || status === 500 || status === 404;
 }
+
+/** HTTP API's own no-route body, as the driver reads it (JSON) or as a k6 hint carries it (the message). */
+const GATEWAY_NOT_FOUND = /^\s*(?:\{\s*"message"\s*:\s*")?Not Found(?:"\s*\})?\s*$/;
 
 /** What outcome a response stands for, from the client's side. */
 export function classifyResponse(r: ResponseFacts): ClassifiedOutcome {
@@ -51,6 +54,9 @@ export function classifyResponse(r: ResponseFacts): ClassifiedOutcome {
     if (/missing authentication token/i.test(r.body ?? '')) return 'authRejected';
     return r.plainForbidden ?? 'authRejected';
   }
+  // An HTTP API answers a path no route matches with 404 {"message":"Not Found"} (REST: 403 "Missing
+  // Authentication Token"): rejected at the gateway, billed by no one. A handler's own 404 says something else.
+  if (status === 404) return r.apiKind === 'http' && GATEWAY_NOT_FOUND.test(r.body ?? '') ? 'authRejected' : 'succeeded';
   if (status === 500) {
     // API Gateway turns a throttled Lambda invocation into this exact 500; a handler's own 500 is its answer.
     if (r.apiKind !== 'function-url' && /internal server error/i.test(r.body ?? '')) return 'lambdaThrottled';

@@ -47,7 +47,8 @@ export function checkScenarioAgainstStack(scenario: Scenario, stack: Stack): str
     }
 
     if (!matchRoute(stack, c.request.method, c.request.path)) {
-      warnings.push(`${who} sends ${c.request.method} ${c.request.path}, which matches no route of stack "${stack.name}": all its requests will be rejected 403`);
+      const answer = api.kind === 'http' ? '404 {"message":"Not Found"}' : '403 {"message":"Missing Authentication Token"}';
+      warnings.push(`${who} sends ${c.request.method} ${c.request.path}, which matches no route of stack "${stack.name}": API Gateway will answer every request ${answer}, billing none`);
     }
     if (api.kind !== 'function-url' && c.request.bodyBytes > GATEWAY_PAYLOAD_BYTES) {
       warnings.push(`${who} sends ${c.request.bodyBytes.toLocaleString('en-US')}-byte bodies, above API Gateway's 10 MB payload quota: AWS would answer 413`);

@@ -21,7 +21,8 @@ function parsedRoutes(routes: Stack['api']['routes']): { key: string; route: Rou
 
 /**
  * Which route of the stack serves `method path`, and its own throttle if it has one; undefined
- * when no route matches (API Gateway answers 403 and bills nothing). The most specific route wins,
+ * when no route matches (REST APIs answer 403 "Missing Authentication Token", HTTP APIs 404
+ * {"message":"Not Found"}; neither is billed). The most specific route wins,
  * as in API Gateway: per segment an exact name over {param} over {proxy+}, then an exact method
  * over ANY; HTTP APIs' `$default` only when nothing else matches. With no routes declared (and for
  * function URLs) every request matches CATCH_ALL_ROUTE, unthrottled.

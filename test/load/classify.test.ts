@@ -23,6 +23,14 @@ describe('classifyResponse', () => {
     expect(classifyResponse({ status, body, apiKind })).toBe(outcome);
   });
 
+  it('reads an HTTP API\'s 404 {"message":"Not Found"} as the gateway rejecting an unknown route; a handler\'s own 404 is its answer', () => {
+    // aws-facts.md: HTTP API unknown routes answer 404 {"message":"Not Found"}
+    expect(classifyResponse({ status: 404, apiKind: 'http', body: '{"message":"Not Found"}' })).toBe('authRejected');
+    expect(classifyResponse({ status: 404, apiKind: 'http', body: 'Not Found' })).toBe('authRejected'); // a k6 hint's message
+    expect(classifyResponse({ status: 404, apiKind: 'http', body: '{"error":"no such order"}' })).toBe('succeeded');
+    expect(classifyResponse({ status: 404, apiKind: 'rest', body: '{"message":"Not Found"}' })).toBe('succeeded');
+  });
+
   it('tells a WAF block from a rejected key by the headers AWS WAF adds', () => {
     expect(classifyResponse({ status: 403, body: '{"message":"Forbidden"}', headers: { 'x-amzn-waf-action': 'block' }, apiKind: 'rest' })).toBe('wafBlocked');
     expect(classifyResponse({ status: 403, body: 'blocked', headers: { 'X-Amzn-Waf-Blocked': 'yes' }, apiKind: 'rest' })).toBe('wafBlocked');

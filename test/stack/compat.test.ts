@@ -54,7 +54,8 @@ describe('checkScenarioAgainstStack', () => {
   it('warns about a path no route matches', () => {
     const s = scenario('  - { name: users, role: legit, request: { path: / }, rate: [{ duration: 1m, rate: 1 }] }\n');
     expect(checkScenarioAgainstStack(s, loadStack('http-route-throttled'))).toEqual([
-      expect.stringMatching(/GET \/, which matches no route.*403/),
+      // an HTTP API: 404 {"message":"Not Found"} (aws-facts.md), not REST's 403
+      expect.stringMatching(/GET \/, which matches no route.*404 \{"message":"Not Found"\}, billing none/),
     ]);
   });
 
