@@ -15,7 +15,8 @@ interface ImportK6Flags extends OutputOptions {
   horizon?: string;
 }
 
-export async function runImportK6(output: string | undefined, flags: ImportK6Flags): Promise<void> {
+export async function runImportK6(outputs: string[], flags: ImportK6Flags): Promise<void> {
+  const output = outputs.length > 0 ? outputs : undefined;
   if (output === undefined && flags.summary === undefined) {
     throw new InputError([{ path: '<k6-output>', message: 'give the file of `k6 run --out json=<file>`, or a --summary-export file with --summary' }]);
   }
@@ -25,7 +26,7 @@ export async function runImportK6(output: string | undefined, flags: ImportK6Fla
   const horizonSeconds = flags.horizon === undefined ? undefined : parseHorizon(flags.horizon);
   const stack = loadStack(flags.stack);
   const scenario: Scenario | undefined = flags.scenario === undefined ? undefined : loadScenario(flags.scenario);
-  const file = (output ?? flags.summary)!;
+  const file = output ? output.join(', ') : flags.summary!;
   const imported = output !== undefined ? await importK6Output(output, stack, scenario) : importK6Summary(file, stack, scenario);
   const { book, warnings } = loadPriceBookWithWarnings(stack.region);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
@@ -49,7 +50,7 @@ export function registerImportK6Command(program: Command): void {
         'k6 sees the client side: Lambda duration is estimated from the stack;\n' +
         "`dowsim collect` reads the server's own figures, all k6 runners together.",
     )
-    .argument('[k6-output]', 'the file k6 wrote with --out json=<file>')
+    .argument('[k6-output...]', 'the file k6 wrote with --out json=<file>; several: one per runner of one distributed run, added up')
     .requiredOption('--stack <file>', 'stack file or built-in name the run went against')
     .option('--summary <file>', 'a --summary-export file (totals only) instead of the json output')
     .option('--scenario <file>', 'the scenario the script came from: cohort order, roles, request sizes')
@@ -60,7 +61,8 @@ export function registerImportK6Command(program: Command): void {
     '\nExamples:\n' +
       '  k6 run --out json=out.ndjson k6/botnet-flood.k6.js\n' +
       '  dowsim import-k6 out.ndjson --stack stacks/rest-stage-throttled.yaml --horizon 24h\n' +
+      '  dowsim import-k6 runner-1.ndjson runner-2.ndjson --stack stacks/rest-stage-throttled.yaml   # k6-operator runners\n' +
       '  dowsim import-k6 --summary summary.json --stack stacks/rest-stage-throttled.yaml --json\n',
   );
-  cmd.action(async (output: string | undefined, flags: ImportK6Flags) => runImportK6(output, flags));
+  cmd.action(async (outputs: string[], flags: ImportK6Flags) => runImportK6(outputs, flags));
 }

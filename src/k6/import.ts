@@ -13,6 +13,7 @@ import type { PriceBook } from '../pricing/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
 import { readK6Ndjson, type ReadStats } from './read-ndjson.ts';
+import { K6Tally } from './tally.ts';
 import { readK6Summary } from './read-summary.ts';
 import { billableUnits, serverEstimate } from './server-estimate.ts';
 import { tallyToTimeline } from './to-timeline.ts';
@@ -23,12 +24,29 @@ export interface K6Import {
   stats?: ReadStats;
 }
 
-/** Streams a `k6 run --out json=<file>` output into a per-second, per-cohort timeline. */
-export async function importK6Output(file: string, stack: Stack, scenario?: Scenario): Promise<K6Import> {
-  const { tally, stats } = await readK6Ndjson(file);
+/**
+ * Streams `k6 run --out json=<file>` outputs into one per-second, per-cohort timeline. Several
+ * files are the runners of one distributed run (k6-operator, or `k6 run --execution-segment`
+ * halves run at once): their points carry wall-clock times, so the same second of every runner
+ * lands in the same bucket and the counts add up to exactly the runners' http_reqs together.
+ */
+export async function importK6Output(files: string | string[], stack: Stack, scenario?: Scenario): Promise<K6Import> {
+  const list = typeof files === 'string' ? [files] : files;
+  const tally = new K6Tally();
+  const stats: ReadStats = { lines: 0, points: 0, badLines: 0 };
+  const notes: string[] = [];
+  for (const file of list) {
+    const read = await readK6Ndjson(file, tally);
+    stats.lines += read.stats.lines;
+    stats.points += read.stats.points;
+    stats.badLines += read.stats.badLines;
+    if (read.stats.badLines > 0) {
+      notes.push(`${read.stats.badLines} line${read.stats.badLines === 1 ? '' : 's'} of ${file} were not JSON and were skipped (a run cut short leaves a partial last line).`);
+    }
+  }
   const timeline = tallyToTimeline(tally, { stack, cohorts: cohortInfo(scenario), unhinted: 'default' });
-  const notes = [...commonNotes(tally.hintsRecorded), ...sizeNotes(stack, scenario)];
-  if (stats.badLines > 0) notes.push(`${stats.badLines} line${stats.badLines === 1 ? '' : 's'} of ${file} were not JSON and were skipped (a run cut short leaves a partial last line).`);
+  notes.unshift(...commonNotes(tally.hintsRecorded), ...sizeNotes(stack, scenario));
+  if (list.length > 1) notes.push(`${list.length} k6 outputs (one per runner) added up: ${list.map((f) => basename(f)).join(', ')}.`);
   if (timeline.cohorts.some((c) => c.name === 'k6')) notes.push('Requests without a `cohort` tag are counted as cohort "k6" (role attack).');
   return { timeline, notes, stats };
 }
