@@ -2,8 +2,8 @@ import { createRequire } from 'node:module';
 import type { EChartsOption, EChartsType } from 'echarts';
 import type { Bill, BillLine, ResultDocument, StackResult, VariantResult } from '../model/result.ts';
 import type { Totals } from '../model/totals.ts';
-import type { Outcome } from '../model/outcomes.ts';
 import { rebucket, chooseBucketSeconds, type Timeline, type CohortTimeline } from '../model/timeline.ts';
+import { COLLATERAL_COLOR, OFFERED_COLOR, OUTCOME_COLORS, WITHOUT_COLOR, WITH_COLOR, serviceColor } from './colors.ts';
 import { chartLabel } from './escape.ts';
 import { formatCountShort, formatMoney, formatPercent, slug } from './format.ts';
 import { nonZeroOutcomes } from './figures.ts';
@@ -23,19 +23,6 @@ export interface Chart extends ChartPlan {
   svg: string;
 }
 
-const OUTCOME_COLORS: Record<Outcome, string> = {
-  succeeded: '#2e9d57',
-  failed: '#d9822b',
-  timedOut: '#a03030',
-  lambdaThrottled: '#e8b320',
-  gatewayThrottled: '#3b72c4',
-  quotaExceeded: '#7c4dbd',
-  authRejected: '#8a8f98',
-  wafBlocked: '#1c9aa0',
-};
-const SERVICE_PALETTE = ['#3b72c4', '#e8833a', '#2e9d57', '#c44a4a', '#7c4dbd', '#1c9aa0', '#8a8f98', '#b58b00'];
-const WITH_COLOR = '#3b72c4';
-const WITHOUT_COLOR = '#c44a4a';
 
 /** The charts a report shows, in order, without rendering them (Markdown links need only names). */
 export function planCharts(doc: ResultDocument): ChartPlan[] {
@@ -122,25 +109,32 @@ const moneyAxisLabel = { formatter: (v: number) => formatMoney(v) };
 
 function configsOption(doc: ResultDocument): EChartsOption {
   const names = doc.stacks.map((s) => chartLabel(s.name, 28));
+  const values = doc.stacks.flatMap((s) => [s.throttled.bill.total, s.unthrottled.bill.total]);
+  const positive = values.filter((v) => v > 0);
+  // bills that span orders of magnitude ($0.40 beside $1,400) go on a log axis, so the small ones stay visible
+  const log = positive.length === values.length && positive.length > 0 && Math.max(...positive) / Math.min(...positive) >= 100;
+  // every bar says its figure, whatever the axis
+  const label = { show: true, position: 'top' as const, fontSize: 11, formatter: (p: { value: unknown }) => formatMoney(Number(p.value)) };
   return {
     legend: { top: 4, itemGap: 28 },
     grid: { left: 80, right: 70, top: 40, bottom: doc.stacks.length > 3 ? 80 : 40 },
     xAxis: { type: 'category', data: names, axisLabel: { interval: 0, rotate: doc.stacks.length > 3 ? 20 : 0 } },
     yAxis: [
-      { type: 'value', name: 'USD', axisLabel: moneyAxisLabel },
+      log ? { type: 'log', name: 'USD (log scale)', axisLabel: moneyAxisLabel } : { type: 'value', name: 'USD', axisLabel: moneyAxisLabel },
       { type: 'value', name: 'collateral', min: 0, axisLabel: { formatter: (v: number) => formatPercent(v) }, splitLine: { show: false } },
     ],
     series: [
-      { name: 'with throttling', type: 'bar', data: doc.stacks.map((s) => s.throttled.bill.total), itemStyle: { color: WITH_COLOR } },
-      { name: 'without throttling', type: 'bar', data: doc.stacks.map((s) => s.unthrottled.bill.total), itemStyle: { color: WITHOUT_COLOR } },
+      { name: 'with throttling', type: 'bar', data: doc.stacks.map((s) => s.throttled.bill.total), itemStyle: { color: WITH_COLOR }, label },
+      { name: 'without throttling', type: 'bar', data: doc.stacks.map((s) => s.unthrottled.bill.total), itemStyle: { color: WITHOUT_COLOR }, label },
       {
+        // one marker per stack: the stacks are unrelated, so no line joins them
         name: 'collateral (legit not served)',
-        type: 'line',
+        type: 'scatter',
         yAxisIndex: 1,
         data: doc.stacks.map((s) => s.collateral),
-        itemStyle: { color: '#333' },
-        lineStyle: { type: 'dashed' },
-        symbolSize: 8,
+        itemStyle: { color: COLLATERAL_COLOR },
+        symbol: 'diamond',
+        symbolSize: 12,
       },
     ],
   };
@@ -155,8 +149,8 @@ function byServiceOption(doc: ResultDocument): EChartsOption {
   }
   const perService = (bill: Bill, service: string) => bill.lines.filter((l) => l.service === service).reduce((a, l) => a + l.cost, 0);
   const series: NonNullable<EChartsOption['series']> = [];
-  services.forEach((svc, k) => {
-    const color = SERVICE_PALETTE[k % SERVICE_PALETTE.length];
+  services.forEach((svc) => {
+    const color = serviceColor(svc);
     series.push({ name: chartLabel(svc), type: 'bar', stack: 'with', data: doc.stacks.map((s) => perService(s.throttled.bill, svc)), itemStyle: { color } });
     series.push({ name: chartLabel(svc), type: 'bar', stack: 'without', data: doc.stacks.map((s) => perService(s.unthrottled.bill, svc)), itemStyle: { color, opacity: 0.4 } });
   });
@@ -209,7 +203,7 @@ function trafficOption(tl: Timeline, cohort: CohortTimeline): EChartsOption {
     type: 'line',
     step: 'end',
     showSymbol: false,
-    itemStyle: { color: '#222' },
+    itemStyle: { color: OFFERED_COLOR },
     lineStyle: { width: 1.5, type: 'dashed' },
     data: stepData(c.buckets, b, (t) => t.offered / b),
   });
@@ -235,11 +229,18 @@ function timeTick(span: number): number | undefined {
   return nice.find((s) => span / s <= 8);
 }
 
+/** An axis time as whole units ("15m", "1h30m", "5d"): ticks fall on round times, and so do their labels. */
 function axisTime(seconds: number, span: number): string {
-  if (span >= 2 * 86400) return `${+(seconds / 86400).toFixed(1)}d`;
-  if (span >= 2 * 3600) return `${+(seconds / 3600).toFixed(1)}h`;
-  if (span >= 120) return `${+(seconds / 60).toFixed(1)}m`;
-  return `${+seconds.toFixed(1)}s`;
+  if (seconds === 0) return '0';
+  const parts: string[] = [];
+  let rest = Math.round(seconds * 1000) / 1000;
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    const n = Math.floor(rest / size + 1e-9);
+    if (n > 0) parts.push(`${n}${unit}`);
+    rest -= n * size;
+  }
+  if (rest > 1e-6 || parts.length === 0) parts.push(`${+rest.toFixed(span < 10 ? 1 : 0)}s`);
+  return parts.slice(0, 2).join('');
 }
 
 /**
