@@ -8,12 +8,13 @@ const num = z.number().refine(Number.isFinite, 'expected a finite number');
 const totals = z.object(Object.fromEntries(TOTAL_KEYS.map((k) => [k, num])) as Record<(typeof TOTAL_KEYS)[number], typeof num>);
 const role = z.enum(['legit', 'attack']);
 const source = z.enum(['simulated', 'emulator', 'staging', 'cloudwatch', 'k6']);
+const latency = z.object({ count: num, mean: num, p50: num, p90: num, p99: num, max: num });
 const timeline = z.object({
   source,
   startTime: z.string().optional(),
   durationSeconds: num,
   bucketSeconds: num.refine((x) => x > 0, 'expected a positive bucket size'),
-  cohorts: z.array(z.object({ name: z.string(), role, buckets: z.array(totals) })),
+  cohorts: z.array(z.object({ name: z.string(), role, buckets: z.array(totals), latency: latency.optional() })),
 });
 const bill = z.object({
   currency: z.literal('USD'),
@@ -27,6 +28,7 @@ const variant = z.object({
   bill,
   timeline: timeline.optional(),
 });
+const deviationRow = z.object({ measured: num, server: num.optional(), predicted: num, relative: num, ofOffered: num.optional(), beyondTolerance: z.boolean().optional() });
 const schema = z.object({
   schema: z.literal(RESULT_SCHEMA),
   generatedAt: z.string(),
@@ -46,6 +48,7 @@ const schema = z.object({
       savings: num,
       damage: num,
       collateral: num,
+      runWindow: z.object({ seconds: num, measured: variant, predicted: variant, collateral: z.object({ measured: num, predicted: num }) }).optional(),
       notes: z.array(z.string()).optional(),
     }),
   ),
@@ -53,7 +56,8 @@ const schema = z.object({
   measured: timeline.optional(),
   server: timeline.optional(),
   predicted: timeline.optional(),
-  deviation: z.record(z.string(), z.object({ measured: num, server: num.optional(), predicted: num, relative: num })).optional(),
+  deviation: z.record(z.string(), deviationRow).optional(),
+  cohortDeviation: z.record(z.string(), z.object({ role, outcomes: z.record(z.string(), deviationRow) })).optional(),
   warnings: z.array(z.string()).optional(),
 });
 
