@@ -3,10 +3,11 @@ import { finishProblems, problemsFromIssues, type RawProblem } from '../scenario
 import { readYaml } from '../scenario/input/yaml-input.ts';
 import { accountDefaults } from './account-defaults.ts';
 import { stackRules } from './rules.ts';
+import { monitoringRules, normalizeMonitoring } from './alarms-schema.ts';
 import { stackSchema, type StackFile } from './schema.ts';
 import type { Stack, Throttle } from './types.ts';
 
-const TOP_KEYS = 'name, region, api, waf, lambda, responseBytes, freeTier and deployed';
+const TOP_KEYS = 'name, region, api, waf, lambda, responseBytes, freeTier, deployed, alarms and budgets';
 
 /** Integration timeouts API Gateway applies by default (aws-facts.md). */
 const INTEGRATION_TIMEOUT = { rest: 29, http: 30 } as const;
@@ -19,7 +20,7 @@ export function parseStack(text: string, file?: string): Stack {
   const { data, locate } = readYaml(text, file, 'stack', TOP_KEYS);
   const parsed = stackSchema.safeParse(data, { reportInput: true });
   const raw: RawProblem[] = parsed.success ? [] : problemsFromIssues(parsed.error.issues, stackSchema);
-  raw.push(...stackRules(data));
+  raw.push(...stackRules(data), ...monitoringRules(data));
   if (raw.length || !parsed.success) throw new InputError(finishProblems(raw, locate), file);
   return normalizeStack(parsed.data, file);
 }
@@ -88,5 +89,6 @@ function normalizeStack(s: StackFile, file: string | undefined): Stack {
       stage: s.deployed.stage,
       functionName: s.deployed.functionName ?? s.name,
     },
+    ...normalizeMonitoring(s),
   };
 }
