@@ -11,25 +11,24 @@ import { billFor } from '../cost/bill.ts';
 import { budgetFiresAt, estimatedChargesDatapoints, type CostUntil } from './billing.ts';
 import { firesAt } from './evaluate.ts';
 import { metricDatapoints } from './metrics.ts';
-import { allCohorts, countsBetween } from './window.ts';
+import { CountWindow } from './window.ts';
 
 /**
  * The bill accrued from the start until t (all cohorts), priced by the cost code as a bill of its
  * own over [0, t]: monthly tiers start from zero at the start (a month's first units), fixed monthly
  * fees are prorated to t.
  */
-export function accruedCost(tl: Timeline, stack: Stack, book: PriceBook): CostUntil {
-  const buckets = allCohorts(tl);
-  return (t) => (t > 0 ? billFor(countsBetween(buckets, tl.bucketSeconds, 0, t), stack, book, t).total : 0);
+export function accruedCost(w: CountWindow, stack: Stack, book: PriceBook): CostUntil {
+  return (t) => (t > 0 ? billFor(w.between(0, t), stack, book, t).total : 0);
 }
 
 /** When `alarm` fires on the timeline, in seconds from its start; null: not within the timeline. */
-export function alarmFiresAt(alarm: Alarm, tl: Timeline, stack: Stack, costUntil: CostUntil): number | null {
+export function alarmFiresAt(alarm: Alarm, w: CountWindow, stack: Stack, costUntil: CostUntil): number | null {
   const points =
     alarm.metric === 'EstimatedCharges'
-      ? estimatedChargesDatapoints(costUntil, alarm.periodSeconds, tl.durationSeconds)
-      : metricDatapoints(tl, stack, alarm.metric, alarm.periodSeconds);
-  return firesAt(alarm, points, tl.durationSeconds);
+      ? estimatedChargesDatapoints(costUntil, alarm.periodSeconds, w.durationSeconds)
+      : metricDatapoints(w, stack, alarm.metric, alarm.periodSeconds);
+  return firesAt(alarm, points, w.durationSeconds);
 }
 
 /**
@@ -37,10 +36,11 @@ export function alarmFiresAt(alarm: Alarm, tl: Timeline, stack: Stack, costUntil
  * bill by the end (`billTotal`, the variant's bill over the horizon): nobody was told.
  */
 export function detectionFor(tl: Timeline, stack: Stack, book: PriceBook, billTotal: number): Detection[] {
-  const costUntil = accruedCost(tl, stack, book);
+  const w = new CountWindow(tl);
+  const costUntil = accruedCost(w, stack, book);
   const entry = (alarm: string, at: number | null): Detection => ({ alarm, firesAtSeconds: at, costBeforeUsd: at === null ? billTotal : costUntil(at) });
   return [
-    ...(stack.alarms ?? []).map((a) => entry(a.name, alarmFiresAt(a, tl, stack, costUntil))),
+    ...(stack.alarms ?? []).map((a) => entry(a.name, alarmFiresAt(a, w, stack, costUntil))),
     ...(stack.budgets ?? []).map((b) => entry(b.name, budgetFiresAt(b, costUntil, tl.durationSeconds))),
   ];
 }

@@ -27,10 +27,9 @@
  * Function URLs have no API Gateway metrics (the stack schema refuses such alarms).
  */
 import type { Totals } from '../model/totals.ts';
-import type { Timeline } from '../model/timeline.ts';
 import type { AlarmMetric, AlarmStatistic } from '../stack/alarm-types.ts';
 import type { Stack } from '../stack/types.ts';
-import { allCohorts, countsBetween } from './window.ts';
+import type { CountWindow } from './window.ts';
 
 /** One period's statistics; absent (undefined) when nothing was published in the period. */
 export interface Datapoint {
@@ -72,14 +71,13 @@ const COUNTS: Record<CountMetric, (t: Totals) => [samples: number, hits: number]
  * excepted: see billing.ts). Counts below half a request are float noise of a fluid simulation and
  * read as nothing published.
  */
-export function metricDatapoints(tl: Timeline, stack: Stack, metric: Exclude<AlarmMetric, 'EstimatedCharges'>, periodSeconds: number): (Datapoint | undefined)[] {
-  const buckets = allCohorts(tl);
-  const periods = Math.floor(tl.durationSeconds / periodSeconds + 1e-9);
+export function metricDatapoints(w: CountWindow, stack: Stack, metric: Exclude<AlarmMetric, 'EstimatedCharges'>, periodSeconds: number): (Datapoint | undefined)[] {
+  const periods = Math.floor(w.durationSeconds / periodSeconds + 1e-9);
   const out: (Datapoint | undefined)[] = [];
   for (let i = 0; i < periods; i++) {
     const from = i * periodSeconds;
     const to = from + periodSeconds;
-    out.push(datapoint(metric, stack, countsBetween(buckets, tl.bucketSeconds, from, to), (a, b) => countsBetween(buckets, tl.bucketSeconds, a, b), from, to));
+    out.push(datapoint(metric, stack, w.between(from, to), (a, b) => w.between(a, b), from, to));
   }
   return out;
 }

@@ -23,9 +23,9 @@ export function simulateStack(scenario: Scenario, stack: Stack, book: PriceBook,
   const opts = { ...options, bucketSeconds: detectionBucketSeconds(stack, bucketSeconds) };
   const throttled = simulate(scenario, stack, { ...opts, throttled: true });
   const unthrottled = simulate(scenario, stack, { ...opts, throttled: false });
-  const legitOnly = simulate(scenario, stack, { ...opts, throttled: true, onlyRole: 'legit' });
+  const legitOnly = simulate(scenario, stack, { ...options, bucketSeconds, throttled: true, onlyRole: 'legit' });
   const coarse = (tl: Timeline) => rebucket(tl, bucketSeconds);
-  const result = stackResult({ stack, throttled: coarse(throttled), unthrottled: coarse(unthrottled), legitOnly: coarse(legitOnly), book, horizonSeconds: opts.horizonSeconds });
+  const result = stackResult({ stack, throttled: coarse(throttled), unthrottled: coarse(unthrottled), legitOnly, book, horizonSeconds: opts.horizonSeconds });
   addDetection(result, stack, book, { throttled, unthrottled });
   if (stack.file) result.file = stack.file;
   return result;
