@@ -4,10 +4,11 @@ import { readYaml } from '../scenario/input/yaml-input.ts';
 import { accountDefaults } from './account-defaults.ts';
 import { DEFAULT_FUNCTION } from './functions.ts';
 import { stackRules } from './rules.ts';
+import { monitoringRules, normalizeMonitoring } from './alarms-schema.ts';
 import { stackSchema, type StackFile } from './schema.ts';
 import type { FunctionConfig, LambdaConfig, Stack, Throttle } from './types.ts';
 
-const TOP_KEYS = 'name, region, api, waf, lambda, functions, responseBytes, freeTier and deployed';
+const TOP_KEYS = 'name, region, api, waf, lambda, functions, responseBytes, freeTier, deployed, alarms and budgets';
 
 /** Integration timeouts API Gateway applies by default (aws-facts.md). */
 const INTEGRATION_TIMEOUT = { rest: 29, http: 30 } as const;
@@ -20,7 +21,7 @@ export function parseStack(text: string, file?: string): Stack {
   const { data, locate } = readYaml(text, file, 'stack', TOP_KEYS);
   const parsed = stackSchema.safeParse(data, { reportInput: true });
   const raw: RawProblem[] = parsed.success ? [] : problemsFromIssues(parsed.error.issues, stackSchema);
-  raw.push(...stackRules(data));
+  raw.push(...stackRules(data), ...monitoringRules(data));
   if (raw.length || !parsed.success) throw new InputError(finishProblems(raw, locate), file);
   return normalizeStack(parsed.data, file);
 }
@@ -85,6 +86,7 @@ function normalizeStack(s: StackFile, file: string | undefined): Stack {
       stage: s.deployed.stage,
       functionName: s.deployed.functionName ?? s.name,
     },
+    ...normalizeMonitoring(s),
   };
 }
 

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { duration, text, wholeNumber } from '../scenario/input/fields.ts';
+import { monitoringKeys } from './alarms-schema.ts';
 
 /** Largest throttle API Gateway could plausibly be configured with; keeps numbers sane. */
 const MAX_THROTTLE = 1e9;
@@ -129,6 +130,7 @@ export const stackSchema = z.strictObject({
   responseBytes: wholeNumber(0, 1e10).default(1024), // default 1,024 bytes per response (data transfer out)
   freeTier: z.boolean().default(false), // default false: no free tier deducted
   deployed: deployedSchema.default({ stage: 'prod' }), // default: names from the stack's name, stage "prod"
+  ...monitoringKeys, // alarms, budgets: default [] (alarms-schema.ts)
 });
 
 export type StackFile = z.output<typeof stackSchema>;

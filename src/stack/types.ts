@@ -1,4 +1,5 @@
 /** A stack after parsing: every default filled in, every duration in seconds. */
+import type { Alarm, Budget } from './alarm-types.ts';
 export type ApiKind = 'rest' | 'http' | 'function-url';
 
 export interface Throttle {
@@ -90,4 +91,6 @@ export interface Stack {
   responseBytes: number;
   freeTier: boolean;
   deployed: Deployed;
+  alarms?: Alarm[]; // absent when the stack file has none
+  budgets?: Budget[]; // absent when the stack file has none
 }
