@@ -112,11 +112,11 @@ function str(s: string): string {
 }
 
 function tfEscape(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, '$${').replace(/%\{/g, '%%{').replace(/[\r\n]/g, ' ');
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{').replace(/[\r\n]/g, ' ');
 }
 
 /** A Terraform resource name from free text: letters, digits, underscores, not starting with a digit. */
 function tfName(s: string): string {
-  const n = s.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const n = s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   return /^[a-z_]/.test(n) ? n : `r_${n}`;
 }
