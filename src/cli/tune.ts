@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
 import { writeFileAtomic } from '../report/write-atomic.ts';
-import { slug } from '../report/format.ts';
+import { formatMoney, slug } from '../report/format.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { checkScenarioAgainstStack } from '../stack/compat.ts';
@@ -63,7 +63,7 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
     const c = doc.closest!;
     const worst = c.perScenario.reduce((a, b) => (b.legitSuccess < a.legitSuccess ? b : a));
     process.stderr.write(
-      `dowsim: no configuration meets the SLO (${doc.slo.join(', ')}) in every scenario; the closest costs ${c.perHour.toFixed(4)} $/hour with legit success ${formatSuccess(worst.legitSuccess)} in ${worst.scenario}` +
+      `dowsim: no configuration meets the SLO (${doc.slo.join(', ')}) in every scenario; the closest costs ${formatMoney(c.perHour)}/hour with legit success ${formatSuccess(worst.legitSuccess)} in ${worst.scenario}` +
         (c.changes.length ? ` (${c.changes.map(formatChange).join('; ')})\n` : ' (the stack as given)\n'),
     );
     process.exitCode = EXIT_GATE;

@@ -30,7 +30,8 @@ export function parseSlo(texts: string[], scenarios: Scenario[]): SloClause[] {
       continue;
     }
     const [, target, op, num, pct] = m;
-    const value = pct ? Number(num) / 100 : Number(num);
+    // toPrecision: "99.9%" is 0.999, not 0.9990000000000001
+    const value = pct ? +(Number(num) / 100).toPrecision(12) : Number(num);
     if (!(value >= 0 && value <= 1)) {
       problems.push({ path: '--slo', message: `expected a share between 0 and 1 (or 0–100%), got "${num}${pct}" in "${raw.trim()}"` });
       continue;
