@@ -46,14 +46,16 @@ export function checkScenarioAgainstStack(scenario: Scenario, stack: Stack): str
       }
     }
 
-    if (!matchRoute(stack, c.request.method, c.request.path)) {
-      const answer = api.kind === 'http' ? '404 {"message":"Not Found"}' : '403 {"message":"Missing Authentication Token"}';
-      warnings.push(`${who} sends ${c.request.method} ${c.request.path}, which matches no route of stack "${stack.name}": API Gateway will answer every request ${answer}, billing none`);
-    }
-    if (api.kind !== 'function-url' && c.request.bodyBytes > GATEWAY_PAYLOAD_BYTES) {
-      warnings.push(`${who} sends ${c.request.bodyBytes.toLocaleString('en-US')}-byte bodies, above API Gateway's 10 MB payload quota: AWS would answer 413`);
-    } else if (c.request.bodyBytes > LAMBDA_PAYLOAD_BYTES) {
-      warnings.push(`${who} sends ${c.request.bodyBytes.toLocaleString('en-US')}-byte bodies, above Lambda's 6 MB invocation payload quota: AWS would refuse them`);
+    for (const r of c.requests) {
+      if (!matchRoute(stack, r.method, r.path)) {
+        const answer = api.kind === 'http' ? '404 {"message":"Not Found"}' : '403 {"message":"Missing Authentication Token"}';
+        warnings.push(`${who} sends ${r.method} ${r.path}, which matches no route of stack "${stack.name}": API Gateway will answer every such request ${answer}, billing none`);
+      }
+      if (api.kind !== 'function-url' && r.bodyBytes > GATEWAY_PAYLOAD_BYTES) {
+        warnings.push(`${who} sends ${r.bodyBytes.toLocaleString('en-US')}-byte bodies, above API Gateway's 10 MB payload quota: AWS would answer 413`);
+      } else if (r.bodyBytes > LAMBDA_PAYLOAD_BYTES) {
+        warnings.push(`${who} sends ${r.bodyBytes.toLocaleString('en-US')}-byte bodies, above Lambda's 6 MB invocation payload quota: AWS would refuse them`);
+      }
     }
   }
   if (api.kind === 'function-url' && stack.lambda.reservedConcurrency === 0) {
