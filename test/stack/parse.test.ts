@@ -16,10 +16,17 @@ function stack(extra: string, kind = 'rest'): string {
 describe('built-in stacks', () => {
   const names = builtInNames('stack');
 
-  it('are the six DESIGN lists, by their exact names', () => {
-    expect(names).toEqual(
-      ['function-url-reserved', 'http-route-throttled', 'rest-stage-throttled', 'rest-unprotected', 'rest-usage-plan', 'rest-waf'],
-    );
+  it('are the six DESIGN lists, by their exact names, and the two orders APIs with several functions', () => {
+    expect(names).toEqual([
+      'function-url-reserved',
+      'http-orders-route-throttled',
+      'http-orders-stage-throttled',
+      'http-route-throttled',
+      'rest-stage-throttled',
+      'rest-unprotected',
+      'rest-usage-plan',
+      'rest-waf',
+    ]);
   });
 
   for (const name of builtInNames('stack')) {
