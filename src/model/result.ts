@@ -27,6 +27,8 @@ export interface CohortResult {
 export interface VariantResult {
   totals: Totals;
   cohorts: Record<string, CohortResult>;
+  /** Route key → totals ("METHOD /path (no route)" for requests no route matched), when the source knows routes. */
+  routes?: Record<string, Totals>;
   bill: Bill;
   /** Per-cohort timeline of this variant (buckets of `bucketSeconds`) — for charts and CSV. */
   timeline?: Timeline;
@@ -52,6 +54,8 @@ export interface StackResult {
   damage: number; // throttled bill − bill of the legit cohorts alone
   collateral: number; // share of legit requests that did not succeed (0..1)
   legitOnlyBill?: Bill;
+  /** Route key → function name, for routes served by a function other than `lambda`. */
+  routeFunctions?: Record<string, string>;
   notes?: string[];
 }
 

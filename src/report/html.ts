@@ -4,6 +4,7 @@ import { escapeHtml as h } from './escape.ts';
 import { renderCharts, type Chart } from './charts.ts';
 import { apiKindTitle, horizonLabel, rankStacks } from './figures.ts';
 import { formatMoney, formatPercent } from './format.ts';
+import { routeTable } from './route-table.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
 // No script at all, and a policy that would refuse one anyway: a report must stay inert even if
@@ -58,6 +59,8 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
     if (s.file) parts.push(`<p class="meta">Stack file <code>${h(s.file)}</code></p>`);
     parts.push(`<h3>Outcomes with throttling, per cohort, over ${h(hz)}</h3>`, table(cohortTable(s, 'throttled', i)));
     parts.push(`<h3>Outcomes without throttling</h3>`, table(cohortTable(s, 'unthrottled', i)));
+    const routes = routeTable(s, i);
+    if (routes) parts.push(`<h3>Outcomes per route, with throttling</h3>`, table(routes));
     const mine = charts.filter((c) => c.stackIndex === i);
     if (mine.length) parts.push(`<div class="charts">${mine.map(figure).join('')}</div>`);
     parts.push(`<h3>Bill over ${h(hz)}</h3>`, table(billTable(s, i)));

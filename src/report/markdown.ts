@@ -3,6 +3,7 @@ import { formatDuration } from '../model/units.ts';
 import { escapeMarkdown as md } from './escape.ts';
 import { planCharts, type ChartPlan } from './charts.ts';
 import { apiKindTitle, horizonLabel } from './figures.ts';
+import { routeTable } from './route-table.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
 export interface MarkdownOptions {
@@ -50,6 +51,8 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     out.push(...table(cohortTable(s, 'throttled', i)), '');
     out.push(`### Outcomes without throttling`, '');
     out.push(...table(cohortTable(s, 'unthrottled', i)), '');
+    const routes = routeTable(s, i);
+    if (routes) out.push(`### Outcomes per route, with throttling`, '', ...table(routes), '');
     out.push(`### Bill over ${md(h)}`, '');
     out.push(...table(billTable(s, i)), '');
     for (const p of charts.filter((x) => x.stackIndex === i)) chart(p);

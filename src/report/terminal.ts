@@ -5,6 +5,7 @@ import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
 import { tableWidth, textTable, truncate, visibleLength, type TextColumn } from './text-table.ts';
+import { routeLines } from './route-table.ts';
 
 const MAX_WIDTH = 100;
 
@@ -48,6 +49,7 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
     out.push('');
     out.push(bold(`${oneLine(s.name)}`) + ` (${apiKindTitle(s.apiKind)})`);
     out.push(...cohortTable(s));
+    out.push(...routeLines(s));
     out.push(...billLines(s, horizon));
   }
   if (doc.stacks.length >= 2) {

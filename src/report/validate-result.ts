@@ -24,6 +24,7 @@ const bill = z.object({
 const variant = z.object({
   totals,
   cohorts: z.record(z.string(), z.object({ role, totals })),
+  routes: z.record(z.string(), totals).optional(),
   bill,
   timeline: timeline.optional(),
 });
@@ -46,6 +47,7 @@ const schema = z.object({
       savings: num,
       damage: num,
       collateral: num,
+      routeFunctions: z.record(z.string(), z.string()).optional(),
       notes: z.array(z.string()).optional(),
     }),
   ),
