@@ -45,6 +45,8 @@ export class Evaluator {
     readonly dims: Dimension[],
     readonly slo: SloClause[],
     readonly book: PriceBook,
+    /** Simulator tick in seconds: 1 is full fidelity; the search may use coarser ticks and re-check. */
+    readonly tickSeconds = 1,
   ) {
     this.durations = scenarios.map((s) => Math.max(1, scenarioDuration(s)));
   }
@@ -80,7 +82,7 @@ export class Evaluator {
     let short = 0;
     this.scenarios.forEach((scenario, i) => {
       const S = this.durations[i];
-      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S });
+      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
       const priced = priceVariant(timeline, stack, this.book, S);
       perHourByScenario.push(priced.bill.perHour);
       const shares: Record<string, number> = {};

@@ -1,6 +1,9 @@
 import type { Dimension } from './dimension.ts';
 import { better, type Candidate, type Evaluation, type Evaluator } from './evaluate.ts';
 
+/** The coarse grid's largest size: three values on five dimensions; refinement does the rest. */
+const MAX_GRID = 256;
+
 export interface SearchOptions {
   /** Stop simulating new candidates past this many (the answer is then the best found so far). */
   maxEvaluations: number;
@@ -25,9 +28,13 @@ export interface SearchOutcome {
 export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): SearchOutcome {
   const budget = Math.max(1, opts.maxEvaluations);
   const baseline = ev.evaluate(dims.map((d) => d.base));
-  const grid = coarseGrid(dims, Math.max(1, Math.floor(budget / 2)));
+  const grid = coarseGrid(dims, Math.max(1, Math.min(MAX_GRID, Math.floor(budget / 3))));
   let capped = false;
-  const room = () => ev.evaluated < budget || (capped = true, false);
+  const room = () => {
+    if (ev.evaluated < budget) return true;
+    capped = true;
+    return false;
+  };
   for (const c of grid) {
     if (!room()) break;
     ev.evaluate(c);
