@@ -1,5 +1,5 @@
 import type { Stack } from '../stack/types.ts';
-import { UNRESERVED_MINIMUM } from '../stack/rules.ts';
+import { UNRESERVED_MINIMUM } from '../stack/function-rules.ts';
 import { DurationModel } from '../limits/duration-model.ts';
 import { ladder, ladderDimension, spread, type Dimension, type Rung } from './dimension.ts';
 import { peakRate, type CohortTraffic } from './traffic.ts';
