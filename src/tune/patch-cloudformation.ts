@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Stack, Throttle } from '../stack/types.ts';
 import { CATCH_ALL_ROUTE } from '../stack/routes.ts';
 import { changedParts } from './changed-parts.ts';
+import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 
 /**
  * The tuned settings as CloudFormation/SAM would say them: complete, minimal resources for what
@@ -83,13 +84,13 @@ export function cloudFormationPatch(base: Stack, tuned: Stack): string {
       },
     };
   }
-  if (parts.reservedConcurrency) {
-    resources.Function = {
+  for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
+    resources[f.name === DEFAULT_FUNCTION ? 'Function' : `Function${logicalSuffix(f.name)}`] = {
       Type: 'AWS::Lambda::Function',
       Properties: {
-        FunctionName: tuned.deployed.functionName,
-        MemorySize: tuned.lambda.memoryMb,
-        ...(tuned.lambda.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: tuned.lambda.reservedConcurrency } : {}),
+        FunctionName: f.functionName,
+        MemorySize: f.memoryMb,
+        ...(f.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: f.reservedConcurrency } : {}),
       },
     };
   }

@@ -10,7 +10,7 @@ import type { SloClause } from './slo.ts';
 import { scenarioTraffic } from './traffic.ts';
 import { routeDimensions, stageDimension, usagePlanDimensions } from './throttle-dimensions.ts';
 import { wafDimension } from './waf-dimension.ts';
-import { concurrencyDimension } from './concurrency-dimension.ts';
+import { concurrencyDimensions } from './concurrency-dimension.ts';
 import { stackFileObject } from './stack-file.ts';
 import { cloudFormationPatch } from './patch-cloudformation.ts';
 import { terraformPatch } from './patch-terraform.ts';
@@ -44,7 +44,7 @@ export function searchSpace(stack: Stack, scenarios: Scenario[]): Dimension[] {
     ...routeDimensions(stack, traffic),
     ...usagePlanDimensions(stack, traffic),
     wafDimension(stack, traffic),
-    concurrencyDimension(stack, traffic),
+    ...concurrencyDimensions(stack, traffic),
   ].filter((d): d is Dimension => d !== undefined);
 }
 
