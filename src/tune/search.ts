@@ -12,9 +12,8 @@ export interface SearchOptions {
 }
 
 export interface SearchOutcome {
-  best: Evaluation;
-  baseline: Evaluation;
   gridSize: number;
+  /** The budget ran out before refinement settled. */
   capped: boolean;
 }
 
@@ -27,7 +26,7 @@ export interface SearchOutcome {
  */
 export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): SearchOutcome {
   const budget = Math.max(1, opts.maxEvaluations);
-  const baseline = ev.evaluate(dims.map((d) => d.base));
+  ev.evaluate(dims.map((d) => d.base)); // the stack as given is always a candidate
   const grid = coarseGrid(dims, Math.max(1, Math.min(MAX_GRID, Math.floor(budget / 3))));
   let capped = false;
   const room = () => {
@@ -41,8 +40,7 @@ export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): S
   }
   const ranked = ev.all().sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   for (const start of ranked.slice(0, opts.starts ?? 3)) descend(ev, dims, start, room);
-  const best = ev.all().reduce((a, b) => (better(b, a) ? b : a));
-  return { best, baseline, gridSize: grid.length, capped };
+  return { gridSize: grid.length, capped };
 }
 
 function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () => boolean): void {

@@ -83,7 +83,7 @@ function functionKeys(l: Omit<LambdaConfig, 'accountConcurrency'>): Record<strin
 
 /** The stack file as YAML text, with a header saying where it came from. */
 export function stackFileYaml(stack: Stack, header: string[]): string {
-  return `${header.map((h) => `# ${h}`).join('\n')}\n${stringify(stackFileObject(stack), { lineWidth: 0 })}`;
+  return `${header.map((h) => `# ${h.replace(/[\r\n]/g, ' ')}`).join('\n')}\n${stringify(stackFileObject(stack), { lineWidth: 0 })}`;
 }
 
 function dur(seconds: number): string {
