@@ -3,6 +3,7 @@ import { formatDuration } from '../model/units.ts';
 import { escapeHtml as h } from './escape.ts';
 import { renderCharts, type Chart } from './charts.ts';
 import { apiKindTitle, horizonLabel, rankStacks } from './figures.ts';
+import { detectionRanking, detectionSentence, detectionTable } from './detection.ts';
 import { formatMoney, formatPercent } from './format.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
@@ -50,7 +51,9 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
   parts.push(`</section>`);
 
   if (overview.length) {
-    parts.push(`<section id="compare"><h2>Configurations compared</h2><div class="charts">${overview.map(figure).join('')}</div></section>`);
+    const byDetection = doc.stacks.length >= 2 ? detectionRanking(doc) : undefined;
+    const ranking = byDetection ? `<h3>Ranking by cost until first detection (with throttling)</h3>${table(byDetection, 'detection-ranking')}` : '';
+    parts.push(`<section id="compare"><h2>Configurations compared</h2><div class="charts">${overview.map(figure).join('')}</div>${ranking}</section>`);
   }
 
   doc.stacks.forEach((s, i) => {
@@ -61,6 +64,8 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
     const mine = charts.filter((c) => c.stackIndex === i);
     if (mine.length) parts.push(`<div class="charts">${mine.map(figure).join('')}</div>`);
     parts.push(`<h3>Bill over ${h(hz)}</h3>`, table(billTable(s, i)));
+    const det = detectionTable(s, i, hz);
+    if (det) parts.push(`<h3>Cost until detection</h3><p>${h(detectionSentence(s, hz))}</p>`, table(det, `detection-${i + 1}`));
     if (s.notes?.length) parts.push(`<ul class="notes">${s.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`);
     parts.push(`</section>`);
   });

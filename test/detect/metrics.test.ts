@@ -10,7 +10,7 @@ const minute = outcomeTotals(
   { wafBlocked: 1, authRejected: 2, gatewayThrottled: 30, quotaExceeded: 4, lambdaThrottled: 5, succeeded: 100, failed: 6, timedOut: 2 },
   { gbSecondsPerInvocation: 0.25 },
 );
-const half = Object.fromEntries(Object.entries(minute).map(([k, v]) => [k, v / 2])) as typeof minute;
+const half = Object.fromEntries(Object.entries(minute).map(([k, v]) => [k, v / 2])) as unknown as typeof minute;
 const tl: Timeline = {
   source: 'simulated',
   durationSeconds: 120,
