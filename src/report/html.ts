@@ -51,10 +51,11 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
   parts.push(`</section>`);
 
   if (overview.length) {
-    const byDetection = doc.stacks.length >= 2 ? detectionRanking(doc) : undefined;
-    const ranking = byDetection ? `<h3>Ranking by cost until first detection (with throttling)</h3>${table(byDetection, 'detection-ranking')}` : '';
-    parts.push(`<section id="compare"><h2>Configurations compared</h2><div class="charts">${overview.map(figure).join('')}</div>${ranking}</section>`);
+    parts.push(`<section id="compare"><h2>Configurations compared</h2><div class="charts">${overview.map(figure).join('')}</div></section>`);
   }
+
+  const byDetection = doc.stacks.length >= 2 ? detectionRanking(doc) : undefined;
+  if (byDetection) parts.push(`<section id="detection"><h2>Ranking by cost until first detection (with throttling)</h2>${table(byDetection, 'detection-ranking')}</section>`);
 
   doc.stacks.forEach((s, i) => {
     parts.push(`<section class="stack" id="stack-${i + 1}"><h2>${h(s.name)} <small>${h(apiKindTitle(s.apiKind))}</small></h2>`);
