@@ -26,6 +26,7 @@ const variant = z.object({
   cohorts: z.record(z.string(), z.object({ role, totals })),
   bill,
   timeline: timeline.optional(),
+  detection: z.array(z.object({ alarm: z.string(), firesAtSeconds: num.nullable(), costBeforeUsd: num })).optional(),
 });
 const schema = z.object({
   schema: z.literal(RESULT_SCHEMA),
