@@ -5,6 +5,7 @@
 import type { Detection, ResultDocument, StackResult, VariantResult } from '../model/result.ts';
 import { formatMoney } from './format.ts';
 import { horizonLabel } from './figures.ts';
+import { formatDuration } from '../model/units.ts';
 import type { Cell, Table } from './tables.ts';
 
 /** The alarm that fires first on a variant, or undefined when none fires (or the stack has none). */
@@ -32,6 +33,15 @@ export function formatElapsed(seconds: number): string {
     rest -= n * s;
   }
   return parts.length ? parts.join(' ') : `${+seconds.toFixed(3)}s`;
+}
+
+/**
+ * The stretch the alarms were evaluated over: the horizon for a simulation, the run itself for a
+ * live run (its detection comes from the run's own counts, not a projection).
+ */
+export function detectionWindow(doc: ResultDocument): string {
+  const run = doc.measured ?? doc.server;
+  return run ? `the ${formatDuration(run.durationSeconds)} run` : horizonLabel(doc);
 }
 
 /** "after 12m" or "never fires within 30d". */
@@ -93,7 +103,7 @@ export function detectionSentence(s: StackResult, horizon: string): string {
 export function detectionRanking(doc: ResultDocument): Table | undefined {
   const watched = doc.stacks.map((s, index) => ({ s, index })).filter(({ s }) => s.throttled.detection?.length);
   if (watched.length === 0) return undefined;
-  const h = horizonLabel(doc);
+  const h = detectionWindow(doc);
   const ranked = watched
     .map(({ s, index }) => ({ s, index, cost: costUntilFirstDetection(s.throttled), first: firstDetection(s.throttled) }))
     .sort((a, b) => a.cost - b.cost || (a.first?.firesAtSeconds ?? Infinity) - (b.first?.firesAtSeconds ?? Infinity) || a.index - b.index);

@@ -3,7 +3,7 @@ import { formatDuration } from '../model/units.ts';
 import { escapeHtml as h } from './escape.ts';
 import { renderCharts, type Chart } from './charts.ts';
 import { apiKindTitle, horizonLabel, rankStacks } from './figures.ts';
-import { detectionRanking, detectionSentence, detectionTable } from './detection.ts';
+import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { formatMoney, formatPercent } from './format.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
@@ -65,8 +65,8 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
     const mine = charts.filter((c) => c.stackIndex === i);
     if (mine.length) parts.push(`<div class="charts">${mine.map(figure).join('')}</div>`);
     parts.push(`<h3>Bill over ${h(hz)}</h3>`, table(billTable(s, i)));
-    const det = detectionTable(s, i, hz);
-    if (det) parts.push(`<h3>Cost until detection</h3><p>${h(detectionSentence(s, hz))}</p>`, table(det, `detection-${i + 1}`));
+    const det = detectionTable(s, i, detectionWindow(doc));
+    if (det) parts.push(`<h3>Cost until detection</h3><p>${h(detectionSentence(s, detectionWindow(doc)))}</p>`, table(det, `detection-${i + 1}`));
     if (s.notes?.length) parts.push(`<ul class="notes">${s.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`);
     parts.push(`</section>`);
   });

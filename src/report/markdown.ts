@@ -3,7 +3,7 @@ import { formatDuration } from '../model/units.ts';
 import { escapeMarkdown as md } from './escape.ts';
 import { planCharts, type ChartPlan } from './charts.ts';
 import { apiKindTitle, horizonLabel } from './figures.ts';
-import { detectionRanking, detectionSentence, detectionTable } from './detection.ts';
+import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
 export interface MarkdownOptions {
@@ -55,8 +55,8 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     out.push(...table(cohortTable(s, 'unthrottled', i)), '');
     out.push(`### Bill over ${md(h)}`, '');
     out.push(...table(billTable(s, i)), '');
-    const det = detectionTable(s, i, h);
-    if (det) out.push(`### Cost until detection`, '', `- ${md(detectionSentence(s, h))}`, '', ...table(det), '');
+    const det = detectionTable(s, i, detectionWindow(doc));
+    if (det) out.push(`### Cost until detection`, '', `- ${md(detectionSentence(s, detectionWindow(doc)))}`, '', ...table(det), '');
     for (const p of charts.filter((x) => x.stackIndex === i)) chart(p);
     if (s.notes?.length) {
       out.push('Notes:', '');

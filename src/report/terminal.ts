@@ -4,7 +4,7 @@ import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
-import { detectionLines, detectionRanking } from './detection.ts';
+import { detectionLines, detectionRanking, detectionWindow } from './detection.ts';
 import { tableWidth, textTable, truncate, visibleLength, type TextColumn } from './text-table.ts';
 
 const MAX_WIDTH = 100;
@@ -50,7 +50,7 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
     out.push(bold(`${oneLine(s.name)}`) + ` (${apiKindTitle(s.apiKind)})`);
     out.push(...cohortTable(s));
     out.push(...billLines(s, horizon));
-    out.push(...detectionLines(s, horizon));
+    out.push(...detectionLines(s, detectionWindow(doc)));
   }
   if (doc.stacks.length >= 2) {
     out.push('');
