@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
@@ -10,6 +10,8 @@ import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.t
 import type { FunctionReply, InvocationRecord, InvocationSink, LambdaRuntime } from './lambda-runtime.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import type { ProxyRequest } from './proxy-event.ts';
+import { refuseLargeBody } from './refuse-large-body.ts';
+import { createLimitedServer, type EmulatorLimits } from './server-limits.ts';
 
 /** Requests with this header are counted under that cohort (the load driver sends it); else 'all'. */
 export const COHORT_HEADER = 'x-dowsim-cohort';
@@ -140,6 +142,7 @@ export class ApiFront {
   readonly gateway: Gateway;
   private readonly canned = new Map<GatewayAnswer, Canned>();
   private readonly cohorts = new Set<string>();
+  private maxBodyBytes = Infinity;
 
   constructor(
     private readonly stack: Stack,
@@ -151,12 +154,11 @@ export class ApiFront {
     this.gateway = new Gateway(stack, { throttled: true });
   }
 
-  createServer(): Server {
-    const server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
+  createServer(limits: EmulatorLimits): Server {
+    this.maxBodyBytes = limits.maxBodyBytes;
+    const server = createLimitedServer({ keepAlive: true }, limits, (req, res) => this.onRequest(req, res));
     // API Gateway keeps idle client connections open for a while; load drivers reuse them
     server.keepAliveTimeout = 60_000;
-    server.headersTimeout = 65_000;
-    server.requestTimeout = 0;
     return server;
   }
 
@@ -168,13 +170,17 @@ export class ApiFront {
       this.handle(req, res, EMPTY, 0, t0);
       return;
     }
+    if (Number(length) > this.maxBodyBytes) return refuseLargeBody(res);
     // the body is read to the end (its size is metered); only a real handler needs its bytes
     const keep = this.runtime.needsRequestBodies;
     const chunks: Buffer[] = [];
     let bytesIn = 0;
     req.on('data', (c: Buffer) => {
-      if (keep) chunks.push(c);
       bytesIn += c.length;
+      if (bytesIn > this.maxBodyBytes) {
+        req.removeAllListeners('data').removeAllListeners('end');
+        refuseLargeBody(res);
+      } else if (keep) chunks.push(c);
     });
     req.on('end', () => {
       const body = !keep ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytesIn);
