@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { Stack, Throttle } from '../stack/types.ts';
 import { formatDuration } from '../model/units.ts';
+import { monitoringFileKeys } from '../stack/alarms-schema.ts';
 
 /**
  * A parsed Stack written back as a stack file (DESIGN "Stack"), every setting explicit, so the
@@ -52,6 +53,7 @@ export function stackFileObject(stack: Stack): Record<string, unknown> {
   out.responseBytes = stack.responseBytes;
   out.freeTier = stack.freeTier;
   out.deployed = { ...stack.deployed };
+  Object.assign(out, monitoringFileKeys(stack)); // alarms, budgets
   return out;
 }
 
