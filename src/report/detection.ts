@@ -37,11 +37,13 @@ export function formatElapsed(seconds: number): string {
 
 /**
  * The stretch the alarms were evaluated over: the horizon for a simulation, the run itself for a
- * live run (its detection comes from the run's own counts, not a projection).
+ * live run or an import, the window for a collection (their detection comes from their own
+ * counts, not a projection).
  */
 export function detectionWindow(doc: ResultDocument): string {
   const run = doc.measured ?? doc.server;
-  return run ? `the ${formatDuration(run.durationSeconds)} run` : horizonLabel(doc);
+  if (!run) return horizonLabel(doc);
+  return doc.source === 'cloudwatch' ? `the collected ${formatDuration(run.durationSeconds)}` : `the ${formatDuration(run.durationSeconds)} run`;
 }
 
 /** "after 12m" or "never fires within 30d". */
