@@ -27,6 +27,7 @@ const variant = z.object({
   routes: z.record(z.string(), totals).optional(),
   bill,
   timeline: timeline.optional(),
+  detection: z.array(z.object({ alarm: z.string(), firesAtSeconds: num.nullable(), costBeforeUsd: num })).optional(),
 });
 const schema = z.object({
   schema: z.literal(RESULT_SCHEMA),

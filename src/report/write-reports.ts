@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import type { ResultDocument } from '../model/result.ts';
 import { renderCharts, type Chart } from './charts.ts';
 import { renderCsv } from './csv.ts';
+import { renderDetectionCsv } from './detection-csv.ts';
 import { slug } from './format.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
@@ -38,9 +39,12 @@ export function writeReports(doc: ResultDocument, opts: WriteReportsOptions): st
       case 'json':
         write(`${base}.json`, renderJson(doc));
         break;
-      case 'csv':
+      case 'csv': {
         write(`${base}.csv`, renderCsv(doc));
+        const detection = renderDetectionCsv(doc);
+        if (detection) write(`${base}-detection.csv`, detection);
         break;
+      }
       case 'html':
         write(`${base}.html`, renderHtml(doc, { charts: chartsOnce() }));
         break;

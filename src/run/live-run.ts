@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
+import { addDetection } from '../detect/detection.ts';
 import { startEmulator, type Emulator } from '../emulator/start-emulator.ts';
 import { dispatch, type DispatchReport } from '../load/dispatcher.ts';
 import { IdentityPlan } from '../load/identity.ts';
@@ -249,6 +250,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   warnings.push(...throttleWarnings(o.scenario, o.stack, measured));
 
   const stack = stackResult({ stack: o.stack, throttled: throttledTimeline, unthrottled, legitOnly, book: o.book, horizonSeconds: o.horizonSeconds });
+  addDetection(stack, o.stack, o.book, { throttled: throttledTimeline, unthrottled }, { runOnly: true });
   const counted = cloudwatch ? 'client and CloudWatch' : 'client';
   stack.notes = [
     `Throttled: the counts measured by the ${counted} in this ${formatDuration(round3(runSeconds))} run, projected to the horizon. ` +

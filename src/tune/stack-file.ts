@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { LambdaConfig, Stack, Throttle } from '../stack/types.ts';
 import { formatDuration } from '../model/units.ts';
+import { monitoringFileKeys } from '../stack/alarms-schema.ts';
 
 /**
  * A parsed Stack written back as a stack file (DESIGN "Stack"), every setting explicit, so the
@@ -48,20 +49,7 @@ export function stackFileObject(stack: Stack): Record<string, unknown> {
   out.responseBytes = stack.responseBytes;
   out.freeTier = stack.freeTier;
   out.deployed = { ...stack.deployed };
-  if (stack.alarms?.length) {
-    out.alarms = stack.alarms.map((a) => ({
-      name: a.name,
-      metric: a.metric,
-      statistic: a.statistic,
-      period: dur(a.periodSeconds),
-      evaluationPeriods: a.evaluationPeriods,
-      datapointsToAlarm: a.datapointsToAlarm,
-      threshold: a.threshold,
-      comparison: a.comparison,
-      delay: dur(a.delaySeconds),
-    }));
-  }
-  if (stack.budgets?.length) out.budgets = stack.budgets.map((b) => ({ ...b }));
+  Object.assign(out, monitoringFileKeys(stack)); // alarms, budgets
   return out;
 }
 
