@@ -30,6 +30,15 @@ export interface VariantResult {
   bill: Bill;
   /** Per-cohort timeline of this variant (buckets of `bucketSeconds`) — for charts and CSV. */
   timeline?: Timeline;
+  /** Stacks with alarms/budgets: when each would fire and what the bill was by then (src/detect/). */
+  detection?: Detection[];
+}
+
+/** One alarm's or budget's verdict on a variant. */
+export interface Detection {
+  alarm: string; // the alarm's or budget's name
+  firesAtSeconds: number | null; // seconds from the start; null: never fires within the horizon
+  costBeforeUsd: number; // bill accrued (all cohorts) until it fires; never fires: the whole horizon's bill
 }
 
 export interface StackResult {

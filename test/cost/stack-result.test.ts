@@ -22,9 +22,10 @@ describe('stackResult', () => {
     // throttled:   users 90 served + 10 throttled, bots 100 served + 900 throttled → 190 billed, 190 invoked
     // unthrottled: users 100 served, bots 1,000 served                              → 1,100
     // legit only:  users 100 served                                                 → 100
+    const throttled = run({ succeeded: 90, gatewayThrottled: 10 }, { succeeded: 100, gatewayThrottled: 900 });
     const r = stackResult({
       stack,
-      throttled: run({ succeeded: 90, gatewayThrottled: 10 }, { succeeded: 100, gatewayThrottled: 900 }),
+      throttled,
       unthrottled: run({ succeeded: 100 }, { succeeded: 1000 }),
       legitOnly: run({ succeeded: 100 }),
       book,
@@ -41,7 +42,10 @@ describe('stackResult', () => {
     expect(r.throttled.cohorts.users).toMatchObject({ role: 'legit' });
     expect(r.throttled.cohorts.bots.totals.gatewayThrottled).toBe(900);
     expect(r.throttled.totals.offered).toBe(1100);
-    expect(r.throttled.timeline).toBeDefined();
+    expect(r.throttled.timeline).toBe(throttled); // rides along unscaled, for the charts
+    expect(r.unthrottled.totals.succeeded).toBe(1100);
+    expect(r.legitOnlyBill!.lines.find((l) => l.service === 'API Gateway')!.quantity).toBe(100);
+    expect('file' in r).toBe(false);
   });
 
   it('counts Lambda-throttled legit requests as collateral and bills them at API Gateway only', () => {
@@ -75,6 +79,24 @@ describe('stackResult', () => {
     });
     expect(r.notes!.join('\n')).toContain('WAF-blocked requests assumed not billed by API Gateway');
     expect(r.notes!.join('\n')).toContain('accounts created before 2025-07-15');
+  });
+
+  it('notes what a reader of a function URL, an HTTP API, a stack file and another Region needs', () => {
+    const one = (st: ReturnType<typeof makeStack>, b = book) =>
+      stackResult({ stack: st, throttled: run({ succeeded: 1 }), unthrottled: run({ succeeded: 1 }), legitOnly: run({ succeeded: 1 }), book: b, horizonSeconds: HOUR });
+    const url = one(makeStack({ freeTier: true }, { reservedConcurrency: 10 }, { kind: 'function-url' }));
+    expect(url.notes).toEqual([
+      'Function URL: no API Gateway charge; the only throttle is reserved concurrency (10 × reserved concurrency requests per second).',
+      "Free tier applied each month: Lambda's 1M requests and 400,000 GB-s (perpetual).",
+    ]);
+    const http = one(makeStack({ file: 'stacks/h.yaml' }, {}, { kind: 'http', integrationTimeout: 30 }));
+    expect(http.notes).toEqual([
+      'HTTP API requests billed per 512 KB of request payload (billedApiRequests counts the units).',
+      'No free tier applied (set freeTier: true in the stack to apply it).',
+    ]);
+    expect(http.file).toBe('stacks/h.yaml');
+    const elsewhere = one(makeStack({ region: 'eu-west-1' }));
+    expect(elsewhere.notes).toContain('Priced with the us-east-1 price book; the stack is in eu-west-1.');
   });
 
   it('notes borrowed us-east-1 prices for a Region without its own', () => {

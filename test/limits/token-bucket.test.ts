@@ -89,6 +89,29 @@ describe('token bucket — the fluid answer integrates the instant one', () => {
     }
   });
 
+  it('fluid: a trickle below the rate cannot overfill the bucket, so the flood after it gets burst + rate', () => {
+    // rate 50, burst 100. 60 s of 1 request per second: each tick 100 + 50 tokens are available,
+    // 1 is used, the rest is capped back to 100. Then 3,000 requests over 1 s: 100 + 50 × 1 = 150
+    // pass. (Without the cap the bucket would hold 100 + 49 × 60 = 3,040 and 3,000 would pass.)
+    const b = new TokenBucket({ rate: 50, burst: 100 });
+    b.take(0, 0);
+    for (let s = 1; s <= 60; s++) expect(b.take(s, 1, 1)).toBe(1);
+    expect(b.level(60)).toBe(100);
+    expect(b.take(61, 3000, 1)).toBeCloseTo(150, 9);
+    expect(b.take(62, 3000, 1)).toBeCloseTo(50, 9);
+  });
+
+  it('instant: an hour idle refills to the burst and no further', () => {
+    // rate 50, burst 100: one take empties it, an hour of refill (180,000 tokens) is capped at 100
+    const b = new TokenBucket({ rate: 50, burst: 100 });
+    let first = 0;
+    for (let i = 0; i < 150; i++) first += b.take(0, 1);
+    expect(first).toBe(100);
+    let later = 0;
+    for (let i = 0; i < 500; i++) later += b.take(3600, 1);
+    expect(later).toBe(100);
+  });
+
   it('a tighter bucket never passes more of the same arrivals', () => {
     for (const [loose, tight] of [[{ rate: 100, burst: 200 }, { rate: 50, burst: 100 }], [{ rate: 20, burst: 5 }, { rate: 20, burst: 1 }]] as const) {
       const a = new TokenBucket(loose);

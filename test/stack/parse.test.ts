@@ -16,9 +16,9 @@ function stack(extra: string, kind = 'rest'): string {
 describe('built-in stacks', () => {
   const names = builtInNames('stack');
 
-  it('are the six DESIGN lists, by their exact names', () => {
+  it('are the six DESIGN lists, by their exact names, and rest-alarmed (alarms and budgets)', () => {
     expect(names).toEqual(
-      ['function-url-reserved', 'http-route-throttled', 'rest-stage-throttled', 'rest-unprotected', 'rest-usage-plan', 'rest-waf'],
+      ['function-url-reserved', 'http-route-throttled', 'rest-alarmed', 'rest-stage-throttled', 'rest-unprotected', 'rest-usage-plan', 'rest-waf'],
     );
   });
 

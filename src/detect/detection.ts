@@ -1,0 +1,66 @@
+/**
+ * Cost until detection (DESIGN "result document": `detection`): when each of a stack's alarms and
+ * budgets would fire on a variant's timeline, and what the bill had run up to by then.
+ */
+import type { Detection, StackResult } from '../model/result.ts';
+import type { Timeline } from '../model/timeline.ts';
+import type { PriceBook } from '../pricing/types.ts';
+import type { Alarm } from '../stack/alarm-types.ts';
+import type { Stack } from '../stack/types.ts';
+import { billFor } from '../cost/bill.ts';
+import { budgetFiresAt, estimatedChargesDatapoints, type CostUntil } from './billing.ts';
+import { firesAt } from './evaluate.ts';
+import { metricDatapoints } from './metrics.ts';
+import { CountWindow } from './window.ts';
+
+/**
+ * The bill accrued from the start until t (all cohorts), priced by the cost code as a bill of its
+ * own over [0, t]: monthly tiers start from zero at the start (a month's first units), fixed monthly
+ * fees are prorated to t.
+ */
+export function accruedCost(w: CountWindow, stack: Stack, book: PriceBook): CostUntil {
+  return (t) => (t > 0 ? billFor(w.between(0, t), stack, book, t).total : 0);
+}
+
+/** When `alarm` fires on the timeline, in seconds from its start; null: not within the timeline. */
+export function alarmFiresAt(alarm: Alarm, w: CountWindow, stack: Stack, costUntil: CostUntil): number | null {
+  const points =
+    alarm.metric === 'EstimatedCharges'
+      ? estimatedChargesDatapoints(costUntil, alarm.periodSeconds, w.durationSeconds)
+      : metricDatapoints(w, stack, alarm.metric, alarm.periodSeconds);
+  return firesAt(alarm, points, w.durationSeconds);
+}
+
+/**
+ * Every alarm's and budget's detection on one variant. An alarm that never fires has cost the whole
+ * bill by the end (`billTotal`, the variant's bill over the horizon): nobody was told.
+ */
+export function detectionFor(tl: Timeline, stack: Stack, book: PriceBook, billTotal: number): Detection[] {
+  const w = new CountWindow(tl);
+  const costUntil = accruedCost(w, stack, book);
+  const entry = (alarm: string, at: number | null): Detection => ({ alarm, firesAtSeconds: at, costBeforeUsd: at === null ? billTotal : costUntil(at) });
+  return [
+    ...(stack.alarms ?? []).map((a) => entry(a.name, alarmFiresAt(a, w, stack, costUntil))),
+    ...(stack.budgets ?? []).map((b) => entry(b.name, budgetFiresAt(b, costUntil, tl.durationSeconds))),
+  ];
+}
+
+/** Adds `detection` to both variants of a stack result when the stack has alarms or budgets. */
+export function addDetection(result: StackResult, stack: Stack, book: PriceBook, timelines: { throttled: Timeline; unthrottled: Timeline }): void {
+  if (!stack.alarms?.length && !stack.budgets?.length) return;
+  result.throttled.detection = detectionFor(timelines.throttled, stack, book, result.throttled.bill.total);
+  result.unthrottled.detection = detectionFor(timelines.unthrottled, stack, book, result.unthrottled.bill.total);
+}
+
+/** The bucket size a simulation needs so that every alarm period is a whole number of buckets. */
+export function detectionBucketSeconds(stack: Stack, bucketSeconds: number): number {
+  let g = bucketSeconds;
+  for (const a of stack.alarms ?? []) g = gcd(g, a.periodSeconds);
+  return g > 0 ? g : bucketSeconds;
+}
+
+function gcd(a: number, b: number): number {
+  if (!Number.isInteger(a) || !Number.isInteger(b)) return Math.min(a, b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}

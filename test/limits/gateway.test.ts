@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { Gateway, type Admission, type AdmitRequest } from '../../src/limits/gateway.ts';
+import type { Stack } from '../../src/stack/types.ts';
+import { makeStack } from '../support/stacks.ts';
+
+/*
+ * API Gateway's front door, request by request (the emulator's way: n = 1, over = 0) and as flows
+ * (the simulator's way). Order, from AWS: REST "usage plan per method → usage plan per key →
+ * stage/method settings → account; every level applies" (AWS docs api-gateway-request-throttling;
+ * aws-facts.md "REST order"), WAF in front of API Gateway, API keys checked before usage plans,
+ * usage plans "bypassed when the method does not require a key" (api-gateway-api-usage-plans).
+ * Each order test is built so that the other order gives a different count (written next to it).
+ */
+
+const T0 = 1_767_571_200; // 2026-01-05T00:00:00Z, a Monday (any epoch works; quotas reset at 00:00 UTC)
+const get = (path = '/items', extra: Partial<AdmitRequest> = {}): AdmitRequest => ({ method: 'GET', path, client: '203.0.113.7', ...extra });
+const KEY = 'dowsim-gold-00000001'; // a synthetic key of plan "gold" (stack/api-keys.ts)
+
+/** One request at `now`; answers which count it landed in. */
+function one(g: Gateway, now: number, req: AdmitRequest = get()): keyof Omit<Admission, 'routeKey' | 'authReason'> {
+  const a = g.admit(now, 1, 0, req);
+  const hit = (['wafBlocked', 'authRejected', 'gatewayThrottled', 'quotaExceeded', 'passed'] as const).filter((k) => a[k] === 1);
+  expect(hit, JSON.stringify(a)).toHaveLength(1);
+  return hit[0];
+}
+
+/** `k` requests at the same instant; how many each outcome got. */
+function burst(g: Gateway, now: number, k: number, req: AdmitRequest = get()): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (let i = 0; i < k; i++) {
+    const o = one(g, now, req);
+    out[o] = (out[o] ?? 0) + 1;
+  }
+  return out;
+}
+
+const keyed = (over: Partial<Stack['api']> = {}, rest: Partial<Stack> = {}) =>
+  makeStack({
+    ...rest,
+    api: {
+      apiKeyRequired: true,
+      usagePlans: [{ name: 'gold', throttle: { rate: 1, burst: 2 }, quota: { limit: 3, period: 'DAY', offset: 0 } }],
+      ...over,
+    },
+  });
+
+describe('Gateway: AWS test vectors (rate 10,000, burst 5,000)', () => {
+  it('10,000 requests in the first millisecond: 5,000 served, 5,000 throttled', () => {
+    // AWS's REST throttling page: the bucket starts full (5,000), and 1 ms refills 10 tokens — but
+    // all 10,000 arrive at once here, so exactly the burst passes
+    const g = new Gateway(makeStack({ api: { stage: { rate: 10_000, burst: 5_000 }, account: { rate: 1e9, burst: 1e9 } } }), { throttled: true });
+    expect(burst(g, T0, 10_000)).toEqual({ passed: 5_000, gatewayThrottled: 5_000 });
+  });
+
+  it('5,000 at t = 0 then 5,000 100 ms later: 6,000 served', () => {
+    // 5,000 from the full bucket; 100 ms × 10,000/s = 1,000 tokens refilled → 1,000 more
+    const g = new Gateway(makeStack({ api: { stage: { rate: 10_000, burst: 5_000 }, account: { rate: 1e9, burst: 1e9 } } }), { throttled: true });
+    // a clock near 0: at an epoch of 1.7e9 s, 0.1 s is not exact in a double (refill 999.9999 tokens)
+    const first = burst(g, 10, 5_000);
+    const second = burst(g, 10.1, 5_000);
+    expect(first).toEqual({ passed: 5_000 });
+    expect(second).toEqual({ passed: 1_000, gatewayThrottled: 4_000 });
+  });
+});
+
+describe('Gateway: REST evaluation order', () => {
+  it('WAF comes first: a blocked IP is wafBlocked even on an unknown route or without a key', () => {
+    // limit 2 per 60 s, no delay: 3 requests in second 0 → from second 1 on the window holds 3 > 2
+    const stack = keyed({ routes: { 'GET /items': null } }, { waf: { rules: 1, rateLimit: { limit: 2, windowSeconds: 60, key: 'ip', delaySeconds: 0 } } });
+    const g = new Gateway(stack, { throttled: true });
+    expect(burst(g, T0, 3, get('/items', { apiKey: KEY }))).toEqual({ passed: 2, gatewayThrottled: 1 }); // plan burst 2
+    expect(one(g, T0 + 1, get('/nowhere'))).toBe('wafBlocked'); // route → authRejected if WAF came later
+    expect(one(g, T0 + 1, get('/items'))).toBe('wafBlocked'); // no key → authRejected if WAF came later
+    // another IP is not blocked: the rule is per IP
+    expect(g.admit(T0 + 1, 1, 0, get('/nowhere', { client: '198.51.100.1' })).authReason).toBe('unknown-route');
+  });
+
+  it('the route comes before the API key: an unknown route is "unknown-route", not "missing-key"', () => {
+    const g = new Gateway(keyed({ routes: { 'GET /items': null } }), { throttled: true });
+    const a = g.admit(T0, 1, 0, get('/other'));
+    expect(a).toMatchObject({ authRejected: 1, passed: 0, authReason: 'unknown-route' });
+    expect(g.admit(T0, 1, 0, get('/items')).authReason).toBe('missing-key');
+    expect(g.admit(T0, 1, 0, get('/items', { apiKey: 'dowsim-silver-00000001' })).authReason).toBe('invalid-key');
+  });
+
+  it('rejected keys take no tokens: 5 missing-key requests leave a stage burst of 1 for the keyed one', () => {
+    const g = new Gateway(keyed({ stage: { rate: 0.001, burst: 1 } }), { throttled: true });
+    expect(burst(g, T0, 5)).toEqual({ authRejected: 5 });
+    expect(one(g, T0, get('/items', { apiKey: KEY }))).toBe('passed');
+    expect(one(g, T0, get('/items', { apiKey: KEY }))).toBe('gatewayThrottled'); // stage empty now
+  });
+
+  it('usage-plan throttle before quota: throttled requests do not use the quota', () => {
+    // plan: rate 1, burst 2; quota 3/day.
+    // t0: 4 requests → 2 pass (burst), 2 throttled; quota used 2.
+    // t0 + 10 s: the bucket is full again (2); 2 requests → 1 passes (quota 3 − 2), 1 quotaExceeded.
+    // (quota first would give t0: 3 pass-the-quota, 2 through the bucket, 1 throttled, 1 quotaExceeded.)
+    const g = new Gateway(keyed(), { throttled: true });
+    expect(burst(g, T0, 4, get('/items', { apiKey: KEY }))).toEqual({ passed: 2, gatewayThrottled: 2 });
+    expect(burst(g, T0 + 10, 2, get('/items', { apiKey: KEY }))).toEqual({ passed: 1, quotaExceeded: 1 });
+    // the quota resets at 00:00 UTC the next day (DAY period)
+    expect(one(g, T0 + 86_400, get('/items', { apiKey: KEY }))).toBe('passed');
+  });
+
+  it('quota-exceeded requests take no stage tokens', () => {
+    // quota 1/day, stage burst 2 (rate ≈ 0): key A uses its quota (stage 2 → 1), 3 more of A are
+    // quotaExceeded (stage stays 1), so key B still gets the last stage token
+    const stack = keyed({ stage: { rate: 0.001, burst: 2 }, usagePlans: [{ name: 'gold', quota: { limit: 1, period: 'DAY', offset: 0 } }] });
+    const g = new Gateway(stack, { throttled: true });
+    expect(burst(g, T0, 4, get('/items', { apiKey: KEY }))).toEqual({ passed: 1, quotaExceeded: 3 });
+    expect(one(g, T0, get('/items', { apiKey: 'dowsim-gold-00000002' }))).toBe('passed');
+    expect(one(g, T0, get('/items', { apiKey: 'dowsim-gold-00000003' }))).toBe('gatewayThrottled');
+  });
+
+  it('route throttle before stage: a request the route refuses takes no stage token', () => {
+    // route A burst 1, stage burst 2, both refilling ≈ never. A passes (route 0, stage 1); A again:
+    // refused at the route, stage stays 1; B (no own throttle) takes it. (stage first → B throttled)
+    const stack = makeStack({ api: { stage: { rate: 0.001, burst: 2 }, routes: { 'GET /a': { rate: 0.001, burst: 1 }, 'GET /b': null } } });
+    const g = new Gateway(stack, { throttled: true });
+    expect([one(g, T0, get('/a')), one(g, T0, get('/a')), one(g, T0, get('/b')), one(g, T0, get('/b'))]).toEqual([
+      'passed',
+      'gatewayThrottled',
+      'passed',
+      'gatewayThrottled',
+    ]);
+  });
+
+  it('stage before account: a request the stage refuses takes no account token', () => {
+    // stage rate 1 burst 1; account rate 0.001 burst 2.
+    // t0: #1 passes (stage 0, account 1); #2 refused by the stage (account stays 1).
+    // t0 + 1: the stage refilled 1 → #3 passes (account 0). t0 + 2: account has 0.002 → #4 throttled.
+    // (account first: #2 would take the account's last token and #3 would be throttled → 1 passed.)
+    const g = new Gateway(makeStack({ api: { stage: { rate: 1, burst: 1 }, account: { rate: 0.001, burst: 2 } } }), { throttled: true });
+    expect([one(g, T0), one(g, T0), one(g, T0 + 1), one(g, T0 + 2)]).toEqual(['passed', 'gatewayThrottled', 'passed', 'gatewayThrottled']);
+  });
+
+  it('usage plans apply only where a key is required', () => {
+    // the same plan with apiKeyRequired false: 10 requests, no plan throttle (burst 2), no quota (3)
+    const g = new Gateway(keyed({ apiKeyRequired: false }), { throttled: true });
+    expect(burst(g, T0, 10, get('/items', { apiKey: KEY }))).toEqual({ passed: 10 });
+  });
+});
+
+describe('Gateway: variants and API kinds', () => {
+  it('unthrottled drops stage, route and usage-plan limits but keeps the account limit', () => {
+    // account burst 3 (rate ≈ 0): 10 keyed requests → 3 pass; the plan (burst 2, quota 3), stage
+    // (burst 1) and route (burst 1) would otherwise stop them at 1
+    const stack = keyed({ account: { rate: 0.001, burst: 3 }, stage: { rate: 0.001, burst: 1 }, routes: { 'GET /items': { rate: 0.001, burst: 1 } } });
+    const un = new Gateway(stack, { throttled: false });
+    expect(burst(un, T0, 10, get('/items', { apiKey: KEY }))).toEqual({ passed: 3, gatewayThrottled: 7 });
+    const th = new Gateway(stack, { throttled: true });
+    expect(burst(th, T0, 10, get('/items', { apiKey: KEY }))).toEqual({ passed: 1, gatewayThrottled: 9 });
+  });
+
+  it('unthrottled still needs a valid key: API keys are access control, not throttling', () => {
+    const un = new Gateway(keyed(), { throttled: false });
+    expect(un.admit(T0, 1, 0, get('/items')).authReason).toBe('missing-key');
+  });
+
+  it('unthrottled drops the quota: 100 keyed requests over 100 s all pass (quota 3/day)', () => {
+    const un = new Gateway(keyed(), { throttled: false });
+    let passed = 0;
+    for (let i = 0; i < 100; i++) passed += un.admit(T0 + i, 1, 0, get('/items', { apiKey: KEY })).passed;
+    expect(passed).toBe(100);
+  });
+
+  it('HTTP API: no WAF and no keys, route → stage → account', () => {
+    // a WAF section is ignored on an HTTP API (AWS: no WAF for HTTP APIs); stage burst 2
+    const stack = makeStack({
+      api: { kind: 'http', stage: { rate: 0.001, burst: 2 }, routes: { 'GET /items': null }, integrationTimeout: 30 },
+      waf: { rules: 1, rateLimit: { limit: 1, windowSeconds: 60, key: 'ip', delaySeconds: 0 } },
+    });
+    const g = new Gateway(stack, { throttled: true });
+    expect(burst(g, T0, 3)).toEqual({ passed: 2, gatewayThrottled: 1 });
+    expect(burst(g, T0 + 5, 1)).toEqual({ gatewayThrottled: 1 }); // not wafBlocked
+    expect(g.admit(T0, 1, 0, get('/x')).authReason).toBe('unknown-route');
+  });
+
+  it('function URL: the gateway lets everything through (its limits live in LambdaModel)', () => {
+    const g = new Gateway(makeStack({ api: { kind: 'function-url', account: { rate: 1, burst: 1 } } }), { throttled: true });
+    expect(burst(g, T0, 50)).toEqual({ passed: 50 });
+  });
+});
+
+describe('Gateway: flows (the simulator)', () => {
+  it('flows share the stage bucket pro rata', () => {
+    // stage rate 100 burst 100, bucket full; over 1 s: 100 + 100 × 1 = 200 tokens for 300 + 100
+    // requests → half pass: 150 and 50
+    const g = new Gateway(makeStack({ api: { stage: { rate: 100, burst: 100 } } }), { throttled: true });
+    const [a, b] = g.admitBatch(T0 + 1, 1, [
+      { n: 300, req: get() },
+      { n: 100, req: get() },
+    ]);
+    expect(a.passed).toBeCloseTo(150, 9);
+    expect(a.gatewayThrottled).toBeCloseTo(150, 9);
+    expect(b.passed).toBeCloseTo(50, 9);
+    expect(b.gatewayThrottled).toBeCloseTo(50, 9);
+  });
+
+  it('per-key limits see n / clients: 10 keys at 100 rps each against a plan of rate 10, burst 20', () => {
+    // each key: 20 (burst) + 10 × 1 s = 30 of its 100 → 10 × 30 = 300 pass, 700 throttled
+    const stack = keyed({ usagePlans: [{ name: 'gold', throttle: { rate: 10, burst: 20 } }] });
+    const g = new Gateway(stack, { throttled: true });
+    const [a] = g.admitBatch(T0 + 1, 1, [{ n: 1000, req: get('/items', { apiKey: KEY, clients: 10 }) }]);
+    expect(a.passed).toBeCloseTo(300, 9);
+    expect(a.gatewayThrottled).toBeCloseTo(700, 9);
+  });
+
+  it('a batch of one flow and admit() agree, tick after tick', () => {
+    // the emulator's and the simulator's entry points must give the same counts for one flow
+    const stack = keyed({ stage: { rate: 40, burst: 80 }, usagePlans: [{ name: 'gold', throttle: { rate: 30, burst: 60 }, quota: { limit: 500, period: 'DAY', offset: 0 } }] });
+    const a = new Gateway(stack, { throttled: true });
+    const b = new Gateway(stack, { throttled: true });
+    const req = get('/items', { apiKey: KEY });
+    for (let s = 1; s <= 20; s++) {
+      const x = a.admit(T0 + s, 70, 1, req);
+      const [y] = b.admitBatch(T0 + s, 1, [{ n: 70, req }]);
+      expect(y).toEqual(x);
+    }
+    // 20 ticks of 70: plan 60 + 30/s caps each tick, quota 500 ends it: Σ passed = 500 exactly
+    let passed = 0;
+    const c = new Gateway(stack, { throttled: true });
+    for (let s = 1; s <= 20; s++) passed += c.admit(T0 + s, 70, 1, req).passed;
+    expect(passed).toBeCloseTo(500, 9);
+  });
+});
