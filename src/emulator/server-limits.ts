@@ -23,8 +23,9 @@ export interface EmulatorLimits {
 export const DEFAULT_LIMITS: EmulatorLimits = {
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 30_000,
-  // well under the usual 20,000-descriptor limit, leaving room for the load driver when in-process
-  maxConnections: 8_000,
+  // half of a 20,000-descriptor limit: `run` drives the in-process emulator up to --connections
+  // 20,000, but past 10,000 client and server sockets together exhaust such a limit anyway
+  maxConnections: 10_000,
   maxBodyBytes: 10 * 1024 * 1024,
   cloudwatchMaxConnections: 256,
   // a GetMetricData call of 500 queries is about 150 KB of JSON
