@@ -70,7 +70,8 @@ export function registerEmulateCommand(program: Command): void {
         'Requests may carry x-dowsim-cohort / x-dowsim-role headers to be counted per\n' +
         'cohort. Serves until Ctrl-C, then prints what it served.\n' +
         'Hostile clients are bounded: a request must arrive whole within 30 s (else\n' +
-        '408, connection closed); at most 10,000 connections (CloudWatch port: 256);\n' +
+        '408, connection closed); at most 10,000 connections, the oldest idle or\n' +
+        'stalled one closed for a newcomer (CloudWatch port: 256);\n' +
         'bodies over 10 MB get 413 (CloudWatch port: 1 MiB, sent or gunzipped).',
     )
     .requiredOption('--stack <file>', 'stack file or built-in stack name')
