@@ -7,7 +7,7 @@ import { slug } from './format.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
-import { writeFileAtomic } from './write-atomic.ts';
+import { beginFileSet } from './write-file-set.ts';
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -20,20 +20,28 @@ export interface WriteReportsOptions {
   baseName?: string;
 }
 
-/** Writes the document in each format (Markdown with its charts as SVG files beside it); returns the paths written. */
+/**
+ * Writes the document in each format (Markdown with its charts as SVG files beside it) as one set:
+ * a kill while writing leaves all of the files or none (write-file-set.ts). Returns the paths written.
+ */
 export function writeReports(doc: ResultDocument, opts: WriteReportsOptions): string[] {
   const dir = opts.outDir ?? defaultOutDir(doc);
   // a base name is a file name, never a path: user text cannot steer a write elsewhere
   const base = slug(basename(opts.baseName ?? doc.scenario), 'report');
   const formats = REPORT_FORMATS.filter((f) => opts.formats.includes(f));
-  const written: string[] = [];
+  const set = beginFileSet(dir);
+  try {
+    writeFormats(doc, formats, base, (name, data) => set.write(name, data));
+  } catch (err) {
+    set.abort();
+    throw err;
+  }
+  return set.commit();
+}
+
+function writeFormats(doc: ResultDocument, formats: ReportFormat[], base: string, write: (name: string, data: string) => void): void {
   let charts: Chart[] | undefined;
   const chartsOnce = () => (charts ??= renderCharts(doc));
-  const write = (name: string, data: string) => {
-    const path = join(dir, name);
-    writeFileAtomic(path, data);
-    written.push(path);
-  };
   for (const f of formats) {
     switch (f) {
       case 'json':
@@ -60,7 +68,6 @@ export function writeReports(doc: ResultDocument, opts: WriteReportsOptions): st
       }
     }
   }
-  return written;
 }
 
 /** reports/<scenario>-<UTC timestamp of the document>/ */
