@@ -82,7 +82,8 @@ describe('a real k6 run of an exported script', () => {
         const k6run = await run(k6!, ['run', '--quiet', '--out', `json=${out}`, `--summary-export=${summary}`, script], { ...process.env, K6_NO_USAGE_REPORT: 'true' });
         expect(k6run.code, k6run.stderr).toBe(0);
 
-        const httpReqs = (JSON.parse(readFileSync(summary, 'utf8')).metrics.http_reqs as { count: number }).count;
+        const summaryDoc = JSON.parse(readFileSync(summary, 'utf8'));
+        const httpReqs = (summaryDoc.metrics.http_reqs as { count: number }).count;
         const expected = scenario.cohorts.reduce((s, c) => s + arrivalsBetween(c.rate, 0, 10), 0);
         expect(Math.abs(httpReqs - expected) / expected).toBeLessThanOrEqual(0.05);
 
