@@ -7,6 +7,7 @@ const SUITES: { name: string; file: string; fn: string }[] = [
   { name: 'simulator', file: './simulator.ts', fn: 'benchSimulator' },
   { name: 'emulator', file: './emulator-throughput.ts', fn: 'benchEmulator' },
   { name: 'load driver', file: './load-driver.ts', fn: 'benchLoad' },
+  { name: 'tune', file: './tune.ts', fn: 'benchTune' },
 ];
 
 const only = process.argv.slice(2);

@@ -25,6 +25,7 @@ interface TuneFlags {
   json?: boolean;
   out?: string;
   maxCandidates?: string;
+  costTolerance?: string;
 }
 
 export function registerTuneCommand(program: Command): void {
@@ -38,6 +39,7 @@ export function registerTuneCommand(program: Command): void {
     .requiredOption('--stack <file>', 'the stack file or built-in name to tune', collectStacks)
     .option('--slo <expr>', 'success SLO, "legit.success>=0.999" (default) or per cohort "users.success>=99%" (repeatable or comma-separated)', collectStacks)
     .option('--max-candidates <n>', 'stop after simulating this many distinct configurations', '3000')
+    .option('--cost-tolerance <share>', 'costs within this share of the cheapest count as equal; the kindest to legit users among them wins ("1%", "0.5%", "0")', '1%')
     .option('--json', 'print only the dowsim.tune/1 document on stdout')
     .option('--out <dir>', 'write the recommended stack file, the HTML report, the JSON document and the patches into <dir>')
     .addHelpText('after', '\nExample:\n  dowsim tune botnet-flood leech --stack rest-unprotected --slo "legit.success>=0.999" --out reports/tune\n')
@@ -49,6 +51,8 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
   if (stackArgs.length !== 1) throw new InputError([{ path: '--stack', message: `give exactly one stack to tune, got ${stackArgs.length}` }]);
   const max = Number(flags.maxCandidates);
   if (!Number.isInteger(max) || max < 1) throw new InputError([{ path: '--max-candidates', message: `expected a whole number ≥ 1, got "${flags.maxCandidates}"` }]);
+  const tolerance = parseShare(flags.costTolerance ?? '1%');
+  if (tolerance === undefined) throw new InputError([{ path: '--cost-tolerance', message: `expected a share like "1%" or "0.01" (0 to 100%), got "${flags.costTolerance}"` }]);
   if (flags.out !== undefined && flags.out.trim() === '') throw new InputError([{ path: '--out', message: 'expected a directory' }]);
   const { scenarios, stack } = loadInputs(scenarioArgs, stackArgs[0]);
   const slo = parseSlo(flags.slo ?? [], scenarios);
@@ -56,7 +60,7 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
   const { book, warnings } = loadPriceBookWithWarnings(stack.region);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
-  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, clock: () => performance.now() });
+  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now() });
   process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : formatTuneSummary(doc));
   if (flags.out !== undefined) writeOutputs(flags.out, doc, recommended);
   if (!doc.best) {
@@ -117,4 +121,12 @@ function writeOutputs(dir: string, doc: TuneDocument, recommended: Stack): void 
     }
     process.stderr.write(`wrote ${path}\n`);
   }
+}
+
+/** "1%" → 0.01, "0.01" → 0.01; undefined outside 0..1. */
+function parseShare(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const v = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  return v >= 0 && v <= 1 ? v : undefined;
 }

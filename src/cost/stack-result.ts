@@ -32,7 +32,10 @@ export function priceVariant(timeline: Timeline, stack: Stack, book: PriceBook, 
       return [c.name, { role: c.role, totals: scaled }];
     }),
   );
-  return { totals, cohorts, bill: billFor(totals, stack, book, horizonSeconds), timeline };
+  const routes = timeline.routes
+    ? Object.fromEntries(Object.entries(timeline.routes).map(([key, t]) => [key, scaleTotals(t, k)]))
+    : undefined;
+  return { totals, cohorts, ...(routes ? { routes } : {}), bill: billFor(totals, stack, book, horizonSeconds, routes), timeline };
 }
 
 /**
@@ -64,6 +67,7 @@ export function stackResult(opts: {
     notes: stackNotes(stack, book, opts.throttled, horizonSeconds),
   };
   if (stack.file !== undefined) result.file = stack.file;
+  if (stack.api.routeFunctions) result.routeFunctions = { ...stack.api.routeFunctions };
   return result;
 }
 

@@ -33,23 +33,36 @@ export function alarmFiresAt(alarm: Alarm, w: CountWindow, stack: Stack, costUnt
 
 /**
  * Every alarm's and budget's detection on one variant. An alarm that never fires has cost the whole
- * bill by the end (`billTotal`, the variant's bill over the horizon): nobody was told.
+ * bill by the end: `billTotal` (the variant's bill over the horizon), else what the timeline's
+ * whole length cost. Nobody was told.
  */
-export function detectionFor(tl: Timeline, stack: Stack, book: PriceBook, billTotal: number): Detection[] {
+export function detectionFor(tl: Timeline, stack: Stack, book: PriceBook, billTotal?: number): Detection[] {
   const w = new CountWindow(tl);
   const costUntil = accruedCost(w, stack, book);
-  const entry = (alarm: string, at: number | null): Detection => ({ alarm, firesAtSeconds: at, costBeforeUsd: at === null ? billTotal : costUntil(at) });
+  const whole = billTotal ?? costUntil(tl.durationSeconds);
+  const entry = (alarm: string, at: number | null): Detection => ({ alarm, firesAtSeconds: at, costBeforeUsd: at === null ? whole : costUntil(at) });
   return [
     ...(stack.alarms ?? []).map((a) => entry(a.name, alarmFiresAt(a, w, stack, costUntil))),
     ...(stack.budgets ?? []).map((b) => entry(b.name, budgetFiresAt(b, costUntil, tl.durationSeconds))),
   ];
 }
 
-/** Adds `detection` to both variants of a stack result when the stack has alarms or budgets. */
-export function addDetection(result: StackResult, stack: Stack, book: PriceBook, timelines: { throttled: Timeline; unthrottled: Timeline }): void {
+/**
+ * Adds `detection` to both variants of a stack result when the stack has alarms or budgets. The
+ * timelines span the horizon (a simulation: "never fires" costs the variant's bill), or, with
+ * `runOnly`, just a live run (evaluated over the run; "never fires" costs what the run cost).
+ */
+export function addDetection(
+  result: StackResult,
+  stack: Stack,
+  book: PriceBook,
+  timelines: { throttled: Timeline; unthrottled: Timeline },
+  opts: { runOnly?: boolean } = {},
+): void {
   if (!stack.alarms?.length && !stack.budgets?.length) return;
-  result.throttled.detection = detectionFor(timelines.throttled, stack, book, result.throttled.bill.total);
-  result.unthrottled.detection = detectionFor(timelines.unthrottled, stack, book, result.unthrottled.bill.total);
+  const whole = (v: 'throttled' | 'unthrottled') => (opts.runOnly ? undefined : result[v].bill.total);
+  result.throttled.detection = detectionFor(timelines.throttled, stack, book, whole('throttled'));
+  result.unthrottled.detection = detectionFor(timelines.unthrottled, stack, book, whole('unthrottled'));
 }
 
 /** The bucket size a simulation needs so that every alarm period is a whole number of buckets. */

@@ -24,7 +24,9 @@
  * itself, the integration timeout for a timed-out one), Duration over invocations without INIT;
  * Maximum is the duration model's p99 (plus INIT when there were cold starts), or the timeout when
  * anything timed out. ConcurrentExecutions is busy seconds ÷ seconds per one-minute datapoint.
- * Function URLs have no API Gateway metrics (the stack schema refuses such alarms).
+ * Function URLs have no API Gateway metrics (the stack schema refuses such alarms). A timeline has
+ * no function dimension: with several functions, Lambda metrics are account-wide (CloudWatch
+ * publishes them without FunctionName too) and busy time uses `lambda.memoryMb`.
  */
 import type { Totals } from '../model/totals.ts';
 import type { AlarmMetric, AlarmStatistic } from '../stack/alarm-types.ts';

@@ -6,6 +6,8 @@ import { Gateway, type Admission } from '../limits/gateway.ts';
 import { GATEWAY_BILLED_OUTCOMES, type Outcome } from '../model/outcomes.ts';
 import type { Role } from '../model/timeline.ts';
 import { billableUnits } from '../cost/api-gateway.ts';
+import { functionIndexOfRoute, hasSeveralFunctions } from '../stack/functions.ts';
+import { matchRoute } from '../stack/routes.ts';
 import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.ts';
 import type { FunctionReply, InvocationRecord, InvocationSink, LambdaRuntime } from './lambda-runtime.ts';
 import type { MetricsStore } from './metrics-store.ts';
@@ -70,6 +72,7 @@ interface Pending {
   cohort: string;
   role: Role;
   bytesIn: number;
+  route?: string;
 }
 
 /** Which single outcome a one-request admission came to (counts are 0 or 1, exactly one is 1). */
@@ -152,7 +155,10 @@ export class ApiFront {
     private readonly describe: () => Record<string, unknown>,
   ) {
     this.gateway = new Gateway(stack, { throttled: true });
+    this.severalFunctions = hasSeveralFunctions(stack);
   }
+
+  private readonly severalFunctions: boolean;
 
   createServer(limits: EmulatorLimits): Server {
     this.maxBodyBytes = limits.maxBodyBytes;
@@ -220,11 +226,14 @@ export class ApiFront {
     if (verdict !== 'passed') {
       const answer: GatewayAnswer = verdict === 'authRejected' && admission.authReason === 'unknown-route' ? 'unknownRoute' : verdict;
       const bytesOut = this.sendCanned(res, answer);
+      pending.route = admission.routeKey ?? matchRoute(this.stack, method, path)?.key ?? `${method} ${path} (no route)`;
       this.record(pending, verdict, this.cannedFor(answer).status, bytesOut, performance.now() - t0);
       return;
     }
 
-    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }));
+    pending.route = admission.routeKey;
+    const fn = this.severalFunctions ? functionIndexOfRoute(this.stack, admission.routeKey) : 0;
+    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }), fn);
   }
 
   /** Sends the function's answer (or API Gateway's in its stead): the status and body bytes sent. */
@@ -243,6 +252,7 @@ export class ApiFront {
     this.metrics.record(p.arrival, {
       cohort: p.cohort,
       role: p.role,
+      ...(p.route !== undefined ? { route: p.route } : {}),
       outcome,
       status,
       reachedGateway: outcome !== 'wafBlocked',

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import { capConnections } from './connection-cap.ts';
 
 /**
  * What one client may cost the emulator. Every client is on this machine, but a hostile or broken
@@ -10,7 +11,7 @@ export interface EmulatorLimits {
   requestTimeoutMs: number;
   /** Its headers within this (at most requestTimeoutMs). */
   headersTimeoutMs: number;
-  /** Connections open at once on the API port; new ones past it are closed at once. */
+  /** Connections open at once on the API port; past it a newcomer closes the oldest idle or stalled one. */
   maxConnections: number;
   /** Largest request body the API takes (API Gateway's 10 MB payload quota); larger ones get 413. */
   maxBodyBytes: number;
@@ -23,8 +24,9 @@ export interface EmulatorLimits {
 export const DEFAULT_LIMITS: EmulatorLimits = {
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 30_000,
-  // well under the usual 20,000-descriptor limit, leaving room for the load driver when in-process
-  maxConnections: 8_000,
+  // half of a 20,000-descriptor limit: `run` drives the in-process emulator up to --connections
+  // 20,000, but past 10,000 client and server sockets together exhaust such a limit anyway
+  maxConnections: 10_000,
   maxBodyBytes: 10 * 1024 * 1024,
   cloudwatchMaxConnections: 256,
   // a GetMetricData call of 500 queries is about 150 KB of JSON
@@ -45,7 +47,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * An HTTP server that closes requests whose headers or body stall (node answers 408) and caps its
- * connections. Node looks for stalled requests every `connectionsCheckingInterval` (30 s by
+ * connections (connection-cap.ts). Node looks for stalled requests every `connectionsCheckingInterval` (30 s by
  * default): a tenth of the timeout keeps "closed after the timeout" close to the timeout.
  */
 export function createLimitedServer(options: ServerOptions, limits: { requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number }, handler: Handler): Server {
@@ -58,6 +60,6 @@ export function createLimitedServer(options: ServerOptions, limits: { requestTim
     },
     handler,
   );
-  server.maxConnections = limits.maxConnections;
+  capConnections(server, limits.maxConnections);
   return server;
 }

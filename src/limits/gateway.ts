@@ -67,7 +67,7 @@ export class Gateway {
   /** One flow (the emulator: n = 1, over = 0). */
   admit(now: number, n: number, over: number, req: AdmitRequest): Admission {
     // the emulator's hot path: one flow, no grouping to do
-    const r = this.perClient(now, over, n, req);
+    const r = this.perClient(now, over, [{ n, req }])[0];
     if (!this.account) return r;
     if (this.throttled) {
       const route = r.passed > 0 && r.routeKey !== undefined ? this.routeBucket(r.routeKey) : undefined;
@@ -80,7 +80,11 @@ export class Gateway {
 
   /** Several flows arriving over the same interval, sharing the route, stage and account buckets. */
   admitBatch(now: number, over: number, flows: { n: number; req: AdmitRequest }[]): Admission[] {
-    const results: Admission[] = flows.map(({ n, req }) => this.perClient(now, over, n, req));
+    const results: Admission[] = new Array(flows.length);
+    for (const idx of clientGroups(flows)) {
+      const adm = this.perClient(now, over, idx.map((i) => flows[i]));
+      idx.forEach((i, j) => (results[i] = adm[j]));
+    }
     if (!this.account) return results;
     // shared buckets: route (per route key), then stage, then account
     if (this.throttled) {
@@ -175,52 +179,47 @@ export class Gateway {
     return b;
   }
 
-  /** The steps that belong to one client: WAF, route lookup, API key, usage plan. */
-  private perClient(now: number, over: number, n: number, req: AdmitRequest): Admission {
-    const out: Admission = { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 };
-    if (n <= 0) return out;
+  /**
+   * The steps that belong to one client: WAF, route lookup, API key, usage plan. `group` holds the
+   * flows one client sends at once (a cohort's weighted mix: same client, same key, several
+   * routes); per-client limits see their sum, and what they refuse is split pro rata.
+   */
+  private perClient(now: number, over: number, group: readonly { n: number; req: AdmitRequest }[]): Admission[] {
+    const out: Admission[] = group.map(({ n }) => ({ wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: Math.max(0, n) }));
     const api = this.stack.api;
-    if (api.kind === 'function-url') {
-      out.passed = n;
+    if (api.kind === 'function-url') return out;
+    const first = group[0].req;
+    const clients = Math.max(1, first.clients ?? 1);
+    const waf = this.waf;
+    if (waf) refuse(out, 'wafBlocked', (total) => waf.take(now, total / clients, over, first.client) * clients);
+    group.forEach(({ req }, i) => {
+      const route = matchRoute(this.stack, req.method, req.path);
+      if (route) {
+        out[i].routeKey = route.key;
+      } else {
+        out[i].authRejected = out[i].passed;
+        out[i].authReason = 'unknown-route';
+        out[i].passed = 0;
+      }
+    });
+    if (api.kind !== 'rest' || !api.apiKeyRequired) return out;
+    const routed = out.filter((a) => a.routeKey !== undefined && a.passed > 0);
+    if (routed.length === 0) return out;
+    const plan = first.apiKey ? planForKey(this.stack, first.apiKey) : undefined;
+    if (!plan) {
+      for (const a of routed) {
+        a.authRejected = a.passed;
+        a.authReason = first.apiKey ? 'invalid-key' : 'missing-key';
+        a.passed = 0;
+      }
       return out;
     }
-    const clients = Math.max(1, req.clients ?? 1);
-    let left = n;
-    if (this.waf) {
-      const through = this.waf.take(now, left / clients, over, req.client) * clients;
-      out.wafBlocked = left - through;
-      left = through;
+    // usage plans only apply where the method requires a key
+    if (this.throttled) {
+      const { bucket: b, quota: q } = this.keyLimits(first.apiKey!, plan);
+      if (b) refuse(routed, 'gatewayThrottled', (total) => b.take(now, total / clients, over) * clients);
+      if (q) refuse(routed, 'quotaExceeded', (total) => q.take(now, total / clients, over) * clients);
     }
-    const route = matchRoute(this.stack, req.method, req.path);
-    if (!route) {
-      out.authRejected = left;
-      out.authReason = 'unknown-route';
-      return out;
-    }
-    out.routeKey = route.key;
-    if (api.kind === 'rest' && api.apiKeyRequired && left > 0) {
-      const plan = req.apiKey ? planForKey(this.stack, req.apiKey) : undefined;
-      if (!plan) {
-        out.authRejected = left;
-        out.authReason = req.apiKey ? 'invalid-key' : 'missing-key';
-        return out;
-      }
-      // usage plans only apply where the method requires a key
-      if (this.throttled) {
-        const limits = this.keyLimits(req.apiKey!, plan);
-        if (limits.bucket) {
-          const through = limits.bucket.take(now, left / clients, over) * clients;
-          out.gatewayThrottled += left - through;
-          left = through;
-        }
-        if (limits.quota) {
-          const through = limits.quota.take(now, left / clients, over) * clients;
-          out.quotaExceeded += left - through;
-          left = through;
-        }
-      }
-    }
-    out.passed = left;
     return out;
   }
 
@@ -262,6 +261,34 @@ function shareBucket(b: TokenBucket, now: number, over: number, flows: Admission
   for (const f of flows) {
     const refused = f.passed * (1 - keep);
     f.gatewayThrottled += refused;
+    f.passed -= refused;
+  }
+}
+
+/** Flows grouped by the client and key they come from (indices, in first-seen order). */
+function clientGroups(flows: readonly { req: AdmitRequest }[]): number[][] {
+  if (flows.length === 1) return [[0]];
+  const groups = new Map<string, number[]>();
+  flows.forEach(({ req }, i) => {
+    const key = `${req.client}\u0000${req.apiKey ?? ''}`;
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  return [...groups.values()];
+}
+
+/** A per-client limit over flows: `through(total)` answers how much of their sum passes; the rest is refused pro rata as `as`. */
+function refuse(flows: Admission[], as: 'wafBlocked' | 'gatewayThrottled' | 'quotaExceeded', through: (total: number) => number): void {
+  let total = 0;
+  for (const f of flows) total += f.passed;
+  if (!(total > 0)) return;
+  const passed = through(total);
+  if (passed >= total) return;
+  const keep = passed / total;
+  for (const f of flows) {
+    const refused = f.passed * (1 - keep);
+    f[as] += refused;
     f.passed -= refused;
   }
 }

@@ -20,6 +20,7 @@ import type { Role } from '../model/timeline.ts';
 import { classifyResponse, type ApiKindForClassify } from './classify.ts';
 import type { IdentityPlan } from './identity.ts';
 import type { Recorder } from './recorder.ts';
+import type { RequestMix } from './request-mix.ts';
 import { ResponseHandler, type ResponseSink } from './response-handler.ts';
 import type { Arrival, ArrivalSchedule } from './schedule.ts';
 
@@ -34,6 +35,8 @@ export interface DispatchCohort {
   apiKey?: (client: number) => string | undefined;
   /** What an unmarked 403 "Forbidden" means for this cohort's requests (see classify.ts). */
   plainForbidden?: 'wafBlocked' | 'authRejected';
+  /** A weighted mix of requests: each send takes the mix's next one instead of method/path/body. */
+  mix?: RequestMix;
 }
 
 export interface DispatchOptions {
@@ -239,7 +242,10 @@ class DriverRun implements ResponseSink {
     this.o.recorder.sent(a.cohort, second);
     const h = new ResponseHandler(this, client, a.cohort, second, dueMs);
     // A refused request (closed client, invalid header) comes back through h.onError, not a throw.
-    client.dispatch({ path: c.path, method: c.method, headers: this.headersOf(a), body: this.bodies[a.cohort] }, h);
+    if (c.mix) {
+      const r = c.mix.next();
+      client.dispatch({ path: r.path, method: r.method, headers: this.headersOf(a), body: r.body }, h);
+    } else client.dispatch({ path: c.path, method: c.method, headers: this.headersOf(a), body: this.bodies[a.cohort] }, h);
   }
 
   /** The client's request headers for its current rotation epoch, cached per client. */
@@ -258,7 +264,7 @@ class DriverRun implements ResponseSink {
   private buildHeaders(a: Arrival): string[] {
     const c = this.o.cohorts[a.cohort];
     const headers = ['x-dowsim-cohort', c.name, 'x-dowsim-role', c.role, 'x-forwarded-for', this.o.identities.address(a.cohort, a.client, a.epoch)];
-    if (c.bodyBytes > 0) headers.push('content-type', 'application/octet-stream');
+    if (c.bodyBytes > 0 || c.mix?.hasBodies) headers.push('content-type', 'application/octet-stream');
     const key = c.apiKey?.(a.client);
     if (key !== undefined) headers.push('x-api-key', key);
     return headers;

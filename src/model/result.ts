@@ -27,6 +27,8 @@ export interface CohortResult {
 export interface VariantResult {
   totals: Totals;
   cohorts: Record<string, CohortResult>;
+  /** Route key → totals ("METHOD /path (no route)" for requests no route matched), when the source knows routes. */
+  routes?: Record<string, Totals>;
   bill: Bill;
   /** Per-cohort timeline of this variant (buckets of `bucketSeconds`) — for charts and CSV. */
   timeline?: Timeline;
@@ -54,6 +56,8 @@ export interface StackResult {
   legitOnlyBill?: Bill;
   /** A live run: its own window, priced as what it is (never scaled to the horizon). */
   runWindow?: RunWindow;
+  /** Route key → function name, for routes served by a function other than `lambda`. */
+  routeFunctions?: Record<string, string>;
   notes?: string[];
 }
 

@@ -3,6 +3,7 @@ import type { ResultDocument, StackResult } from '../model/result.ts';
 import { TOTAL_KEYS, type Totals } from '../model/totals.ts';
 import { formatAmount, formatCount, formatNumber, formatPercent } from './format.ts';
 import { LATENCY_METRICS, isLatencyMetric, latencyValue } from './latency-gates.ts';
+import { detectionMetricValue, detectionNames, FIRST_SECONDS, formatDetectionValue, isDetectionMetric } from './detection-gates.ts';
 
 export type GateOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
@@ -24,7 +25,7 @@ export interface GateTrip {
 const MONEY_METRICS = ['cost.perHour', 'cost.total', 'savings', 'damage'] as const;
 const METRICS = [...MONEY_METRICS, 'collateral', ...TOTAL_KEYS.map((k) => `totals.${k}`), ...LATENCY_METRICS];
 
-const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9.]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
+const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9._-]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
 
 /** Parses one `--fail-if` expression; a bad one is an InputError naming it and what would be right. */
 export function parseGate(text: string): Gate {
@@ -34,12 +35,9 @@ export function parseGate(text: string): Gate {
     throw new InputError([{ path: where, message: 'expected <metric><op><number>, e.g. "cost.perHour>50" or "collateral>0.01" (ops: > >= < <= == !=)' }]);
   }
   const [, metric, op, num, pct] = m;
-  if (!METRICS.includes(metric)) {
+  if (!METRICS.includes(metric) && !isDetectionMetric(metric)) {
     throw new InputError([
-      {
-        path: where,
-        message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled), latency.<p50|p90|p99|max|mean> or latency.<legit|attack>.<stat> (milliseconds)`,
-      },
+      { path: where, message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled), detection.<alarm>.costBefore, detection.firstSeconds, latency.<p50|p90|p99|max|mean> or latency.<legit|attack>.<stat> (milliseconds)` },
     ]);
   }
   let threshold = Number(num);
@@ -58,6 +56,10 @@ export function evaluateGates(doc: ResultDocument, gates: (Gate | string)[]): Ga
     if (isLatencyMetric(gate.metric)) {
       const trip = latencyTrip(doc, gate);
       if (trip) trips.push(trip);
+      continue;
+    }
+    if (isDetectionMetric(gate.metric)) {
+      trips.push(...detectionTrips(doc, gate));
       continue;
     }
     for (const s of doc.stacks) {
@@ -106,6 +108,26 @@ export function metricValue(s: StackResult, metric: string): number {
     if ((TOTAL_KEYS as string[]).includes(key)) return s.throttled.totals[key];
   }
   throw new InputError([{ path: '--fail-if', message: `unknown metric "${metric}"` }]);
+}
+
+/** A detection gate trips per stack that has the alarm; naming an alarm no stack has is a usage error. */
+function detectionTrips(doc: ResultDocument, gate: Gate): GateTrip[] {
+  const trips: GateTrip[] = [];
+  let seen = false;
+  for (const s of doc.stacks) {
+    const value = detectionMetricValue(s, gate.metric);
+    if (value === undefined) continue;
+    seen = true;
+    if (compare(value, gate.op, gate.threshold)) {
+      trips.push({ gate, stack: s.name, value, message: `${gate.metric} = ${formatDetectionValue(gate.metric, value)} ${gate.op} ${formatThreshold(gate)} on stack ${s.name}` });
+    }
+  }
+  if (!seen) {
+    const names = detectionNames(doc.stacks);
+    const hint = names.length ? `; the alarms and budgets are ${names.join(', ')}` : '; no stack has alarms or budgets';
+    throw new InputError([{ path: `--fail-if "${gate.text}"`, message: `no stack has ${gate.metric === FIRST_SECONDS ? 'alarms or budgets' : `an alarm or budget named "${gate.metric.slice('detection.'.length, -'.costBefore'.length)}"`}${hint}` }]);
+  }
+  return trips;
 }
 
 function compare(v: number, op: GateOp, t: number): boolean {

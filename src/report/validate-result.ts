@@ -25,8 +25,10 @@ const bill = z.object({
 const variant = z.object({
   totals,
   cohorts: z.record(z.string(), z.object({ role, totals })),
+  routes: z.record(z.string(), totals).optional(),
   bill,
   timeline: timeline.optional(),
+  detection: z.array(z.object({ alarm: z.string(), firesAtSeconds: num.nullable(), costBeforeUsd: num })).optional(),
 });
 const deviationRow = z.object({ measured: num, server: num.optional(), predicted: num, relative: num, ofOffered: num.optional(), beyondTolerance: z.boolean().optional() });
 const schema = z.object({
@@ -49,6 +51,7 @@ const schema = z.object({
       damage: num,
       collateral: num,
       runWindow: z.object({ seconds: num, measured: variant, predicted: variant, collateral: z.object({ measured: num, predicted: num }) }).optional(),
+      routeFunctions: z.record(z.string(), z.string()).optional(),
       notes: z.array(z.string()).optional(),
     }),
   ),

@@ -219,7 +219,9 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   // A CloudWatch collection prices function-side counts from CloudWatch, gateway-side ones from the client.
   const cloudwatch = side?.collected ? cloudWatchReport(measured, predicted, side.collected, o.stack, o.book) : undefined;
   const usage = withLambdaUsage(measured, cloudwatch ? undefined : server, predicted);
-  const windowTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: window };
+  // which route (and so which function) served what: the emulator saw it; else the simulator's split
+  const routes = server?.routes ?? predicted.routes;
+  const windowTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: window, ...(routes ? { routes } : {}) };
 
   const m = timelineTotals(measured);
   if (report.reason === 'interrupted') {

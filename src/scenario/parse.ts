@@ -30,7 +30,6 @@ function normalizeScenario(s: ScenarioFile, file: string | undefined): Scenario 
       bodyBytes: r?.bodyBytes ?? s.request.bodyBytes,
       weight: r.weight,
     }));
-    const { weight: _first, ...request } = requests[0];
     return {
       name: c.name,
       role: c.role,
@@ -38,7 +37,6 @@ function normalizeScenario(s: ScenarioFile, file: string | undefined): Scenario 
       apiKey: c.apiKey,
       ...(c.rotate !== undefined ? { rotate: c.rotate } : {}),
       requests,
-      request,
       rate: c.rate.map(toSegment),
     };
   });

@@ -27,8 +27,6 @@ export interface Cohort {
   rotate?: number; // seconds between IP rotations
   /** What the cohort sends: one request (weight 1) or a weighted mix, in file order. */
   requests: WeightedRequest[];
-  /** The first of `requests` (the only one unless the cohort sends a mix); read `requests` instead. */
-  request: RequestSpec;
   rate: Segment[];
 }
 

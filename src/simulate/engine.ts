@@ -3,10 +3,13 @@ import type { Stack } from '../stack/types.ts';
 import type { Timeline } from '../model/timeline.ts';
 import { chooseBucketSeconds } from '../model/timeline.ts';
 import { OUTCOMES } from '../model/outcomes.ts';
-import { emptyTotals } from '../model/totals.ts';
+import { emptyTotals, sumTotals } from '../model/totals.ts';
 import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } from '../scenario/profile.ts';
 import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
-import { LambdaModel } from '../limits/lambda.ts';
+import { lambdaModels } from '../limits/lambda.ts';
+import { addTotals } from '../model/totals.ts';
+import type { Totals } from '../model/totals.ts';
+import { functionIndexOfRoute } from '../stack/functions.ts';
 import { billableUnits } from '../cost/api-gateway.ts';
 import { matchRoute } from '../stack/routes.ts';
 import { representativeClient, representativeKey, rotationEpoch } from './identities.ts';
@@ -34,9 +37,20 @@ type Field = (typeof FIELDS)[number];
 const NF = FIELDS.length;
 const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
 
-interface CohortRun {
+/**
+ * One lane: what one cohort sends to one request of its mix (a share weight / Σ weights of the
+ * cohort's arrivals), through one route to one function. A cohort without a mix is one lane.
+ */
+interface Lane {
   cohort: Cohort;
+  cohortIndex: number;
+  share: number;
+  bodyBytes: number;
   req: AdmitRequest;
+  /** The route that serves it, or "METHOD /path (no route)". */
+  routeKey: string;
+  routed: boolean;
+  fn: number; // index into the stack's functions
   lastEpoch: number;
   duration: number;
   buckets: Float64Array; // nb × NF fluid counts
@@ -47,7 +61,7 @@ interface Piece {
   start: number;
   length: number;
   ticks: number;
-  out: Float64Array[]; // per cohort, NF values for one tick
+  out: Float64Array[]; // per lane, NF values for one tick
 }
 
 /**
@@ -63,24 +77,29 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const bucketSeconds = opts.bucketSeconds ?? chooseBucketSeconds(H);
   const nb = Math.max(1, Math.ceil(H / bucketSeconds - 1e-9));
   const gateway = new Gateway(stack, { throttled: opts.throttled ?? true });
-  const lambda = new LambdaModel(stack);
+  const lambdas = lambdaModels(stack);
 
-  const runs: CohortRun[] = [];
+  const cohorts = scenario.cohorts.filter((c) => !opts.onlyRole || c.role === opts.onlyRole);
+  const runs: Lane[] = [];
   scenario.cohorts.forEach((cohort, i) => {
     if (opts.onlyRole && cohort.role !== opts.onlyRole) return;
-    runs.push({
-      cohort,
-      req: {
-        method: cohort.request.method,
-        path: cohort.request.path,
-        apiKey: representativeKey(cohort, i),
-        client: representativeClient(cohort),
-        clients: cohort.clients,
-      },
-      lastEpoch: 0,
-      duration: profileDuration(cohort.rate),
-      buckets: new Float64Array(nb * NF),
-    });
+    const weights = cohort.requests.reduce((sum, r) => sum + r.weight, 0);
+    for (const r of cohort.requests) {
+      const route = matchRoute(stack, r.method, r.path);
+      runs.push({
+        cohort,
+        cohortIndex: cohorts.indexOf(cohort),
+        share: r.weight / weights,
+        bodyBytes: r.bodyBytes,
+        req: { method: r.method, path: r.path, apiKey: representativeKey(cohort, i), client: representativeClient(cohort), clients: cohort.clients },
+        routeKey: route ? route.key : `${r.method} ${r.path} (no route)`,
+        routed: route !== undefined,
+        fn: functionIndexOfRoute(stack, route?.key),
+        lastEpoch: 0,
+        duration: profileDuration(cohort.rate),
+        buckets: new Float64Array(nb * NF),
+      });
+    }
   });
 
   const addPiece = (p: Piece, times = 1, offset = 0) => {
@@ -148,20 +167,25 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
 
   const tick = (t: number, step: number): Float64Array[] => {
     const now = epoch0 + t + step;
+    // a cohort's arrivals are split among its mix exactly by weight
+    const arrivals = cohorts.map(() => NaN);
     const flows = runs.map((r) => {
       const e = rotationEpoch(r.cohort, t);
       if (e !== r.lastEpoch) {
         gateway.forgetClient(r.req.client);
         r.lastEpoch = e;
       }
-      return { n: repeatingArrivals(r, t, t + step, S), req: r.req };
+      if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, S);
+      return { n: arrivals[r.cohortIndex] * r.share, req: r.req };
     });
     const adm = gateway.admitBatch(now, step, flows);
-    let passed = 0;
-    for (const a of adm) passed += a.passed;
-    const lam = lambda.invokeFluid(now, passed, step);
-    return runs.map((_, c) => {
+    const passedByFn = new Float64Array(lambdas.length);
+    adm.forEach((a, c) => (passedByFn[runs[c].fn] += a.passed));
+    const lams = lambdas.map((m, f) => m.invokeFluid(now, passedByFn[f], step));
+    return runs.map((r, c) => {
       const a = adm[c];
+      const passed = passedByFn[r.fn];
+      const lam = lams[r.fn];
       const share = passed > 0 ? a.passed / passed : 0;
       const o = new Float64Array(NF);
       o[IDX.offered] = flows[c].n;
@@ -199,7 +223,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
           replayPeriod(periodPieces, periodStart, t, j);
           const D = j * S;
           gateway.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
-          lambda.shift(D);
+          for (const m of lambdas) m.shift(D);
           for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
           t += D;
           prevOut = undefined;
@@ -228,7 +252,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
         addPiece(skip);
         periodPieces.push(skip);
         gateway.skipTo(epoch0 + t + m * dt);
-        lambda.skipTo(epoch0 + t + m * dt);
+        for (const l of lambdas) l.skipTo(epoch0 + t + m * dt);
         t += m * dt;
       }
     }
@@ -239,15 +263,19 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   function fingerprint(): string | undefined {
     const g = gateway.fingerprint();
     if (g === undefined) return undefined;
-    const l = lambda.fingerprint();
-    if (l === undefined) return undefined;
-    return `${g}#${l}`;
+    const parts = [g];
+    for (const m of lambdas) {
+      const l = m.fingerprint();
+      if (l === undefined) return undefined;
+      parts.push(l);
+    }
+    return parts.join('#');
   }
 
   function snapshot(at: number): string {
     const now = epoch0 + at;
     const phases = runs.map((r) => (r.cohort.rotate ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
-    return `${gateway.snapshot(now)}#${lambda.snapshot(now)}#${phases.join(',')}`;
+    return `${gateway.snapshot(now)}#${lambdas.map((m) => m.snapshot(now)).join('#')}#${phases.join(',')}`;
   }
 
   /** How many whole repetitions can be copied from the last one. */
@@ -281,32 +309,43 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     return e - epoch0;
   }
 
-  const rounders = runs.map(
-    (r) =>
-      new CountRounder(
-        billableUnits(stack.api.kind, r.cohort.request.bodyBytes, stack.responseBytes),
-        responseBytesByOutcome(stack, { unknownRoute: !matchRoute(stack, r.cohort.request.method, r.cohort.request.path) }),
-      ),
-  );
+  const rounded = runs.map((r) => {
+    const rounder = new CountRounder(
+      billableUnits(stack.api.kind, r.bodyBytes, stack.responseBytes),
+      responseBytesByOutcome(stack, { unknownRoute: !r.routed }),
+    );
+    return Array.from({ length: nb }, (_, b) => {
+      const fluid = emptyTotals();
+      for (let f = 0; f < NF; f++) (fluid as unknown as Record<string, number>)[FIELDS[f]] = r.buckets[b * NF + f];
+      return rounder.round(fluid);
+    });
+  });
   return {
     source: 'simulated',
     durationSeconds: H,
     bucketSeconds,
-    cohorts: runs.map((r, c) => ({
-      name: r.cohort.name,
-      role: r.cohort.role,
-      buckets: Array.from({ length: nb }, (_, b) => {
-        const fluid = emptyTotals();
-        for (let f = 0; f < NF; f++) (fluid as unknown as Record<string, number>)[FIELDS[f]] = r.buckets[b * NF + f];
-        return rounders[c].round(fluid);
-      }),
-    })),
+    cohorts: cohorts.map((cohort, ci) => {
+      const lanes = rounded.filter((_, l) => runs[l].cohortIndex === ci);
+      const buckets = lanes.length === 1 ? lanes[0] : Array.from({ length: nb }, (_, b) => sumTotals(lanes.map((l) => l[b])));
+      return { name: cohort.name, role: cohort.role, buckets };
+    }),
+    routes: routeTotals(runs, rounded),
   };
+}
+
+/** Whole-run totals per route key, summed over the lanes that went through it. */
+function routeTotals(lanes: Lane[], rounded: Totals[][]): Record<string, Totals> {
+  const routes: Record<string, Totals> = {};
+  lanes.forEach((lane, l) => {
+    const t = (routes[lane.routeKey] ??= emptyTotals());
+    for (const b of rounded[l]) addTotals(t, b);
+  });
+  return routes;
 }
 
 
 
-function repeatingArrivals(r: CohortRun, a: number, b: number, S: number): number {
+function repeatingArrivals(r: Lane, a: number, b: number, S: number): number {
   let total = 0;
   let s = a;
   while (s < b - 1e-12) {
@@ -320,7 +359,7 @@ function repeatingArrivals(r: CohortRun, a: number, b: number, S: number): numbe
   return total;
 }
 
-function repeatingConstantUntil(r: CohortRun, t: number, S: number): number {
+function repeatingConstantUntil(r: Lane, t: number, S: number): number {
   const k = Math.floor(t / S + 1e-9);
   const local = t - k * S;
   const periodEnd = (k + 1) * S;

@@ -101,6 +101,23 @@ export function normalizeMonitoring(s: { alarms: z.output<typeof alarmSchema>[];
   return { ...(alarms.length ? { alarms } : {}), ...(budgets.length ? { budgets } : {}) };
 }
 
+/** The inverse of normalizeMonitoring: the `alarms:`/`budgets:` keys of a stack file (for writers of stack files). */
+export function monitoringFileKeys(stack: { alarms?: Alarm[]; budgets?: Budget[] }): { alarms?: Record<string, unknown>[]; budgets?: Record<string, unknown>[] } {
+  const alarms = (stack.alarms ?? []).map((a) => ({
+    name: a.name,
+    metric: a.metric,
+    statistic: a.statistic,
+    period: formatDuration(a.periodSeconds),
+    evaluationPeriods: a.evaluationPeriods,
+    datapointsToAlarm: a.datapointsToAlarm,
+    threshold: a.threshold,
+    comparison: a.comparison,
+    delay: formatDuration(a.delaySeconds),
+  }));
+  const budgets = (stack.budgets ?? []).map((b) => ({ ...b }));
+  return { ...(alarms.length ? { alarms } : {}), ...(budgets.length ? { budgets } : {}) };
+}
+
 /** "Count Sum > 30000 for 1 of 1 × 1m (+1m delay)": an alarm in one line. */
 export function describeAlarm(a: Alarm): string {
   const op = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '≥', LessThanThreshold: '<', LessThanOrEqualToThreshold: '≤' }[a.comparison];

@@ -30,11 +30,21 @@ export interface TuneDocument {
   /** The stack tuned (its name and file). */
   stack: { name: string; file?: string };
   slo: string[];
-  /** Distinct candidates simulated (each against every scenario). */
+  /** Distinct candidates simulated against every scenario: the search's, plus the shortlist re-checked at 1 s ticks. */
   evaluated: number;
   elapsedSeconds: number;
   candidatesPerSecond: number;
-  search: { dimensions: { id: string; values: number }[]; gridSize: number; capped: boolean };
+  search: {
+    dimensions: { id: string; values: number }[];
+    gridSize: number;
+    /** Candidates the search simulated, on ticks of `tickSeconds`. */
+    searched: number;
+    tickSeconds: number;
+    /** The search's best candidates simulated again on 1-second ticks; the recommendation is one of them. */
+    rechecked: number;
+    costTolerance: number;
+    capped: boolean;
+  };
   prices: { region: string; asOf: string; source: string };
   /** The stack as given. */
   baseline: TunedConfig;

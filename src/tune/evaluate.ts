@@ -6,6 +6,7 @@ import { simulate } from '../simulate/engine.ts';
 import { priceVariant } from '../cost/stack-result.ts';
 import type { Change, Dimension } from './dimension.ts';
 import { shortfall, type SloClause } from './slo.ts';
+import { reservedWithinAccount } from './concurrency-dimension.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
 export type Candidate = number[];
@@ -45,6 +46,8 @@ export class Evaluator {
     readonly dims: Dimension[],
     readonly slo: SloClause[],
     readonly book: PriceBook,
+    /** Simulator tick in seconds: 1 is full fidelity; the search may use coarser ticks and re-check. */
+    readonly tickSeconds = 1,
   ) {
     this.durations = scenarios.map((s) => Math.max(1, scenarioDuration(s)));
   }
@@ -74,13 +77,14 @@ export class Evaluator {
     const seen = this.cache.get(key);
     if (seen) return seen;
     const stack = this.stackFor(candidate);
+    if (!reservedWithinAccount(stack)) return this.remember(key, candidate, stack, this.invalid());
     const perHourByScenario: number[] = [];
     const success: Record<string, number>[] = [];
     const legitByScenario: number[] = [];
     let short = 0;
     this.scenarios.forEach((scenario, i) => {
       const S = this.durations[i];
-      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S });
+      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
       const priced = priceVariant(timeline, stack, this.book, S);
       perHourByScenario.push(priced.bill.perHour);
       const shares: Record<string, number> = {};
@@ -101,11 +105,7 @@ export class Evaluator {
         if (value !== undefined) short += shortfall(clause, value);
       }
     });
-    const changes = this.dims.flatMap((d, i) => d.changes(candidate[i]));
-    const e: Evaluation = {
-      key,
-      candidate: [...candidate],
-      stack,
+    return this.remember(key, candidate, stack, {
       perHour: Math.max(...perHourByScenario),
       perHourByScenario,
       legitSuccess: Math.min(1, ...legitByScenario),
@@ -113,10 +113,28 @@ export class Evaluator {
       success,
       sloMet: short === 0,
       shortfall: short,
-      changes,
-    };
+    });
+  }
+
+  private remember(key: string, candidate: Candidate, stack: Stack, figures: Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>): Evaluation {
+    const changes = this.dims.flatMap((d, i) => d.changes(candidate[i]));
+    const e: Evaluation = { key, candidate: [...candidate], stack, ...figures, changes };
     this.cache.set(key, e);
     return e;
+  }
+
+  /** A combination AWS would refuse (functions reserving too much together): never an answer, never on the front. */
+  private invalid(): Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'> {
+    const n = this.scenarios.length;
+    return {
+      perHour: Infinity,
+      perHourByScenario: Array(n).fill(Infinity),
+      legitSuccess: 0,
+      legitByScenario: Array(n).fill(0),
+      success: Array.from({ length: n }, () => ({})),
+      sloMet: false,
+      shortfall: Infinity,
+    };
   }
 }
 

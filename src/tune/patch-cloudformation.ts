@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import type { Stack, Throttle } from '../stack/types.ts';
 import { CATCH_ALL_ROUTE } from '../stack/routes.ts';
 import { changedParts } from './changed-parts.ts';
+import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 
 /**
  * The tuned settings as CloudFormation/SAM would say them: complete, minimal resources for what
@@ -48,9 +49,27 @@ export function cloudFormationPatch(base: Stack, tuned: Stack): string {
       },
     };
   }
-  if (parts.waf && tuned.waf?.rateLimit) {
-    const r = tuned.waf.rateLimit;
-    resources.RateLimitWebAcl = {
+  if (parts.waf && tuned.waf?.rateLimit) Object.assign(resources, wafResources(tuned));
+  for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
+    resources[f.name === DEFAULT_FUNCTION ? 'Function' : `Function${logicalSuffix(f.name)}`] = {
+      Type: 'AWS::Lambda::Function',
+      Properties: {
+        FunctionName: f.functionName,
+        MemorySize: f.memoryMb,
+        ...(f.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: f.reservedConcurrency } : {}),
+      },
+    };
+  }
+  if (!Object.keys(resources).length) return '# dowsim tune: no change to the stack\n';
+  return `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your template\n${stringify({ Resources: resources }, { lineWidth: 0 })}`;
+}
+
+/** A web ACL with the rate-based rule, and its association with the API's stage. */
+function wafResources(tuned: Stack): Record<string, unknown> {
+  const r = tuned.waf!.rateLimit!;
+  const stageName = tuned.deployed.stage;
+  return {
+    RateLimitWebAcl: {
       Type: 'AWS::WAFv2::WebACL',
       Properties: {
         Name: `${tuned.deployed.apiName}-rate-limit`,
@@ -74,27 +93,15 @@ export function cloudFormationPatch(base: Stack, tuned: Stack): string {
           },
         ],
       },
-    };
-    resources.RateLimitWebAclAssociation = {
+    },
+    RateLimitWebAclAssociation: {
       Type: 'AWS::WAFv2::WebACLAssociation',
       Properties: {
         ResourceArn: { 'Fn::Sub': `arn:aws:apigateway:\${AWS::Region}::/restapis/\${Api}/stages/${stageName}` },
         WebACLArn: { 'Fn::GetAtt': ['RateLimitWebAcl', 'Arn'] },
       },
-    };
-  }
-  if (parts.reservedConcurrency) {
-    resources.Function = {
-      Type: 'AWS::Lambda::Function',
-      Properties: {
-        FunctionName: tuned.deployed.functionName,
-        MemorySize: tuned.lambda.memoryMb,
-        ...(tuned.lambda.reservedConcurrency !== undefined ? { ReservedConcurrentExecutions: tuned.lambda.reservedConcurrency } : {}),
-      },
-    };
-  }
-  if (!Object.keys(resources).length) return '# dowsim tune: no change to the stack\n';
-  return `# dowsim tune: the changed settings of ${tuned.deployed.apiName}; merge into your template\n${stringify({ Resources: resources }, { lineWidth: 0 })}`;
+    },
+  };
 }
 
 /** MethodSettings: the stage default on every method ("/*", "*"), then each throttled route. */

@@ -1,5 +1,6 @@
 import type { Stack } from '../stack/types.ts';
 import { changedParts } from './changed-parts.ts';
+import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
 
 /**
@@ -35,9 +36,10 @@ export function terraformPatch(base: Stack, tuned: Stack): string {
     blocks.push([...lines, '}'].join('\n'));
   }
   if (parts.waf && tuned.waf?.rateLimit) blocks.push(...wafBlocks(tuned, stage));
-  if (parts.reservedConcurrency) {
-    const lines = [`resource "aws_lambda_function" "function" {`, `  function_name = ${str(tuned.deployed.functionName)}`, `  memory_size   = ${tuned.lambda.memoryMb}`];
-    if (tuned.lambda.reservedConcurrency !== undefined) lines.push(`  reserved_concurrent_executions = ${tuned.lambda.reservedConcurrency}`);
+  for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
+    const name = f.name === DEFAULT_FUNCTION ? 'function' : tfName(f.name);
+    const lines = [`resource "aws_lambda_function" ${str(name)} {`, `  function_name = ${str(f.functionName)}`, `  memory_size   = ${f.memoryMb}`];
+    if (f.reservedConcurrency !== undefined) lines.push(`  reserved_concurrent_executions = ${f.reservedConcurrency}`);
     blocks.push([...lines, '}'].join('\n'));
   }
   if (!blocks.length) return '# dowsim tune: no change to the stack\n';

@@ -1,6 +1,9 @@
 import type { Dimension } from './dimension.ts';
 import { better, type Candidate, type Evaluation, type Evaluator } from './evaluate.ts';
 
+/** The coarse grid's largest size: three values on five dimensions; refinement does the rest. */
+const MAX_GRID = 256;
+
 export interface SearchOptions {
   /** Stop simulating new candidates past this many (the answer is then the best found so far). */
   maxEvaluations: number;
@@ -9,9 +12,8 @@ export interface SearchOptions {
 }
 
 export interface SearchOutcome {
-  best: Evaluation;
-  baseline: Evaluation;
   gridSize: number;
+  /** The budget ran out before refinement settled. */
   capped: boolean;
 }
 
@@ -24,18 +26,21 @@ export interface SearchOutcome {
  */
 export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): SearchOutcome {
   const budget = Math.max(1, opts.maxEvaluations);
-  const baseline = ev.evaluate(dims.map((d) => d.base));
-  const grid = coarseGrid(dims, Math.max(1, Math.floor(budget / 2)));
+  ev.evaluate(dims.map((d) => d.base)); // the stack as given is always a candidate
+  const grid = coarseGrid(dims, Math.max(1, Math.min(MAX_GRID, Math.floor(budget / 3))));
   let capped = false;
-  const room = () => ev.evaluated < budget || (capped = true, false);
+  const room = () => {
+    if (ev.evaluated < budget) return true;
+    capped = true;
+    return false;
+  };
   for (const c of grid) {
     if (!room()) break;
     ev.evaluate(c);
   }
   const ranked = ev.all().sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
   for (const start of ranked.slice(0, opts.starts ?? 3)) descend(ev, dims, start, room);
-  const best = ev.all().reduce((a, b) => (better(b, a) ? b : a));
-  return { best, baseline, gridSize: grid.length, capped };
+  return { gridSize: grid.length, capped };
 }
 
 function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () => boolean): void {

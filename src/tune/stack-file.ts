@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
-import type { Stack, Throttle } from '../stack/types.ts';
+import type { LambdaConfig, Stack, Throttle } from '../stack/types.ts';
 import { formatDuration } from '../model/units.ts';
+import { monitoringFileKeys } from '../stack/alarms-schema.ts';
 
 /**
  * A parsed Stack written back as a stack file (DESIGN "Stack"), every setting explicit, so the
@@ -15,7 +16,14 @@ export function stackFileObject(stack: Stack): Record<string, unknown> {
   if (api.kind !== 'function-url') {
     apiOut.account = throttle(api.account);
     if (api.stage) apiOut.stage = throttle(api.stage);
-    if (Object.keys(api.routes).length) apiOut.routes = Object.fromEntries(Object.entries(api.routes).map(([k, t]) => [k, t ? throttle(t) : {}]));
+    if (Object.keys(api.routes).length) {
+      apiOut.routes = Object.fromEntries(
+        Object.entries(api.routes).map(([k, t]) => {
+          const fn = api.routeFunctions?.[k];
+          return [k, { ...(t ? throttle(t) : {}), ...(fn !== undefined ? { function: fn } : {}) }];
+        }),
+      );
+    }
     apiOut.integrationTimeout = dur(api.integrationTimeout);
   }
   if (api.kind === 'rest') {
@@ -36,28 +44,34 @@ export function stackFileObject(stack: Stack): Record<string, unknown> {
       ...(r ? { rateLimit: { limit: r.limit, window: dur(r.windowSeconds), key: r.key, delay: dur(r.delaySeconds) } } : {}),
     };
   }
-  out.lambda = {
+  out.lambda = { ...functionKeys(l), accountConcurrency: l.accountConcurrency };
+  if (stack.functions?.length) out.functions = stack.functions.map((f) => ({ name: f.name, functionName: f.functionName, ...functionKeys(f) }));
+  out.responseBytes = stack.responseBytes;
+  out.freeTier = stack.freeTier;
+  out.deployed = { ...stack.deployed };
+  Object.assign(out, monitoringFileKeys(stack)); // alarms, budgets
+  return out;
+}
+
+/** The keys `lambda` and each of `functions` share, as the stack file writes them. */
+function functionKeys(l: Omit<LambdaConfig, 'accountConcurrency'>): Record<string, unknown> {
+  return {
     memoryMb: l.memoryMb,
     architecture: l.architecture,
     duration: l.duration.p50 === l.duration.p99 ? dur(l.duration.p50) : { p50: dur(l.duration.p50), p99: dur(l.duration.p99) },
     initDuration: dur(l.initDuration),
     idleTimeout: dur(l.idleTimeout),
     ...(l.reservedConcurrency !== undefined ? { reservedConcurrency: l.reservedConcurrency } : {}),
-    accountConcurrency: l.accountConcurrency,
     timeout: dur(l.timeout),
     logBytesPerInvocation: l.logBytesPerInvocation,
     errorRate: l.errorRate,
     scaling: { environments: l.scaling.environments, per: dur(l.scaling.perSeconds) },
   };
-  out.responseBytes = stack.responseBytes;
-  out.freeTier = stack.freeTier;
-  out.deployed = { ...stack.deployed };
-  return out;
 }
 
 /** The stack file as YAML text, with a header saying where it came from. */
 export function stackFileYaml(stack: Stack, header: string[]): string {
-  return `${header.map((h) => `# ${h}`).join('\n')}\n${stringify(stackFileObject(stack), { lineWidth: 0 })}`;
+  return `${header.map((h) => `# ${h.replace(/[\r\n]/g, ' ')}`).join('\n')}\n${stringify(stackFileObject(stack), { lineWidth: 0 })}`;
 }
 
 function dur(seconds: number): string {

@@ -1,7 +1,7 @@
 import type { Stack, Throttle } from '../stack/types.ts';
 import { CATCH_ALL_ROUTE, matchRoute } from '../stack/routes.ts';
 import { ladderDimension, ladder, spread, type Change, type Dimension, type Rung } from './dimension.ts';
-import { peakClientRate, peakRate, type CohortTraffic } from './traffic.ts';
+import { peakClientRate, peakRate, requestShares, type CohortTraffic } from './traffic.ts';
 
 /** Bursts tried for each rate: half, equal and twice the rate (AWS's own default is burst = rate / 2). */
 const BURST_FACTORS = [0.5, 1, 2];
@@ -67,17 +67,27 @@ export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimensio
  */
 export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimension[] {
   if (stack.api.kind === 'function-url') return [];
-  const keys = new Map<string, CohortTraffic[]>();
+  // route key → cohort → the share of that cohort's requests the route carries
+  const keys = new Map<string, Map<CohortTraffic, number>>();
+  const functionOf = new Map<string, string | undefined>();
   for (const c of traffic) {
-    const key = routeKeyFor(stack, c.cohort.request.method, c.cohort.request.path);
-    if (key !== undefined) keys.set(key, [...(keys.get(key) ?? []), c]);
+    for (const r of requestShares(c.cohort)) {
+      const m = matchRoute(stack, r.method, r.path);
+      if (!m) continue; // an unknown route is refused before any throttle
+      const key = routeKeyFor(m.key, r.method, r.path);
+      functionOf.set(key, stack.api.routeFunctions?.[m.key]);
+      const members = keys.get(key) ?? new Map<CohortTraffic, number>();
+      members.set(c, (members.get(c) ?? 0) + r.share);
+      keys.set(key, members);
+    }
   }
   const out: Dimension[] = [];
   for (const [key, members] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
-    const attacked = members.some((c) => c.cohort.role === 'attack');
-    if (!attacked || members.length === traffic.length) continue;
-    const inRoute = (c: CohortTraffic) => members.includes(c);
-    const legit = peakRate(traffic, (c) => inRoute(c) && c.cohort.role === 'legit');
+    const attacked = [...members.keys()].some((c) => c.cohort.role === 'attack');
+    const everything = members.size === traffic.length && [...members.values()].every((share) => share > 1 - 1e-9);
+    if (!attacked || everything) continue;
+    const inRoute = (c: CohortTraffic) => members.get(c) ?? 0;
+    const legit = peakRate(traffic, (c) => (c.cohort.role === 'legit' ? inRoute(c) : 0));
     const all = peakRate(traffic, inRoute);
     const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
     const base = stack.api.routes[key] ?? undefined;
@@ -88,7 +98,7 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
         base,
         rates,
         maxBurst: stack.api.account.burst,
-        apply: (s, t) => setRoute(s, stack, key, t),
+        apply: (s, t) => setRoute(s, stack, key, t, functionOf.get(key)),
       }),
     );
   }
@@ -96,18 +106,18 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
 }
 
 /** The route key a request is throttled under: the stack's own matching route, or a new exact one. */
-function routeKeyFor(stack: Stack, method: string, path: string): string | undefined {
-  const m = matchRoute(stack, method, path);
-  if (!m) return undefined; // an unknown route is refused before any throttle
-  if (m.key !== CATCH_ALL_ROUTE && !/[{$]/.test(m.key)) return m.key;
+function routeKeyFor(matched: string, method: string, path: string): string {
+  if (matched !== CATCH_ALL_ROUTE && !/[{$]/.test(matched)) return matched;
   return `${method.toUpperCase()} ${path.split('?')[0]}`;
 }
 
-function setRoute(s: Stack, base: Stack, key: string, t: Throttle | null): void {
+/** Writes a route throttle; a new route keeps the function of the route that served it before. */
+function setRoute(s: Stack, base: Stack, key: string, t: Throttle | null, fn: string | undefined): void {
   const declared = Object.prototype.hasOwnProperty.call(base.api.routes, key);
   if (t) {
     if (Object.keys(s.api.routes).length === 0) s.api.routes = { [CATCH_ALL_ROUTE]: null };
     s.api.routes[key] = t;
+    if (!declared && fn !== undefined) s.api.routeFunctions = { ...s.api.routeFunctions, [key]: fn };
   } else if (declared) {
     s.api.routes[key] = null;
   } else {

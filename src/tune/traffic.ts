@@ -28,20 +28,33 @@ export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
   return out;
 }
 
-/** The highest total rate (requests per second) of the cohorts `pick` selects, at any moment of any scenario. */
-export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean): number {
-  const byScenario = new Map<number, CohortTraffic[]>();
-  for (const c of traffic) if (pick(c)) byScenario.set(c.scenario, [...(byScenario.get(c.scenario) ?? []), c]);
+/**
+ * The highest total rate (requests per second) of the traffic `pick` selects, at any moment of any
+ * scenario: `pick` answers for each cohort whether (true) or which share (0..1, a request mix's
+ * weight) of its requests count.
+ */
+export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean | number): number {
+  const byScenario = new Map<number, { c: CohortTraffic; share: number }[]>();
+  for (const c of traffic) {
+    const share = Number(pick(c));
+    if (share > 0) byScenario.set(c.scenario, [...(byScenario.get(c.scenario) ?? []), { c, share }]);
+  }
   let peak = 0;
   for (const list of byScenario.values()) {
-    const n = list[0].arrivals.length;
+    const n = list[0].c.arrivals.length;
     for (let k = 0; k < n; k++) {
       let sum = 0;
-      for (const c of list) sum += c.arrivals[k] ?? 0;
-      peak = Math.max(peak, sum / list[0].step);
+      for (const { c, share } of list) sum += (c.arrivals[k] ?? 0) * share;
+      peak = Math.max(peak, sum / list[0].c.step);
     }
   }
   return peak;
+}
+
+/** The share of a cohort's requests that go to each "METHOD path" of its mix (one request: 1). */
+export function requestShares(cohort: Cohort): { method: string; path: string; share: number }[] {
+  const total = cohort.requests.reduce((s, r) => s + r.weight, 0);
+  return cohort.requests.map((r) => ({ method: r.method, path: r.path, share: total > 0 ? r.weight / total : 1 / cohort.requests.length }));
 }
 
 /** The highest per-client rate (requests per second) of the cohorts `pick` selects. */

@@ -70,6 +70,44 @@ describe('the CloudWatch endpoint answers the real @aws-sdk/client-cloudwatch', 
     expect(r.wrongapi.Values).toEqual([]);
   });
 
+  it('WAF-blocked requests never reach API Gateway: not in Count, 4XXError or Latency', async () => {
+    // WAF answers before API Gateway, so its 403s are not API Gateway's requests (AWS docs:
+    // rest-api-monitor counts requests to the API). Limit 10 per minute, no delay, one IP, one
+    // clock second: request k sees the k − 1 before it; blocked when that is over 10 → requests
+    // 1–11 pass, 12–14 are blocked → Count 11, 4XXError 0, Latency samples 11, Invocations 11
+    const clock = manualClock(T0 + 5);
+    const e = await emulate({
+      stack: stackFrom(`name: walled
+api: { kind: rest }
+waf: { rateLimit: { limit: 10, window: 1m, key: forwarded-ip, delay: 0s } }
+lambda: { memoryMb: 256, duration: 5ms, initDuration: 0ms }
+deployed: { apiName: walled-api, stage: prod, functionName: walled-fn }
+`),
+      clock: clock.now,
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await call(e.apiUrl, '/items', { headers: { 'x-forwarded-for': '203.0.113.9' } })).status);
+    expect(statuses).toEqual([...Array(11).fill(200), 403, 403, 403]);
+    const out = await cloudwatch(e).send(
+      new GetMetricDataCommand({
+        StartTime: new Date((T0 - 60) * 1000),
+        EndTime: new Date((T0 + 120) * 1000),
+        MetricDataQueries: [
+          q('count', 'AWS/ApiGateway', 'Count', { ApiName: 'walled-api', Stage: 'prod' }, 'Sum'),
+          q('errors4', 'AWS/ApiGateway', '4XXError', { ApiName: 'walled-api' }, 'Sum'),
+          q('latency', 'AWS/ApiGateway', 'Latency', { ApiName: 'walled-api' }, 'SampleCount'),
+          q('invocations', 'AWS/Lambda', 'Invocations', { FunctionName: 'walled-fn' }, 'Sum'),
+        ],
+      }),
+    );
+    const r = byId(out.MetricDataResults);
+    expect(r.count.Values).toEqual([11]);
+    expect(r.errors4.Values).toEqual([0]);
+    expect(r.latency.Values).toEqual([11]);
+    expect(r.invocations.Values).toEqual([11]);
+    expect(e.totals()).toMatchObject({ offered: 14, wafBlocked: 3, succeeded: 11 });
+  });
+
   it('answers HTTP APIs by ApiId with 4xx — and the older 4XXError name too', async () => {
     const clock = manualClock(T0 + 1);
     const e = await emulate({
@@ -149,7 +187,7 @@ lambda: { memoryMb: 256, duration: 800ms, initDuration: 0ms, reservedConcurrency
     );
     expect(first.MetricDataResults?.[0].Timestamps).toEqual([new Date((T0 + 4) * 1000), new Date((T0 + 3) * 1000)]);
     expect(first.MetricDataResults?.[0].StatusCode).toBe('PartialData');
-    expect(first.NextToken).toBeDefined();
+    expect(first.NextToken).toEqual(expect.any(String)); // opaque, but there must be one: MaxDatapoints 2 left points over
     const pages = [];
     for await (const page of paginateGetMetricData(
       { client: cw, pageSize: 2 },

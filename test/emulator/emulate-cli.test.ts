@@ -44,8 +44,9 @@ describe('dowsim emulate', () => {
     await waitFor(() => p.out().includes('Ctrl-C'), 'the emulator to start');
     const api = /API\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(p.out())?.[1];
     const cw = /CloudWatch\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(p.out())?.[1];
-    expect(api).toBeDefined();
-    expect(cw).toBeDefined();
+    expect(api).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*\/$/);
+    expect(cw).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*\/$/);
+    expect(cw).not.toBe(api);
     expect(p.out()).toContain('stage 50 rps burst 100');
     expect((await call(api!, '/items')).status).toBe(200);
     p.child.kill('SIGINT');

@@ -114,7 +114,8 @@ describe('a real handler behind an HTTP API or a function URL gets a payload 2.0
       headers: { 'X-Custom': 'yes', cookie: 'session=abc; theme=dark', 'x-forwarded-for': '198.51.100.4' },
     });
     expect(r.status).toBe(201);
-    expect(r.headers['apigw-requestid']).toBeDefined();
+    // AWS's HTTP API request ids look like "Ab1CdEfGhIjKlMn=": 15 URL-safe characters and '='
+    expect(r.headers['apigw-requestid']).toMatch(/^[A-Za-z0-9_-]{15}=$/);
     const { event } = JSON.parse(r.body);
     expect(event).toMatchObject({
       version: '2.0',

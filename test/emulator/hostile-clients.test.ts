@@ -32,6 +32,11 @@ function stalled(url: string, text: string): { socket: Socket; heard: () => stri
   return { socket, heard: () => heard, closed: new Promise((resolve) => socket.on('close', () => resolve())) };
 }
 
+/** Resolves once `cond` holds (polled; the test's timeout bounds the wait). */
+async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
 /**
  * 1 MiB of gzip that inflates to 1 GiB: 64 gzip members of 16 MiB of zeros each (gzip allows
  * concatenated members, and node's gunzip reads them all). 16 MiB of zeros deflate to ~16 KB.
@@ -80,17 +85,38 @@ describe('hostile clients', () => {
     expect(s.heard()).toMatch(/^HTTP\/1\.1 408 /);
   });
 
-  it('past the connection cap new connections are closed; the API answers again once they go', async () => {
+  it('at the connection cap a newcomer is served: the oldest stalled connection makes room', async () => {
     const e = await emulate({ stack, limits: { maxConnections: 20 } });
-    const held = Array.from({ length: 20 }, () => stalled(e.apiUrl, 'GET /items HTTP/1.1\r\nHost: x\r\n'));
-    // wait until the server holds all 20: a request on a 21st connection is then dropped unanswered
-    await new Promise((r) => setTimeout(r, 500));
+    const held: ReturnType<typeof stalled>[] = [];
+    for (let i = 0; i < 20; i++) {
+      held.push(stalled(e.apiUrl, 'GET /items HTTP/1.1\r\nHost: x\r\n'));
+      // one at a time, so that the server sees them in this order
+      await new Promise((r) => held[i].socket.once('connect', r));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await call(e.apiUrl, '/items')).status).toBe(200);
+    await held[0].closed;
+    expect(held[0].heard()).toBe(''); // closed unanswered, to make room
+    expect(held.slice(1).filter((h) => h.socket.destroyed)).toHaveLength(0);
+    for (const h of held) h.socket.destroy();
+  });
+
+  it('at the cap with every connection awaiting its answer, a newcomer is refused; served ones are not cut', async () => {
+    const slow = stackFrom(`name: slow
+api: { kind: rest }
+lambda: { memoryMb: 128, duration: 10s, initDuration: 0ms, timeout: 15s }
+`);
+    const e = await emulate({ stack: slow, limits: { maxConnections: 5 } });
+    const busy = Array.from({ length: 5 }, () => stalled(e.apiUrl, 'GET /items HTTP/1.1\r\nHost: x\r\n\r\n'));
+    await until(() => e.metrics.inFlight === 5); // all five in the function (10 s each)
     const extra = stalled(e.apiUrl, 'GET /items HTTP/1.1\r\nHost: x\r\n\r\n');
     await extra.closed;
     expect(extra.heard()).toBe('');
-    for (const h of held) h.socket.destroy();
-    await Promise.all(held.map((h) => h.closed));
-    expect((await call(e.apiUrl, '/items')).status).toBe(200);
+    expect(e.metrics.inFlight).toBe(5);
+    // the five still get their answers
+    await until(() => busy.every((b) => b.heard() !== ''));
+    for (const b of busy) expect(b.heard()).toMatch(/^HTTP\/1\.1 200 /);
+    for (const b of busy) b.socket.destroy();
   });
 
   it('a request body over the cap gets 413 and its connection closed; one under it is served', async () => {

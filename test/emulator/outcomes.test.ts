@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, closeAll, emulate, stackFrom } from './support.ts';
 
@@ -99,6 +100,12 @@ lambda: { memoryMb: 256, duration: 5ms, initDuration: 0ms }
     expect(statuses.slice(-2)).toEqual([403, 403]);
     expect(blocked!.body).toBe('{"message":"Forbidden"}');
     expect((await call(e.apiUrl, '/items', { headers: { 'x-forwarded-for': '198.51.100.1' } })).status).toBe(200);
+    // the rule keys on the FIRST X-Forwarded-For address (the client; later hops are proxies):
+    // the blocked client behind another proxy is still blocked, another client behind the same
+    // proxy is not
+    expect((await call(e.apiUrl, '/items', { headers: { 'x-forwarded-for': '203.0.113.7, 192.0.2.99' } })).status).toBe(403);
+    expect((await call(e.apiUrl, '/items', { headers: { 'x-forwarded-for': '198.51.100.2, 10.0.0.1' } })).status).toBe(200);
+    statuses.push(403, 200, 200);
     const t = e.totals();
     expect(t.wafBlocked).toBe(statuses.filter((s) => s === 403).length);
     expect(t.billedApiRequests).toBe(t.succeeded);
@@ -163,7 +170,40 @@ lambda: { memoryMb: 2048, duration: 20ms, initDuration: 100ms }
     const t = e.totals();
     expect(t.coldStarts).toBe(1);
     expect(t.initGbSeconds).toBeCloseTo(0.2, 9);
+    // 2 GB: INIT 100 ms × 2 GB = 0.2 GB-s; each run 20 ms × 2 GB = 0.04 GB-s
     expect(t.gbSeconds).toBeCloseTo(0.2 + 2 * 0.04, 9);
+  });
+});
+
+describe('INIT takes time as well as money', () => {
+  // A lower bound only: the machine can make a request slower, never faster than the emulated
+  // INIT + duration, so this cannot flake on a busy CPU.
+  it('a cold request takes at least INIT + duration (300 ms + 20 ms)', async () => {
+    const e = await emulate({
+      stack: stackFrom(`name: init-time
+api: { kind: rest }
+lambda: { memoryMb: 128, duration: 20ms, initDuration: 300ms }
+`),
+    });
+    const t0 = performance.now();
+    expect((await call(e.apiUrl, '/a')).status).toBe(200);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(320 - 1);
+    expect(e.totals().coldStarts).toBe(1);
+  });
+
+  it('a real handler module is called only after INIT: 250 ms at least before its answer', async () => {
+    const handler = fileURLToPath(new URL('../fixtures/handlers/echo.mjs', import.meta.url));
+    const e = await emulate({
+      stack: stackFrom(`name: init-handler
+api: { kind: rest }
+lambda: { memoryMb: 128, duration: 5ms, initDuration: 250ms, timeout: 3s }
+`),
+      handler: `${handler}#handler`,
+    });
+    const t0 = performance.now();
+    expect((await call(e.apiUrl, '/a')).status).toBe(201); // echo.mjs answers 201
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250 - 1);
+    expect(e.totals()).toMatchObject({ coldStarts: 1, succeeded: 1 });
   });
 });
 

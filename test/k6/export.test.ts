@@ -194,8 +194,8 @@ describe('the script', () => {
 
   it("sizes VUs from the peak rate and the stack's p99 duration, with a floor", () => {
     const bots = exp.cohorts.find((c) => c.cohort === 'bots')!;
-    // 120 rps × (0.4 s p99 + 0.05 s) × 1.5 = 81
-    expect(bots.preAllocatedVUs).toBe(81);
+    // 120 rps × (0.4 s p99 + 0.25 s) × 1.5 = 117; users: 10 rps × 0.65 s × 1.5 = 9.75 → the floor, 10
+    expect(bots.preAllocatedVUs).toBe(117);
     expect(bots.maxVUs).toBeGreaterThanOrEqual(2 * bots.preAllocatedVUs);
     expect(exp.cohorts.find((c) => c.cohort === 'users')!.preAllocatedVUs).toBe(10);
   });

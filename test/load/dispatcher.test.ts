@@ -83,6 +83,27 @@ describe('dispatcher', () => {
     expect(totals.offered + totals.dropped).toBe(50);
   });
 
+  it('measures latency from the due time: requests queued behind a slow answer show their wait', async () => {
+    // One connection, answers after 300 ms, 10 requests due every 100 ms. Request k (0 … 9) is due
+    // at 100·k ms but can only go out when k − 1 is answered, at 300·k ms, and is answered at
+    // 300·(k + 1) ms: its latency from the due time is 300 + 200·k ms (from the send time it would
+    // be 300). Σ = 10 × 300 + 200 × 45 = 12,000 ms → mean 1,200 ms; the last 300 + 1,800 = 2,100 ms.
+    // The machine can only add delay, so these are lower bounds (no timing upper bound asserted).
+    const origin = await serve((_req, res) => setTimeout(() => res.end('slow'), 300));
+    const { totals, timeline } = await drive(
+      origin,
+      { cohorts: [cohort('queued', [constant(10, 1)])], duration: 1 },
+      { connections: 1, maxInFlight: 1, lateToleranceMs: 10_000 },
+    );
+    expect(totals).toMatchObject({ offered: 10, succeeded: 10, dropped: 0 });
+    const l = timeline.cohorts[0].latency!;
+    expect(l.count).toBe(10);
+    // the histogram keeps ~3 significant digits: allow 1 % below the exact figure
+    expect(l.mean).toBeGreaterThanOrEqual(1200 * 0.99);
+    expect(l.max).toBeGreaterThanOrEqual(2100 * 0.99);
+    expect(l.p50).toBeGreaterThanOrEqual(1100 * 0.99); // 5th of 10: 300 + 200 × 4
+  });
+
   it('sends each client its own forwarded address and key, the cohort and role, and a body of bodyBytes', async () => {
     const seen: { xff: string; key?: string; cohort?: string; role?: string; bytes: number }[] = [];
     const origin = await serve((req, res) => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseStack } from '../../src/stack/parse.ts';
 import { InputError } from '../../src/model/errors.ts';
+import { monitoringFileKeys } from '../../src/stack/alarms-schema.ts';
+import { loadStack } from '../../src/stack/load.ts';
 
 const stack = (kind: string, extra: string) => `name: s
 api: { kind: ${kind} }
@@ -60,5 +62,14 @@ describe('alarms: and budgets: in a stack file', () => {
       'budgets[0].type: expected one of ACTUAL, FORECASTED, got "MAYBE" (line 9)',
       'budgets[0].name: expected a name no other alarm or budget has; "b" is also the name of alarms[1] (line 9)',
     ]);
+  });
+});
+
+describe('alarms and budgets written back to a stack file', () => {
+  it('read back to the same alarms and budgets', () => {
+    const s = loadStack('rest-alarmed');
+    const again = parseStack(JSON.stringify({ name: 'x', api: { kind: 'rest' }, lambda: { memoryMb: 128 }, ...monitoringFileKeys(s) }));
+    expect(again.alarms).toEqual(s.alarms);
+    expect(again.budgets).toEqual(s.budgets);
   });
 });

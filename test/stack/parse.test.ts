@@ -16,10 +16,18 @@ function stack(extra: string, kind = 'rest'): string {
 describe('built-in stacks', () => {
   const names = builtInNames('stack');
 
-  it('are the six DESIGN lists, by their exact names, and rest-alarmed (alarms and budgets)', () => {
-    expect(names).toEqual(
-      ['function-url-reserved', 'http-route-throttled', 'rest-alarmed', 'rest-stage-throttled', 'rest-unprotected', 'rest-usage-plan', 'rest-waf'],
-    );
+  it('are the six DESIGN lists, by their exact names, rest-alarmed (alarms and budgets) and the two orders APIs with several functions', () => {
+    expect(names).toEqual([
+      'function-url-reserved',
+      'http-orders-route-throttled',
+      'http-orders-stage-throttled',
+      'http-route-throttled',
+      'rest-alarmed',
+      'rest-stage-throttled',
+      'rest-unprotected',
+      'rest-usage-plan',
+      'rest-waf',
+    ]);
   });
 
   for (const name of builtInNames('stack')) {
@@ -56,13 +64,13 @@ describe('built-in stacks', () => {
     expect(s.api.usagePlans).toEqual([
       { name: 'basic', throttle: { rate: 10, burst: 20 }, quota: { limit: 100000, period: 'DAY', offset: 0 } },
     ]);
-    expect(s.api.stage).toBeDefined();
+    expect(s.api.stage).toEqual({ rate: 50, burst: 100 }); // stacks/rest-usage-plan.yaml: stage: { rate: 50, burst: 100 }
   });
 
   it('rest-waf blocks IPs above 2,000 requests per 5 minutes', () => {
     const s = loadStack('rest-waf');
     expect(s.waf).toEqual({ rules: 1, rateLimit: { limit: 2000, windowSeconds: 300, key: 'ip', delaySeconds: 30 } });
-    expect(s.api.stage).toBeDefined();
+    expect(s.api.stage).toEqual({ rate: 50, burst: 100 }); // stacks/rest-waf.yaml: stage: { rate: 50, burst: 100 }
   });
 
   it('http-route-throttled is an HTTP API with route throttles and a catch-all route', () => {

@@ -16,6 +16,7 @@ describe('dowsim tune — the command', () => {
       [['--slo', 'legit.success>=1.5'], /--slo: expected a share between 0 and 1/],
       [['--stack', `${FIX}/rest-flaky.yaml`], /--stack: give exactly one stack to tune, got 2/],
       [['--max-candidates', 'lots'], /--max-candidates: expected a whole number/],
+      [['--cost-tolerance', '150%'], /--cost-tolerance: expected a share like "1%"/],
     ] as const) {
       const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-open.yaml`, ...args, '--out', out]);
       expect(r.code).toBe(1);

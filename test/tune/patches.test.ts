@@ -75,6 +75,36 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     expect(await hcl(s, s)).toEqual({});
   });
 
+  it('a stack with several functions, route functions, alarms and budgets reads back the same', () => {
+    const s = parseStack(`
+name: orders
+api:
+  kind: rest
+  stage: { rate: 100, burst: 200 }
+  routes:
+    "POST /orders": { rate: 20, burst: 40, function: orders }
+    "GET /items": {}
+lambda: { memoryMb: 512, reservedConcurrency: 10 }
+functions:
+  - { name: orders, memoryMb: 1024, architecture: arm64, duration: 200ms, reservedConcurrency: 50, functionName: orders-fn }
+alarms:
+  - { name: traffic, metric: Count, period: 5m, threshold: 100000, delay: 90s }
+budgets:
+  - { name: monthly, limitUsd: 500, thresholdPercent: 80 }
+`);
+    expect(parseStack(stackFileYaml(s, ['test']))).toEqual(s);
+  });
+
+  it('reserved concurrency of a second function: its own AWS::Lambda::Function and aws_lambda_function', async () => {
+    const base = parseStack('name: two\napi: { kind: rest }\nlambda: { memoryMb: 512 }\nfunctions: [ { name: orders, memoryMb: 1024, functionName: orders-fn } ]');
+    const tuned = structuredClone(base);
+    tuned.functions![0].reservedConcurrency = 30;
+    const res = cfn(base, tuned).Resources;
+    expect(res.FunctionOrders).toEqual({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'orders-fn', MemorySize: 1024, ReservedConcurrentExecutions: 30 } });
+    expect(res.Function).toBeUndefined();
+    expect((await hcl(base, tuned)).resource.aws_lambda_function.orders[0]).toMatchObject({ function_name: 'orders-fn', reserved_concurrent_executions: 30 });
+  });
+
   it('the recommended stack file reads back through the stack parser to the same stack', () => {
     const s = makeStack({
       api: { stage: { rate: 120, burst: 240 }, routes: { 'ANY /{proxy+}': null, 'GET /search': { rate: 1, burst: 1 } }, apiKeyRequired: true, usagePlans: [{ name: 'basic', throttle: { rate: 2, burst: 4 }, quota: { limit: 1000, period: 'WEEK', offset: 1 } }] },

@@ -77,4 +77,62 @@ describe('the search space keeps to what AWS allows', () => {
     expect(b).toEqual(a);
     expect(a.evaluated).toBeLessThanOrEqual(150);
   });
+
+  it('several functions: reserved concurrency per function reached, a new route throttle keeps its function, and no combination reserves more than the account allows', () => {
+    const two = parseStack(`
+name: two-functions
+api:
+  kind: rest
+  routes:
+    "ANY /{proxy+}": {}
+    "ANY /orders/{id}": { function: orders }
+lambda: { memoryMb: 512, accountConcurrency: 300 }
+functions:
+  - { name: orders, memoryMb: 1024, duration: 500ms }
+  - { name: idle, memoryMb: 128, reservedConcurrency: 20 }
+`);
+    const mix = parseScenario(`
+name: order-flood
+cohorts:
+  - name: users
+    role: legit
+    clients: 50
+    requests: [ { method: GET, path: /items, weight: 3 }, { method: POST, path: /orders/1, weight: 1 } ]
+    rate: [ { duration: 2m, rate: 40 } ]
+  - name: bots
+    role: attack
+    clients: 1000
+    rotate: 10s
+    requests: [ { method: POST, path: /orders/7, weight: 1 }, { method: GET, path: /items, weight: 1 } ]
+    rate: [ { duration: 2m, rate: 1000 } ]
+`);
+    const dims = searchSpace(two, [mix]);
+    const ids = dims.map((d) => d.id);
+    // "idle" gets no request: its 20 reserved stay, and the others may reserve at most 300 − 100 − 20
+    expect(ids).toEqual(expect.arrayContaining(['lambda.reservedConcurrency', 'functions[0].reservedConcurrency', 'api.routes["POST /orders/7"]']));
+    expect(ids).not.toContain('functions[1].reservedConcurrency');
+    const ev = new Evaluator(two, [mix], dims, parseSlo([], [mix]), loadPriceBook('us-east-1'));
+    const route = dims.findIndex((d) => d.id === 'api.routes["POST /orders/7"]');
+    const c = dims.map((d) => d.base);
+    c[route] = dims[route].coarse[1];
+    const s = ev.stackFor(c);
+    expect(s.api.routeFunctions?.['POST /orders/7']).toBe('orders');
+    for (const i of [0, 1]) {
+      for (let v = 1; v < dims[i].size; v++) expect(ev.stackFor(dims.map((d, j) => (j === i ? v : d.base))).functions!.length).toBe(2);
+    }
+    // Each at its top: lambda ≈ (30 + 500 rps) × 0.1 s ≈ 53, orders capped at 300 − 100 − 20 = 180;
+    // with idle's 20 that is over 200: AWS would refuse it, so it can never be the answer
+    const lam = ids.indexOf('lambda.reservedConcurrency');
+    const ord = ids.indexOf('functions[0].reservedConcurrency');
+    const top = (d: number) => dims[d].size - 1;
+    const both = dims.map((d) => d.base);
+    both[lam] = top(lam);
+    both[ord] = top(ord);
+    const e = ev.evaluate(both);
+    const reserved = (e.stack.lambda.reservedConcurrency ?? 0) + (e.stack.functions![0].reservedConcurrency ?? 0) + 20;
+    expect(reserved).toBeGreaterThan(200);
+    expect(e.sloMet).toBe(false);
+    expect(e.perHour).toBe(Infinity);
+    expect(() => parseStack(stackFileYaml(e.stack, []))).toThrow(/reserved by all functions together/);
+  });
 });
