@@ -42,7 +42,8 @@ export function formatElapsed(seconds: number): string {
  */
 export function detectionWindow(doc: ResultDocument): string {
   const run = doc.measured ?? doc.server;
-  if (!run) return horizonLabel(doc);
+  // a live run's detection is the simulator's over the horizon, like its bills (one basis)
+  if (!run || doc.stacks.some((s) => s.runWindow)) return horizonLabel(doc);
   return doc.source === 'cloudwatch' ? `the collected ${formatDuration(run.durationSeconds)}` : `the ${formatDuration(run.durationSeconds)} run`;
 }
 
