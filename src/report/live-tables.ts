@@ -19,14 +19,14 @@ export function cohortDeviationTable(doc: ResultDocument): Table | undefined {
   for (const [name, x] of Object.entries(d)) {
     for (const [k, r] of Object.entries(x.outcomes)) {
       if (k !== 'offered' && r.measured === 0 && r.predicted === 0 && !r.server) continue;
-      const flag = r.beyondTolerance === true && k !== 'offered' && k !== 'invoked';
+      const flag = r.beyondTolerance === true && k !== 'offered' && k !== 'invoked' && k !== 'dropped';
       rows.push([
         c(name),
         c(k),
         c(formatCount(r.predicted), `cohortDeviation.${name}.${k}.predicted`),
         c(formatCount(r.measured), `cohortDeviation.${name}.${k}.measured`),
         ...(hasServer ? [c(r.server === undefined ? '—' : formatCount(r.server))] : []),
-        c(k === 'offered' ? '' : signedPercent(r.ofOffered ?? 0)),
+        c(k === 'offered' || k === 'dropped' ? '' : signedPercent(r.ofOffered ?? 0)),
         c(flag ? 'MISMATCH' : '', undefined, flag),
       ]);
     }

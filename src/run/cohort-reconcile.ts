@@ -12,7 +12,7 @@ import { formatDuration } from '../model/units.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { arrivalsBetween, profileDuration } from '../scenario/profile.ts';
 
-const COMPARED = ['offered', ...OUTCOMES, 'invoked'] as const;
+const COMPARED = ['offered', ...OUTCOMES, 'invoked', 'dropped'] as const;
 
 /**
  * The stated tolerance: a cohort's outcome deviates when measured and predicted differ by more
@@ -59,18 +59,23 @@ export function relative(measured: number, predicted: number): number {
   return (measured - predicted) / predicted;
 }
 
+const NOT_OUTCOMES = ['offered', 'invoked', 'dropped'];
+
 /** The loud warnings: one per cohort whose outcomes left the tolerance, naming every such outcome. */
 export function deviationWarnings(dev: CohortDeviation): string[] {
   const out: string[] = [];
   for (const [name, c] of Object.entries(dev)) {
     const off = c.outcomes.offered;
-    const bad = Object.entries(c.outcomes).filter(([k, r]) => k !== 'offered' && k !== 'invoked' && r.beyondTolerance);
+    const bad = Object.entries(c.outcomes).filter(([k, r]) => !NOT_OUTCOMES.includes(k) && r.beyondTolerance);
     if (bad.length === 0) continue;
     const parts = bad.map(([k, r]) => `${k} ${n(r.measured)} measured vs ${n(r.predicted)} predicted`);
-    out.push(
-      `MISMATCH in cohort "${name}" (${c.role}, ${n(off.measured)} offered): ${parts.join('; ')} — beyond the tolerance of ${toleranceText()}. ` +
-        'The target did not behave as the stack file declares (check its throttles, keys and Lambda settings), or the run was too short to settle.',
-    );
+    const dropped = c.outcomes.dropped?.measured ?? 0;
+    // requests the driver never sent change what the target saw: say so before blaming the target
+    const why =
+      dropped > COHORT_TOLERANCE * (off.predicted || 1)
+        ? `The driver could not send ${n(dropped)} of this cohort's requests on time (dropped), so the target saw less traffic than predicted: raise --connections or run on a less busy machine before reading this as the target's doing.`
+        : 'The target did not behave as the stack file declares (check its throttles, keys and Lambda settings), or the run was too short to settle.';
+    out.push(`MISMATCH in cohort "${name}" (${c.role}, ${n(off.measured)} offered): ${parts.join('; ')} — beyond the tolerance of ${toleranceText()}. ${why}`);
   }
   return out;
 }
