@@ -52,12 +52,13 @@ describe('dowsim run exit codes', () => {
     });
     server.on('connection', (s) => sockets.add(s));
     const port = await listen(server);
-    // evenly spaced: the 60th request is due at 59.5 / 20 = 2.975 s, in second 2, so the last answer ends at 3 s
+    // evenly spaced: the 60th request is due at 59.5 / 20 = 2.975 s, in second 2, so its second ends at 3 s
     const r = await runCli(['run', SCENARIO, '--stack', STACK, '--target', `http://127.0.0.1:${port}/`, '--arrivals', 'uniform', '--json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(2);
     const doc = JSON.parse(r.stdout) as ResultDocument;
     const run = doc.extras!.run as { lastAnswerSeconds: number; durationSeconds: number };
-    expect(run.lastAnswerSeconds).toBe(3);
+    // 3, or 4 when requests due just after the 60th (second 3) were answered before the sockets closed
+    expect([3, 4]).toContain(run.lastAnswerSeconds);
     expect(run.durationSeconds).toBeGreaterThan(run.lastAnswerSeconds); // the driver gave up later
     expect(doc.warnings!.join('\n')).toMatch(new RegExp(`stopped answering ${run.lastAnswerSeconds}s into the run \\(its last answer\\)`));
   });
