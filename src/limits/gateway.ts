@@ -4,6 +4,7 @@ import { planForKey } from '../stack/api-keys.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
+import { NO_FLOW, bucketBand, sharedBands, type Band } from './band.ts';
 
 /** A request (or a flow of alike requests) at the front door. */
 export interface AdmitRequest {
@@ -99,6 +100,66 @@ export class Gateway {
     return results;
   }
 
+  /**
+   * For a stride (the simulator's long fluid step over (now − over, now]) of flows whose
+   * per-second rates stay within their bands: what passes of each, as bands, if every limit they
+   * meet answers the stride exactly as it would answer its seconds one by one — WAF windows stay
+   * under their limit, buckets are either never drained or drained throughout, quotas neither
+   * reset nor run out midway. Undefined when some limit is at an edge.
+   */
+  strideBands(now: number, over: number, flows: { n: number; band: Band; req: AdmitRequest }[]): Band[] | undefined {
+    const api = this.stack.api;
+    if (api.kind === 'function-url') return flows.map((f) => f.band);
+    const out: Band[] = [];
+    const routed: number[] = [];
+    const routeOf: string[] = [];
+    for (const { n, band, req } of flows) {
+      const i = out.length;
+      out.push(NO_FLOW);
+      if (n <= 0 || band.hi <= 0) continue;
+      const clients = Math.max(1, req.clients ?? 1);
+      if (this.waf && !this.waf.quietFor(req.client, band.hi / clients, over)) return undefined;
+      const route = matchRoute(this.stack, req.method, req.path);
+      if (!route) continue; // refused before any limit
+      let b: Band | undefined = band;
+      if (api.kind === 'rest' && api.apiKeyRequired) {
+        const plan = req.apiKey ? planForKey(this.stack, req.apiKey) : undefined;
+        if (!plan) continue;
+        if (this.throttled) {
+          b = this.keyBand(req.apiKey!, plan, now, over, b, clients);
+          if (!b) return undefined;
+        }
+      }
+      out[i] = b;
+      routed.push(i);
+      routeOf[i] = route.key;
+    }
+    if (this.throttled) {
+      const byRoute = new Map<string, number[]>();
+      for (const i of routed) if (this.routeBucket(routeOf[i])) byRoute.set(routeOf[i], [...(byRoute.get(routeOf[i]) ?? []), i]);
+      for (const [key, idx] of byRoute) if (!this.shareBands(this.routeBucket(key)!, now, over, out, idx)) return undefined;
+      if (this.stage && !this.shareBands(this.stage, now, over, out, routed)) return undefined;
+    }
+    if (this.account && !this.shareBands(this.account, now, over, out, routed)) return undefined;
+    return out;
+  }
+
+  private keyBand(key: string, plan: string, now: number, over: number, band: Band, clients: number): Band | undefined {
+    const limits = this.keyLimits(key, plan);
+    let per: Band | undefined = { lo: band.lo / clients, hi: band.hi / clients };
+    if (limits.bucket) per = bucketBand(limits.bucket, now, over, per);
+    if (per && limits.quota) per = limits.quota.strideBand(now - over, over, per);
+    return per && { lo: per.lo * clients, hi: per.hi * clients };
+  }
+
+  private shareBands(b: TokenBucket, now: number, over: number, out: Band[], idx: number[]): boolean {
+    if (!idx.length) return true;
+    const shared = sharedBands(b, now, over, idx.map((i) => out[i]));
+    if (!shared) return false;
+    idx.forEach((i, k) => (out[i] = shared[k]));
+    return true;
+  }
+
   /** An attacker moved to a fresh IP: per-IP state for `client` starts over. */
   forgetClient(client: string): void {
     this.waf?.forget(client);
@@ -178,7 +239,10 @@ export class Gateway {
   /** The steps that belong to one client: WAF, route lookup, API key, usage plan. */
   private perClient(now: number, over: number, n: number, req: AdmitRequest): Admission {
     const out: Admission = { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 };
-    if (n <= 0) return out;
+    if (n <= 0) {
+      this.waf?.silent(now, over, req.client);
+      return out;
+    }
     const api = this.stack.api;
     if (api.kind === 'function-url') {
       out.passed = n;
