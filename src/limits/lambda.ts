@@ -3,6 +3,7 @@ import type { FunctionConfig, Stack } from '../stack/types.ts';
 import { ConcurrencyPool, ConcurrencyShare } from './concurrency-pool.ts';
 import { DurationModel, billedPerMs, type DurationLimits, type FluidInvocations, type InvocationOutcome } from './duration-model.ts';
 import { TokenBucket } from './token-bucket.ts';
+import type { Band } from './band.ts';
 
 /** What one invocation became and what it is billed. */
 export interface InvocationCharge {
@@ -127,6 +128,13 @@ export class LambdaModel {
       gbSeconds: passed * s.billedSeconds * this.memoryGb + initGbSeconds,
       initGbSeconds,
     };
+  }
+
+  /** Whether invocations within `band` (per second) over (now − over, now] meet no limit (see ConcurrencyPool.coversStride). */
+  coversStride(now: number, over: number, band: Band): boolean {
+    if (this.urlRps && band.hi > this.urlRps.rate) return false;
+    this.fluidShares ??= this.durations.fluid(this.limits);
+    return this.pool.coversStride(now, over, band.hi, this.fluidShares.busySeconds, this.initSeconds);
   }
 
   fingerprint(): string | undefined {
