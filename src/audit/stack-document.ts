@@ -1,0 +1,110 @@
+/**
+ * One API of the resource model → a stack *document* (the shape of a stack file), which then goes
+ * through the project's own stack parser, so a derived stack is validated exactly like a
+ * hand-written one. What the stack format cannot say is an assumption with its location.
+ */
+import { accountDefaults } from '../stack/account-defaults.ts';
+import { parseRouteKey, routeShape } from '../stack/route-key.ts';
+import { stackSchema } from '../stack/schema.ts';
+import { parseStack } from '../stack/parse.ts';
+import type { Stack, Throttle } from '../stack/types.ts';
+import type { ApiModel, Assumption, AuditModel, FunctionModel } from './model.ts';
+
+/** The stack schema grew `functions` (several functions, routes naming theirs) in "Real APIs". */
+const MULTI_FUNCTION = 'functions' in stackSchema.shape;
+
+type Doc = Record<string, unknown>;
+
+export interface DerivedStack {
+  api: ApiModel;
+  stack: Stack;
+  document: Doc;
+  assumptions: Assumption[];
+}
+
+/** The function an API mostly invokes: its URL's function, else the first route's that is in the model. */
+export function primaryFunction(model: AuditModel, api: ApiModel): FunctionModel | undefined {
+  const ids = [api.urlFunction, ...api.routes.map((r) => r.function)].filter((x): x is string => !!x);
+  for (const id of ids) {
+    const f = model.functions.find((fn) => fn.id === id);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+function lambdaOf(f: FunctionModel | undefined): Doc {
+  const memoryMb = f?.memoryMb !== undefined && f.memoryMb >= 128 && f.memoryMb <= 10240 ? Math.round(f.memoryMb) : 128; // AWS default 128 MB
+  return {
+    memoryMb,
+    ...(f?.architecture ? { architecture: f.architecture } : {}),
+    ...(f?.reservedConcurrency !== undefined && f.reservedConcurrency >= 0 && f.reservedConcurrency <= 900 ? { reservedConcurrency: Math.round(f.reservedConcurrency) } : {}),
+    ...(f?.timeoutSeconds !== undefined && f.timeoutSeconds >= 1 && f.timeoutSeconds <= 900 ? { timeout: `${f.timeoutSeconds}s` } : {}),
+  };
+}
+
+function safeName(s: string, max: number): string {
+  const clean = s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return (clean || 'api').slice(0, max);
+}
+
+/** Builds the stack document of one API (not yet parsed). */
+export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc; assumptions: Assumption[] } {
+  const assumptions: Assumption[] = [];
+  const assume = (message: string, loc = api.loc) => assumptions.push({ ...loc, message });
+  const account = accountDefaults(model.region);
+  const clamp = (t: Throttle, where: string, loc = api.loc): Throttle => {
+    if (t.rate <= account.rate && t.burst <= account.burst) return t;
+    assume(`${where} ${t.rate}/${t.burst} is above the Region's account limit ${account.rate}/${account.burst}; the account limit applies`, loc);
+    return { rate: Math.min(t.rate, account.rate), burst: Math.min(t.burst, account.burst) };
+  };
+  const primary = primaryFunction(model, api);
+  const fnIds = new Set(api.routes.map((r) => r.function).filter((x): x is string => !!x));
+  if (!primary && api.kind !== 'function-url') assume('the function behind this API is not defined in this source; AWS defaults are assumed (128 MB, x86_64, no reserved concurrency)');
+  const doc: Doc = { name: safeName(api.id, 100), region: model.region };
+  const apiDoc: Doc = { kind: api.kind };
+  if (api.kind !== 'function-url') {
+    if (api.stage) apiDoc.stage = clamp(api.stage, 'the stage throttle');
+    const routes: Record<string, Doc> = {};
+    const shapes = new Set<string>();
+    for (const r of api.routes) {
+      const parsed = parseRouteKey(r.key);
+      if (typeof parsed === 'string' || (parsed.isDefault && api.kind !== 'http')) {
+        assume(`route "${r.key}" cannot be written as a stack route (${typeof parsed === 'string' ? parsed : '$default is HTTP only'}); it is left out`, r.loc);
+        continue;
+      }
+      if (shapes.has(routeShape(parsed))) continue;
+      shapes.add(routeShape(parsed));
+      const t = r.throttle ? clamp(r.throttle, `the throttle of ${r.key}`, r.loc) : undefined;
+      routes[r.key] = { ...(t ? { rate: t.rate, burst: t.burst } : {}), ...(MULTI_FUNCTION && r.function && fnIds.size > 1 ? { function: safeName(r.function, 100) } : {}) };
+    }
+    apiDoc.routes = routes;
+  }
+  if (api.kind === 'rest') {
+    const keyed = api.routes.filter((r) => r.apiKeyRequired).length;
+    apiDoc.apiKeyRequired = keyed > 0 && keyed === api.routes.length;
+    if (keyed > 0 && keyed < api.routes.length) assume(`${keyed} of ${api.routes.length} routes require an API key; the stack models the API as not requiring one (the keyless routes are open)`);
+    const names = new Set<string>();
+    apiDoc.usagePlans = api.usagePlans
+      .filter((p) => !names.has(p.name) && names.add(p.name))
+      .map((p) => ({ name: safeName(p.name, 64), ...(p.throttle ? { throttle: clamp(p.throttle, `usage plan ${p.name}'s throttle`, p.loc) } : {}), ...(p.quota ? { quota: p.quota } : {}) }));
+    if (api.waf) {
+      const rl = api.waf.rateLimit;
+      const windowOk = rl && [60, 120, 300, 600].includes(rl.windowSeconds) && rl.limit >= 10;
+      doc.waf = { rules: api.waf.rules, ...(windowOk ? { rateLimit: { limit: rl.limit, window: `${rl.windowSeconds}s` } } : {}) };
+    }
+  }
+  doc.api = apiDoc;
+  doc.lambda = lambdaOf(primary);
+  if (MULTI_FUNCTION && fnIds.size > 1) {
+    doc.functions = [...fnIds].map((id) => ({ name: safeName(id, 100), ...lambdaOf(model.functions.find((f) => f.id === id)) }));
+  }
+  if (api.stageName) doc.deployed = { stage: api.stageName.slice(0, 128) };
+  return { document: doc, assumptions };
+}
+
+/** The API as a parsed Stack; a document the parser refuses is a bug in the reader, reported with the API's place. */
+export function deriveStack(model: AuditModel, api: ApiModel): DerivedStack {
+  const { document, assumptions } = stackDocument(model, api);
+  const stack = parseStack(JSON.stringify(document), `${api.loc.file}#${api.id}`);
+  return { api, stack, document, assumptions };
+}
