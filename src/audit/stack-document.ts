@@ -59,7 +59,7 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
   };
   const primary = primaryFunction(model, api);
   const fnIds = new Set(api.routes.map((r) => r.function).filter((x): x is string => !!x));
-  if (!primary && api.kind !== 'function-url') assume('the function behind this API is not defined in this source; AWS defaults are assumed (128 MB, x86_64, no reserved concurrency)');
+  if (!primary) assume('the function behind this API is not defined in this source; AWS defaults are assumed (128 MB, x86_64, no reserved concurrency)');
   const doc: Doc = { name: safeName(api.id, 100), region: model.region };
   const apiDoc: Doc = { kind: api.kind };
   if (api.kind !== 'function-url') {

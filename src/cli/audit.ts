@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { audit } from '../audit/audit.ts';
 import { evaluateAuditGates, parseAuditGate, AUDIT_METRICS } from '../audit/gates.ts';
 import type { AuditModel } from '../audit/model.ts';
-import { readSource } from '../audit/read/source.ts';
+import { prefetchSources, readSource } from '../audit/read/source.ts';
 import { formatAuditSummary, renderAuditJson } from '../audit/render/text.ts';
 import { AUDIT_FORMATS, writeAuditReports, type AuditFormat } from '../audit/render/write-audit.ts';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
@@ -36,6 +36,7 @@ function parseFormats(values: string[]): AuditFormat[] {
 function readSources(paths: string[]): AuditModel[] {
   const models: AuditModel[] = [];
   const problems: Problem[] = [];
+  prefetchSources(paths);
   for (const p of paths) {
     try {
       models.push(readSource(p));

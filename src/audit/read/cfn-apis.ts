@@ -154,7 +154,7 @@ export function readUsagePlan(ctx: CfnContext, id: string): void {
   const stages = ctx.values.choices(p.ApiStages);
   for (const s of Array.isArray(stages) ? stages : []) {
     const api = apiOf(ctx, (s as Obj)?.ApiId);
-    if (!api) continue;
+    if (!api || api.usagePlans.some((u) => u.loc.resource === id)) continue; // one plan over several stages
     api.usagePlans.push({ name: ctx.str(p.UsagePlanName) ?? id, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: ctx.loc(id) });
   }
 }

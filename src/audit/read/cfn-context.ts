@@ -28,8 +28,10 @@ export class CfnContext {
   }
 
   loc(id: string, ...path: (string | number)[]): Location {
-    const base = this.t.Resources?.[id] ? ['Resources', id] : [];
-    return { file: this.file, line: this.lineOf([...base, ...path]), resource: id };
+    if (this.t.Resources?.[id]) return { file: this.file, line: this.lineOf(['Resources', id, ...path]), resource: id };
+    // SAM's implicit APIs exist only through Globals: point at the Globals section that set it
+    const rest = path[0] === 'Properties' ? path.slice(1) : path;
+    return { file: this.file, line: Math.max(this.lineOf(['Globals', 'Api', ...rest]), this.lineOf(['Globals', 'HttpApi', ...rest])), resource: id };
   }
 
   assume(loc: Location, message: string): void {

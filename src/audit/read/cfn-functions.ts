@@ -27,7 +27,8 @@ export function functionIn(ctx: CfnContext, v: unknown): string | undefined {
 
 export function readLambdaFunction(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
-  const arch = ctx.values.value(p.Architectures);
+  const resolved = ctx.values.value(p.Architectures);
+  const arch = typeof resolved === 'string' ? [resolved] : resolved;
   const memoryMb = ctx.num(id, ['MemorySize'], p.MemorySize, 'MemorySize');
   const reservedConcurrency = ctx.num(id, ['ReservedConcurrentExecutions'], p.ReservedConcurrentExecutions, 'ReservedConcurrentExecutions');
   const timeoutSeconds = ctx.num(id, ['Timeout'], p.Timeout, 'Timeout');

@@ -27,22 +27,46 @@ export interface HclFile {
   json: Record<string, unknown>;
 }
 
+/** Parsed files by path and text, so several sources read together start the parser once. */
+const cache = new Map<string, HclFile>();
+
+/** Parses the .tf files of several sources in one parser process (a CLI given many folders, a test over a corpus). */
+export function prefetchHclFiles(files: { file: string; text: string }[]): void {
+  const todo = files.filter((f) => !cache.has(`${f.file}\u0000${f.text}`));
+  let results: { file: string; json?: Record<string, unknown>; error?: string }[];
+  try {
+    results = runParser(todo);
+  } catch {
+    return; // the real read reports it
+  }
+  todo.forEach((f, i) => {
+    const r = results[i];
+    if (r && r.json && !r.error) cache.set(`${f.file}\u0000${f.text}`, { file: f.file, json: r.json });
+  });
+}
+
+function runParser(files: { file: string; text: string }[]): { file: string; json?: Record<string, unknown>; error?: string }[] {
+  if (files.length === 0) return [];
+  const url = pathToFileURL(require.resolve('@cdktf/hcl2json')).href;
+  const raw = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD], {
+    input: JSON.stringify(files),
+    env: { ...process.env, HCL2JSON_URL: url, NODE_OPTIONS: '' },
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: 'utf8',
+  });
+  return JSON.parse(raw) as { file: string; json?: Record<string, unknown>; error?: string }[];
+}
+
 /** Parses .tf files; a syntax error is one InputError naming the file and line. */
 export function parseHclFiles(files: { file: string; text: string }[]): HclFile[] {
   if (files.length === 0) return [];
-  const url = pathToFileURL(require.resolve('@cdktf/hcl2json')).href;
-  let raw: string;
+  if (files.every((f) => cache.has(`${f.file}\u0000${f.text}`))) return files.map((f) => cache.get(`${f.file}\u0000${f.text}`)!);
+  let results: { file: string; json?: Record<string, unknown>; error?: string }[];
   try {
-    raw = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD], {
-      input: JSON.stringify(files),
-      env: { ...process.env, HCL2JSON_URL: url, NODE_OPTIONS: '' },
-      maxBuffer: 256 * 1024 * 1024,
-      encoding: 'utf8',
-    });
+    results = runParser(files);
   } catch (e) {
     throw new Error(`the HCL parser failed to run: ${(e as Error).message}`);
   }
-  const results = JSON.parse(raw) as { file: string; json?: Record<string, unknown>; error?: string }[];
   const bad = results.filter((r) => r.error);
   if (bad.length) {
     throw new InputError(

@@ -37,7 +37,8 @@ export function readSamFunction(ctx: CfnContext, id: string): void {
   const memoryMb = ctx.num(id, ['MemorySize'], p.MemorySize, 'MemorySize');
   const reservedConcurrency = ctx.num(id, ['ReservedConcurrentExecutions'], p.ReservedConcurrentExecutions, 'ReservedConcurrentExecutions');
   const timeoutSeconds = ctx.num(id, ['Timeout'], p.Timeout, 'Timeout');
-  const arch = ctx.values.value(p.Architectures);
+  const resolved = ctx.values.value(p.Architectures);
+  const arch = typeof resolved === 'string' ? [resolved] : resolved; // a !Ref to a String parameter
   if (p.Architectures !== undefined && !Array.isArray(arch)) ctx.assume(ctx.loc(id, 'Properties', 'Architectures'), 'Architectures cannot be determined from the template; x86_64 is assumed');
   ctx.model.functions.push({
     id,

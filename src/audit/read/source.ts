@@ -10,7 +10,8 @@ import { emptyModel, type AuditModel } from '../model.ts';
 import { readCloudFormation } from './cloudformation.ts';
 import { functionUrlApis } from './function-url-apis.ts';
 import { readServerless } from './serverless.ts';
-import { readTerraform, readTerraformPlan } from './terraform.ts';
+import { readTerraform, readTerraformPlan, tfFiles } from './terraform.ts';
+import { prefetchHclFiles } from './hcl-json.ts';
 
 function readText(file: string): string {
   try {
@@ -31,6 +32,20 @@ function cdkTemplates(dir: string): string[] {
 
 function looksLikeServerless(file: string, text: string): boolean {
   return /^serverless\.(ya?ml|json)$/.test(basename(file)) || (/^service\s*:/m.test(text) && /^provider\s*:/m.test(text));
+}
+
+/** Starts the HCL parser once for the Terraform files of all these sources (each start loads its WASM). */
+export function prefetchSources(paths: string[]): void {
+  const files: { file: string; text: string }[] = [];
+  for (const p of paths) {
+    try {
+      const isTf = p.endsWith('.tf') || (statSync(p).isDirectory() && !existsSync(join(p, 'manifest.json')) && readdirSync(p).some((f) => f.endsWith('.tf')));
+      if (isTf) for (const f of tfFiles(p)) files.push({ file: f, text: readFileSync(f, 'utf8') });
+    } catch {
+      // the real read reports a missing or unreadable source
+    }
+  }
+  if (files.length) prefetchHclFiles(files);
 }
 
 /** Reads one source the user named into the resource model. */

@@ -11,7 +11,8 @@ import { parseHclFiles } from './hcl-json.ts';
 import { all, first, TfContext, type Obj, type TfBlock } from './tf-context.ts';
 import { readTfBlocks } from './tf-resources.ts';
 
-function tfFiles(path: string): string[] {
+/** The .tf files of a Terraform source: the file itself, or a folder's (not its subfolders: those are modules). */
+export function tfFiles(path: string): string[] {
   if (!statSync(path).isDirectory()) return [path];
   return readdirSync(path)
     .filter((f) => f.endsWith('.tf'))

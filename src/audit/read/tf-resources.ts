@@ -118,7 +118,7 @@ const THIRD: Record<string, Reader> = {
     const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY', offset: ctx.num(b, q!.offset, 'quota offset') ?? 0 } : undefined;
     for (const s of all(b.body.api_stages)) {
       const api = apiOf(ctx, s.api_id);
-      if (api) api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: b.loc });
+      if (api && !api.usagePlans.some((u) => u.loc.resource === b.address)) api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: b.loc });
     }
   },
   aws_wafv2_web_acl_association: readWafAssociation,
