@@ -52,6 +52,12 @@ export interface LambdaConfig {
   scaling: { environments: number; perSeconds: number }; // default 1,000 per 10 s
 }
 
+/** One more function behind the API (`functions:` in the stack file); `lambda` is the default one. */
+export interface FunctionConfig extends Omit<LambdaConfig, 'accountConcurrency'> {
+  name: string; // what a route's `function:` names
+  functionName: string; // its deployed name (CloudWatch dimension FunctionName)
+}
+
 export interface Deployed {
   apiName: string;
   apiId: string;
@@ -73,9 +79,14 @@ export interface Stack {
     usagePlans: UsagePlan[];
     /** Integration timeout: 29 s REST, 30 s HTTP API; function URLs: the function's own timeout. */
     integrationTimeout: number;
+    /** Route key → function name, for routes that name a function other than `lambda` (absent: all `lambda`). */
+    routeFunctions?: Record<string, string>;
   };
   waf?: Waf;
+  /** The default function (routes without `function:`), and the account's concurrency. */
   lambda: LambdaConfig;
+  /** Further functions behind routes (absent or empty: only `lambda`); see stack/functions.ts. */
+  functions?: FunctionConfig[];
   responseBytes: number;
   freeTier: boolean;
   deployed: Deployed;

@@ -12,6 +12,7 @@ const cohort = (name: string, apiKey: string, clients = 3): Cohort => ({
   clients,
   apiKey,
   request: { method: 'GET', path: '/items', bodyBytes: 0 },
+  requests: [{ method: 'GET', path: '/items', bodyBytes: 0, weight: 1 }],
   rate: [{ kind: 'constant', duration: 1, rate: 1 }],
 });
 

@@ -142,6 +142,7 @@ describe('defaults', () => {
       clients: 1,
       apiKey: 'none',
       request: { method: 'GET', path: '/', bodyBytes: 0 },
+      requests: [{ method: 'GET', path: '/', bodyBytes: 0, weight: 1 }],
       rate: [{ kind: 'constant', duration: 60, rate: 10 }],
     });
   });
