@@ -37,7 +37,7 @@ function lambdaOf(f: FunctionModel | undefined): Doc {
   return {
     memoryMb,
     ...(f?.architecture ? { architecture: f.architecture } : {}),
-    ...(f?.reservedConcurrency !== undefined && f.reservedConcurrency >= 0 && f.reservedConcurrency <= 900 ? { reservedConcurrency: Math.round(f.reservedConcurrency) } : {}),
+    ...(f?.reservedConcurrency !== undefined && f.reservedConcurrency >= 0 && f.reservedConcurrency <= 1e6 ? { reservedConcurrency: Math.round(f.reservedConcurrency) } : {}),
     ...(f?.timeoutSeconds !== undefined && f.timeoutSeconds >= 1 && f.timeoutSeconds <= 900 ? { timeout: `${f.timeoutSeconds}s` } : {}),
   };
 }
@@ -58,7 +58,14 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
     return { rate: Math.min(t.rate, account.rate), burst: Math.min(t.burst, account.burst) };
   };
   const primary = primaryFunction(model, api);
-  const fnIds = new Set(api.routes.map((r) => r.function).filter((x): x is string => !!x));
+  // the other functions behind the routes (the primary one is the stack's `lambda`)
+  const fnNames = new Map<string, string>();
+  for (const id of api.routes.map((r) => r.function)) {
+    if (!id || id === primary?.id || fnNames.has(id) || !model.functions.some((f) => f.id === id)) continue;
+    let name = id.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, 60) || 'function';
+    if (name === 'lambda' || [...fnNames.values()].includes(name)) name = `${name.slice(0, 56)}-${fnNames.size + 2}`;
+    fnNames.set(id, name);
+  }
   if (!primary) assume('the function behind this API is not defined in this source; AWS defaults are assumed (128 MB, x86_64, no reserved concurrency)');
   const doc: Doc = { name: safeName(api.id, 100), region: model.region };
   const apiDoc: Doc = { kind: api.kind };
@@ -75,7 +82,8 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
       if (shapes.has(routeShape(parsed))) continue;
       shapes.add(routeShape(parsed));
       const t = r.throttle ? clamp(r.throttle, `the throttle of ${r.key}`, r.loc) : undefined;
-      routes[r.key] = { ...(t ? { rate: t.rate, burst: t.burst } : {}), ...(MULTI_FUNCTION && r.function && fnIds.size > 1 ? { function: safeName(r.function, 100) } : {}) };
+      const own = MULTI_FUNCTION && r.function && r.function !== primary?.id && fnNames.has(r.function) ? { function: fnNames.get(r.function)! } : {};
+      routes[r.key] = { ...(t ? { rate: t.rate, burst: t.burst } : {}), ...own };
     }
     apiDoc.routes = routes;
   }
@@ -95,8 +103,14 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
   }
   doc.api = apiDoc;
   doc.lambda = lambdaOf(primary);
-  if (MULTI_FUNCTION && fnIds.size > 1) {
-    doc.functions = [...fnIds].map((id) => ({ name: safeName(id, 100), ...lambdaOf(model.functions.find((f) => f.id === id)) }));
+  if (MULTI_FUNCTION && fnNames.size > 0) {
+    doc.functions = [...fnNames].map(([id, name]) => ({ name, ...lambdaOf(model.functions.find((f) => f.id === id)) }));
+  }
+  // reserved concurrency of every function must leave 100 of the account unreserved (aws-facts.md)
+  const reserved = [doc.lambda, ...((doc.functions as Doc[] | undefined) ?? [])].reduce<number>((n, f) => n + (((f as Doc).reservedConcurrency as number | undefined) ?? 0), 0);
+  if (reserved > 900) {
+    (doc.lambda as Doc).accountConcurrency = reserved + 100;
+    assume(`the functions reserve ${reserved} concurrent executions in all, more than a default account (1,000) allows; an account limit of ${reserved + 100} is assumed`);
   }
   if (api.stageName) doc.deployed = { stage: api.stageName.slice(0, 128) };
   return { document: doc, assumptions };
