@@ -74,6 +74,17 @@ export function readTerraformPlan(text: string, file: string): AuditModel {
   }
   const model = emptyModel(file, 'terraform');
   const ctx = new TfContext(model);
+  // a plan's values hold no references (ids are unknown until apply): take them from `configuration`
+  const refsByAddress = new Map<string, Obj>();
+  for (const r of all(((plan.configuration as Obj | undefined)?.root_module as Obj | undefined)?.resources)) refsByAddress.set(String(r.address), (r.expressions as Obj) ?? {});
+  const withRefs = (address: string, values: Obj): Obj => {
+    const out: Obj = { ...values };
+    for (const [attr, e] of Object.entries(refsByAddress.get(address) ?? {})) {
+      const refs = (e as Obj | undefined)?.references;
+      if (Array.isArray(refs) && refs.length && (out[attr] === null || out[attr] === undefined)) out[attr] = `\${${String(refs[0])}}`;
+    }
+    return out;
+  };
   const visit = (mod: Obj | undefined) => {
     if (!mod) return;
     for (const r of all(mod.resources)) {
@@ -82,7 +93,7 @@ export function readTerraformPlan(text: string, file: string): AuditModel {
       // a plan has no source lines: point at the line of the address in the plan file
       const at = text.indexOf(`"address": "${address}"`) >= 0 ? text.indexOf(`"address": "${address}"`) : text.indexOf(`"${address}"`);
       const line = at >= 0 ? text.slice(0, at).split('\n').length : 1;
-      const block: TfBlock = { kind, type: String(r.type), name: String(r.name), address: address.replace(/\[[^\]]*\]/g, ''), body: (r.values as Obj) ?? {}, loc: { file, line, resource: address } };
+      const block: TfBlock = { kind, type: String(r.type), name: String(r.name), address: address.replace(/\[[^\]]*\]/g, ''), body: withRefs(address.replace(/\[[^\]]*\]/g, ''), (r.values as Obj) ?? {}), loc: { file, line, resource: address } };
       ctx.blocks.push(block);
     }
     for (const c of all(mod.child_modules)) visit(c);
