@@ -116,6 +116,78 @@ function routeKey(method: unknown, path: unknown): string {
   return `${m === '*' ? 'ANY' : m} ${p}`;
 }
 
+interface SlsApis {
+  rest(): ApiModel;
+  http(): ApiModel;
+}
+
+/** The service's REST API (http events) and HTTP API (httpApi events), made when the first event needs one. */
+function slsApis(ctx: SlsContext, service: string): SlsApis {
+  const provider = obj(ctx.doc.provider);
+  let rest: ApiModel | undefined;
+  let http: ApiModel | undefined;
+  return {
+    rest() {
+      if (rest) return rest;
+      rest = { id: 'ApiGatewayRestApi', kind: 'rest', loc: ctx.loc(['provider'], 'ApiGatewayRestApi'), routes: [], usagePlans: usagePlans(ctx, service), stageName: String(ctx.value(provider.stage ?? 'dev')) };
+      if (obj(provider.apiGateway).restApiId !== undefined) {
+        ctx.model.assumptions.push({ ...ctx.loc(['provider', 'apiGateway', 'restApiId'], 'ApiGatewayRestApi'), message: 'the REST API is defined in another stack (provider.apiGateway.restApiId); its stage throttles are not in this file and none are assumed' });
+      }
+      ctx.model.apis.push(rest);
+      return rest;
+    },
+    http() {
+      if (http) return http;
+      http = { id: 'HttpApi', kind: 'http', loc: ctx.loc(['provider'], 'HttpApi'), routes: [], usagePlans: [], stageName: '$default' };
+      ctx.model.apis.push(http);
+      return http;
+    },
+  };
+}
+
+function authOf(a: unknown): RouteAuth {
+  if (a === undefined) return 'none';
+  return a === 'aws_iam' || obj(a).type === 'aws_iam' || obj(a).type === 'AWS_IAM' ? 'iam' : 'authorizer';
+}
+
+function readEvents(ctx: SlsContext, name: string, events: unknown[], apis: SlsApis): void {
+  events.forEach((ev, i) => {
+    const e = obj(ev);
+    const loc = ctx.loc(['functions', name, 'events', i], name);
+    if (e.http !== undefined) {
+      const h: Obj = typeof e.http === 'string' ? parseEventShorthand(e.http) : obj(e.http);
+      const key = routeKey(h.method, h.path);
+      apis.rest().routes.push({ key: key === '$default' ? 'ANY /{proxy+}' : key, auth: authOf(h.authorizer), apiKeyRequired: h.private === true, function: name, loc });
+    } else if (e.httpApi !== undefined) {
+      const h: Obj = typeof e.httpApi === 'string' ? parseEventShorthand(e.httpApi) : obj(e.httpApi);
+      apis.http().routes.push({ key: routeKey(h.method, h.path), auth: authOf(h.authorizer), apiKeyRequired: false, function: name, loc });
+    }
+  });
+}
+
+function readFunction(ctx: SlsContext, name: string, fn: Obj, apis: SlsApis): void {
+  const provider = obj(ctx.doc.provider);
+  const path = ['functions', name];
+  const memoryMb = ctx.num(fn.memorySize ?? provider.memorySize, [...path, 'memorySize'], name, 'memorySize');
+  const reserved = ctx.num(fn.reservedConcurrency, [...path, 'reservedConcurrency'], name, 'reservedConcurrency');
+  const timeout = ctx.num(fn.timeout ?? provider.timeout, [...path, 'timeout'], name, 'timeout');
+  const arch = ctx.value(fn.architecture ?? provider.architecture);
+  ctx.model.functions.push({
+    id: name,
+    loc: ctx.loc(path, name),
+    ...(memoryMb !== undefined ? { memoryMb } : {}),
+    ...(arch === 'arm64' || arch === 'x86_64' ? { architecture: arch } : {}),
+    ...(reserved !== undefined ? { reservedConcurrency: reserved } : {}),
+    ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+  });
+  if (fn.url !== undefined && fn.url !== false) {
+    ctx.model.functionUrls.push({ loc: ctx.loc([...path, 'url'], name), function: name, authType: obj(fn.url).authorizer === 'aws_iam' ? 'AWS_IAM' : 'NONE' });
+  }
+  readEvents(ctx, name, Array.isArray(fn.events) ? fn.events : [], apis);
+  const statements = Array.isArray(fn.iamRoleStatements) ? fn.iamRoleStatements : [];
+  statements.forEach((st, i) => pushStatement(ctx, st, [...path, 'iamRoleStatements', i], name));
+}
+
 export function readServerless(text: string, file: string): AuditModel {
   const { data, lineOf } = readCfnText(text, file);
   const model = emptyModel(file, 'serverless');
@@ -124,68 +196,14 @@ export function readServerless(text: string, file: string): AuditModel {
   const region = ctx.value(provider.region);
   if (typeof region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) model.region = region;
   const serviceRaw = ctx.value(typeof data.service === 'object' ? obj(data.service).name : data.service);
-  const service = typeof serviceRaw === 'string' ? serviceRaw : 'service';
-  let rest: ApiModel | undefined;
-  let http: ApiModel | undefined;
-  const restApi = (): ApiModel => {
-    if (rest) return rest;
-    rest = { id: 'ApiGatewayRestApi', kind: 'rest', loc: ctx.loc(['provider'], 'ApiGatewayRestApi'), routes: [], usagePlans: usagePlans(ctx, service), stageName: String(ctx.value(provider.stage ?? 'dev')) };
-    if (obj(provider.apiGateway).restApiId !== undefined) {
-      model.assumptions.push({ ...ctx.loc(['provider', 'apiGateway', 'restApiId'], 'ApiGatewayRestApi'), message: 'the REST API is defined in another stack (provider.apiGateway.restApiId); its stage throttles are not in this file and none are assumed' });
-    }
-    model.apis.push(rest);
-    return rest;
-  };
-  const httpApi = (): ApiModel => {
-    if (http) return http;
-    http = { id: 'HttpApi', kind: 'http', loc: ctx.loc(['provider'], 'HttpApi'), routes: [], usagePlans: [], stageName: '$default' };
-    model.apis.push(http);
-    return http;
-  };
-  for (const [name, raw] of Object.entries(obj(data.functions))) {
-    const fn = obj(raw);
-    const path = ['functions', name];
-    const memoryMb = ctx.num(fn.memorySize ?? provider.memorySize, [...path, 'memorySize'], name, 'memorySize');
-    const reserved = ctx.num(fn.reservedConcurrency, [...path, 'reservedConcurrency'], name, 'reservedConcurrency');
-    const timeout = ctx.num(fn.timeout ?? provider.timeout, [...path, 'timeout'], name, 'timeout');
-    const arch = ctx.value(fn.architecture ?? provider.architecture);
-    model.functions.push({
-      id: name,
-      loc: ctx.loc(path, name),
-      ...(memoryMb !== undefined ? { memoryMb } : {}),
-      ...(arch === 'arm64' || arch === 'x86_64' ? { architecture: arch } : {}),
-      ...(reserved !== undefined ? { reservedConcurrency: reserved } : {}),
-      ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
-    });
-    if (fn.url !== undefined && fn.url !== false) {
-      const authorizer = obj(fn.url).authorizer;
-      model.functionUrls.push({ loc: ctx.loc([...path, 'url'], name), function: name, authType: authorizer === 'aws_iam' ? 'AWS_IAM' : 'NONE' });
-    }
-    const events = Array.isArray(fn.events) ? fn.events : [];
-    events.forEach((ev, i) => {
-      const e = obj(ev);
-      const loc = ctx.loc([...path, 'events', i], name);
-      if (e.http !== undefined) {
-        const h = typeof e.http === 'string' ? parseEventShorthand(e.http) : obj(e.http);
-        const a = (h as Obj).authorizer;
-        const auth: RouteAuth = a === undefined ? 'none' : a === 'aws_iam' || obj(a).type === 'aws_iam' || obj(a).type === 'AWS_IAM' ? 'iam' : 'authorizer';
-        const key = routeKey((h as Obj).method, (h as Obj).path);
-        restApi().routes.push({ key: key === '$default' ? 'ANY /{proxy+}' : key, auth, apiKeyRequired: (h as Obj).private === true, function: name, loc });
-      } else if (e.httpApi !== undefined) {
-        const h = typeof e.httpApi === 'string' ? parseEventShorthand(e.httpApi) : obj(e.httpApi);
-        const a = (h as Obj).authorizer;
-        const auth: RouteAuth = a === undefined ? 'none' : obj(a).type === 'aws_iam' || a === 'aws_iam' ? 'iam' : 'authorizer';
-        httpApi().routes.push({ key: routeKey((h as Obj).method, (h as Obj).path), auth, apiKeyRequired: false, function: name, loc });
-      }
-    });
-    const statements = Array.isArray(fn.iamRoleStatements) ? fn.iamRoleStatements : [];
-    statements.forEach((s, i) => pushStatement(ctx, s, [...path, 'iamRoleStatements', i], name));
-  }
-  const iam = obj(obj(provider.iam).role).statements ?? provider.iamRoleStatements;
-  (Array.isArray(iam) ? iam : []).forEach((s, i) => pushStatement(ctx, s, obj(obj(provider.iam).role).statements ? ['provider', 'iam', 'role', 'statements', i] : ['provider', 'iamRoleStatements', i], 'IamRoleLambdaExecution'));
-  if (provider.logRetentionInDays === undefined && model.functions.length) {
-    model.logGroups.push(...model.functions.map((f) => ({ loc: f.loc })));
-  }
+  const apis = slsApis(ctx, typeof serviceRaw === 'string' ? serviceRaw : 'service');
+  for (const [name, raw] of Object.entries(obj(data.functions))) readFunction(ctx, name, obj(raw), apis);
+  const roleStatements = obj(obj(provider.iam).role).statements;
+  const iam = roleStatements ?? provider.iamRoleStatements;
+  const base = roleStatements ? ['provider', 'iam', 'role', 'statements'] : ['provider', 'iamRoleStatements'];
+  (Array.isArray(iam) ? iam : []).forEach((st, i) => pushStatement(ctx, st, [...base, i], 'IamRoleLambdaExecution'));
+  // the Framework makes a log group per function; without logRetentionInDays it keeps logs forever
+  if (provider.logRetentionInDays === undefined) model.logGroups.push(...model.functions.map((f) => ({ loc: f.loc })));
   return model;
 }
 

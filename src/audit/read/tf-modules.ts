@@ -4,7 +4,7 @@
  * and terraform-aws-modules/lambda (a function, optionally with a function URL). Other modules
  * are opaque: their resources live in another folder, read that folder to audit them.
  */
-import type { RouteAuth } from '../model.ts';
+import type { ApiModel, RouteAuth } from '../model.ts';
 import type { Obj, TfBlock, TfContext } from './tf-context.ts';
 
 const AUTH: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', JWT: 'authorizer' };
@@ -26,19 +26,19 @@ export function readTfModule(ctx: TfContext, b: TfBlock): void {
 function readApiModule(ctx: TfContext, b: TfBlock): void {
   const protocol = ctx.str(b.body.protocol_type) ?? 'HTTP'; // the module's default
   if (protocol !== 'HTTP') return ctx.assume(b.loc, `${protocol} API is not an HTTP or REST API; dowsim does not model it`);
-  const defaults = (ctx.value(b.body.stage_default_route_settings) ?? {}) as Obj;
-  const stage = typeof defaults === 'object' ? ctx.throttle(b, defaults, 'throttling_rate_limit', 'throttling_burst_limit') : undefined;
-  const routes = ctx.value(b.body.routes);
-  const api = { id: b.address, kind: 'http' as const, loc: b.loc, routes: [] as never[], usagePlans: [], ...(stage ? { stage } : {}) };
+  const defaults = ctx.value(b.body.stage_default_route_settings);
+  const stage = defaults && typeof defaults === 'object' ? ctx.throttle(b, defaults as Obj, 'throttling_rate_limit', 'throttling_burst_limit') : undefined;
+  const api: ApiModel = { id: b.address, kind: 'http', loc: b.loc, routes: [], usagePlans: [], ...(stage ? { stage } : {}) };
   ctx.model.apis.push(api);
+  const raw = (b.body.routes ?? {}) as Obj; // as written: integration URIs keep their references
+  const routes = ctx.value(raw);
   if (!routes || typeof routes !== 'object') return;
-  for (const [key, raw] of Object.entries(routes as Obj)) {
-    const r = (raw ?? {}) as Obj;
+  for (const [key, value] of Object.entries(routes as Obj)) {
+    const r = (value ?? {}) as Obj;
     const own = ctx.throttle(b, r, 'throttling_rate_limit', 'throttling_burst_limit');
-    const uri = (r.integration as Obj | undefined)?.uri;
-    const fn = ctx.refs(b.body.routes && (b.body.routes as Obj)[key] ? ((b.body.routes as Obj)[key] as Obj).integration : uri).find((x) => x.startsWith('module.') || x.startsWith('aws_lambda_function.'));
+    const fn = ctx.refs((raw[key] as Obj | undefined)?.integration).find((x) => x.startsWith('module.') || x.startsWith('aws_lambda_function.'));
     const auth = (ctx.str(r.authorization_type) ?? 'NONE').toUpperCase();
-    (api.routes as unknown as object[]).push({ key, auth: AUTH[auth] ?? 'unknown', apiKeyRequired: false, ...(own ? { throttle: own } : {}), ...(fn ? { function: fn } : {}), loc: b.loc });
+    api.routes.push({ key, auth: AUTH[auth] ?? 'unknown', apiKeyRequired: false, ...(own ? { throttle: own } : {}), ...(fn ? { function: fn } : {}), loc: b.loc });
   }
 }
 
