@@ -89,7 +89,12 @@ export interface FunctionUrlModel {
 export interface BucketModel {
   loc: Location;
   encrypted: boolean;
+  /** An encryption configuration whose algorithm is missing or not one S3 accepts ("(none)" when missing). */
+  invalidAlgorithm?: string;
 }
+
+/** The server-side encryption algorithms S3 accepts. */
+export const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'];
 
 export interface LogGroupModel {
   loc: Location;

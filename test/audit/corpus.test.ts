@@ -3,6 +3,8 @@
  * stack parser accepts. Expectations are written from reading the files and the corpus README
  * (test/fixtures/iac-corpus/README.md), not from dowsim's output. No pricing here: fast.
  */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readSource, prefetchSources } from '../../src/audit/read/source.ts';
 import type { ApiModel, AuditModel } from '../../src/audit/model.ts';
@@ -195,6 +197,15 @@ describe('Terraform', () => {
     const m = model('terraform/checkov-APIProtectedByWAF');
     const withWaf = m.apis.filter((a) => a.waf).map((a) => a.id).sort();
     expect(withWaf).toEqual(['aws_api_gateway_rest_api.edge', 'aws_api_gateway_rest_api.regional']);
+  });
+  it("checkov-S3BucketEncryption: the buckets Checkov's expected.yaml fails have a missing or invalid algorithm; those it passes do not", () => {
+    const rel = 'terraform/checkov-S3BucketEncryption';
+    const expected = parseYaml(readFileSync(at(`${rel}/expected.yaml`), 'utf8')) as { pass: string[]; fail: string[] };
+    const buckets = new Map(model(rel).buckets.map((b) => [b.loc.resource, b]));
+    for (const name of expected.fail) expect(buckets.get(name)?.invalidAlgorithm, name).toBeDefined();
+    for (const name of expected.pass) expect(buckets.get(name)?.invalidAlgorithm, name).toBeUndefined();
+    // the one difference: a bucket with no configuration passes Checkov (S3 encrypts by default since 2023); dowsim notes it
+    expect(buckets.get('aws_s3_bucket.default_encryption_bucket')?.encrypted).toBe(false);
   });
 });
 

@@ -4,7 +4,8 @@
  */
 import type { CfnContext } from './cfn-context.ts';
 import { refsIn } from './cfn-context.ts';
-import { refTarget } from './cfn-values.ts';
+import { refTarget, UNRESOLVED } from './cfn-values.ts';
+import { SSE_ALGORITHMS } from '../model.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -60,8 +61,15 @@ export function readPermission(ctx: CfnContext, id: string): void {
 }
 
 export function readBucket(ctx: CfnContext, id: string): void {
-  const enc = ctx.props(id).BucketEncryption;
-  ctx.model.buckets.push({ loc: ctx.loc(id), encrypted: enc !== undefined && enc !== null });
+  const enc = ctx.values.value(ctx.props(id).BucketEncryption) as Obj | undefined;
+  const rules = enc && typeof enc === 'object' ? enc.ServerSideEncryptionConfiguration : undefined;
+  let invalid: string | undefined;
+  for (const r of Array.isArray(rules) ? rules : []) {
+    const alg = ((r as Obj)?.ServerSideEncryptionByDefault as Obj | undefined)?.SSEAlgorithm;
+    if (alg === UNRESOLVED) continue;
+    if (typeof alg !== 'string' || !SSE_ALGORITHMS.includes(alg)) invalid = typeof alg === 'string' ? alg : '(none)';
+  }
+  ctx.model.buckets.push({ loc: ctx.loc(id), encrypted: enc !== undefined && enc !== null, ...(invalid ? { invalidAlgorithm: invalid } : {}) });
 }
 
 export function readLogGroup(ctx: CfnContext, id: string): void {

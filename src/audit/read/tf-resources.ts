@@ -1,5 +1,6 @@
 /** Terraform resources (aws provider) onto the resource model. */
-import type { ApiModel, RouteAuth } from '../model.ts';
+import { SSE_ALGORITHMS, type ApiModel, type RouteAuth } from '../model.ts';
+import { UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
 import { readTfModule } from './tf-modules.ts';
@@ -136,11 +137,7 @@ const THIRD: Record<string, Reader> = {
       ...(b.body.source_arn !== undefined || b.body.source_account !== undefined ? { sourceArn: true } : {}),
     });
   },
-  aws_s3_bucket(ctx, b) {
-    const own = b.body.server_side_encryption_configuration !== undefined || (b.body.dynamic as Obj | undefined)?.server_side_encryption_configuration !== undefined;
-    const separate = ctx.blocks.some((x) => x.type === 'aws_s3_bucket_server_side_encryption_configuration' && ctx.refs(x.body.bucket).includes(b.address));
-    ctx.model.buckets.push({ loc: b.loc, encrypted: own || separate });
-  },
+  aws_s3_bucket: readBucket,
   aws_cloudwatch_log_group(ctx, b) {
     const days = ctx.num(b, b.body.retention_in_days, 'retention_in_days');
     ctx.model.logGroups.push({ loc: b.loc, ...(days !== undefined ? { retentionDays: days } : {}) });
@@ -159,6 +156,29 @@ const THIRD: Record<string, Reader> = {
   aws_iam_policy: readInlinePolicy,
   aws_iam_role_policy: readInlinePolicy,
 };
+
+/** Blocks written directly or through `dynamic "<name>" { content { … } }`. */
+function blocks(body: Obj | undefined, name: string): Obj[] {
+  const dyn = all(((body?.dynamic as Obj | undefined) ?? {})[name]).flatMap((d) => all(d.content));
+  return [...all(body?.[name]), ...dyn];
+}
+
+/** A bucket's encryption: inline (plain or dynamic) or a separate aws_s3_bucket_server_side_encryption_configuration; its algorithm must be one S3 accepts. */
+function readBucket(ctx: TfContext, b: TfBlock): void {
+  const configs = [
+    ...blocks(b.body, 'server_side_encryption_configuration'),
+    ...ctx.blocks.filter((x) => x.type === 'aws_s3_bucket_server_side_encryption_configuration' && ctx.refs(x.body.bucket).includes(b.address)).map((x) => x.body),
+  ];
+  let invalid: string | undefined;
+  for (const rule of configs.flatMap((c) => blocks(c, 'rule'))) {
+    const raw = blocks(rule, 'apply_server_side_encryption_by_default')[0]?.sse_algorithm;
+    const alg = ctx.value(raw);
+    if (alg === UNRESOLVED) ctx.assume(b.loc, `sse_algorithm cannot be determined from the configuration (${String(raw)}); taken to be valid`);
+    else if (typeof alg !== 'string' || !SSE_ALGORITHMS.includes(alg)) invalid = typeof alg === 'string' ? alg : '(none)';
+  }
+  if (configs.length && !configs.some((c) => blocks(c, 'rule').length)) invalid = '(none)';
+  ctx.model.buckets.push({ loc: b.loc, encrypted: configs.length > 0, ...(invalid ? { invalidAlgorithm: invalid } : {}) });
+}
 
 function readWafAssociation(ctx: TfContext, b: TfBlock): void {
   const stage = ctx.refs(b.body.resource_arn).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_stage');
