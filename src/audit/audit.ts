@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { priceVariant } from '../cost/stack-result.ts';
 import { simulate } from '../simulate/engine.ts';
 import type { Stack } from '../stack/types.ts';
+import { checkScenarioAgainstStack } from '../stack/compat.ts';
 import { standardScenario } from './attack-scenario.ts';
 import { AUDIT_SCHEMA, SEVERITIES, type AuditDocument, type Finding } from './document.ts';
 import type { Assumption, AuditModel } from './model.ts';
@@ -57,6 +58,8 @@ function priceStacks(model: AuditModel, opts: AuditOptions, pricing: Pricing, as
     const candidates = opts.scenarios?.length ? opts.scenarios : [standardScenario(derived.stack, api)];
     let worst: { scenario: Scenario; perHour: { throttled: number; unthrottled: number } } | undefined;
     for (const scenario of candidates) {
+      // a user's scenario aimed at paths this API does not have prices nothing: say so beside the figure
+      if (opts.scenarios?.length) for (const w of checkScenarioAgainstStack(scenario, derived.stack)) assumptions.push({ ...api.loc, message: `scenario ${scenario.name}: ${w}` });
       const perHour = priceUnder(scenario, derived.stack, book);
       if (!worst || perHour.throttled > worst.perHour.throttled) worst = { scenario, perHour };
     }

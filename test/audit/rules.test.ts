@@ -9,6 +9,7 @@ import type { AuditDocument } from '../../src/audit/document.ts';
 import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { functionUrlApis } from '../../src/audit/read/function-url-apis.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 
 function auditText(text: string): AuditDocument {
   const m = readCloudFormation(text, '/repo/template.yaml');
@@ -62,6 +63,17 @@ describe('DoS rules, priced under the standard account-limit flood', () => {
     const tight = auditText(HTTP_API('      StageName: prod\n      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }'));
     expect(rules(tight)).not.toContain('DOW001');
     expect(rules(tight)).not.toContain('DOW002');
+  });
+
+  it('--scenario prices under the user\'s scenario, and says so when its paths miss every route of the API', () => {
+    const m = readCloudFormation(HTTP_API('      StageName: prod'), '/repo/template.yaml');
+    const doc = audit([m], { bookFor: embeddedPriceBook, scenarios: [loadScenario('constant-flood')] });
+    expect(doc.stacks[0].risk.scenario).toBe('constant-flood');
+    // constant-flood sends GET /items, which is this API's route: nothing to warn about
+    expect(doc.assumptions.filter((a) => /scenario constant-flood/.test(a.message))).toEqual([]);
+    const other = readCloudFormation(HTTP_API('      StageName: prod').replace('Path: /items', 'Path: /orders'), '/repo/template.yaml');
+    const missed = audit([other], { bookFor: embeddedPriceBook, scenarios: [loadScenario('constant-flood')] });
+    expect(missed.assumptions.some((a) => /scenario constant-flood: .*GET \/items.*matches no route/.test(a.message))).toBe(true);
   });
 
   it('a function without reserved concurrency is a DoS warning with its price before and after', () => {
