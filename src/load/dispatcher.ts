@@ -9,6 +9,8 @@
  * Connections: one undici Client each, one request at a time on it (no pipelining), kept in a free
  * list. A new one is opened only when every open one is busy, so the number in use follows
  * rate × observed latency by itself; `connections` caps it, and with it the requests in flight.
+ * With `sizing`, an InFlightWindow bounds them further: started from the expected latency, grown
+ * on demand, and lowered when more in flight stopped bringing more answers (in-flight-window.ts).
  * This is what an undici Pool does, minus the Pool's own work per request (a scan of its clients
  * for a free one, 'drain' events re-emitted with fresh arrays), and it lets an answer hand the next
  * due request straight to the connection it freed (see `answered`): together about a tenth less
@@ -20,6 +22,7 @@ import type { Role } from '../model/timeline.ts';
 import { classifyResponse, type ApiKindForClassify } from './classify.ts';
 import type { IdentityPlan } from './identity.ts';
 import type { Recorder } from './recorder.ts';
+import { InFlightWindow } from './in-flight-window.ts';
 import { ResponseHandler, type ResponseSink } from './response-handler.ts';
 import type { Arrival, ArrivalSchedule } from './schedule.ts';
 
@@ -46,6 +49,11 @@ export interface DispatchOptions {
   recorder: Recorder;
   /** Cap on open connections; with no pipelining also the in-flight bound. */
   connections: number;
+  /**
+   * Size the in-flight bound from what is measured (in-flight-window.ts), starting at `initial`,
+   * never above `connections`. Without it every connection up to the cap is used on demand.
+   */
+  sizing?: { initial: number };
   /** Bound on requests in flight (default, and at most: `connections`). */
   maxInFlight?: number;
   lateToleranceMs?: number;
@@ -76,6 +84,9 @@ export interface DispatchReport {
   /** Most connections open at once. */
   peakConnections: number;
   peakInFlight: number;
+  /** With `sizing`: how often the target was found saturated (the bound lowered), and the bound at the end. */
+  saturations?: number;
+  finalWindow?: number;
 }
 
 /** How many connections may be opening at once, beyond those already open. */
@@ -96,6 +107,12 @@ class DriverRun implements ResponseSink {
   private readonly bound: number;
   private readonly requestTimeout: number;
   private readonly pending: Arrival[] = [];
+  private readonly window: InFlightWindow | undefined;
+  // Totals the window is fed every tick.
+  private dueCount = 0;
+  private sentCount = 0;
+  private endedCount = 0;
+  private minLatencyMs = Infinity;
   /** The next arrival, taken from the schedule but not yet due. */
   private upcoming: Arrival | undefined;
   private head = 0;
@@ -127,6 +144,7 @@ class DriverRun implements ResponseSink {
   constructor(private readonly o: DispatchOptions) {
     this.tolerance = o.lateToleranceMs ?? 50;
     this.bound = Math.max(1, o.maxInFlight ?? o.connections);
+    if (o.sizing) this.window = new InFlightWindow(this.bound, o.sizing.initial);
     this.requestTimeout = o.requestTimeoutMs ?? 35_000;
     this.lastAnswerMs = this.startMs;
     this.maxConnections = Math.max(1, o.connections);
@@ -165,6 +183,7 @@ class DriverRun implements ResponseSink {
     // peeking at it first, halves the schedule's work per request.
     let a = this.upcoming ?? s.next().value;
     while (a !== undefined && this.startMs + a.at * 1000 <= now + 0.5) {
+      this.dueCount++;
       // Already too late (the loop stalled): booked at once, so a long stall costs no memory.
       if (now - (this.startMs + a.at * 1000) > this.tolerance) this.o.recorder.dropped(a.cohort, Math.floor(a.at));
       else this.pending.push(a);
@@ -199,12 +218,13 @@ class DriverRun implements ResponseSink {
       // tolerance) for a free one. Without the second rule a fast start opens a connection per
       // request until the first handshakes finish — hundreds at once, slowing every one of them.
       if (this.inFlight >= this.bound || this.inFlight >= this.connected + CONNECT_AHEAD) break;
+      if (this.window !== undefined && !this.window.grow(this.inFlight)) break;
       let client = freed;
       if (client !== undefined) freed = undefined;
       else client = this.idle.pop() ?? this.openConnection();
       if (client === undefined) break;
       this.head++;
-      this.send(a, due, client);
+      this.send(a, due, now, client);
     }
     if (freed !== undefined) this.idle.push(freed);
     if (this.head === p.length) {
@@ -231,13 +251,14 @@ class DriverRun implements ResponseSink {
     return client;
   }
 
-  private send(a: Arrival, dueMs: number, client: Client): void {
+  private send(a: Arrival, dueMs: number, nowMs: number, client: Client): void {
     const c = this.o.cohorts[a.cohort];
     const second = Math.floor(a.at);
     this.inFlight++;
+    this.sentCount++;
     if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
     this.o.recorder.sent(a.cohort, second);
-    const h = new ResponseHandler(this, client, a.cohort, second, dueMs);
+    const h = new ResponseHandler(this, client, a.cohort, second, dueMs, nowMs);
     // A refused request (closed client, invalid header) comes back through h.onError, not a throw.
     client.dispatch({ path: c.path, method: c.method, headers: this.headersOf(a), body: this.bodies[a.cohort] }, h);
   }
@@ -266,7 +287,9 @@ class DriverRun implements ResponseSink {
 
   answered(r: ResponseHandler): void {
     this.inFlight--;
+    this.endedCount++;
     const now = this.nowMs();
+    if (now - r.sentMs < this.minLatencyMs) this.minLatencyMs = now - r.sentMs;
     this.lastAnswerMs = now;
     this.errorsSinceAnswer = 0;
     const outcome: Outcome =
@@ -296,6 +319,7 @@ class DriverRun implements ResponseSink {
 
   failed(r: ResponseHandler, err: Error): void {
     this.inFlight--;
+    this.endedCount++;
     if (!this.destroyed) {
       this.errorsSinceAnswer++;
       const code = (err as { code?: string }).code ?? err.name ?? 'Error';
@@ -327,6 +351,10 @@ class DriverRun implements ResponseSink {
     const now = this.nowMs();
     const el = this.elapsed(now);
     this.o.recorder.flush(Math.floor(el));
+    if (this.window !== undefined) {
+      this.window.tick({ nowMs: now, due: this.dueCount, sent: this.sentCount, ended: this.endedCount, inFlight: this.inFlight, minLatencyMs: this.minLatencyMs });
+      this.minLatencyMs = Infinity;
+    }
     if (!this.stopped) {
       this.sendPending(now);
       const silentFor = (now - this.lastAnswerMs) / 1000;
@@ -397,6 +425,7 @@ class DriverRun implements ResponseSink {
       firstConnectionError: first,
       peakConnections: this.peakConnections,
       peakInFlight: this.peakInFlight,
+      ...(this.window ? { saturations: this.window.saturations, finalWindow: this.window.limit } : {}),
     });
   }
 

@@ -33,6 +33,8 @@ export class ResponseHandler {
     readonly cohort: number,
     readonly second: number,
     readonly dueMs: number,
+    /** When it went out (performance.now()): the target's own latency is measured from here. */
+    readonly sentMs: number,
   ) {}
 
   onConnect(): void {}
