@@ -6,17 +6,15 @@
  * that cannot go out within `lateToleranceMs` of its due time — the event loop stalled, or the
  * in-flight bound is reached — is booked as dropped: never sent late, never bunched into a burst.
  *
- * Connections: one undici Client each, one request at a time on it (no pipelining), kept in a free
- * list. A new one is opened only when every open one is busy, so the number in use follows
+ * Connections: one Http1Connection each (http1-connection.ts: a lean client on net/tls), one
+ * request at a time on it (no pipelining), kept in a free list. A new one is opened only when every open one is busy, so the number in use follows
  * rate × observed latency by itself; `connections` caps it, and with it the requests in flight.
  * With `sizing`, an InFlightWindow bounds them further: started from the expected latency, grown
  * on demand, and lowered when more in flight stopped bringing more answers (in-flight-window.ts).
- * This is what an undici Pool does, minus the Pool's own work per request (a scan of its clients
- * for a free one, 'drain' events re-emitted with fresh arrays), and it lets an answer hand the next
- * due request straight to the connection it freed (see `answered`): together about a tenth less
- * CPU per request at saturation than over a Pool.
+ * An answer hands the next due request straight to the connection it freed (see `answered`).
+ * Each client's whole request (head and body) is built once per rotation epoch and cached.
  */
-import { buildConnector, Client } from 'undici';
+import { Http1Connection, type Origin } from './http1-connection.ts';
 import type { Outcome } from '../model/outcomes.ts';
 import type { Role } from '../model/timeline.ts';
 import { classifyResponse, type ApiKindForClassify } from './classify.ts';
@@ -97,10 +95,12 @@ const MAX_SLEEP_MS = 60_000;
 const IDENTITY_CACHE_CLIENTS = 65_536;
 
 class DriverRun implements ResponseSink {
-  private readonly clients: Client[] = [];
+  private readonly clients: Http1Connection[] = [];
   /** Open (or openable) connections with nothing on them, most recently freed last. */
-  private readonly idle: Client[] = [];
-  private readonly clientOptions: Client.Options;
+  private readonly idle: Http1Connection[] = [];
+  private readonly target: Origin;
+  /** The Host header's value. */
+  private readonly host: string;
   private readonly maxConnections: number;
   private readonly startMs = performance.now();
   private readonly tolerance: number;
@@ -133,11 +133,8 @@ class DriverRun implements ResponseSink {
   private destroyed = false;
   private lastTickSecond = 0;
   private readonly bodies: (Buffer | null)[];
-  /**
-   * Per cohort, per client: its request headers in its latest rotation epoch, as the flat
-   * name/value list undici takes (it copies it, so one list serves every request of the client).
-   */
-  private readonly headerLists: ({ epoch: number; headers: string[] } | undefined)[][];
+  /** Per cohort, per client: its whole request in its latest rotation epoch, as written to the socket. */
+  private readonly requests: ({ epoch: number; bytes: Buffer } | undefined)[][];
   private resolve!: (r: DispatchReport) => void;
   readonly done: Promise<DispatchReport>;
 
@@ -148,16 +145,12 @@ class DriverRun implements ResponseSink {
     this.requestTimeout = o.requestTimeoutMs ?? 35_000;
     this.lastAnswerMs = this.startMs;
     this.maxConnections = Math.max(1, o.connections);
-    this.clientOptions = {
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: this.requestTimeout,
-      bodyTimeout: this.requestTimeout,
-      connect: buildConnector({ timeout: 10_000 }),
-    };
+    const url = new URL(o.origin);
+    this.target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), tls: url.protocol === 'https:' };
+    this.host = url.host;
     // One body buffer per cohort, reused for every request.
     this.bodies = o.cohorts.map((c) => (c.bodyBytes > 0 ? Buffer.alloc(c.bodyBytes, 0x78) : null));
-    this.headerLists = o.cohorts.map((_c, i) => new Array(Math.min(IDENTITY_CACHE_CLIENTS, o.identities.clients(i))));
+    this.requests = o.cohorts.map((_c, i) => new Array(Math.min(IDENTITY_CACHE_CLIENTS, o.identities.clients(i))));
     this.done = new Promise((r) => (this.resolve = r));
     if (o.signal?.aborted) this.stop('interrupted');
     o.signal?.addEventListener('abort', () => this.stop('interrupted'), { once: true });
@@ -204,7 +197,7 @@ class DriverRun implements ResponseSink {
    * Sends what is due, oldest first, on free connections, and books what is too late as dropped.
    * `freed` is a connection just released by an answer: it takes the first request.
    */
-  private sendPending(now: number, freed?: Client): void {
+  private sendPending(now: number, freed?: Http1Connection): void {
     const p = this.pending;
     while (this.head < p.length) {
       const a = p[this.head];
@@ -237,21 +230,24 @@ class DriverRun implements ResponseSink {
   }
 
   /** A new connection while under the cap (it connects on its first request). */
-  private openConnection(): Client | undefined {
+  private openConnection(): Http1Connection | undefined {
     if (this.clients.length >= this.maxConnections || this.destroyed) return undefined;
-    const client = new Client(this.o.origin, this.clientOptions);
-    client.on('connect', () => {
-      this.connected++;
-      if (this.connected > this.peakConnections) this.peakConnections = this.connected;
-    });
-    client.on('disconnect', () => {
-      this.connected--;
-    });
+    const client = new Http1Connection(this.target, this.connectionEvents);
     this.clients.push(client);
     return client;
   }
 
-  private send(a: Arrival, dueMs: number, nowMs: number, client: Client): void {
+  private readonly connectionEvents = {
+    connected: () => {
+      this.connected++;
+      if (this.connected > this.peakConnections) this.peakConnections = this.connected;
+    },
+    disconnected: () => {
+      this.connected--;
+    },
+  };
+
+  private send(a: Arrival, dueMs: number, nowMs: number, client: Http1Connection): void {
     const c = this.o.cohorts[a.cohort];
     const second = Math.floor(a.at);
     this.inFlight++;
@@ -259,30 +255,44 @@ class DriverRun implements ResponseSink {
     if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
     this.o.recorder.sent(a.cohort, second);
     const h = new ResponseHandler(this, client, a.cohort, second, dueMs, nowMs);
-    // A refused request (closed client, invalid header) comes back through h.onError, not a throw.
-    client.dispatch({ path: c.path, method: c.method, headers: this.headersOf(a), body: this.bodies[a.cohort] }, h);
+    const request = this.requestOf(a);
+    if (request === undefined) {
+      // a header value that cannot go on the wire (a line break in a key): this request fails
+      setImmediate(() => h.onError(Object.assign(new Error('invalid header value'), { code: 'INVALID_HEADER' })));
+      return;
+    }
+    client.send(request, h, c.method === 'HEAD', nowMs);
   }
 
-  /** The client's request headers for its current rotation epoch, cached per client. */
-  private headersOf(a: Arrival): string[] {
-    const cache = this.headerLists[a.cohort];
+  /** The client's whole request for its current rotation epoch, cached per client. */
+  private requestOf(a: Arrival): Buffer | undefined {
+    const cache = this.requests[a.cohort];
     if (a.client < cache.length) {
       const hit = cache[a.client];
-      if (hit !== undefined && hit.epoch === a.epoch) return hit.headers;
-      const headers = this.buildHeaders(a);
-      cache[a.client] = { epoch: a.epoch, headers };
-      return headers;
+      if (hit !== undefined && hit.epoch === a.epoch) return hit.bytes;
+      const bytes = this.buildRequest(a);
+      if (bytes !== undefined) cache[a.client] = { epoch: a.epoch, bytes };
+      return bytes;
     }
-    return this.buildHeaders(a);
+    return this.buildRequest(a);
   }
 
-  private buildHeaders(a: Arrival): string[] {
+  private buildRequest(a: Arrival): Buffer | undefined {
     const c = this.o.cohorts[a.cohort];
-    const headers = ['x-dowsim-cohort', c.name, 'x-dowsim-role', c.role, 'x-forwarded-for', this.o.identities.address(a.cohort, a.client, a.epoch)];
-    if (c.bodyBytes > 0) headers.push('content-type', 'application/octet-stream');
+    const headers = ['host', this.host, 'x-dowsim-cohort', c.name, 'x-dowsim-role', c.role, 'x-forwarded-for', this.o.identities.address(a.cohort, a.client, a.epoch)];
+    const body = this.bodies[a.cohort];
+    if (body !== null) headers.push('content-type', 'application/octet-stream', 'content-length', String(body.length));
+    else if (c.method === 'POST' || c.method === 'PUT' || c.method === 'PATCH') headers.push('content-length', '0');
     const key = c.apiKey?.(a.client);
     if (key !== undefined) headers.push('x-api-key', key);
-    return headers;
+    let head = `${c.method} ${c.path} HTTP/1.1\r\n`;
+    for (let i = 0; i < headers.length; i += 2) {
+      if (/[\r\n\0]/.test(headers[i + 1])) return undefined;
+      head += `${headers[i]}: ${headers[i + 1]}\r\n`;
+    }
+    head += '\r\n';
+    const bytes = Buffer.from(head, 'latin1');
+    return body === null ? bytes : Buffer.concat([bytes, body]);
   }
 
   answered(r: ResponseHandler): void {
@@ -308,11 +318,8 @@ class DriverRun implements ResponseSink {
     // it keeps the figures honest (no coordinated omission).
     this.o.recorder.answered(r.cohort, r.second, outcome, now - r.dueMs, r.bytes);
     if (this.stopped) this.idle.push(r.client);
-    // The next due request goes straight onto the connection just freed. undici writes it on the
-    // next turn of the loop (it lets a keep-alive socket settle for one turn before reusing it),
-    // the turn a deferred send would have gone out on too; and the connection never turns idle,
-    // which spares undici's idle-socket work (keep-alive timer, unref/ref, one more turn to check
-    // the socket before reuse) on every request.
+    // The next due request goes straight onto the connection just freed, written at once: no trip
+    // through the idle list, no extra turn of the loop.
     else this.sendPending(now, r.client);
     this.maybeFinish();
   }
@@ -351,6 +358,7 @@ class DriverRun implements ResponseSink {
     const now = this.nowMs();
     const el = this.elapsed(now);
     this.o.recorder.flush(Math.floor(el));
+    this.sweepTimeouts(now);
     if (this.window !== undefined) {
       this.window.tick({ nowMs: now, due: this.dueCount, sent: this.sentCount, ended: this.endedCount, inFlight: this.inFlight, minLatencyMs: this.minLatencyMs });
       this.minLatencyMs = Infinity;
@@ -363,6 +371,13 @@ class DriverRun implements ResponseSink {
     if (Math.floor(el) > this.lastTickSecond) {
       this.lastTickSecond = Math.floor(el);
       this.o.onTick?.(el);
+    }
+  }
+
+  /** Our own give-up time: a request unanswered for requestTimeout fails, its connection with it. */
+  private sweepTimeouts(now: number): void {
+    for (const c of this.clients) {
+      if (c.busy && now - c.sentMs > this.requestTimeout) c.abort(Object.assign(new Error('no answer within the request timeout'), { code: 'ETIMEDOUT' }));
     }
   }
 
@@ -436,7 +451,7 @@ class DriverRun implements ResponseSink {
   private closeConnections(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const c of this.clients) c.destroy().catch(() => {});
+    for (const c of this.clients) c.destroy();
   }
 }
 

@@ -49,7 +49,7 @@ describe('the built CLI', () => {
     expect(t.gatewayThrottled).toBe(2_900);
   });
 
-  it('drives a short live run against the emulator (the lazily loaded driver and undici chunks)', async () => {
+  it('drives a short live run against the emulator (the lazily loaded driver chunk)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dowsim-built-'));
     const scenario = join(dir, 'steady.yaml');
     // 20 rps × 2 s = 40 requests, all under a 50/100 stage throttle: all 40 succeed.
