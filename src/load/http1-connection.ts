@@ -10,7 +10,7 @@
  * A connection that dies (reset, closed by the target, `Connection: close`, the server's
  * keep-alive timeout about to run out) is reopened by the next request sent on it.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ResponseParser } from './response-parser.ts';
 
@@ -89,7 +89,8 @@ export class Http1Connection {
 
   private open(): Socket {
     const { host, port } = this.origin;
-    const s = this.origin.tls ? tlsConnect({ host, port, servername: host, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+    // SNI carries host names only (RFC 6066): an address literal goes without one
+    const s = this.origin.tls ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
     this.socket = s;
     this.connected = false;
     this.lastError = undefined;
