@@ -12,7 +12,7 @@
  * With `sizing`, an InFlightWindow bounds them further: started from the expected latency, grown
  * on demand, and lowered when more in flight stopped bringing more answers (in-flight-window.ts).
  * An answer hands the next due request straight to the connection it freed (see `answered`).
- * Each client's whole request (head and body) is built once per rotation epoch and cached.
+ * Each client's whole request (head and body) is built once per rotation epoch (request-bytes.ts).
  */
 import { Http1Connection, type Origin } from './http1-connection.ts';
 import type { Outcome } from '../model/outcomes.ts';
@@ -21,6 +21,7 @@ import { classifyResponse, type ApiKindForClassify } from './classify.ts';
 import type { IdentityPlan } from './identity.ts';
 import type { Recorder } from './recorder.ts';
 import { InFlightWindow } from './in-flight-window.ts';
+import { RequestBytes } from './request-bytes.ts';
 import { ResponseHandler, type ResponseSink } from './response-handler.ts';
 import type { Arrival, ArrivalSchedule } from './schedule.ts';
 
@@ -91,16 +92,12 @@ export interface DispatchReport {
 const CONNECT_AHEAD = 32;
 /** Longest single sleep through a silent stretch (timers overflow past 24.8 days). */
 const MAX_SLEEP_MS = 60_000;
-/** Header lists are cached for cohorts up to this many clients (a bigger botnet builds them per request). */
-const IDENTITY_CACHE_CLIENTS = 65_536;
 
 class DriverRun implements ResponseSink {
   private readonly clients: Http1Connection[] = [];
   /** Open (or openable) connections with nothing on them, most recently freed last. */
   private readonly idle: Http1Connection[] = [];
   private readonly target: Origin;
-  /** The Host header's value. */
-  private readonly host: string;
   private readonly maxConnections: number;
   private readonly startMs = performance.now();
   private readonly tolerance: number;
@@ -132,9 +129,7 @@ class DriverRun implements ResponseSink {
   private abandoned = 0;
   private destroyed = false;
   private lastTickSecond = 0;
-  private readonly bodies: (Buffer | null)[];
-  /** Per cohort, per client: its whole request in its latest rotation epoch, as written to the socket. */
-  private readonly requests: ({ epoch: number; bytes: Buffer } | undefined)[][];
+  private readonly requests: RequestBytes;
   private resolve!: (r: DispatchReport) => void;
   readonly done: Promise<DispatchReport>;
 
@@ -147,10 +142,7 @@ class DriverRun implements ResponseSink {
     this.maxConnections = Math.max(1, o.connections);
     const url = new URL(o.origin);
     this.target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), tls: url.protocol === 'https:' };
-    this.host = url.host;
-    // One body buffer per cohort, reused for every request.
-    this.bodies = o.cohorts.map((c) => (c.bodyBytes > 0 ? Buffer.alloc(c.bodyBytes, 0x78) : null));
-    this.requests = o.cohorts.map((_c, i) => new Array(Math.min(IDENTITY_CACHE_CLIENTS, o.identities.clients(i))));
+    this.requests = new RequestBytes(url.host, o.cohorts, o.identities);
     this.done = new Promise((r) => (this.resolve = r));
     if (o.signal?.aborted) this.stop('interrupted');
     o.signal?.addEventListener('abort', () => this.stop('interrupted'), { once: true });
@@ -255,44 +247,13 @@ class DriverRun implements ResponseSink {
     if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
     this.o.recorder.sent(a.cohort, second);
     const h = new ResponseHandler(this, client, a.cohort, second, dueMs, nowMs);
-    const request = this.requestOf(a);
+    const request = this.requests.of(a);
     if (request === undefined) {
       // a header value that cannot go on the wire (a line break in a key): this request fails
       setImmediate(() => h.onError(Object.assign(new Error('invalid header value'), { code: 'INVALID_HEADER' })));
       return;
     }
     client.send(request, h, c.method === 'HEAD', nowMs);
-  }
-
-  /** The client's whole request for its current rotation epoch, cached per client. */
-  private requestOf(a: Arrival): Buffer | undefined {
-    const cache = this.requests[a.cohort];
-    if (a.client < cache.length) {
-      const hit = cache[a.client];
-      if (hit !== undefined && hit.epoch === a.epoch) return hit.bytes;
-      const bytes = this.buildRequest(a);
-      if (bytes !== undefined) cache[a.client] = { epoch: a.epoch, bytes };
-      return bytes;
-    }
-    return this.buildRequest(a);
-  }
-
-  private buildRequest(a: Arrival): Buffer | undefined {
-    const c = this.o.cohorts[a.cohort];
-    const headers = ['host', this.host, 'x-dowsim-cohort', c.name, 'x-dowsim-role', c.role, 'x-forwarded-for', this.o.identities.address(a.cohort, a.client, a.epoch)];
-    const body = this.bodies[a.cohort];
-    if (body !== null) headers.push('content-type', 'application/octet-stream', 'content-length', String(body.length));
-    else if (c.method === 'POST' || c.method === 'PUT' || c.method === 'PATCH') headers.push('content-length', '0');
-    const key = c.apiKey?.(a.client);
-    if (key !== undefined) headers.push('x-api-key', key);
-    let head = `${c.method} ${c.path} HTTP/1.1\r\n`;
-    for (let i = 0; i < headers.length; i += 2) {
-      if (/[\r\n\0]/.test(headers[i + 1])) return undefined;
-      head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-    }
-    head += '\r\n';
-    const bytes = Buffer.from(head, 'latin1');
-    return body === null ? bytes : Buffer.concat([bytes, body]);
   }
 
   answered(r: ResponseHandler): void {
