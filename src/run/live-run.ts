@@ -238,7 +238,9 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   if (m.dropped > 0) {
     const bound = report.saturations
       ? `the target stopped answering more for more requests in flight (saturated; the driver held it to ${report.finalWindow?.toLocaleString('en-US')} in flight), `
-      : `in-flight bound ${connections.toLocaleString('en-US')} connections reached, `;
+      : report.finalWindow !== undefined
+        ? `in-flight bound reached: the driver's own sizing ended at ${report.finalWindow.toLocaleString('en-US')} of at most ${connections.toLocaleString('en-US')}, `
+        : `in-flight bound ${connections.toLocaleString('en-US')} connections reached, `;
     warnings.push(
       `${m.dropped.toLocaleString('en-US')} requests were due but could not be sent within ${tolerance} ms ` +
         `(${bound}or the driver fell behind); they are not in "offered". ` +
