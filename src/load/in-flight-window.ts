@@ -10,8 +10,9 @@
  *  - grows on demand: freely while the answers keep up with what comes due (the target is only
  *    slower, it needs more in flight), else by at most a quarter (or MIN_WINDOW) per span (below),
  *    so that growth which brings no answers is seen before it has opened hundreds of connections,
- *  - and when the in-flight count grew by a fifth over a span in which demand went unmet and the
- *    answer rate did not grow, the target is saturated: the bound drops back to what the span
+ *  - and when, two spans running, the in-flight count grew by a fifth while demand went unmet and
+ *    the answer rate did not grow (one such span can be a stall of this machine), the target is
+ *    saturated: the bound drops back to what the span
  *    started with, or to Little's law with what was measured — twice the answer rate times the
  *    shortest latency of the run — if that is less; it is raised again by a quarter every HOLD_MS,
  *    to find out whether the target has recovered.
@@ -64,6 +65,8 @@ export class InFlightWindow {
   private lastRate = 0;
   /** The last span's answers kept up with what came due: growth is not suspect. */
   private keptUp = false;
+  /** Spans in a row that looked saturated. */
+  private suspect = 0;
   private bestLatencyMs = Infinity;
   private holdUntilMs = 0;
   /** How many times saturation lowered the ceiling (for the run's report). */
@@ -116,7 +119,9 @@ export class InFlightWindow {
     const unmet = rate < UNMET * dueRate;
     const grew = s.inFlight >= GREW * sp.inFlight && s.inFlight - sp.inFlight >= MIN_WINDOW / 2;
     const helped = rate >= HELPED * this.lastRate;
-    if (unmet && grew && !helped && Number.isFinite(this.bestLatencyMs)) {
+    this.suspect = unmet && grew && !helped ? this.suspect + 1 : 0;
+    if (this.suspect >= 2 && Number.isFinite(this.bestLatencyMs)) {
+      this.suspect = 0;
       // Little's law with what the target showed it can do: twice its answer rate × its best latency.
       const little = Math.ceil((2 * rate * this.bestLatencyMs) / 1000);
       this.ceiling = clamp(little, Math.min(MIN_WINDOW, this.cap), Math.max(MIN_WINDOW, sp.inFlight));

@@ -52,7 +52,7 @@ async function drive(origin: string, rate: number, seconds: number, connections:
 }
 
 describe('dispatcher with its own connection sizing', () => {
-  it('holds back from a saturated target: a few dozen in flight, not the cap of 1,000', async () => {
+  it('holds back from a saturated target: under two hundred in flight, not the cap of 1,000', async () => {
     // Answers at most 5 requests every 20 ms (250 rps), queueing the rest: more connections bring no more answers.
     const queue: ServerResponse[] = [];
     const origin = await serve((req, res) => {
@@ -61,11 +61,12 @@ describe('dispatcher with its own connection sizing', () => {
     });
     timers.push(setInterval(() => queue.splice(0, 5).forEach((r) => r.end('ok')), 20));
     // Offered 1,000 rps for 4 s. Unsized, the queue would hold ~750 more requests every second, all
-    // in flight, up to the cap. Sized: a span allows 16 more (16 → 32 → 48 → 64), and a span in which
-    // in flight grew by a fifth with no more answers drops it back — a few spans at the most.
+    // in flight, up to the cap. Sized: a span allows 16 more or a quarter (16 → 32 → 48 → 64 → 80 →
+    // 100 → 125 → 157), and two spans running in which in flight grew by a fifth with no more answers
+    // drop it back: four spans without noise, seven if this shared machine's stalls blur the rates.
     const { report, totals } = await drive(origin, 1000, 4, 1000, 16);
     expect(report.saturations).toBeGreaterThanOrEqual(1);
-    expect(report.peakInFlight).toBeLessThanOrEqual(80);
+    expect(report.peakInFlight).toBeLessThanOrEqual(157);
     // and it did not cost answers: the target's 250 rps was used (4 s × 250 = 1,000; a slow start and a shared machine leave room)
     expect(totals.succeeded).toBeGreaterThanOrEqual(600);
     expect(totals.offered + totals.dropped).toBe(4000);
