@@ -41,6 +41,8 @@ export function lambdaModels(stack: Stack): LambdaModel[] {
  * requests-per-second ceiling. Shared by emulator and simulator.
  */
 export class LambdaModel {
+  /** The function this models (its name, deployed name, memory, …). */
+  readonly fn: FunctionConfig;
   readonly name: string;
   readonly architecture: FunctionConfig['architecture'];
   readonly durations: DurationModel;
@@ -54,6 +56,7 @@ export class LambdaModel {
 
   constructor(stack: Stack, fn: FunctionConfig = stackFunctions(stack)[0], share?: ConcurrencyShare) {
     const l = fn;
+    this.fn = fn;
     this.name = fn.name;
     this.architecture = fn.architecture;
     this.durations = new DurationModel(l.duration);
