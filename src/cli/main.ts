@@ -12,6 +12,7 @@ import { registerK6Command } from './k6.ts';
 import { registerImportK6Command } from './import-k6.ts';
 import { registerReportCommand } from './report.ts';
 import { registerTuneCommand } from './tune.ts';
+import { registerAuditCommand } from './audit.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerImportK6Command(program);
   registerReportCommand(program);
   registerTuneCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

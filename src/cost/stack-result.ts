@@ -4,6 +4,7 @@ import { addTotals, emptyTotals } from '../model/totals.ts';
 import { formatDuration } from '../model/units.ts';
 import type { PriceBook } from '../pricing/types.ts';
 import type { Stack } from '../stack/types.ts';
+import { hasSeveralFunctions } from '../stack/functions.ts';
 import { billFor } from './bill.ts';
 import { scaleTotals } from './scale.ts';
 
@@ -94,6 +95,13 @@ function stackNotes(stack: Stack, book: PriceBook, throttled: Timeline, horizonS
   }
   if (stack.api.kind === 'http') {
     notes.push('HTTP API requests billed per 512 KB of request payload (billedApiRequests counts the units).');
+  }
+  if (hasSeveralFunctions(stack)) {
+    notes.push(
+      throttled.routes
+        ? 'Several functions: each route\'s GB-seconds are priced by its function\'s architecture (tiers per architecture) and its log size by the function\'s logBytesPerInvocation.'
+        : `Several functions, but this source cannot tell routes apart: every invocation is priced as the default function's (${stack.lambda.architecture}, ${stack.lambda.logBytesPerInvocation} log bytes).`,
+    );
   }
   if (stack.freeTier) {
     notes.push(

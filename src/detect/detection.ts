@@ -65,10 +65,19 @@ export function addDetection(
   result.unthrottled.detection = detectionFor(timelines.unthrottled, stack, book, whole('unthrottled'));
 }
 
-/** The bucket size a simulation needs so that every alarm period is a whole number of buckets. */
-export function detectionBucketSeconds(stack: Stack, bucketSeconds: number): number {
-  let g = bucketSeconds;
-  for (const a of stack.alarms ?? []) g = gcd(g, a.periodSeconds);
+/** Beyond this many buckets a simulation gets slow; sub-minute periods then read 1-minute buckets. */
+const MAX_DETECTION_BUCKETS = 50_000;
+
+/**
+ * The bucket size a simulation over `horizonSeconds` needs so that every alarm period is a whole
+ * number of buckets. On long horizons 10 s and 30 s periods are left out of it: they are then read
+ * from 1-minute buckets, arrivals spread evenly within each (the simulator's own assumption).
+ */
+export function detectionBucketSeconds(stack: Stack, bucketSeconds: number, horizonSeconds = 0): number {
+  const fit = (periods: number[]) => periods.reduce((g, p) => gcd(g, p), bucketSeconds);
+  const periods = (stack.alarms ?? []).map((a) => a.periodSeconds);
+  let g = fit(periods);
+  if (horizonSeconds / g > MAX_DETECTION_BUCKETS) g = fit(periods.filter((p) => p >= 60));
   return g > 0 ? g : bucketSeconds;
 }
 

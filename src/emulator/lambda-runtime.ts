@@ -173,7 +173,7 @@ export class LambdaRuntime {
     const req = sink.request();
     const event = this.stack.api.kind === 'rest' ? proxyEventV1(this.stack, req) : proxyEventV2(this.stack, req);
     const started = performance.now();
-    const run = invokeHandler(this.handler!, event, this.stack, req.requestId, limits.functionTimeout);
+    const run = invokeHandler(this.handler!, event, this.stack, req.requestId, limits.functionTimeout, model.fn);
     let answered = false;
     let integrationLatencyMs: number | undefined;
     const answer = (r: FunctionReply) => {

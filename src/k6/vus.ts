@@ -1,3 +1,4 @@
+import { stackFunctions } from '../stack/functions.ts';
 import type { Stack } from '../stack/types.ts';
 
 /**
@@ -14,12 +15,12 @@ const MIN_MAX = 50;
 
 /**
  * How many VUs an arrival-rate executor needs: Little's law, peak rate × time in flight, with the
- * stack's p99 duration as time in flight and head-room on top. k6 drops (and counts in
+ * stack's slowest p99 duration (of all its functions) as time in flight and head-room on top. k6 drops (and counts in
  * `dropped_iterations`) what no free VU can start, so too few VUs under-send; maxVUs leaves k6
  * room to add VUs when answers slow down (throttled answers are fast, slow ones are the worry).
  */
 export function sizeVus(peakRps: number, stack: Stack): { preAllocatedVUs: number; maxVUs: number } {
-  const inFlight = stack.lambda.duration.p99 + OVERHEAD_SECONDS;
+  const inFlight = Math.max(...stackFunctions(stack).map((f) => f.duration.p99)) + OVERHEAD_SECONDS;
   const preAllocatedVUs = Math.max(MIN_PREALLOCATED, Math.ceil(peakRps * inFlight * HEADROOM));
   // If answers slow to a whole second, this many VUs still keep the schedule (capped: VUs cost memory).
   const slow = Math.ceil(peakRps * Math.min(1, stack.api.integrationTimeout));

@@ -150,6 +150,26 @@ export class ConcurrencyPool {
     return { passed: Math.min(n, warmServed + coldServed), coldStarts: granted };
   }
 
+  /**
+   * Whether invocations at most `peakRate` per second over (now − over, now] stay clear of every
+   * edge: no environment still in INIT, and even if every one of them needed a new environment
+   * (busy for INIT + the invocation), neither the limit nor the scaling rate would refuse one.
+   * Then one long fluid take serves them all, as many short ones would.
+   */
+  coversStride(now: number, over: number, peakRate: number, busySeconds: number, initSeconds: number): boolean {
+    // environments whose INIT ended before the stride starts are ready (as takeFluid will find)
+    while (this.pending.length > 0 && this.pending[0].readyAt <= now - over + 1e-9) this.pending.shift();
+    if (this.pending.length > 0) return false;
+    const busy = Math.max(busySeconds, 1e-9);
+    const worst = peakRate * (busy + initSeconds);
+    const alive = this.window.maxBefore(Math.floor(now - over), this.idleTimeout);
+    if (alive + worst > this.limit) return false;
+    // a new environment held longer than a second is counted by how long the step is (takeFluid caps
+    // INIT + busy at the step): then only a stride that needs no new environment is a sum of seconds
+    if (initSeconds + busy > 1 && peakRate * busy > alive) return false;
+    return this.scaling.level(now - over) + this.scaling.rate * over >= worst;
+  }
+
   /** Fluid steady-state fingerprint; `undefined` while an older peak is still keeping environments warm. */
   fingerprint(): string | undefined {
     if (this.pending.length > 0) return undefined;

@@ -4,6 +4,7 @@ import { planForKey } from '../stack/api-keys.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
+import { NO_FLOW, sharedBands, type Band } from './band.ts';
 
 /** A request (or a flow of alike requests) at the front door. */
 export interface AdmitRequest {
@@ -103,6 +104,76 @@ export class Gateway {
     return results;
   }
 
+  /**
+   * For a stride (the simulator's long fluid step over (now − over, now]) of flows whose
+   * per-second rates stay within their bands: what passes of each, as bands, if every limit they
+   * meet answers the stride exactly as it would answer its seconds one by one — WAF windows stay
+   * under their limit, buckets are either never drained or drained throughout, quotas neither
+   * reset nor run out midway. Undefined when some limit is at an edge.
+   */
+  strideBands(now: number, over: number, flows: { n: number; band: Band; req: AdmitRequest }[]): Band[] | undefined {
+    const api = this.stack.api;
+    if (api.kind === 'function-url') return flows.map((f) => f.band);
+    const out: Band[] = [];
+    const routed: number[] = [];
+    const routeOf: string[] = [];
+    // per-client limits see everything one client sends (a cohort's mix is one client, one key)
+    const byClient = new Map<string, { clients: number; hi: number }>();
+    const byKey = new Map<string, number[]>();
+    flows.forEach(({ n, band, req }, i) => {
+      out.push(NO_FLOW);
+      if (n <= 0 || band.hi <= 0) return;
+      const clients = Math.max(1, req.clients ?? 1);
+      const c = byClient.get(req.client) ?? { clients, hi: 0 };
+      c.hi += band.hi;
+      byClient.set(req.client, c);
+      const route = matchRoute(this.stack, req.method, req.path);
+      if (!route) return; // refused before any limit
+      if (api.kind === 'rest' && api.apiKeyRequired) {
+        const plan = req.apiKey ? planForKey(this.stack, req.apiKey) : undefined;
+        if (!plan) return;
+        if (this.throttled) byKey.set(req.apiKey!, [...(byKey.get(req.apiKey!) ?? []), i]);
+      }
+      out[i] = band;
+      routed.push(i);
+      routeOf[i] = route.key;
+    });
+    if (this.waf) for (const [client, c] of byClient) if (!this.waf.quietFor(client, c.hi / c.clients, over)) return undefined;
+    for (const [key, idx] of byKey) if (!this.keyBands(key, now, over, out, idx, flows[idx[0]].req)) return undefined;
+    if (this.throttled) {
+      const byRoute = new Map<string, number[]>();
+      for (const i of routed) if (this.routeBucket(routeOf[i])) byRoute.set(routeOf[i], [...(byRoute.get(routeOf[i]) ?? []), i]);
+      for (const [key, idx] of byRoute) if (!this.shareBands(this.routeBucket(key)!, now, over, out, idx)) return undefined;
+      if (this.stage && !this.shareBands(this.stage, now, over, out, routed)) return undefined;
+    }
+    if (this.account && !this.shareBands(this.account, now, over, out, routed)) return undefined;
+    return out;
+  }
+
+  /** One key's usage-plan bucket and quota over a stride, for the flows `idx` that present it. */
+  private keyBands(key: string, now: number, over: number, out: Band[], idx: number[], req: AdmitRequest): boolean {
+    const limits = this.keyLimits(key, planForKey(this.stack, key)!);
+    const clients = Math.max(1, req.clients ?? 1);
+    let per: Band[] | undefined = idx.map((i) => ({ lo: out[i].lo / clients, hi: out[i].hi / clients }));
+    if (limits.bucket) per = sharedBands(limits.bucket, now, over, per);
+    if (per && limits.quota) {
+      const total = per.reduce((t, b) => ({ lo: t.lo + b.lo, hi: t.hi + b.hi }), { lo: 0, hi: 0 });
+      const q = limits.quota.strideBand(now - over, over, total);
+      per = q === undefined ? undefined : q === NO_FLOW ? per.map(() => NO_FLOW) : per;
+    }
+    if (!per) return false;
+    idx.forEach((i, k) => (out[i] = { lo: per[k].lo * clients, hi: per[k].hi * clients }));
+    return true;
+  }
+
+  private shareBands(b: TokenBucket, now: number, over: number, out: Band[], idx: number[]): boolean {
+    if (!idx.length) return true;
+    const shared = sharedBands(b, now, over, idx.map((i) => out[i]));
+    if (!shared) return false;
+    idx.forEach((i, k) => (out[i] = shared[k]));
+    return true;
+  }
+
   /** An attacker moved to a fresh IP: per-IP state for `client` starts over. */
   forgetClient(client: string): void {
     this.waf?.forget(client);
@@ -191,7 +262,9 @@ export class Gateway {
     const first = group[0].req;
     const clients = Math.max(1, first.clients ?? 1);
     const waf = this.waf;
-    if (waf) refuse(out, 'wafBlocked', (total) => waf.take(now, total / clients, over, first.client) * clients);
+    // a client that sent nothing still moves its WAF window on: a paused key is no steady sender
+    if (waf && !out.some((f) => f.passed > 0)) waf.silent(now, over, first.client);
+    else if (waf) refuse(out, 'wafBlocked', (total) => waf.take(now, total / clients, over, first.client) * clients);
     group.forEach(({ req }, i) => {
       const route = matchRoute(this.stack, req.method, req.path);
       if (route) {

@@ -3,6 +3,7 @@ import type { FunctionConfig, Stack } from '../stack/types.ts';
 import { ConcurrencyPool, ConcurrencyShare } from './concurrency-pool.ts';
 import { DurationModel, billedPerMs, type DurationLimits, type FluidInvocations, type InvocationOutcome } from './duration-model.ts';
 import { TokenBucket } from './token-bucket.ts';
+import type { Band } from './band.ts';
 
 /** What one invocation became and what it is billed. */
 export interface InvocationCharge {
@@ -40,6 +41,8 @@ export function lambdaModels(stack: Stack): LambdaModel[] {
  * requests-per-second ceiling. Shared by emulator and simulator.
  */
 export class LambdaModel {
+  /** The function this models (its name, deployed name, memory, …). */
+  readonly fn: FunctionConfig;
   readonly name: string;
   readonly architecture: FunctionConfig['architecture'];
   readonly durations: DurationModel;
@@ -53,6 +56,7 @@ export class LambdaModel {
 
   constructor(stack: Stack, fn: FunctionConfig = stackFunctions(stack)[0], share?: ConcurrencyShare) {
     const l = fn;
+    this.fn = fn;
     this.name = fn.name;
     this.architecture = fn.architecture;
     this.durations = new DurationModel(l.duration);
@@ -127,6 +131,13 @@ export class LambdaModel {
       gbSeconds: passed * s.billedSeconds * this.memoryGb + initGbSeconds,
       initGbSeconds,
     };
+  }
+
+  /** Whether invocations within `band` (per second) over (now − over, now] meet no limit (see ConcurrencyPool.coversStride). */
+  coversStride(now: number, over: number, band: Band): boolean {
+    if (this.urlRps && band.hi > this.urlRps.rate) return false;
+    this.fluidShares ??= this.durations.fluid(this.limits);
+    return this.pool.coversStride(now, over, band.hi, this.fluidShares.busySeconds, this.initSeconds);
   }
 
   fingerprint(): string | undefined {

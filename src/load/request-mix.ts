@@ -40,12 +40,17 @@ export class RequestMix {
 
   /** The next request to send. */
   next(): MixRequest {
+    return this.requests[this.nextIndex()];
+  }
+
+  /** The index (in `requests`) of the next request to send. */
+  nextIndex(): number {
     let best = 0;
     for (let i = 0; i < this.credit.length; i++) {
       this.credit[i] += this.weights[i];
       if (this.credit[i] > this.credit[best]) best = i;
     }
     this.credit[best] -= this.total;
-    return this.requests[best];
+    return best;
   }
 }

@@ -176,7 +176,7 @@ function cumulativeCostOption(doc: ResultDocument, stack: StackResult): EChartsO
     yAxis: { type: 'value', name: 'USD', axisLabel: moneyAxisLabel },
     series: [
       { name: 'with throttling', type: 'line', showSymbol: false, data: curve(stack.throttled), itemStyle: { color: WITH_COLOR }, lineStyle: { width: 2 }, markLine: detectionMarkLine(stack.throttled, WITH_COLOR) },
-      { name: 'without throttling', type: 'line', showSymbol: false, data: curve(stack.unthrottled), itemStyle: { color: WITHOUT_COLOR }, lineStyle: { width: 2, type: 'dashed' }, markLine: detectionMarkLine(stack.unthrottled, WITHOUT_COLOR) },
+      { name: 'without throttling', type: 'line', showSymbol: false, data: curve(stack.unthrottled), itemStyle: { color: WITHOUT_COLOR }, lineStyle: { width: 2, type: 'dashed' }, markLine: detectionMarkLine(stack.unthrottled, WITHOUT_COLOR, stack.throttled) },
     ],
   };
 }

@@ -5,9 +5,12 @@ import { formatMoney } from './format.ts';
 /**
  * Markers for the cost-over-time chart: a vertical line where each alarm or budget of the variant
  * fires, labelled with its name and the bill by then (echarts markLine). None when nothing fires.
+ * `drawn`: the variant whose markers are already on the chart.
  */
-export function detectionMarkLine(v: VariantResult, color: string): Record<string, unknown> | undefined {
-  const fired = (v.detection ?? []).filter((d) => d.firesAtSeconds !== null);
+export function detectionMarkLine(v: VariantResult, color: string, drawn?: VariantResult): Record<string, unknown> | undefined {
+  // a marker the other variant already draws at the same time (same alarm) is not drawn twice
+  const same = (alarm: string, t: number | null) => drawn?.detection?.some((d) => d.alarm === alarm && d.firesAtSeconds === t) ?? false;
+  const fired = (v.detection ?? []).filter((d) => d.firesAtSeconds !== null && !same(d.alarm, d.firesAtSeconds));
   if (fired.length === 0) return undefined;
   return {
     silent: true,

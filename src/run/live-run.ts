@@ -48,7 +48,7 @@ export interface LiveRunOptions {
   arrivals?: ArrivalProcess;
   /** Seed of random or Poisson arrivals; default: a fresh random one, reported in `extras.run.seed`. */
   seed?: number;
-  /** Cap on connections (= in-flight bound); default sized from the peak rate. */
+  /** Cap on connections (= in-flight bound); default: sized by the driver from the peak rate and measured latency. */
   connections?: number;
   /** How late a request may go out before it is dropped instead (default 50 ms). */
   lateToleranceMs?: number;
@@ -83,9 +83,11 @@ const MIN_CONNECTIONS = 64;
 const MAX_DEFAULT_CONNECTIONS = 2000;
 
 /**
- * The default cap on connections (and requests in flight): the peak rate times twice the slowest
- * answer the stack expects in normal running — a cold start (INIT) plus a p99 invocation — so that
- * a wave of cold starts does not turn into drops. The pool only opens what the traffic needs.
+ * Where the default in-flight bound starts (Little's law with the expected latency): the peak rate
+ * times twice the slowest answer the stack expects in normal running — a cold start (INIT) plus a
+ * p99 invocation — so that a wave of cold starts does not turn into drops. From there the driver
+ * grows it on demand up to MAX_DEFAULT_CONNECTIONS, and lowers it when the target stops answering
+ * more for more in flight (load/in-flight-window.ts). The pool only opens what the traffic needs.
  */
 export function defaultConnections(peakRate: number, stack: Stack): number {
   const slowest = stack.lambda.initDuration + stack.lambda.duration.p99 + 0.1;
@@ -121,7 +123,8 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
 
   const plan = planCohorts(o.scenario, o.stack, checked?.basePath ?? '', keys.keys);
   const peak = peakRate(plan.schedule, planned, scenarioSeconds);
-  const connections = o.connections ?? defaultConnections(peak, o.stack);
+  const connections = o.connections ?? MAX_DEFAULT_CONNECTIONS;
+  const sizing = o.connections === undefined ? { initial: defaultConnections(peak, o.stack) } : undefined;
 
   const tolerance = o.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
   const arrivals: ArrivalProcess = o.arrivals ?? 'random';
@@ -182,6 +185,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
       schedule,
       recorder,
       connections,
+      sizing,
       lateToleranceMs: tolerance,
       // Our give-up time sits above the stack's own integration timeout, so a timeout is the target's answer.
       requestTimeoutMs: Math.max(5, o.stack.api.integrationTimeout + 5) * 1000,
@@ -235,10 +239,15 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     );
   }
   if (m.dropped > 0) {
+    const bound = report.saturations
+      ? `the target stopped answering more for more requests in flight (saturated; the driver held it to ${report.finalWindow?.toLocaleString('en-US')} in flight), `
+      : report.finalWindow !== undefined
+        ? `in-flight bound reached: the driver's own sizing ended at ${report.finalWindow.toLocaleString('en-US')} of at most ${connections.toLocaleString('en-US')}, `
+        : `in-flight bound ${connections.toLocaleString('en-US')} connections reached, `;
     warnings.push(
       `${m.dropped.toLocaleString('en-US')} requests were due but could not be sent within ${tolerance} ms ` +
-        `(in-flight bound ${connections.toLocaleString('en-US')} connections reached, or the driver fell behind); they are not in "offered". ` +
-        'Raise --connections, or lower the rate.',
+        `(${bound}or the driver fell behind); they are not in "offered". ` +
+        (report.saturations ? 'Lower the rate, or give --connections to use that many regardless.' : 'Raise --connections, or lower the rate.'),
     );
   }
   if (m.connectionErrors > 0) {

@@ -14,6 +14,7 @@ import { billableUnits } from '../cost/api-gateway.ts';
 import { matchRoute } from '../stack/routes.ts';
 import { representativeClient, representativeKey, rotationEpoch } from './identities.ts';
 import { CountRounder } from './rounding.ts';
+import { MAX_STRIDE, planStride } from './stride.ts';
 import { responseBytesByOutcome } from './response-bytes.ts';
 
 export interface SimulateOptions {
@@ -27,7 +28,14 @@ export interface SimulateOptions {
   startEpoch?: number;
   tickSeconds?: number;
   bucketSeconds?: number;
+  /** false: one-second ticks everywhere (no long steps through gradual stretches). Default true. */
+  adaptive?: boolean;
+  /** Filled in with how many steps the run took (ticks and strides) and how many were strides. */
+  stats?: { steps: number; strides: number };
 }
+
+/** Largest folded period the periodic fast-forward keeps (values): beyond it, periods are simulated through. */
+const MAX_FOLD = 4_000_000;
 
 export const DEFAULT_START_EPOCH = Date.UTC(2026, 0, 5) / 1000;
 
@@ -76,6 +84,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const epoch0 = opts.startEpoch ?? DEFAULT_START_EPOCH;
   const bucketSeconds = opts.bucketSeconds ?? chooseBucketSeconds(H);
   const nb = Math.max(1, Math.ceil(H / bucketSeconds - 1e-9));
+  const adaptive = opts.adaptive ?? true;
   const gateway = new Gateway(stack, { throttled: opts.throttled ?? true });
   const lambdas = lambdaModels(stack);
 
@@ -126,31 +135,33 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     }
   };
 
-  /** Adds j more repetitions of the period [start, start + S) recorded in `pieces`, from `at` on. */
-  const replayPeriod = (pieces: Piece[], start: number, at: number, j: number) => {
-    const r = gcd(S, bucketSeconds);
-    const slots = Math.round(S / r);
-    if (!(r >= 1) || slots > pieces.length * 4) {
-      for (const p of pieces) addPiece(p, j, at - start);
-      return;
-    }
-    // fold the period into slots that each fall inside one bucket, then add the slots j times
-    const fold = new Float64Array(slots * runs.length * NF);
-    for (const p of pieces) {
-      let s0 = p.start - start;
-      const end = s0 + p.length;
-      while (s0 < end - 1e-9) {
-        const k = Math.min(slots - 1, Math.floor(s0 / r + 1e-9));
-        const kEnd = Math.min(end, (k + 1) * r);
-        const share = (p.ticks * (kEnd - s0)) / p.length;
-        for (let c = 0; c < runs.length; c++) {
-          const base = (k * runs.length + c) * NF;
-          const src = p.out[c];
-          for (let f = 0; f < NF; f++) fold[base + f] += src[f] * share;
-        }
-        s0 = kEnd;
+  // One repetition of the scenario, folded as it is simulated into slots that each fall inside one
+  // output bucket: memory bounded by the period's shape, not by how many steps it took. Periods
+  // too finely cut to fold are simply simulated through.
+  const slotSeconds = gcd(S, bucketSeconds);
+  const slots = slotSeconds >= 1 ? Math.round(S / slotSeconds) : Infinity;
+  const fold = slots * runs.length * NF <= MAX_FOLD ? new Float64Array(slots * runs.length * NF) : undefined;
+  const foldPiece = (p: Piece, start: number) => {
+    if (!fold) return;
+    const r = slotSeconds;
+    let s0 = p.start - start;
+    const end = s0 + p.length;
+    while (s0 < end - 1e-9) {
+      const k = Math.min(slots - 1, Math.floor(s0 / r + 1e-9));
+      const kEnd = Math.min(end, (k + 1) * r);
+      const share = (p.ticks * (kEnd - s0)) / p.length;
+      for (let c = 0; c < runs.length; c++) {
+        const base = (k * runs.length + c) * NF;
+        const src = p.out[c];
+        for (let f = 0; f < NF; f++) fold[base + f] += src[f] * share;
       }
+      s0 = kEnd;
     }
+  };
+
+  /** Adds j more repetitions of the folded period, from `at` on. */
+  const replayPeriod = (fold: Float64Array, at: number, j: number) => {
+    const r = slotSeconds;
     for (let rep = 0; rep < j; rep++) {
       for (let k = 0; k < slots; k++) {
         const at0 = at + rep * S + k * r;
@@ -207,26 +218,30 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   let t = 0;
   let prevOut: Float64Array[] | undefined;
   let prevFp: string | undefined;
-  // periodic fast-forward bookkeeping: pieces of the current repetition, snapshot at its start
-  let periodPieces: Piece[] = [];
+  // periodic fast-forward bookkeeping: start of the current repetition (folded into `fold`), its snapshot
   let periodStart = 0;
   let periodSnap: string | undefined;
   let periodQuota: number[] = [];
+  // long steps through gradual stretches: when the limiters last said no, wait a while before asking again
+  const strideLanes = runs.map((r) => ({ segments: r.cohort.rate, duration: r.duration, share: r.share }));
+  let strideAfter = 0;
+  let strideBackoff = 1;
 
   while (t < H - 1e-9) {
     if (S > dt && t > 0 && isMultiple(t, S)) {
       const snap = snapshot(t);
       const quotas = gateway.quotaCounters();
-      if (periodSnap !== undefined && snap === periodSnap) {
+      if (fold && periodSnap !== undefined && snap === periodSnap) {
         const j = periodicSkip(t, quotas);
         if (j > 0) {
-          replayPeriod(periodPieces, periodStart, t, j);
+          replayPeriod(fold, t, j);
           const D = j * S;
           gateway.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
           for (const m of lambdas) m.shift(D);
           for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
           t += D;
           prevOut = undefined;
+          prevFp = undefined;
           // look for the next repeat from scratch (a quota reset may have cut this one short)
           periodSnap = undefined;
           continue;
@@ -234,30 +249,67 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       }
       periodSnap = snap;
       periodQuota = quotas.map((q) => q.usedInPeriod);
-      periodPieces = [];
+      fold?.fill(0);
       periodStart = t;
     }
-    const step = Math.min(dt, H - t);
+    let step = Math.min(dt, H - t);
+    if (adaptive && t >= strideAfter) {
+      const stride = strideLength(t);
+      if (stride > step) {
+        step = stride;
+        strideBackoff = 1;
+      } else {
+        strideAfter = t + strideBackoff * dt;
+        strideBackoff = Math.min(64, strideBackoff * 2);
+      }
+    }
+    if (opts.stats) {
+      opts.stats.steps++;
+      if (step > dt) opts.stats.strides++;
+    }
     const out = tick(t, step);
     const piece: Piece = { start: t, length: step, ticks: 1, out };
     addPiece(piece);
-    periodPieces.push(piece);
-    const fp = fingerprint();
+    foldPiece(piece, periodStart);
     t += step;
-    if (step === dt && fp !== undefined && fp === prevFp && prevOut && sameOutputs(out, prevOut)) {
+    // steady: two one-second ticks in a row with the same outputs and the same limiter state
+    // (the state is only fingerprinted once the outputs already repeat: strings are not free)
+    let fp: string | undefined;
+    if (step === dt && prevOut && sameOutputs(out, prevOut)) fp = fingerprint();
+    if (fp !== undefined && fp === prevFp) {
       const until = Math.min(H, steadyUntil(t - step), nextPeriod(t));
       const m = Math.floor((until - t) / dt + 1e-9);
       if (m >= 1) {
         const skip: Piece = { start: t, length: m * dt, ticks: m, out };
         addPiece(skip);
-        periodPieces.push(skip);
+        foldPiece(skip, periodStart);
         gateway.skipTo(epoch0 + t + m * dt);
         for (const l of lambdas) l.skipTo(epoch0 + t + m * dt);
         t += m * dt;
       }
     }
-    prevOut = out;
+    prevOut = step === dt ? out : undefined;
     prevFp = fp;
+  }
+
+  /** A step longer than a tick from t, if every cohort's rate is gradual and no limiter is near an edge; else 0. */
+  function strideLength(t: number): number {
+    const bucketEnd = (Math.floor(t / bucketSeconds + 1e-9) + 1) * bucketSeconds;
+    let most = Math.min(MAX_STRIDE, H - t, bucketEnd - t, nextPeriod(t) - t);
+    for (const r of runs) if (r.cohort.rotate && r.cohort.rotate > dt) most = Math.min(most, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate - t);
+    if (!(most >= 2 * dt)) return 0;
+    const plan = planStride(strideLanes, t, S, most);
+    if (!plan) return 0;
+    const end = epoch0 + t + plan.length;
+    const flows = runs.map((r, c) => ({ n: plan.n[c], band: { lo: plan.lo[c], hi: plan.hi[c] }, req: r.req }));
+    const passed = gateway.strideBands(end, plan.length, flows);
+    if (!passed) return 0;
+    const toLambda = lambdas.map(() => ({ lo: 0, hi: 0 }));
+    passed.forEach((b, c) => {
+      toLambda[runs[c].fn].lo += b.lo;
+      toLambda[runs[c].fn].hi += b.hi;
+    });
+    return lambdas.every((m, f) => m.coversStride(end, plan.length, toLambda[f])) ? plan.length : 0;
   }
 
   function fingerprint(): string | undefined {
@@ -274,7 +326,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
 
   function snapshot(at: number): string {
     const now = epoch0 + at;
-    const phases = runs.map((r) => (r.cohort.rotate ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
+    const phases = runs.map((r) => (r.cohort.rotate && r.cohort.rotate > dt ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
     return `${gateway.snapshot(now)}#${lambdas.map((m) => m.snapshot(now)).join('#')}#${phases.join(',')}`;
   }
 
@@ -296,7 +348,8 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     let until = epochToT(gateway.steadyUntil(epoch0 + t));
     for (const r of runs) {
       until = Math.min(until, repeatingConstantUntil(r, t, S));
-      if (r.cohort.rotate) until = Math.min(until, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate);
+      // rotating faster than a tick is the same every tick; slower, each rotation is a change
+      if (r.cohort.rotate && r.cohort.rotate > dt) until = Math.min(until, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate);
     }
     return until;
   }

@@ -20,7 +20,7 @@ export const SIMULATOR_ASSUMPTIONS = [
 export function simulateStack(scenario: Scenario, stack: Stack, book: PriceBook, options: Omit<SimulateOptions, 'throttled' | 'onlyRole'>): StackResult {
   // alarms need buckets no coarser than their periods; the document keeps the usual bucket size
   const bucketSeconds = options.bucketSeconds ?? chooseBucketSeconds(options.horizonSeconds);
-  const opts = { ...options, bucketSeconds: detectionBucketSeconds(stack, bucketSeconds) };
+  const opts = { ...options, bucketSeconds: detectionBucketSeconds(stack, bucketSeconds, options.horizonSeconds) };
   const throttled = simulate(scenario, stack, { ...opts, throttled: true });
   const unthrottled = simulate(scenario, stack, { ...opts, throttled: false });
   const legitOnly = simulate(scenario, stack, { ...options, bucketSeconds, throttled: true, onlyRole: 'legit' });

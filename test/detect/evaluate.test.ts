@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { firesAt } from '../../src/detect/evaluate.ts';
 import type { Datapoint } from '../../src/detect/metrics.ts';
 import type { Alarm } from '../../src/stack/alarm-types.ts';
+import { detectionBucketSeconds } from '../../src/detect/detection.ts';
+import { makeStack } from '../support/stacks.ts';
 
 const alarm = (over: Partial<Alarm> = {}): Alarm => ({
   name: 'a',
@@ -58,5 +60,17 @@ describe('alarm evaluation', () => {
   it('an alarm whose verdict would come after the horizon does not fire within it', () => {
     expect(firesAt(alarm(), sums(0, 0, 500), 200)).toBeNull(); // would fire at 240 s
     expect(firesAt(alarm(), sums(0, 0, 500), 240)).toBe(240);
+  });
+});
+
+describe('the bucket size a simulation with alarms needs', () => {
+  const stack = (...periods: number[]) => makeStack({ alarms: periods.map((p, i) => alarm({ name: `a${i}`, periodSeconds: p })) });
+  it('divides every alarm period and the report bucket: gcd(1800, 300, 420) = 60', () => {
+    expect(detectionBucketSeconds(stack(300, 420), 1800, 30 * 86400)).toBe(60);
+    expect(detectionBucketSeconds(stack(), 1800, 30 * 86400)).toBe(1800);
+  });
+  it('leaves 10 s periods out on a 30-day horizon (259,200 buckets would be too many), not on a 1-hour one', () => {
+    expect(detectionBucketSeconds(stack(10, 300), 1800, 30 * 86400)).toBe(300);
+    expect(detectionBucketSeconds(stack(10, 300), 5, 3600)).toBe(5);
   });
 });
