@@ -68,7 +68,11 @@ export function registerEmulateCommand(program: Command): void {
         'A synthetic function holds each request for a duration drawn from the stack;\n' +
         '--handler runs your own handler with a real API Gateway proxy event instead.\n' +
         'Requests may carry x-dowsim-cohort / x-dowsim-role headers to be counted per\n' +
-        'cohort. Serves until Ctrl-C, then prints what it served.',
+        'cohort. Serves until Ctrl-C, then prints what it served.\n' +
+        'Hostile clients are bounded: a request must arrive whole within 30 s (else\n' +
+        '408, connection closed); at most 10,000 connections, the oldest idle or\n' +
+        'stalled one closed for a newcomer (CloudWatch port: 256);\n' +
+        'bodies over 10 MB get 413 (CloudWatch port: 1 MiB, sent or gunzipped).',
     )
     .requiredOption('--stack <file>', 'stack file or built-in stack name')
     .option('--port <port>', 'API port; CloudWatch listens on port + 1 (0: any free ports)', '8787')

@@ -11,6 +11,8 @@ import { registerPricesCommand } from './prices.ts';
 import { registerK6Command } from './k6.ts';
 import { registerImportK6Command } from './import-k6.ts';
 import { registerReportCommand } from './report.ts';
+import { registerTuneCommand } from './tune.ts';
+import { registerAuditCommand } from './audit.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerK6Command(program);
   registerImportK6Command(program);
   registerReportCommand(program);
+  registerTuneCommand(program);
+  registerAuditCommand(program);
   return program;
 }
 

@@ -31,7 +31,7 @@ export function addOutputOptions(cmd: Command): Command {
     .option('--json', 'print only the result document (JSON) on stdout')
     .option(
       '--fail-if <gate>',
-      'exit 3 (after writing reports) if any stack trips "<metric><op><number>"; metrics: cost.perHour, cost.total, savings, damage, collateral, totals.<outcome>; ops: > >= < <= == != (repeatable)',
+      'exit 3 (after writing reports) if any stack trips "<metric><op><number>"; metrics: cost.perHour, cost.total, savings, damage, collateral, totals.<outcome>, detection.<alarm>.costBefore, detection.firstSeconds; ops: > >= < <= == != (repeatable)',
       collectGates,
     );
 }
@@ -85,6 +85,8 @@ export interface EmitIo {
  */
 export async function emitResult(doc: ResultDocument, opts: OutputOptions, io: EmitIo = process): Promise<number> {
   const parsed = parseOutputOptions(opts);
+  // a gate naming an alarm no stack has is a usage error: refused before anything is printed or written
+  const trips = evaluateGates(doc, parsed.gates);
   const env = io.env ?? process.env;
   if (parsed.json) io.stdout.write(renderJson(doc));
   else io.stdout.write(formatSummary(doc, { color: io.stdout.isTTY === true && !env.NO_COLOR && env.TERM !== 'dumb' }));
@@ -105,7 +107,6 @@ export async function emitResult(doc: ResultDocument, opts: OutputOptions, io: E
     for (const p of paths) io.stderr.write(`wrote ${p}\n`);
   }
 
-  const trips = evaluateGates(doc, parsed.gates);
   for (const t of trips) io.stderr.write(`gate tripped: --fail-if "${t.gate.text}": ${t.message}\n`);
   return trips.length > 0 ? EXIT_GATE : EXIT_OK;
 }

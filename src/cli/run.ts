@@ -256,7 +256,7 @@ export function registerRunCommand(program: Command): void {
     .option('--horizon <duration>', 'project the measured bill to this long', '30d')
     .option('--arrivals <process>', 'uniform (evenly spaced) or poisson (seeded random gaps)', 'uniform')
     .option('--seed <n>', 'seed for Poisson arrivals')
-    .option('--connections <n>', 'cap on open connections, which bounds requests in flight (default: sized from the peak rate)')
+    .option('--connections <n>', 'cap on open connections, which bounds requests in flight (default: sized by the driver from the peak rate and the measured latency, at most 2,000, held lower while the target cannot answer more)')
     .option('--late-tolerance <duration>', 'how late a request may still be sent; later ones are counted as dropped (default 50ms)')
     .option('--api-keys-file <file>', 'YAML/JSON mapping cohort (or usage plan) name to a list of API keys, for staging runs')
     .option('--server <source>', 'server-side counts: emulator | cloudwatch | none (default: emulator without --target; cloudwatch with a non-loopback --target or a CloudWatch endpoint; else none)')

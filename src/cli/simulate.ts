@@ -54,7 +54,7 @@ export function registerSimulateCommand(program: Command): void {
     name: 'simulate',
     summary: 'project the bill of an attack scenario in virtual time (no traffic)',
     description:
-      "Runs <scenario> against each --stack in virtual time and shows what every cohort's requests became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill over --horizon, with and without API Gateway throttling, plus damage and collateral. <scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.",
+      "Runs <scenario> against each --stack in virtual time and shows what every cohort's requests became (served, throttled at the gateway or at Lambda, rejected, blocked by WAF) and the AWS bill over --horizon, with and without API Gateway throttling, plus damage and collateral. Stacks with alarms or budgets also show when each would fire and what the attack had cost by then (cost until detection). <scenario> is a file (YAML or JSON) or a built-in name such as botnet-flood.",
     stackHelp: 'stack file or built-in name (repeatable)',
     example: 'dowsim simulate scenarios/botnet-flood.yaml --stack stacks/rest-stage-throttled.yaml --horizon 24h',
     minStacks: 1,

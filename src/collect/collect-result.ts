@@ -1,6 +1,7 @@
 import { RESULT_SCHEMA, type ResultDocument } from '../model/result.ts';
 import { formatDuration } from '../model/units.ts';
 import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
+import { addDetection } from '../detect/detection.ts';
 import { getMetricDataLines } from '../cost/cloudwatch-api.ts';
 import type { PriceBook } from '../pricing/types.ts';
 import type { Stack } from '../stack/types.ts';
@@ -23,6 +24,7 @@ export function collectResult(opts: {
   const timeline = collected.timeline;
   const horizonSeconds = opts.horizonSeconds ?? timeline.durationSeconds;
   const result = stackResult({ stack, throttled: timeline, unthrottled: timeline, legitOnly: timeline, book, horizonSeconds });
+  addDetection(result, stack, book, { throttled: timeline, unthrottled: timeline }, { runOnly: true });
   if (stack.file) result.file = stack.file;
   result.notes = [
     ...(result.notes ?? []),

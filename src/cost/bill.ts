@@ -12,9 +12,12 @@ import { wafLines } from './waf.ts';
 /** One function per AWS service, in the order a bill reads: front door first. */
 const SERVICES: ((input: CostInput) => BillLine[])[] = [wafLines, apiGatewayLines, lambdaLines, logsLines, dataTransferLines];
 
-/** The AWS bill for `totals` (counts over the whole horizon) on `stack`: every line, the total, the hourly rate. */
-export function billFor(totals: Totals, stack: Stack, book: PriceBook, horizonSeconds: number): Bill {
-  const input: CostInput = { totals, stack, book, horizonSeconds };
+/**
+ * The AWS bill for `totals` (counts over the whole horizon) on `stack`: every line, the total, the
+ * hourly rate. `routes` (per-route totals of the same horizon) says which function served what.
+ */
+export function billFor(totals: Totals, stack: Stack, book: PriceBook, horizonSeconds: number, routes?: Record<string, Totals>): Bill {
+  const input: CostInput = { totals, stack, book, horizonSeconds, ...(routes ? { routes } : {}) };
   const lines = SERVICES.flatMap((service) => service(input));
   const total = lines.reduce((sum, l) => sum + l.cost, 0);
   const hours = horizonSeconds / 3600;

@@ -8,6 +8,8 @@ export interface CostInput {
   stack: Stack;
   book: PriceBook;
   horizonSeconds: number;
+  /** Per-route totals of the same horizon, when known: which function served what (function-usage.ts). */
+  routes?: Record<string, Totals>;
 }
 
 /** AWS bills data in GB of 2^30 bytes (Amazon S3 FAQ storage example: "1 GB / 1,073,741,824 bytes"). */

@@ -4,6 +4,7 @@ import { addTotals, emptyTotals } from '../model/totals.ts';
 import { formatDuration } from '../model/units.ts';
 import type { PriceBook } from '../pricing/types.ts';
 import type { Stack } from '../stack/types.ts';
+import { hasSeveralFunctions } from '../stack/functions.ts';
 import { billFor } from './bill.ts';
 import { scaleTotals } from './scale.ts';
 
@@ -32,7 +33,10 @@ export function priceVariant(timeline: Timeline, stack: Stack, book: PriceBook, 
       return [c.name, { role: c.role, totals: scaled }];
     }),
   );
-  return { totals, cohorts, bill: billFor(totals, stack, book, horizonSeconds), timeline };
+  const routes = timeline.routes
+    ? Object.fromEntries(Object.entries(timeline.routes).map(([key, t]) => [key, scaleTotals(t, k)]))
+    : undefined;
+  return { totals, cohorts, ...(routes ? { routes } : {}), bill: billFor(totals, stack, book, horizonSeconds, routes), timeline };
 }
 
 /**
@@ -64,6 +68,7 @@ export function stackResult(opts: {
     notes: stackNotes(stack, book, opts.throttled, horizonSeconds),
   };
   if (stack.file !== undefined) result.file = stack.file;
+  if (stack.api.routeFunctions) result.routeFunctions = { ...stack.api.routeFunctions };
   return result;
 }
 
@@ -90,6 +95,13 @@ function stackNotes(stack: Stack, book: PriceBook, throttled: Timeline, horizonS
   }
   if (stack.api.kind === 'http') {
     notes.push('HTTP API requests billed per 512 KB of request payload (billedApiRequests counts the units).');
+  }
+  if (hasSeveralFunctions(stack)) {
+    notes.push(
+      throttled.routes
+        ? 'Several functions: each route\'s GB-seconds are priced by its function\'s architecture (tiers per architecture) and its log size by the function\'s logBytesPerInvocation.'
+        : `Several functions, but this source cannot tell routes apart: every invocation is priced as the default function's (${stack.lambda.architecture}, ${stack.lambda.logBytesPerInvocation} log bytes).`,
+    );
   }
   if (stack.freeTier) {
     notes.push(

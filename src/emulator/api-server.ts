@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
@@ -6,10 +6,14 @@ import { Gateway, type Admission } from '../limits/gateway.ts';
 import { GATEWAY_BILLED_OUTCOMES, type Outcome } from '../model/outcomes.ts';
 import type { Role } from '../model/timeline.ts';
 import { billableUnits } from '../cost/api-gateway.ts';
+import { functionIndexOfRoute, hasSeveralFunctions } from '../stack/functions.ts';
+import { matchRoute } from '../stack/routes.ts';
 import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.ts';
 import type { FunctionReply, InvocationRecord, InvocationSink, LambdaRuntime } from './lambda-runtime.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import type { ProxyRequest } from './proxy-event.ts';
+import { refuseLargeBody } from './refuse-large-body.ts';
+import { createLimitedServer, type EmulatorLimits } from './server-limits.ts';
 
 /** Requests with this header are counted under that cohort (the load driver sends it); else 'all'. */
 export const COHORT_HEADER = 'x-dowsim-cohort';
@@ -68,6 +72,7 @@ interface Pending {
   cohort: string;
   role: Role;
   bytesIn: number;
+  route?: string;
 }
 
 /** Which single outcome a one-request admission came to (counts are 0 or 1, exactly one is 1). */
@@ -140,6 +145,7 @@ export class ApiFront {
   readonly gateway: Gateway;
   private readonly canned = new Map<GatewayAnswer, Canned>();
   private readonly cohorts = new Set<string>();
+  private maxBodyBytes = Infinity;
 
   constructor(
     private readonly stack: Stack,
@@ -149,14 +155,16 @@ export class ApiFront {
     private readonly describe: () => Record<string, unknown>,
   ) {
     this.gateway = new Gateway(stack, { throttled: true });
+    this.severalFunctions = hasSeveralFunctions(stack);
   }
 
-  createServer(): Server {
-    const server = createServer({ keepAlive: true }, (req, res) => this.onRequest(req, res));
+  private readonly severalFunctions: boolean;
+
+  createServer(limits: EmulatorLimits): Server {
+    this.maxBodyBytes = limits.maxBodyBytes;
+    const server = createLimitedServer({ keepAlive: true }, limits, (req, res) => this.onRequest(req, res));
     // API Gateway keeps idle client connections open for a while; load drivers reuse them
     server.keepAliveTimeout = 60_000;
-    server.headersTimeout = 65_000;
-    server.requestTimeout = 0;
     return server;
   }
 
@@ -168,13 +176,17 @@ export class ApiFront {
       this.handle(req, res, EMPTY, 0, t0);
       return;
     }
+    if (Number(length) > this.maxBodyBytes) return refuseLargeBody(res);
     // the body is read to the end (its size is metered); only a real handler needs its bytes
     const keep = this.runtime.needsRequestBodies;
     const chunks: Buffer[] = [];
     let bytesIn = 0;
     req.on('data', (c: Buffer) => {
-      if (keep) chunks.push(c);
       bytesIn += c.length;
+      if (bytesIn > this.maxBodyBytes) {
+        req.removeAllListeners('data').removeAllListeners('end');
+        refuseLargeBody(res);
+      } else if (keep) chunks.push(c);
     });
     req.on('end', () => {
       const body = !keep ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytesIn);
@@ -214,11 +226,14 @@ export class ApiFront {
     if (verdict !== 'passed') {
       const answer: GatewayAnswer = verdict === 'authRejected' && admission.authReason === 'unknown-route' ? 'unknownRoute' : verdict;
       const bytesOut = this.sendCanned(res, answer);
+      pending.route = admission.routeKey ?? matchRoute(this.stack, method, path)?.key ?? `${method} ${path} (no route)`;
       this.record(pending, verdict, this.cannedFor(answer).status, bytesOut, performance.now() - t0);
       return;
     }
 
-    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }));
+    pending.route = admission.routeKey;
+    const fn = this.severalFunctions ? functionIndexOfRoute(this.stack, admission.routeKey) : 0;
+    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }), fn);
   }
 
   /** Sends the function's answer (or API Gateway's in its stead): the status and body bytes sent. */
@@ -237,6 +252,7 @@ export class ApiFront {
     this.metrics.record(p.arrival, {
       cohort: p.cohort,
       role: p.role,
+      ...(p.route !== undefined ? { route: p.route } : {}),
       outcome,
       status,
       reachedGateway: outcome !== 'wafBlocked',

@@ -32,5 +32,11 @@ export function describeEnforced(stack: Stack): string {
   const conc = l.reservedConcurrency !== undefined ? `reserved concurrency ${l.reservedConcurrency}` : `concurrency ${l.accountConcurrency}`;
   const dur = l.duration.p50 === l.duration.p99 ? formatDuration(l.duration.p50) : `${formatDuration(l.duration.p50)} p50 / ${formatDuration(l.duration.p99)} p99`;
   parts.push(`Lambda ${l.memoryMb} MB, ${conc}, ${dur}, init ${formatDuration(l.initDuration)}, timeout ${formatDuration(l.timeout)}`);
+  for (const f of stack.functions ?? []) {
+    const routes = Object.entries(api.routeFunctions ?? {}).filter(([, name]) => name === f.name).map(([key]) => key);
+    const fd = f.duration.p50 === f.duration.p99 ? formatDuration(f.duration.p50) : `${formatDuration(f.duration.p50)} p50 / ${formatDuration(f.duration.p99)} p99`;
+    const fc = f.reservedConcurrency !== undefined ? `, reserved concurrency ${f.reservedConcurrency}` : '';
+    parts.push(`function ${f.name} ${f.memoryMb} MB ${f.architecture}${fc}, ${fd} (${routes.join(', ') || 'no route'})`);
+  }
   return parts.join(' · ');
 }

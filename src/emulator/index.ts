@@ -2,3 +2,4 @@ export { startEmulator, type Emulator, type EmulatorOptions } from './start-emul
 export { COHORT_HEADER, ROLE_HEADER, METRICS_PATH } from './api-server.ts';
 export { MetricsStore } from './metrics-store.ts';
 export { cannedResponse } from '../model/gateway-responses.ts';
+export { DEFAULT_LIMITS, type EmulatorLimits } from './server-limits.ts';

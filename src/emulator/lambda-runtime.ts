@@ -1,6 +1,6 @@
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
-import { LambdaModel } from '../limits/lambda.ts';
+import { lambdaModels, type LambdaModel } from '../limits/lambda.ts';
 import type { GatewayAnswer } from '../model/gateway-responses.ts';
 import { proxyEventV1, proxyEventV2, type ProxyRequest } from './proxy-event.ts';
 import { mapResponseV1, mapResponseV2, type MappedResponse } from './proxy-response.ts';
@@ -45,10 +45,13 @@ const THROTTLED_RECORD: InvocationRecord = { outcome: 'lambdaThrottled', coldSta
 
 /**
  * The Lambda side of the emulator: concurrency, scaling and cold starts from `limits/` (the same
- * LambdaModel the simulator uses), and a handler — by default a synthetic one that holds the
+ * LambdaModels the simulator uses, one per function of the stack), and a handler — by default a synthetic one that holds the
  * request for a duration drawn from the stack's distribution, else the user's own module.
  */
 export class LambdaRuntime {
+  /** One per function of the stack (stackFunctions order, `lambda` first). */
+  readonly models: LambdaModel[];
+  /** The default function's (`lambda`). */
   readonly model: LambdaModel;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly okReply: FunctionReply;
@@ -60,7 +63,8 @@ export class LambdaRuntime {
     private readonly handler: LambdaHandler | undefined,
     private readonly onConcurrency: (now: number, inFlight: number) => void,
   ) {
-    this.model = new LambdaModel(stack);
+    this.models = lambdaModels(stack);
+    this.model = this.models[0];
     this.okReply = { kind: 'function', response: { status: 200, headers: [['content-type', 'application/json']], body: syntheticBody(stack.responseBytes) } };
   }
 
@@ -68,27 +72,29 @@ export class LambdaRuntime {
    * Invokes the function for one request that passed the gateway: `sink.reply` is called exactly
    * once, when the client's answer is known; `sink.done` once the function has ended (for a
    * timed-out invocation, after the reply). `sink.request()` is only asked for by a real handler.
+   * `fn`: which function (index into `models`) serves the request's route.
    */
-  invoke(sink: InvocationSink): void {
+  invoke(sink: InvocationSink, fn = 0): void {
     const t0 = performance.now();
-    const start = this.model.startInvocation(this.clock());
+    const model = this.models[fn] ?? this.model;
+    const start = model.startInvocation(this.clock());
     if (!start.ok) {
       sink.reply(THROTTLED_REPLY);
       sink.done(THROTTLED_RECORD);
       return;
     }
-    this.onConcurrency(this.clock(), this.model.inFlight);
+    this.onConcurrency(this.clock(), this.inFlight);
     if (this.handler) {
-      this.runUser(start.cold, start.initSeconds, t0, sink).then(
-        (r) => this.end(sink, r),
+      this.runUser(model, start.cold, start.initSeconds, t0, sink).then(
+        (r) => this.end(model, sink, r),
         () => {
           // the emulator itself failed around the handler: answer as a failed invocation
           sink.reply(FAILED_REPLY);
-          this.end(sink, { outcome: 'failed', coldStart: start.cold, functionError: true, gbSeconds: 0, initGbSeconds: 0 });
+          this.end(model, sink, { outcome: 'failed', coldStart: start.cold, functionError: true, gbSeconds: 0, initGbSeconds: 0 });
         },
       );
     } else {
-      this.runSynthetic(start.cold, start.initSeconds, t0, sink);
+      this.runSynthetic(model, start.cold, start.initSeconds, t0, sink);
     }
   }
 
@@ -103,10 +109,18 @@ export class LambdaRuntime {
     this.timers.clear();
   }
 
-  private end(sink: InvocationSink, r: InvocationRecord): void {
+  /** Invocations in flight in all functions together. */
+  get inFlight(): number {
+    if (this.models.length === 1) return this.model.inFlight;
+    let n = 0;
+    for (const m of this.models) n += m.inFlight;
+    return n;
+  }
+
+  private end(model: LambdaModel, sink: InvocationSink, r: InvocationRecord): void {
     const now = this.clock();
-    this.model.endInvocation(now);
-    this.onConcurrency(now, this.model.inFlight);
+    model.endInvocation(now);
+    this.onConcurrency(now, this.inFlight);
     sink.done(r);
   }
 
@@ -132,34 +146,34 @@ export class LambdaRuntime {
   }
 
   // Timers and callbacks, not promises: this path carries every request of a flood.
-  private runSynthetic(cold: boolean, init: number, t0: number, sink: InvocationSink): void {
-    const limits = this.model.limits;
-    const duration = this.model.durations.sample(this.rng);
+  private runSynthetic(model: LambdaModel, cold: boolean, init: number, t0: number, sink: InvocationSink): void {
+    const limits = model.limits;
+    const duration = model.durations.sample(this.rng);
     const errored = limits.errorRate > 0 && this.rng() < limits.errorRate;
-    const o = this.model.outcomeFor(duration, { errored, cold });
+    const o = model.outcomeFor(duration, { errored, cold });
     const functionError = o.outcome === 'failed' || duration > limits.functionTimeout;
     if (o.outcome === 'timedOut') {
       // API Gateway gives up at its integration timeout; the function runs (and bills) on
       this.after(init + limits.integrationTimeout, () => {
         sink.reply(TIMED_OUT_REPLY);
         const latency = performance.now() - t0;
-        this.after(o.busySeconds - limits.integrationTimeout, () => this.end(sink, synthetic(o, cold, functionError, latency)));
+        this.after(o.busySeconds - limits.integrationTimeout, () => this.end(model, sink, synthetic(o, cold, functionError, latency)));
       });
       return;
     }
     this.after(init + o.busySeconds, () => {
       sink.reply(o.outcome === 'succeeded' ? this.okReply : FAILED_REPLY);
-      this.end(sink, synthetic(o, cold, functionError, performance.now() - t0));
+      this.end(model, sink, synthetic(o, cold, functionError, performance.now() - t0));
     });
   }
 
-  private async runUser(cold: boolean, init: number, t0: number, sink: InvocationSink): Promise<InvocationRecord> {
-    const limits = this.model.limits;
+  private async runUser(model: LambdaModel, cold: boolean, init: number, t0: number, sink: InvocationSink): Promise<InvocationRecord> {
+    const limits = model.limits;
     await this.sleep(init); // the modelled INIT of a new environment
     const req = sink.request();
     const event = this.stack.api.kind === 'rest' ? proxyEventV1(this.stack, req) : proxyEventV2(this.stack, req);
     const started = performance.now();
-    const run = invokeHandler(this.handler!, event, this.stack, req.requestId, limits.functionTimeout);
+    const run = invokeHandler(this.handler!, event, this.stack, req.requestId, limits.functionTimeout, model.fn);
     let answered = false;
     let integrationLatencyMs: number | undefined;
     const answer = (r: FunctionReply) => {
@@ -182,7 +196,7 @@ export class LambdaRuntime {
     }
     const ranSeconds = Math.min((performance.now() - started) / 1000, limits.functionTimeout);
     const timedOutAtGateway = answered;
-    const billed = this.model.outcomeFor(ranSeconds, { cold, errored: outcome.kind !== 'returned' });
+    const billed = model.outcomeFor(ranSeconds, { cold, errored: outcome.kind !== 'returned' });
     const functionError = outcome.kind !== 'returned';
     let result: InvocationRecord['outcome'];
     if (timedOutAtGateway) {

@@ -4,10 +4,14 @@ import type { CohortTimeline, LatencySummary, Role, Timeline } from '../model/ti
 import { addTotals, emptyTotals, type Totals } from '../model/totals.ts';
 import { emptyDistribution, mergeDistribution, observe, percentile, type Distribution } from './distribution.ts';
 
+const MAX_ROUTES = 100;
+
 /** What the emulator knows about one finished request. */
 export interface RequestRecord {
   cohort: string;
   role: Role;
+  /** The route key that served it ("METHOD /path (no route)" when none matched), when known. */
+  route?: string;
   outcome: Outcome;
   status: number;
   /** false when WAF blocked it: API Gateway never saw it, so its metrics do not count it. */
@@ -131,6 +135,8 @@ export class MetricsStore {
   private readonly fine: (MetricsCell | undefined)[];
   private readonly coarse: (MetricsCell | undefined)[];
   private readonly run = new Map<string, { role: Role; totals: Totals; latency: Distribution }>();
+  /** Whole-run totals per route key; past MAX_ROUTES keys everything new is "other" (bounded memory). */
+  private readonly routeRun = new Map<string, Totals>();
   private first: number | undefined;
   private last: number | undefined;
   private inFlightNow = 0;
@@ -151,6 +157,15 @@ export class MetricsStore {
     if (!whole) this.run.set(r.cohort, (whole = { role: r.role, totals: emptyTotals(), latency: emptyDistribution() }));
     count(whole.totals, r, invoked);
     observe(whole.latency, r.latencyMs);
+    if (r.route !== undefined) {
+      let rt = this.routeRun.get(r.route);
+      if (!rt) {
+        const key = this.routeRun.size < MAX_ROUTES ? r.route : 'other';
+        rt = this.routeRun.get(key);
+        if (!rt) this.routeRun.set(key, (rt = emptyTotals()));
+      }
+      count(rt, r, invoked);
+    }
 
     const cell = this.cellFor(second);
     if (!cell) return; // older than everything kept
@@ -193,6 +208,13 @@ export class MetricsStore {
   totals(): Totals {
     const out = emptyTotals();
     for (const c of this.run.values()) addTotals(out, c.totals);
+    return out;
+  }
+
+  /** Exact whole-run totals per route key (empty when no request carried its route). */
+  routes(): Record<string, Totals> {
+    const out: Record<string, Totals> = {};
+    for (const [key, t] of this.routeRun) out[key] = { ...t };
     return out;
   }
 
@@ -240,12 +262,15 @@ export class MetricsStore {
       if (count === 0) break;
       for (const [name, t] of c.cohorts) addTotals(ensure(name).buckets[i], t);
     }
+    // per-route totals are whole-run: only a timeline of the whole run carries them
+    const whole = opts.from === undefined && opts.to === undefined && this.routeRun.size > 0;
     return {
       source: 'emulator',
       startTime: new Date(from * 1000).toISOString(),
       durationSeconds: to - from,
       bucketSeconds,
       cohorts: [...cohorts.values()],
+      ...(whole ? { routes: this.routes() } : {}),
     };
   }
 

@@ -12,6 +12,7 @@ import { createCloudWatchServer } from './cloudwatch-server.ts';
 import { describeEnforced } from './enforced.ts';
 import { LambdaRuntime } from './lambda-runtime.ts';
 import { MetricsStore, type MetricsStoreOptions } from './metrics-store.ts';
+import { emulatorLimits, type EmulatorLimits } from './server-limits.ts';
 import { loadHandler, type LambdaHandler } from './user-handler.ts';
 
 export interface EmulatorOptions {
@@ -27,6 +28,8 @@ export interface EmulatorOptions {
   /** Seed for the synthetic handler's durations and errors (default: random). */
   seed?: number;
   metrics?: MetricsStoreOptions;
+  /** Timeouts, connection caps and body caps on both ports (defaults: DEFAULT_LIMITS). */
+  limits?: Partial<EmulatorLimits>;
 }
 
 export interface Emulator {
@@ -84,6 +87,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   if (!Number.isInteger(port) || port < 0 || port > 65534) throw new RuntimeError(`port must be 0..65534, not ${port}`);
   const clock = opts.clock ?? realClock;
   const rng = opts.seed !== undefined ? seededRandom(opts.seed) : Math.random;
+  const limits = emulatorLimits(opts.limits);
   const handler = typeof opts.handler === 'string' ? await loadHandler(opts.handler) : opts.handler;
 
   const metrics = new MetricsStore(opts.metrics);
@@ -98,8 +102,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     totals: metrics.totals(),
     cohorts: metrics.cohorts(),
   }));
-  const apiServer = front.createServer();
-  const cwServer = createCloudWatchServer(metrics, metricCatalog(stack));
+  const apiServer = front.createServer(limits);
+  const cwServer = createCloudWatchServer(metrics, metricCatalog(stack), limits);
 
   const apiPort = await listen(apiServer, port, host, 'API');
   let cwPort: number;

@@ -50,15 +50,21 @@ export async function loadHandler(spec: string, cwd = process.cwd()): Promise<La
 export type HandlerOutcome = { kind: 'returned'; value: unknown } | { kind: 'threw'; error: unknown } | { kind: 'timedOut' };
 
 /** The context object Lambda's Node.js runtime hands a handler. */
-export function lambdaContext(stack: Stack, awsRequestId: string, deadlineMs: number, settle: (o: HandlerOutcome) => void): LambdaContext {
-  const fn = stack.deployed.functionName;
+export function lambdaContext(
+  stack: Stack,
+  awsRequestId: string,
+  deadlineMs: number,
+  settle: (o: HandlerOutcome) => void,
+  config: { functionName: string; memoryMb: number } = { functionName: stack.deployed.functionName, memoryMb: stack.lambda.memoryMb },
+): LambdaContext {
+  const fn = config.functionName;
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName: fn,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${stack.region}:123456789012:function:${fn}`,
-    memoryLimitInMB: String(stack.lambda.memoryMb),
+    memoryLimitInMB: String(config.memoryMb),
     awsRequestId,
     logGroupName: `/aws/lambda/${fn}`,
     logStreamName: `${day}/[$LATEST]${randomBytes(16).toString('hex')}`,
@@ -74,7 +80,14 @@ export function lambdaContext(stack: Stack, awsRequestId: string, deadlineMs: nu
  * value (promise or callback), a thrown error, or the timeout. A handler past its timeout keeps
  * running in this process (JavaScript cannot stop it) but its answer is ignored, as Lambda would.
  */
-export function invokeHandler(handler: LambdaHandler, event: unknown, stack: Stack, awsRequestId: string, timeoutSeconds: number): Promise<HandlerOutcome> {
+export function invokeHandler(
+  handler: LambdaHandler,
+  event: unknown,
+  stack: Stack,
+  awsRequestId: string,
+  timeoutSeconds: number,
+  config?: { functionName: string; memoryMb: number },
+): Promise<HandlerOutcome> {
   return new Promise<HandlerOutcome>((resolveOutcome) => {
     let settled = false;
     const settle = (o: HandlerOutcome) => {
@@ -85,7 +98,7 @@ export function invokeHandler(handler: LambdaHandler, event: unknown, stack: Sta
     };
     const timer = setTimeout(() => settle({ kind: 'timedOut' }), Math.max(1, timeoutSeconds * 1000));
     timer.unref(); // a closing emulator must not wait for the timeouts of handlers still running
-    const context = lambdaContext(stack, awsRequestId, Date.now() + timeoutSeconds * 1000, settle);
+    const context = lambdaContext(stack, awsRequestId, Date.now() + timeoutSeconds * 1000, settle, config);
     const callback = (err?: unknown, result?: unknown) => settle(err ? { kind: 'threw', error: err } : { kind: 'returned', value: result });
     try {
       const r = handler(event, context, callback);

@@ -16,6 +16,7 @@ import { readK6Ndjson, type ReadStats } from './read-ndjson.ts';
 import { readK6Summary } from './read-summary.ts';
 import { billableUnits, serverEstimate } from './server-estimate.ts';
 import { tallyToTimeline } from './to-timeline.ts';
+import { addDetection } from '../detect/detection.ts';
 
 export interface K6Import {
   timeline: Timeline;
@@ -70,6 +71,7 @@ export function k6Result(opts: {
   const unthrottled = withoutGatewayThrottles(throttled, stack);
   const legitOnly = { ...unthrottled, cohorts: unthrottled.cohorts.filter((c) => c.role === 'legit') };
   const result = stackResult({ stack, throttled, unthrottled, legitOnly, book, horizonSeconds });
+  addDetection(result, stack, book, { throttled, unthrottled }, { runOnly: true });
   if (stack.file) result.file = stack.file;
   result.notes = [
     ...(result.notes ?? []),
@@ -130,7 +132,11 @@ function unitsPerBilled(buckets: Totals[]): number {
 }
 
 function cohortInfo(scenario: Scenario | undefined) {
-  return scenario?.cohorts.map((c) => ({ name: c.name, role: c.role, requestBytes: c.request.bodyBytes }));
+  // a mix's requests are told apart only by k6's name tag: its cohort is billed at the mix's mean size
+  return scenario?.cohorts.map((c) => {
+    const total = c.requests.reduce((s, r) => s + r.weight, 0);
+    return { name: c.name, role: c.role, requestBytes: c.requests.reduce((s, r) => s + (r.weight / total) * r.bodyBytes, 0) };
+  });
 }
 
 function sizeNotes(stack: Stack, scenario: Scenario | undefined): string[] {

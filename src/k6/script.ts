@@ -26,6 +26,8 @@ export interface ScriptCohort {
   method: string;
   path: string;
   bodyBytes: number;
+  /** A weighted mix (two or more requests): each iteration picks one by weight; absent: method/path/bodyBytes. */
+  mix?: { method: string; path: string; bodyBytes: number; weight: number }[];
   clients: number;
   rotate: number; // seconds; 0 = never
   identityBase: number;
@@ -116,6 +118,7 @@ export function renderScript(m: ScriptModel): string {
       method: c.method,
       path: c.path,
       bodyBytes: c.bodyBytes,
+      ...(c.mix ? { mix: c.mix } : {}),
       clients: c.clients,
       rotate: c.rotate,
       identityBase: c.identityBase,
@@ -140,8 +143,9 @@ const BODY_STATUSES = ${JSON.stringify(m.bodyStatuses)};
  * @typedef {{ kind: 'none' } | { kind: 'invalid', cohortIndex: number }
  *   | { kind: 'plan', plan: string, env: string, prefix: string, digits: number }
  *   | { kind: 'plan', plan: string, env: string, list: string[] }} Keys
+ * @typedef {{ method: string, path: string, bodyBytes: number, weight: number }} MixRequest
  * @typedef {{ cohort: string, role: string, method: string, path: string, bodyBytes: number,
- *   clients: number, rotate: number, identityBase: number, keys: Keys }} Cohort
+ *   mix?: MixRequest[], clients: number, rotate: number, identityBase: number, keys: Keys }} Cohort
  */
 
 /** @type {Record<string, Cohort>} */
@@ -197,6 +201,30 @@ for (const name of Object.keys(COHORTS)) {
 const BODY = {};
 for (const name of Object.keys(COHORTS)) BODY[name] = COHORTS[name].bodyBytes > 0 ? 'x'.repeat(COHORTS[name].bodyBytes) : null;
 
+/** Each mix's bodies (one string per request, reused) and total weight. */
+/** @type {Record<string, { bodies: (string | null)[], total: number }>} */
+const MIX = {};
+for (const name of Object.keys(COHORTS)) {
+  const mix = COHORTS[name].mix;
+  if (mix) MIX[name] = { bodies: mix.map((q) => (q.bodyBytes > 0 ? 'x'.repeat(q.bodyBytes) : null)), total: mix.reduce((s, q) => s + q.weight, 0) };
+}
+
+/**
+ * The request this iteration sends: the cohort's own, or a weighted choice from its mix (each
+ * request with probability weight / total weight).
+ * @param {string} name
+ * @returns {{ method: string, path: string, body: string | null }}
+ */
+function pick(name) {
+  const c = COHORTS[name];
+  const mix = c.mix;
+  if (!mix) return { method: c.method, path: c.path, body: BODY[name] };
+  let r = Math.random() * MIX[name].total;
+  let i = 0;
+  while (i < mix.length - 1 && r >= mix[i].weight) r -= mix[i++].weight;
+  return { method: mix[i].method, path: mix[i].path, body: MIX[name].bodies[i] };
+}
+
 /** One request of the cohort this scenario stands for, from the client whose turn it is. */
 export function send() {
   const name = exec.scenario.name;
@@ -214,9 +242,9 @@ export function send() {
   };
   const key = KEY_OF[name](client);
   if (key !== undefined) headers['x-api-key'] = key;
-  const body = BODY[name];
-  if (body !== null) headers['Content-Type'] = 'application/octet-stream';
-  const res = http.request(c.method, TARGET + c.path, body, { headers, timeout: TIMEOUT, tags: { name: c.method + ' ' + c.path } });
+  const q = pick(name);
+  if (q.body !== null) headers['Content-Type'] = 'application/octet-stream';
+  const res = http.request(q.method, TARGET + q.path, q.body, { headers, timeout: TIMEOUT, tags: { name: q.method + ' ' + q.path } });
   if (BODY_STATUSES.indexOf(res.status) >= 0) {
     /** @type {Record<string, string>} */
     const tags = { status: String(res.status), message: messageOf(res.body) };

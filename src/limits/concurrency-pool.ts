@@ -6,6 +6,24 @@ export interface ScalingRate {
 }
 
 /**
+ * The account's unreserved concurrency, drawn on by every function without reserved concurrency
+ * (AWS: reserved concurrency is carved out of the account; the others share the rest).
+ */
+export class ConcurrencyShare {
+  /** Environments busy in all pools of the share (discrete mode). */
+  busy = 0;
+  readonly pools: ConcurrencyPool[] = [];
+  constructor(readonly limit: number) {}
+
+  /** Fluid: what the other pools of the share held in their latest tick. */
+  usedByOthers(pool: ConcurrencyPool): number {
+    let used = 0;
+    for (const p of this.pools) if (p !== pool) used += p.fluidUsed;
+    return used;
+  }
+}
+
+/**
  * Lambda's execution environments for one function: at most `limit` busy at once (reserved or
  * account concurrency), new environments only as fast as the scaling rate allows (1,000 per 10 s,
  * refilled continuously), an environment idle for `idleTimeout` is reclaimed, and every new
@@ -25,9 +43,16 @@ export class ConcurrencyPool {
   // and the new environments still in INIT
   private readonly window = new SlidingMax();
   private pending: { readyAt: number; count: number }[] = [];
+  /** Fluid: environments this pool held in its latest tick (what a share's other pools see). */
+  fluidUsed = 0;
+  private readonly share?: ConcurrencyShare;
 
-  constructor(opts: { limit: number; scaling: ScalingRate; idleTimeout: number }) {
+  constructor(opts: { limit: number; scaling: ScalingRate; idleTimeout: number; share?: ConcurrencyShare }) {
     this.limit = opts.limit;
+    if (opts.share) {
+      this.share = opts.share;
+      opts.share.pools.push(this);
+    }
     this.idleTimeout = opts.idleTimeout;
     this.scaling = new TokenBucket({
       rate: opts.scaling.environments / opts.scaling.perSeconds,
@@ -38,7 +63,7 @@ export class ConcurrencyPool {
   /** One invocation wants to start at `now`: throttled, or given a warm or a new (cold) environment. */
   acquire(now: number): { ok: false } | { ok: true; cold: boolean } {
     this.reclaim(now);
-    if (this.busy >= this.limit) {
+    if (this.busy >= this.limit || (this.share && this.share.busy >= this.share.limit)) {
       this.scaling.take(now, 0);
       return { ok: false };
     }
@@ -49,19 +74,24 @@ export class ConcurrencyPool {
         this.idle.length = 0;
         this.idleHead = 0;
       }
-      this.busy++;
+      this.hold(1);
       return { ok: true, cold: false };
     }
     if (this.scaling.take(now, 1) < 1) return { ok: false };
-    this.busy++;
+    this.hold(1);
     return { ok: true, cold: true };
   }
 
   /** The invocation that held an environment ended at `now`; the environment goes idle. */
   release(now: number): void {
     if (this.busy <= 0) return;
-    this.busy--;
+    this.hold(-1);
     this.idle.push(now);
+  }
+
+  private hold(d: number): void {
+    this.busy += d;
+    if (this.share) this.share.busy += d;
   }
 
   /** Busy environments (discrete mode). */
@@ -95,6 +125,7 @@ export class ConcurrencyPool {
     if (n <= 0) {
       this.scaling.take(now, 0, over);
       this.window.push(slot, initializing);
+      this.fluidUsed = initializing;
       return { passed: 0, coldStarts: 0 };
     }
     const busy = Math.max(busySeconds, 1e-9);
@@ -104,7 +135,8 @@ export class ConcurrencyPool {
     let coldServed = 0;
     if (coldWanted > 1e-12) {
       const needed = (coldWanted / over) * Math.min(over, initSeconds + busy);
-      const room = Math.max(0, this.limit - ready - initializing);
+      let room = Math.max(0, this.limit - ready - initializing);
+      if (this.share) room = Math.min(room, Math.max(0, this.share.limit - this.share.usedByOthers(this) - ready - initializing));
       const want = Math.min(needed, room);
       granted = want > 0 ? this.scaling.take(now, want, over) : (this.scaling.take(now, 0, over), 0);
       coldServed = needed > 0 ? coldWanted * (granted / needed) : 0;
@@ -113,8 +145,29 @@ export class ConcurrencyPool {
       this.scaling.take(now, 0, over);
     }
     const warmUsed = (warmServed * busy) / over;
-    this.window.push(slot, Math.min(this.limit, warmUsed + initializing + granted));
+    this.fluidUsed = Math.min(this.limit, warmUsed + initializing + granted);
+    this.window.push(slot, this.fluidUsed);
     return { passed: Math.min(n, warmServed + coldServed), coldStarts: granted };
+  }
+
+  /**
+   * Whether invocations at most `peakRate` per second over (now − over, now] stay clear of every
+   * edge: no environment still in INIT, and even if every one of them needed a new environment
+   * (busy for INIT + the invocation), neither the limit nor the scaling rate would refuse one.
+   * Then one long fluid take serves them all, as many short ones would.
+   */
+  coversStride(now: number, over: number, peakRate: number, busySeconds: number, initSeconds: number): boolean {
+    // environments whose INIT ended before the stride starts are ready (as takeFluid will find)
+    while (this.pending.length > 0 && this.pending[0].readyAt <= now - over + 1e-9) this.pending.shift();
+    if (this.pending.length > 0) return false;
+    const busy = Math.max(busySeconds, 1e-9);
+    const worst = peakRate * (busy + initSeconds);
+    const alive = this.window.maxBefore(Math.floor(now - over), this.idleTimeout);
+    if (alive + worst > this.limit) return false;
+    // a new environment held longer than a second is counted by how long the step is (takeFluid caps
+    // INIT + busy at the step): then only a stride that needs no new environment is a sum of seconds
+    if (initSeconds + busy > 1 && peakRate * busy > alive) return false;
+    return this.scaling.level(now - over) + this.scaling.rate * over >= worst;
   }
 
   /** Fluid steady-state fingerprint; `undefined` while an older peak is still keeping environments warm. */

@@ -1,7 +1,9 @@
-import type { Stack } from '../stack/types.ts';
-import { ConcurrencyPool } from './concurrency-pool.ts';
+import { concurrencyPlan, stackFunctions } from '../stack/functions.ts';
+import type { FunctionConfig, Stack } from '../stack/types.ts';
+import { ConcurrencyPool, ConcurrencyShare } from './concurrency-pool.ts';
 import { DurationModel, billedPerMs, type DurationLimits, type FluidInvocations, type InvocationOutcome } from './duration-model.ts';
 import { TokenBucket } from './token-bucket.ts';
+import type { Band } from './band.ts';
 
 /** What one invocation became and what it is billed. */
 export interface InvocationCharge {
@@ -23,11 +25,26 @@ export interface FluidLambdaResult {
 }
 
 /**
- * One Lambda function behind the API: its concurrency pool (reserved or account concurrency,
- * scaling rate, idle reclaim, cold starts), its duration distribution and timeouts, and for
- * function URLs the 10 × concurrency requests-per-second ceiling. Shared by emulator and simulator.
+ * Every function of the stack (stackFunctions order, `lambda` first), each with its own pool:
+ * reserved concurrency is its own, the functions without it share the account's unreserved rest.
+ */
+export function lambdaModels(stack: Stack): LambdaModel[] {
+  const plan = concurrencyPlan(stack);
+  const share = plan.shared.length > 1 ? new ConcurrencyShare(plan.unreserved) : undefined;
+  return stackFunctions(stack).map((fn, i) => new LambdaModel(stack, fn, plan.shared.includes(i) ? share : undefined));
+}
+
+/**
+ * One Lambda function behind the API (by default the stack's `lambda`): its concurrency pool
+ * (reserved concurrency, or the account's unreserved rest; scaling rate, idle reclaim, cold
+ * starts), its duration distribution and timeouts, and for function URLs the 10 × concurrency
+ * requests-per-second ceiling. Shared by emulator and simulator.
  */
 export class LambdaModel {
+  /** The function this models (its name, deployed name, memory, …). */
+  readonly fn: FunctionConfig;
+  readonly name: string;
+  readonly architecture: FunctionConfig['architecture'];
   readonly durations: DurationModel;
   readonly limits: DurationLimits;
   readonly memoryGb: number;
@@ -37,17 +54,22 @@ export class LambdaModel {
   private readonly urlRps?: TokenBucket;
   private fluidShares?: FluidInvocations;
 
-  constructor(stack: Stack) {
-    const l = stack.lambda;
+  constructor(stack: Stack, fn: FunctionConfig = stackFunctions(stack)[0], share?: ConcurrencyShare) {
+    const l = fn;
+    this.fn = fn;
+    this.name = fn.name;
+    this.architecture = fn.architecture;
     this.durations = new DurationModel(l.duration);
     this.limits = { functionTimeout: l.timeout, integrationTimeout: stack.api.integrationTimeout, errorRate: l.errorRate };
     this.memoryGb = l.memoryMb / 1024;
     this.initSeconds = l.initDuration;
-    this.concurrencyLimit = l.reservedConcurrency ?? l.accountConcurrency;
+    const plan = concurrencyPlan(stack);
+    this.concurrencyLimit = l.reservedConcurrency ?? plan.unreserved;
     this.pool = new ConcurrencyPool({
       limit: this.concurrencyLimit,
       scaling: { environments: l.scaling.environments, perSeconds: l.scaling.perSeconds },
       idleTimeout: l.idleTimeout,
+      ...(share ? { share } : {}),
     });
     if (stack.api.kind === 'function-url') {
       // AWS: a function URL serves at most 10 × the function's concurrency requests per second
@@ -109,6 +131,13 @@ export class LambdaModel {
       gbSeconds: passed * s.billedSeconds * this.memoryGb + initGbSeconds,
       initGbSeconds,
     };
+  }
+
+  /** Whether invocations within `band` (per second) over (now − over, now] meet no limit (see ConcurrencyPool.coversStride). */
+  coversStride(now: number, over: number, band: Band): boolean {
+    if (this.urlRps && band.hi > this.urlRps.rate) return false;
+    this.fluidShares ??= this.durations.fluid(this.limits);
+    return this.pool.coversStride(now, over, band.hi, this.fluidShares.busySeconds, this.initSeconds);
   }
 
   fingerprint(): string | undefined {

@@ -1,3 +1,4 @@
+import { NO_FLOW, type Band } from './band.ts';
 import type { Limiter } from './types.ts';
 
 export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
@@ -121,6 +122,18 @@ export class QuotaCounter implements Limiter {
     if (this.lastTime === undefined || t <= this.lastTime || this.lastOver <= 0) return;
     this.used = Math.min(this.limit, this.used + (this.lastUse * (t - this.lastTime)) / this.lastOver);
     this.lastTime = t;
+  }
+
+  /**
+   * What the quota passes of a band (per-second rates) over [from, from + over] if it gives one
+   * answer throughout: all of it while the period neither ends nor runs out, none while it is
+   * spent and does not reset; undefined (an edge) otherwise.
+   */
+  strideBand(from: number, over: number, band: Band): Band | undefined {
+    if (this.nextReset(from) < from + over) return undefined;
+    const left = this.remaining(from);
+    if (left <= 0) return NO_FLOW;
+    return left >= band.hi * over ? band : undefined;
   }
 
   remaining(now: number): number {

@@ -39,6 +39,27 @@ export class WafRateRule {
     return blocked ? 0 : n;
   }
 
+  /**
+   * Whether `key`, sending at most `perSecond` for the next `over` seconds, stays under the limit
+   * whatever the delay: everything it still remembers plus everything it will see is at most the
+   * limit, so no verdict can change during the stride.
+   */
+  quietFor(key: string, perSecond: number, over: number): boolean {
+    const st = this.keys.get(key);
+    let remembered = 0;
+    if (st) for (const v of st.slots) remembered += v;
+    return remembered + perSecond * (over + 1) <= this.limit;
+  }
+
+  /**
+   * `key` sent nothing over (now − over, now]: its window moves on. Without this a key that paused
+   * would look like a steady sender, and fast-forwarding would count requests it never sent.
+   */
+  silent(now: number, over = 0, key = ''): void {
+    const st = this.keys.get(key);
+    if (st) this.advance(st, Math.floor(now - over / 2));
+  }
+
   /** Whether `key` is blocked at `now`. */
   blocked(now: number, key = ''): boolean {
     const st = this.keys.get(key);

@@ -20,7 +20,7 @@ export interface ResponseFacts {
   status: number;
   /** The start of the body as text (a few hundred bytes are plenty); '' when not read. */
   body?: string;
-  /** Response headers, names in any case; values as undici / node:http / k6 hand them over. */
+  /** Response headers, names in any case; values as the driver / node:http / k6 hand them over. */
   headers?: Record<string, string | string[] | undefined>;
   apiKind: ApiKindForClassify;
   /**

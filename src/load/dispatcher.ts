@@ -6,20 +6,23 @@
  * that cannot go out within `lateToleranceMs` of its due time — the event loop stalled, or the
  * in-flight bound is reached — is booked as dropped: never sent late, never bunched into a burst.
  *
- * Connections: one undici Client each, one request at a time on it (no pipelining), kept in a free
- * list. A new one is opened only when every open one is busy, so the number in use follows
+ * Connections: one Http1Connection each (http1-connection.ts: a lean client on net/tls), one
+ * request at a time on it (no pipelining), kept in a free list. A new one is opened only when every open one is busy, so the number in use follows
  * rate × observed latency by itself; `connections` caps it, and with it the requests in flight.
- * This is what an undici Pool does, minus the Pool's own work per request (a scan of its clients
- * for a free one, 'drain' events re-emitted with fresh arrays), and it lets an answer hand the next
- * due request straight to the connection it freed (see `answered`): together about a tenth less
- * CPU per request at saturation than over a Pool.
+ * With `sizing`, an InFlightWindow bounds them further: started from the expected latency, grown
+ * on demand, and lowered when more in flight stopped bringing more answers (in-flight-window.ts).
+ * An answer hands the next due request straight to the connection it freed (see `answered`).
+ * Each client's whole request (head and body) is built once per rotation epoch (request-bytes.ts).
  */
-import { buildConnector, Client } from 'undici';
+import { Http1Connection, type Origin } from './http1-connection.ts';
 import type { Outcome } from '../model/outcomes.ts';
 import type { Role } from '../model/timeline.ts';
 import { classifyResponse, type ApiKindForClassify } from './classify.ts';
 import type { IdentityPlan } from './identity.ts';
 import type { Recorder } from './recorder.ts';
+import type { RequestMix } from './request-mix.ts';
+import { InFlightWindow } from './in-flight-window.ts';
+import { RequestBytes } from './request-bytes.ts';
 import { ResponseHandler, type ResponseSink } from './response-handler.ts';
 import type { Arrival, ArrivalSchedule } from './schedule.ts';
 
@@ -34,6 +37,8 @@ export interface DispatchCohort {
   apiKey?: (client: number) => string | undefined;
   /** What an unmarked 403 "Forbidden" means for this cohort's requests (see classify.ts). */
   plainForbidden?: 'wafBlocked' | 'authRejected';
+  /** A weighted mix of requests: each send takes the mix's next one instead of method/path/body. */
+  mix?: RequestMix;
 }
 
 export interface DispatchOptions {
@@ -46,6 +51,11 @@ export interface DispatchOptions {
   recorder: Recorder;
   /** Cap on open connections; with no pipelining also the in-flight bound. */
   connections: number;
+  /**
+   * Size the in-flight bound from what is measured (in-flight-window.ts), starting at `initial`,
+   * never above `connections`. Without it every connection up to the cap is used on demand.
+   */
+  sizing?: { initial: number };
   /** Bound on requests in flight (default, and at most: `connections`). */
   maxInFlight?: number;
   lateToleranceMs?: number;
@@ -76,26 +86,33 @@ export interface DispatchReport {
   /** Most connections open at once. */
   peakConnections: number;
   peakInFlight: number;
+  /** With `sizing`: how often the target was found saturated (the bound lowered), and the bound at the end. */
+  saturations?: number;
+  finalWindow?: number;
 }
 
 /** How many connections may be opening at once, beyond those already open. */
 const CONNECT_AHEAD = 32;
 /** Longest single sleep through a silent stretch (timers overflow past 24.8 days). */
 const MAX_SLEEP_MS = 60_000;
-/** Header lists are cached for cohorts up to this many clients (a bigger botnet builds them per request). */
-const IDENTITY_CACHE_CLIENTS = 65_536;
 
 class DriverRun implements ResponseSink {
-  private readonly clients: Client[] = [];
+  private readonly clients: Http1Connection[] = [];
   /** Open (or openable) connections with nothing on them, most recently freed last. */
-  private readonly idle: Client[] = [];
-  private readonly clientOptions: Client.Options;
+  private readonly idle: Http1Connection[] = [];
+  private readonly target: Origin;
   private readonly maxConnections: number;
   private readonly startMs = performance.now();
   private readonly tolerance: number;
   private readonly bound: number;
   private readonly requestTimeout: number;
   private readonly pending: Arrival[] = [];
+  private readonly window: InFlightWindow | undefined;
+  // Totals the window is fed every tick.
+  private dueCount = 0;
+  private sentCount = 0;
+  private endedCount = 0;
+  private minLatencyMs = Infinity;
   /** The next arrival, taken from the schedule but not yet due. */
   private upcoming: Arrival | undefined;
   private head = 0;
@@ -115,31 +132,20 @@ class DriverRun implements ResponseSink {
   private abandoned = 0;
   private destroyed = false;
   private lastTickSecond = 0;
-  private readonly bodies: (Buffer | null)[];
-  /**
-   * Per cohort, per client: its request headers in its latest rotation epoch, as the flat
-   * name/value list undici takes (it copies it, so one list serves every request of the client).
-   */
-  private readonly headerLists: ({ epoch: number; headers: string[] } | undefined)[][];
+  private readonly requests: RequestBytes;
   private resolve!: (r: DispatchReport) => void;
   readonly done: Promise<DispatchReport>;
 
   constructor(private readonly o: DispatchOptions) {
     this.tolerance = o.lateToleranceMs ?? 50;
     this.bound = Math.max(1, o.maxInFlight ?? o.connections);
+    if (o.sizing) this.window = new InFlightWindow(this.bound, o.sizing.initial);
     this.requestTimeout = o.requestTimeoutMs ?? 35_000;
     this.lastAnswerMs = this.startMs;
     this.maxConnections = Math.max(1, o.connections);
-    this.clientOptions = {
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      headersTimeout: this.requestTimeout,
-      bodyTimeout: this.requestTimeout,
-      connect: buildConnector({ timeout: 10_000 }),
-    };
-    // One body buffer per cohort, reused for every request.
-    this.bodies = o.cohorts.map((c) => (c.bodyBytes > 0 ? Buffer.alloc(c.bodyBytes, 0x78) : null));
-    this.headerLists = o.cohorts.map((_c, i) => new Array(Math.min(IDENTITY_CACHE_CLIENTS, o.identities.clients(i))));
+    const url = new URL(o.origin);
+    this.target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), tls: url.protocol === 'https:' };
+    this.requests = new RequestBytes(url.host, o.cohorts, o.identities);
     this.done = new Promise((r) => (this.resolve = r));
     if (o.signal?.aborted) this.stop('interrupted');
     o.signal?.addEventListener('abort', () => this.stop('interrupted'), { once: true });
@@ -165,6 +171,7 @@ class DriverRun implements ResponseSink {
     // peeking at it first, halves the schedule's work per request.
     let a = this.upcoming ?? s.next().value;
     while (a !== undefined && this.startMs + a.at * 1000 <= now + 0.5) {
+      this.dueCount++;
       // Already too late (the loop stalled): booked at once, so a long stall costs no memory.
       if (now - (this.startMs + a.at * 1000) > this.tolerance) this.o.recorder.dropped(a.cohort, Math.floor(a.at));
       else this.pending.push(a);
@@ -185,7 +192,7 @@ class DriverRun implements ResponseSink {
    * Sends what is due, oldest first, on free connections, and books what is too late as dropped.
    * `freed` is a connection just released by an answer: it takes the first request.
    */
-  private sendPending(now: number, freed?: Client): void {
+  private sendPending(now: number, freed?: Http1Connection): void {
     const p = this.pending;
     while (this.head < p.length) {
       const a = p[this.head];
@@ -199,12 +206,13 @@ class DriverRun implements ResponseSink {
       // tolerance) for a free one. Without the second rule a fast start opens a connection per
       // request until the first handshakes finish — hundreds at once, slowing every one of them.
       if (this.inFlight >= this.bound || this.inFlight >= this.connected + CONNECT_AHEAD) break;
+      if (this.window !== undefined && !this.window.grow(this.inFlight)) break;
       let client = freed;
       if (client !== undefined) freed = undefined;
       else client = this.idle.pop() ?? this.openConnection();
       if (client === undefined) break;
       this.head++;
-      this.send(a, due, client);
+      this.send(a, due, now, client);
     }
     if (freed !== undefined) this.idle.push(freed);
     if (this.head === p.length) {
@@ -217,56 +225,44 @@ class DriverRun implements ResponseSink {
   }
 
   /** A new connection while under the cap (it connects on its first request). */
-  private openConnection(): Client | undefined {
+  private openConnection(): Http1Connection | undefined {
     if (this.clients.length >= this.maxConnections || this.destroyed) return undefined;
-    const client = new Client(this.o.origin, this.clientOptions);
-    client.on('connect', () => {
-      this.connected++;
-      if (this.connected > this.peakConnections) this.peakConnections = this.connected;
-    });
-    client.on('disconnect', () => {
-      this.connected--;
-    });
+    const client = new Http1Connection(this.target, this.connectionEvents);
     this.clients.push(client);
     return client;
   }
 
-  private send(a: Arrival, dueMs: number, client: Client): void {
-    const c = this.o.cohorts[a.cohort];
+  private readonly connectionEvents = {
+    connected: () => {
+      this.connected++;
+      if (this.connected > this.peakConnections) this.peakConnections = this.connected;
+    },
+    disconnected: () => {
+      this.connected--;
+    },
+  };
+
+  private send(a: Arrival, dueMs: number, nowMs: number, client: Http1Connection): void {
     const second = Math.floor(a.at);
     this.inFlight++;
+    this.sentCount++;
     if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
     this.o.recorder.sent(a.cohort, second);
-    const h = new ResponseHandler(this, client, a.cohort, second, dueMs);
-    // A refused request (closed client, invalid header) comes back through h.onError, not a throw.
-    client.dispatch({ path: c.path, method: c.method, headers: this.headersOf(a), body: this.bodies[a.cohort] }, h);
-  }
-
-  /** The client's request headers for its current rotation epoch, cached per client. */
-  private headersOf(a: Arrival): string[] {
-    const cache = this.headerLists[a.cohort];
-    if (a.client < cache.length) {
-      const hit = cache[a.client];
-      if (hit !== undefined && hit.epoch === a.epoch) return hit.headers;
-      const headers = this.buildHeaders(a);
-      cache[a.client] = { epoch: a.epoch, headers };
-      return headers;
+    const h = new ResponseHandler(this, client, a.cohort, second, dueMs, nowMs);
+    const request = this.requests.of(a);
+    if (request === undefined) {
+      // a header value that cannot go on the wire (a line break in a key): this request fails
+      setImmediate(() => h.onError(Object.assign(new Error('invalid header value'), { code: 'INVALID_HEADER' })));
+      return;
     }
-    return this.buildHeaders(a);
-  }
-
-  private buildHeaders(a: Arrival): string[] {
-    const c = this.o.cohorts[a.cohort];
-    const headers = ['x-dowsim-cohort', c.name, 'x-dowsim-role', c.role, 'x-forwarded-for', this.o.identities.address(a.cohort, a.client, a.epoch)];
-    if (c.bodyBytes > 0) headers.push('content-type', 'application/octet-stream');
-    const key = c.apiKey?.(a.client);
-    if (key !== undefined) headers.push('x-api-key', key);
-    return headers;
+    client.send(request, h, this.requests.head, nowMs);
   }
 
   answered(r: ResponseHandler): void {
     this.inFlight--;
+    this.endedCount++;
     const now = this.nowMs();
+    if (now - r.sentMs < this.minLatencyMs) this.minLatencyMs = now - r.sentMs;
     this.lastAnswerMs = now;
     this.errorsSinceAnswer = 0;
     const outcome: Outcome =
@@ -285,17 +281,15 @@ class DriverRun implements ResponseSink {
     // it keeps the figures honest (no coordinated omission).
     this.o.recorder.answered(r.cohort, r.second, outcome, now - r.dueMs, r.bytes);
     if (this.stopped) this.idle.push(r.client);
-    // The next due request goes straight onto the connection just freed. undici writes it on the
-    // next turn of the loop (it lets a keep-alive socket settle for one turn before reusing it),
-    // the turn a deferred send would have gone out on too; and the connection never turns idle,
-    // which spares undici's idle-socket work (keep-alive timer, unref/ref, one more turn to check
-    // the socket before reuse) on every request.
+    // The next due request goes straight onto the connection just freed, written at once: no trip
+    // through the idle list, no extra turn of the loop.
     else this.sendPending(now, r.client);
     this.maybeFinish();
   }
 
   failed(r: ResponseHandler, err: Error): void {
     this.inFlight--;
+    this.endedCount++;
     if (!this.destroyed) {
       this.errorsSinceAnswer++;
       const code = (err as { code?: string }).code ?? err.name ?? 'Error';
@@ -327,6 +321,11 @@ class DriverRun implements ResponseSink {
     const now = this.nowMs();
     const el = this.elapsed(now);
     this.o.recorder.flush(Math.floor(el));
+    this.sweepTimeouts(now);
+    if (this.window !== undefined) {
+      this.window.tick({ nowMs: now, due: this.dueCount, sent: this.sentCount, ended: this.endedCount, inFlight: this.inFlight, minLatencyMs: this.minLatencyMs });
+      this.minLatencyMs = Infinity;
+    }
     if (!this.stopped) {
       this.sendPending(now);
       const silentFor = (now - this.lastAnswerMs) / 1000;
@@ -335,6 +334,13 @@ class DriverRun implements ResponseSink {
     if (Math.floor(el) > this.lastTickSecond) {
       this.lastTickSecond = Math.floor(el);
       this.o.onTick?.(el);
+    }
+  }
+
+  /** Our own give-up time: a request unanswered for requestTimeout fails, its connection with it. */
+  private sweepTimeouts(now: number): void {
+    for (const c of this.clients) {
+      if (c.busy && now - c.sentMs > this.requestTimeout) c.abort(Object.assign(new Error('no answer within the request timeout'), { code: 'ETIMEDOUT' }));
     }
   }
 
@@ -397,6 +403,7 @@ class DriverRun implements ResponseSink {
       firstConnectionError: first,
       peakConnections: this.peakConnections,
       peakInFlight: this.peakInFlight,
+      ...(this.window ? { saturations: this.window.saturations, finalWindow: this.window.limit } : {}),
     });
   }
 
@@ -407,7 +414,7 @@ class DriverRun implements ResponseSink {
   private closeConnections(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    for (const c of this.clients) c.destroy().catch(() => {});
+    for (const c of this.clients) c.destroy();
   }
 }
 

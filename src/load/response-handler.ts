@@ -1,13 +1,10 @@
 /**
- * One request's life on a connection, from dispatch to answer or error, written against undici's
- * raw handler methods (onConnect/onHeaders/onData/onComplete/onError). undici 7 still runs every
- * request through these internally: its newer onRequestStart/onResponse* API is adapted onto them
- * and parses every response's headers into an object on the way, and `request()` adds a promise
- * and a Readable body stream per request. Here headers stay unparsed Buffers and the body is
- * counted, not kept, unless the status needs a closer look (classify.ts `bodyMatters`).
+ * One request's life on a connection (http1-connection.ts), from send to answer or error. The
+ * body is counted, not kept, and headers are not even split out, unless the status needs a closer
+ * look (classify.ts `bodyMatters`).
  */
-import type { Client } from 'undici';
 import { bodyMatters } from './classify.ts';
+import type { Exchange, Http1Connection } from './http1-connection.ts';
 
 /** Enough of the body to tell API Gateway's error messages apart. */
 const BODY_SNIFF_BYTES = 512;
@@ -18,39 +15,40 @@ export interface ResponseSink {
   failed(r: ResponseHandler, err: Error): void;
 }
 
-export class ResponseHandler {
+export class ResponseHandler implements Exchange {
   status = 0;
   bytes = 0;
   /** The start of the body, read only when the status needs it. */
   body: string | undefined = undefined;
-  private rawHeaders: Buffer[] | undefined = undefined;
+  private rawHeaders: readonly string[] | undefined = undefined;
   private finished = false;
 
   constructor(
     private readonly sink: ResponseSink,
     /** The connection the request went out on: free again once this ends. */
-    readonly client: Client,
+    readonly client: Http1Connection,
     readonly cohort: number,
     readonly second: number,
     readonly dueMs: number,
+    /** When it went out (performance.now()): the target's own latency is measured from here. */
+    readonly sentMs: number,
   ) {}
 
-  onConnect(): void {}
+  wantsHeaders(status: number): boolean {
+    return bodyMatters(status);
+  }
 
-  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
-    if (status < 200 && status >= 100) return true; // informational: the real answer follows
+  onHeaders(status: number, rawHeaders: readonly string[] | undefined): void {
     this.status = status;
     if (bodyMatters(status)) {
       this.body = '';
       this.rawHeaders = rawHeaders;
     }
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
-    this.bytes += chunk.length;
-    if (this.body !== undefined && this.body.length < BODY_SNIFF_BYTES) this.body += chunk.toString('latin1', 0, BODY_SNIFF_BYTES);
-    return true;
+  onData(chunk: Buffer, start: number, end: number): void {
+    this.bytes += end - start;
+    if (this.body !== undefined && this.body.length < BODY_SNIFF_BYTES) this.body += chunk.toString('latin1', start, Math.min(end, start + BODY_SNIFF_BYTES));
   }
 
   onComplete(): void {
@@ -70,7 +68,7 @@ export class ResponseHandler {
     const raw = this.rawHeaders;
     if (!raw) return undefined;
     const out: Record<string, string> = {};
-    for (let i = 0; i + 1 < raw.length; i += 2) out[raw[i].toString('latin1').toLowerCase()] = raw[i + 1].toString('latin1');
+    for (let i = 0; i + 1 < raw.length; i += 2) out[raw[i]] = raw[i + 1];
     return out;
   }
 }

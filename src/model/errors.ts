@@ -25,11 +25,21 @@ export class RuntimeError extends Error {
   }
 }
 
+/** The most problems a message lists; past them one line counts the rest (a mistake repeated 30,000 times reads as one). */
+export const MAX_LISTED_PROBLEMS = 50;
+
+// a line names one mistake; a value pasted into it a million times over says nothing more
+const MAX_LINE_CHARS = 500;
+const clip = (line: string) => (line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 3)}...` : line);
+
 export function formatProblems(problems: Problem[], file?: string): string {
   const head = file ? `${file}: ` : '';
   if (problems.length === 1) {
     const p = problems[0];
-    return `${head}${p.path ? `${p.path}: ` : ''}${p.message}`;
+    return `${head}${clip(`${p.path ? `${p.path}: ` : ''}${p.message}`)}`;
   }
-  return `${head}${problems.length} problems:\n` + problems.map((p) => `  - ${p.path ? `${p.path}: ` : ''}${p.message}`).join('\n');
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `  - ${clip(`${p.path ? `${p.path}: ` : ''}${p.message}`)}`);
+  const rest = problems.length - listed.length;
+  if (rest > 0) listed.push(`  … and ${rest.toLocaleString('en-US')} more (the first ${MAX_LISTED_PROBLEMS} are listed)`);
+  return `${head}${problems.length.toLocaleString('en-US')} problems:\n` + listed.join('\n');
 }

@@ -27,9 +27,20 @@ export interface CohortResult {
 export interface VariantResult {
   totals: Totals;
   cohorts: Record<string, CohortResult>;
+  /** Route key → totals ("METHOD /path (no route)" for requests no route matched), when the source knows routes. */
+  routes?: Record<string, Totals>;
   bill: Bill;
   /** Per-cohort timeline of this variant (buckets of `bucketSeconds`) — for charts and CSV. */
   timeline?: Timeline;
+  /** Stacks with alarms/budgets: when each would fire and what the bill was by then (src/detect/). */
+  detection?: Detection[];
+}
+
+/** One alarm's or budget's verdict on a variant. */
+export interface Detection {
+  alarm: string; // the alarm's or budget's name
+  firesAtSeconds: number | null; // seconds from the start; null: never fires within the horizon
+  costBeforeUsd: number; // bill accrued (all cohorts) until it fires; never fires: the whole horizon's bill
 }
 
 export interface StackResult {
@@ -43,6 +54,8 @@ export interface StackResult {
   damage: number; // throttled bill − bill of the legit cohorts alone
   collateral: number; // share of legit requests that did not succeed (0..1)
   legitOnlyBill?: Bill;
+  /** Route key → function name, for routes served by a function other than `lambda`. */
+  routeFunctions?: Record<string, string>;
   notes?: string[];
 }
 

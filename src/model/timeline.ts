@@ -34,6 +34,11 @@ export interface Timeline {
   durationSeconds: number;
   bucketSeconds: number;
   cohorts: CohortTimeline[];
+  /**
+   * Whole-run totals per route key ("GET /items"; "METHOD /path (no route)" for requests no route
+   * matched), when the producer knows routes (simulator, emulator). Absent: unknown.
+   */
+  routes?: Record<string, Totals>;
 }
 
 export function timelineTotals(tl: Timeline): Totals {

@@ -7,6 +7,7 @@ import { rebucket, chooseBucketSeconds, type Timeline, type CohortTimeline } fro
 import { chartLabel } from './escape.ts';
 import { formatCountShort, formatMoney, formatPercent, slug } from './format.ts';
 import { nonZeroOutcomes } from './figures.ts';
+import { detectionMarkLine } from './detection-chart.ts';
 
 /** One chart of a report: what it shows and where it belongs (overview or one stack's section). */
 export interface ChartPlan {
@@ -180,8 +181,8 @@ function cumulativeCostOption(doc: ResultDocument, stack: StackResult): EChartsO
     xAxis: { type: 'value', min: 0, max: H, interval: timeTick(H), axisLabel: { formatter: (v: number) => axisTime(v, H) } },
     yAxis: { type: 'value', name: 'USD', axisLabel: moneyAxisLabel },
     series: [
-      { name: 'with throttling', type: 'line', showSymbol: false, data: curve(stack.throttled), itemStyle: { color: WITH_COLOR }, lineStyle: { width: 2 } },
-      { name: 'without throttling', type: 'line', showSymbol: false, data: curve(stack.unthrottled), itemStyle: { color: WITHOUT_COLOR }, lineStyle: { width: 2, type: 'dashed' } },
+      { name: 'with throttling', type: 'line', showSymbol: false, data: curve(stack.throttled), itemStyle: { color: WITH_COLOR }, lineStyle: { width: 2 }, markLine: detectionMarkLine(stack.throttled, WITH_COLOR) },
+      { name: 'without throttling', type: 'line', showSymbol: false, data: curve(stack.unthrottled), itemStyle: { color: WITHOUT_COLOR }, lineStyle: { width: 2, type: 'dashed' }, markLine: detectionMarkLine(stack.unthrottled, WITHOUT_COLOR, stack.throttled) },
     ],
   };
 }

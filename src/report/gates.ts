@@ -2,6 +2,7 @@ import { InputError } from '../model/errors.ts';
 import type { ResultDocument, StackResult } from '../model/result.ts';
 import { TOTAL_KEYS, type Totals } from '../model/totals.ts';
 import { formatAmount, formatCount, formatNumber, formatPercent } from './format.ts';
+import { detectionMetricValue, detectionNames, FIRST_SECONDS, formatDetectionValue, isDetectionMetric } from './detection-gates.ts';
 
 export type GateOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
 
@@ -23,7 +24,7 @@ export interface GateTrip {
 const MONEY_METRICS = ['cost.perHour', 'cost.total', 'savings', 'damage'] as const;
 const METRICS = [...MONEY_METRICS, 'collateral', ...TOTAL_KEYS.map((k) => `totals.${k}`)];
 
-const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9.]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
+const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9._-]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
 
 /** Parses one `--fail-if` expression; a bad one is an InputError naming it and what would be right. */
 export function parseGate(text: string): Gate {
@@ -33,9 +34,9 @@ export function parseGate(text: string): Gate {
     throw new InputError([{ path: where, message: 'expected <metric><op><number>, e.g. "cost.perHour>50" or "collateral>0.01" (ops: > >= < <= == !=)' }]);
   }
   const [, metric, op, num, pct] = m;
-  if (!METRICS.includes(metric)) {
+  if (!METRICS.includes(metric) && !isDetectionMetric(metric)) {
     throw new InputError([
-      { path: where, message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled)` },
+      { path: where, message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled), detection.<alarm>.costBefore, detection.firstSeconds` },
     ]);
   }
   let threshold = Number(num);
@@ -51,6 +52,10 @@ export function evaluateGates(doc: ResultDocument, gates: (Gate | string)[]): Ga
   const trips: GateTrip[] = [];
   for (const g of gates) {
     const gate = typeof g === 'string' ? parseGate(g) : g;
+    if (isDetectionMetric(gate.metric)) {
+      trips.push(...detectionTrips(doc, gate));
+      continue;
+    }
     for (const s of doc.stacks) {
       const value = metricValue(s, gate.metric);
       if (compare(value, gate.op, gate.threshold)) {
@@ -85,6 +90,26 @@ export function metricValue(s: StackResult, metric: string): number {
     if ((TOTAL_KEYS as string[]).includes(key)) return s.throttled.totals[key];
   }
   throw new InputError([{ path: '--fail-if', message: `unknown metric "${metric}"` }]);
+}
+
+/** A detection gate trips per stack that has the alarm; naming an alarm no stack has is a usage error. */
+function detectionTrips(doc: ResultDocument, gate: Gate): GateTrip[] {
+  const trips: GateTrip[] = [];
+  let seen = false;
+  for (const s of doc.stacks) {
+    const value = detectionMetricValue(s, gate.metric);
+    if (value === undefined) continue;
+    seen = true;
+    if (compare(value, gate.op, gate.threshold)) {
+      trips.push({ gate, stack: s.name, value, message: `${gate.metric} = ${formatDetectionValue(gate.metric, value)} ${gate.op} ${formatThreshold(gate)} on stack ${s.name}` });
+    }
+  }
+  if (!seen) {
+    const names = detectionNames(doc.stacks);
+    const hint = names.length ? `; the alarms and budgets are ${names.join(', ')}` : '; no stack has alarms or budgets';
+    throw new InputError([{ path: `--fail-if "${gate.text}"`, message: `no stack has ${gate.metric === FIRST_SECONDS ? 'alarms or budgets' : `an alarm or budget named "${gate.metric.slice('detection.'.length, -'.costBefore'.length)}"`}${hint}` }]);
+  }
+  return trips;
 }
 
 function compare(v: number, op: GateOp, t: number): boolean {

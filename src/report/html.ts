@@ -3,7 +3,9 @@ import { formatDuration } from '../model/units.ts';
 import { escapeHtml as h } from './escape.ts';
 import { renderCharts, type Chart } from './charts.ts';
 import { apiKindTitle, horizonLabel, rankStacks } from './figures.ts';
+import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { formatMoney, formatPercent } from './format.ts';
+import { routeTable } from './route-table.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
 // No script at all, and a policy that would refuse one anyway: a report must stay inert even if
@@ -53,14 +55,21 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
     parts.push(`<section id="compare"><h2>Configurations compared</h2><div class="charts">${overview.map(figure).join('')}</div></section>`);
   }
 
+  const byDetection = doc.stacks.length >= 2 ? detectionRanking(doc) : undefined;
+  if (byDetection) parts.push(`<section id="detection"><h2>Ranking by cost until first detection (with throttling)</h2>${table(byDetection, 'detection-ranking')}</section>`);
+
   doc.stacks.forEach((s, i) => {
     parts.push(`<section class="stack" id="stack-${i + 1}"><h2>${h(s.name)} <small>${h(apiKindTitle(s.apiKind))}</small></h2>`);
     if (s.file) parts.push(`<p class="meta">Stack file <code>${h(s.file)}</code></p>`);
     parts.push(`<h3>Outcomes with throttling, per cohort, over ${h(hz)}</h3>`, table(cohortTable(s, 'throttled', i)));
     parts.push(`<h3>Outcomes without throttling</h3>`, table(cohortTable(s, 'unthrottled', i)));
+    const routes = routeTable(s, i);
+    if (routes) parts.push(`<h3>Outcomes per route, with throttling</h3>`, table(routes));
     const mine = charts.filter((c) => c.stackIndex === i);
     if (mine.length) parts.push(`<div class="charts">${mine.map(figure).join('')}</div>`);
     parts.push(`<h3>Bill over ${h(hz)}</h3>`, table(billTable(s, i)));
+    const det = detectionTable(s, i, detectionWindow(doc));
+    if (det) parts.push(`<h3>Cost until detection</h3><p>${h(detectionSentence(s, detectionWindow(doc)))}</p>`, table(det, `detection-${i + 1}`));
     if (s.notes?.length) parts.push(`<ul class="notes">${s.notes.map((n) => `<li>${h(n)}</li>`).join('')}</ul>`);
     parts.push(`</section>`);
   });

@@ -3,6 +3,8 @@ import { formatDuration } from '../model/units.ts';
 import { escapeMarkdown as md } from './escape.ts';
 import { planCharts, type ChartPlan } from './charts.ts';
 import { apiKindTitle, horizonLabel } from './figures.ts';
+import { routeTable } from './route-table.ts';
+import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 
 export interface MarkdownOptions {
@@ -42,6 +44,8 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     '',
   );
   for (const p of charts.filter((x) => x.stackIndex === undefined)) chart(p);
+  const byDetection = doc.stacks.length >= 2 ? detectionRanking(doc) : undefined;
+  if (byDetection) out.push('### Ranking by cost until first detection (with throttling)', '', ...table(byDetection), '');
 
   doc.stacks.forEach((s, i) => {
     out.push(`## ${md(s.name)} (${apiKindTitle(s.apiKind)})`, '');
@@ -50,8 +54,12 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     out.push(...table(cohortTable(s, 'throttled', i)), '');
     out.push(`### Outcomes without throttling`, '');
     out.push(...table(cohortTable(s, 'unthrottled', i)), '');
+    const routes = routeTable(s, i);
+    if (routes) out.push(`### Outcomes per route, with throttling`, '', ...table(routes), '');
     out.push(`### Bill over ${md(h)}`, '');
     out.push(...table(billTable(s, i)), '');
+    const det = detectionTable(s, i, detectionWindow(doc));
+    if (det) out.push(`### Cost until detection`, '', `- ${md(detectionSentence(s, detectionWindow(doc)))}`, '', ...table(det), '');
     for (const p of charts.filter((x) => x.stackIndex === i)) chart(p);
     if (s.notes?.length) {
       out.push('Notes:', '');

@@ -4,7 +4,9 @@ import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
+import { detectionLines, detectionRanking, detectionWindow } from './detection.ts';
 import { tableWidth, textTable, truncate, visibleLength, type TextColumn } from './text-table.ts';
+import { routeLines } from './route-table.ts';
 
 const MAX_WIDTH = 100;
 
@@ -48,12 +50,16 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
     out.push('');
     out.push(bold(`${oneLine(s.name)}`) + ` (${apiKindTitle(s.apiKind)})`);
     out.push(...cohortTable(s));
+    out.push(...routeLines(s));
     out.push(...billLines(s, horizon));
+    out.push(...detectionLines(s, detectionWindow(doc)));
   }
   if (doc.stacks.length >= 2) {
     out.push('');
     out.push(bold(`Ranking (cheapest under attack first, then least collateral; costs over ${horizon})`));
     out.push(...rankingTable(doc));
+    const byDetection = detectionRanking(doc);
+    if (byDetection) out.push('', bold('Ranking by cost until first detection (with throttling)'), ...textTable(byDetection.headers.map((header, i) => ({ header, align: byDetection.align[i] })), byDetection.rows.map((r) => r.map((c) => oneLine(c.text)))));
   }
   const live = liveTable(doc);
   if (live.length) {

@@ -24,8 +24,10 @@ const bill = z.object({
 const variant = z.object({
   totals,
   cohorts: z.record(z.string(), z.object({ role, totals })),
+  routes: z.record(z.string(), totals).optional(),
   bill,
   timeline: timeline.optional(),
+  detection: z.array(z.object({ alarm: z.string(), firesAtSeconds: num.nullable(), costBeforeUsd: num })).optional(),
 });
 const schema = z.object({
   schema: z.literal(RESULT_SCHEMA),
@@ -46,6 +48,7 @@ const schema = z.object({
       savings: num,
       damage: num,
       collateral: num,
+      routeFunctions: z.record(z.string(), z.string()).optional(),
       notes: z.array(z.string()).optional(),
     }),
   ),

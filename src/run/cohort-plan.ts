@@ -4,6 +4,7 @@
  */
 import { billableUnits } from '../cost/api-gateway.ts';
 import type { DispatchCohort } from '../load/dispatcher.ts';
+import { RequestMix } from '../load/request-mix.ts';
 import type { ScheduleCohort } from '../load/schedule.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
@@ -12,7 +13,7 @@ import type { KeyOf } from './api-keys.ts';
 export interface CohortPlan {
   schedule: ScheduleCohort[];
   dispatch: DispatchCohort[];
-  /** API Gateway billing units per request reaching the integration, per cohort. */
+  /** API Gateway billing units per request reaching the integration, per cohort (a mix's weighted mean). */
   billedUnits: number[];
 }
 
@@ -26,19 +27,24 @@ export function planCohorts(scenario: Scenario, stack: Stack, basePath: string, 
       // A REST API answers a WAF block and a rejected key with the same plain 403; where this cohort
       // cannot be rejected for its key, the 403 can only be WAF's.
       const keyCannotFail = !stack.api.apiKeyRequired || holdsValidKey;
+      const first = c.requests[0];
       const d: DispatchCohort = {
         name: c.name,
         role: c.role,
-        method: c.request.method,
-        path: joinPath(basePath, c.request.path),
-        bodyBytes: c.request.bodyBytes,
+        method: first.method,
+        path: joinPath(basePath, first.path),
+        bodyBytes: c.requests.length > 1 ? 0 : first.bodyBytes,
         plainForbidden: kind === 'rest' && stack.waf?.rateLimit && keyCannotFail ? 'wafBlocked' : 'authRejected',
       };
+      if (c.requests.length > 1) d.mix = new RequestMix(c.requests.map((r) => ({ ...r, path: joinPath(basePath, r.path) })));
       const key = keys[i];
       if (key) d.apiKey = key;
       return d;
     }),
-    billedUnits: scenario.cohorts.map((c) => billableUnits(kind, c.request.bodyBytes)),
+    billedUnits: scenario.cohorts.map((c) => {
+      const total = c.requests.reduce((s, r) => s + r.weight, 0);
+      return c.requests.reduce((s, r) => s + (r.weight / total) * billableUnits(kind, r.bodyBytes), 0);
+    }),
   };
 }
 

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
+import { addDetection } from '../detect/detection.ts';
 import { startEmulator, type Emulator } from '../emulator/start-emulator.ts';
 import { dispatch, type DispatchReport } from '../load/dispatcher.ts';
 import { IdentityPlan } from '../load/identity.ts';
@@ -47,7 +48,7 @@ export interface LiveRunOptions {
   horizonSeconds: number;
   arrivals?: ArrivalProcess;
   seed?: number;
-  /** Cap on connections (= in-flight bound); default sized from the peak rate. */
+  /** Cap on connections (= in-flight bound); default: sized by the driver from the peak rate and measured latency. */
   connections?: number;
   /** How late a request may go out before it is dropped instead (default 50 ms). */
   lateToleranceMs?: number;
@@ -82,9 +83,11 @@ const MIN_CONNECTIONS = 64;
 const MAX_DEFAULT_CONNECTIONS = 2000;
 
 /**
- * The default cap on connections (and requests in flight): the peak rate times twice the slowest
- * answer the stack expects in normal running — a cold start (INIT) plus a p99 invocation — so that
- * a wave of cold starts does not turn into drops. The pool only opens what the traffic needs.
+ * Where the default in-flight bound starts (Little's law with the expected latency): the peak rate
+ * times twice the slowest answer the stack expects in normal running — a cold start (INIT) plus a
+ * p99 invocation — so that a wave of cold starts does not turn into drops. From there the driver
+ * grows it on demand up to MAX_DEFAULT_CONNECTIONS, and lowers it when the target stops answering
+ * more for more in flight (load/in-flight-window.ts). The pool only opens what the traffic needs.
  */
 export function defaultConnections(peakRate: number, stack: Stack): number {
   const slowest = stack.lambda.initDuration + stack.lambda.duration.p99 + 0.1;
@@ -120,7 +123,8 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
 
   const plan = planCohorts(o.scenario, o.stack, checked?.basePath ?? '', keys.keys);
   const peak = peakRate(plan.schedule, planned, scenarioSeconds);
-  const connections = o.connections ?? defaultConnections(peak, o.stack);
+  const connections = o.connections ?? MAX_DEFAULT_CONNECTIONS;
+  const sizing = o.connections === undefined ? { initial: defaultConnections(peak, o.stack) } : undefined;
 
   const tolerance = o.lateToleranceMs ?? DEFAULT_LATE_TOLERANCE_MS;
   try {
@@ -178,6 +182,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
       schedule,
       recorder,
       connections,
+      sizing,
       lateToleranceMs: tolerance,
       // Our give-up time sits above the stack's own integration timeout, so a timeout is the target's answer.
       requestTimeoutMs: Math.max(5, o.stack.api.integrationTimeout + 5) * 1000,
@@ -219,7 +224,9 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   // A CloudWatch collection prices function-side counts from CloudWatch, gateway-side ones from the client.
   const cloudwatch = side?.collected ? cloudWatchReport(measured, predicted, side.collected, o.stack, o.book) : undefined;
   const usage = withLambdaUsage(measured, cloudwatch ? undefined : server, predicted);
-  const throttledTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: horizon };
+  // which route (and so which function) served what: the emulator saw it; else the simulator's split
+  const routes = server?.routes ?? predicted.routes;
+  const throttledTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: horizon, ...(routes ? { routes } : {}) };
 
   const m = timelineTotals(measured);
   if (report.reason === 'interrupted') {
@@ -232,10 +239,15 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     );
   }
   if (m.dropped > 0) {
+    const bound = report.saturations
+      ? `the target stopped answering more for more requests in flight (saturated; the driver held it to ${report.finalWindow?.toLocaleString('en-US')} in flight), `
+      : report.finalWindow !== undefined
+        ? `in-flight bound reached: the driver's own sizing ended at ${report.finalWindow.toLocaleString('en-US')} of at most ${connections.toLocaleString('en-US')}, `
+        : `in-flight bound ${connections.toLocaleString('en-US')} connections reached, `;
     warnings.push(
       `${m.dropped.toLocaleString('en-US')} requests were due but could not be sent within ${tolerance} ms ` +
-        `(in-flight bound ${connections.toLocaleString('en-US')} connections reached, or the driver fell behind); they are not in "offered". ` +
-        'Raise --connections, or lower the rate.',
+        `(${bound}or the driver fell behind); they are not in "offered". ` +
+        (report.saturations ? 'Lower the rate, or give --connections to use that many regardless.' : 'Raise --connections, or lower the rate.'),
     );
   }
   if (m.connectionErrors > 0) {
@@ -247,6 +259,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   warnings.push(...throttleWarnings(o.scenario, o.stack, measured));
 
   const stack = stackResult({ stack: o.stack, throttled: throttledTimeline, unthrottled, legitOnly, book: o.book, horizonSeconds: o.horizonSeconds });
+  addDetection(stack, o.stack, o.book, { throttled: throttledTimeline, unthrottled }, { runOnly: true });
   const counted = cloudwatch ? 'client and CloudWatch' : 'client';
   stack.notes = [
     `Throttled: the counts measured by the ${counted} in this ${formatDuration(round3(runSeconds))} run, projected to the horizon. ` +

@@ -71,7 +71,10 @@ export function throttleWarnings(scenario: Scenario, stack: Stack, measured: Tim
   // Route throttles: the cohorts whose requests land on each throttled route.
   const perRoute = new Map<string, { throttle: Throttle; totals: Totals }>();
   for (const c of scenario.cohorts) {
-    const r = matchRoute(stack, c.request.method, c.request.path);
+    // a cohort whose mix spans several routes cannot be split by the client's counts: skipped
+    const keys = new Set(c.requests.map((q) => matchRoute(stack, q.method, q.path)?.key));
+    if (keys.size !== 1) continue;
+    const r = matchRoute(stack, c.requests[0].method, c.requests[0].path);
     const t = byCohort.get(c.name);
     if (!r?.throttle || !t) continue;
     const entry = perRoute.get(r.key) ?? { throttle: r.throttle, totals: emptyTotals() };

@@ -12,11 +12,23 @@ export function describeCohort(cohort: Cohort): string {
     `${cohort.clients.toLocaleString('en-US')} client${cohort.clients === 1 ? '' : 's'}`,
   ];
   if (cohort.rotate !== undefined) traits.push(`new IPs every ${formatDuration(cohort.rotate)}`);
-  if (cohort.request.bodyBytes > 0) traits.push(`${formatBytes(cohort.request.bodyBytes)} bodies`);
+  if (cohort.requests.length > 1) traits.push(`mix of ${describeMix(cohort)}`);
+  else if (cohort.requests[0].bodyBytes > 0) traits.push(`${formatBytes(cohort.requests[0].bodyBytes)} bodies`);
   if (cohort.apiKey === 'invalid') traits.push('invalid API keys');
   else if (cohort.apiKey !== 'none') traits.push(`API keys of plan "${cohort.apiKey}"`);
   const shapes = cohort.rate.map((seg) => shapeOf(seg).describe(seg)).join(', then ');
   return `${cohort.name} (${traits.join(', ')}): ${shapes}`;
+}
+
+/** "80% GET /items, 20% POST /orders (2 kB bodies)" */
+function describeMix(cohort: Cohort): string {
+  const total = cohort.requests.reduce((s, r) => s + r.weight, 0);
+  return cohort.requests
+    .map((r) => {
+      const share = ((100 * r.weight) / total).toLocaleString('en-US', { maximumFractionDigits: 1 });
+      return `${share}% ${r.method} ${r.path}${r.bodyBytes > 0 ? ` (${formatBytes(r.bodyBytes)} bodies)` : ''}`;
+    })
+    .join(', ');
 }
 
 /** 1200000 → "1.2 MB" (decimal units, as people say them). */

@@ -3,7 +3,7 @@ import { finishProblems, problemsFromIssues, type RawProblem } from './input/pro
 import { readYaml } from './input/yaml-input.ts';
 import { scenarioRules } from './rules.ts';
 import { scenarioSchema, type ScenarioFile, type SegmentFile } from './schema.ts';
-import type { Cohort, Scenario, Segment } from './types.ts';
+import type { Cohort, Scenario, Segment, WeightedRequest } from './types.ts';
 
 const TOP_KEYS = 'name, description, request and cohorts';
 
@@ -23,19 +23,23 @@ export function parseScenario(text: string, file?: string): Scenario {
 }
 
 function normalizeScenario(s: ScenarioFile, file: string | undefined): Scenario {
-  const cohorts: Cohort[] = s.cohorts.map((c) => ({
-    name: c.name,
-    role: c.role,
-    clients: c.clients,
-    apiKey: c.apiKey,
-    ...(c.rotate !== undefined ? { rotate: c.rotate } : {}),
-    request: {
-      method: c.request?.method ?? s.request.method,
-      path: c.request?.path ?? s.request.path,
-      bodyBytes: c.request?.bodyBytes ?? s.request.bodyBytes,
-    },
-    rate: c.rate.map(toSegment),
-  }));
+  const cohorts: Cohort[] = s.cohorts.map((c) => {
+    const requests: WeightedRequest[] = (c.requests ?? [{ ...c.request, weight: 1 }]).map((r) => ({
+      method: r?.method ?? s.request.method,
+      path: r?.path ?? s.request.path,
+      bodyBytes: r?.bodyBytes ?? s.request.bodyBytes,
+      weight: r.weight,
+    }));
+    return {
+      name: c.name,
+      role: c.role,
+      clients: c.clients,
+      apiKey: c.apiKey,
+      ...(c.rotate !== undefined ? { rotate: c.rotate } : {}),
+      requests,
+      rate: c.rate.map(toSegment),
+    };
+  });
   return {
     name: s.name,
     description: s.description,

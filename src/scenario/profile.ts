@@ -84,3 +84,18 @@ export function constantUntil(segments: readonly Segment[], t: number): number {
   }
   return end;
 }
+
+/** Shapes whose rate changes only gradually (no jumps inside the segment). */
+const GRADUAL = new Set<Segment['kind']>(['constant', 'ramp', 'exponential', 'diurnal']);
+
+/**
+ * The end of the stretch from t over which the rate has no jump: the end of a gradual segment
+ * (constant, ramp, exponential, diurnal), the end of a pulse phase or random step, or Infinity
+ * once the profile is over. The simulator may take long steps inside such a stretch.
+ */
+export function gradualUntil(segments: readonly Segment[], t: number): number {
+  const at = segmentAt(segments, t);
+  if (!at) return t < 0 ? 0 : Infinity;
+  if (GRADUAL.has(at.seg.kind)) return at.start + at.seg.duration;
+  return constantUntil(segments, t);
+}

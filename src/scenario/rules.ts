@@ -22,6 +22,12 @@ export function scenarioRules(data: Record<string, unknown>): RawProblem[] {
         problems.push({ path: ['cohorts', i, 'name'], message: `expected a unique cohort name, but cohorts[${first}] is also "${name}"` });
       } else firstByName.set(name, i);
     }
+    if (has(cohort, 'request') && has(cohort, 'requests')) {
+      problems.push({
+        path: ['cohorts', i, 'requests'],
+        message: 'expected either request or requests, not both: a mix lists every request with its weight',
+      });
+    }
     list(cohort, 'rate').forEach((segment, j) => {
       if (isMapValue(segment)) problems.push(...segmentRules(segment, ['cohorts', i, 'rate', j]));
     });

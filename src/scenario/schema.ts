@@ -36,6 +36,14 @@ export const requestOverrideSchema = z.strictObject({
   bodyBytes: bodyBytes.optional(),
 });
 
+/** Largest weight of one request in a mix; weights are relative, so any scale works below it. */
+export const MAX_WEIGHT = 1e6;
+
+/** One request of a cohort's weighted mix: any subset of the request (merged over the scenario's), and its weight. */
+export const weightedRequestSchema = requestOverrideSchema.extend({
+  weight: z.number().positive().max(MAX_WEIGHT).default(1), // default 1: relative share of the cohort's requests
+});
+
 /** The six rate shapes; a segment names exactly one (rules.ts checks "exactly one"). */
 export const SHAPES = ['rate', 'ramp', 'exponential', 'pulse', 'random', 'diurnal'] as const;
 
@@ -95,6 +103,8 @@ export const cohortSchema = z.strictObject({
     .default('none'), // default "none"; or "invalid", or a usage plan's name
   rotate: duration({ positive: true }).optional(), // default: never (no IP rotation)
   request: requestOverrideSchema.optional(), // default: the scenario's request
+  // default: one request (`request`); or a weighted mix, each a share weight/Σweights of the cohort's rate
+  requests: z.array(weightedRequestSchema).min(1).max(100).optional(),
   rate: z.array(segmentSchema, {
     error: (iss) =>
       iss.code === 'invalid_type' ? 'expected a list of segments like [{ duration: 5m, rate: 100 }]' : undefined,

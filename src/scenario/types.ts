@@ -5,6 +5,11 @@ export interface RequestSpec {
   bodyBytes: number;
 }
 
+/** One request of a cohort's mix: a share weight / Σ weights of the cohort's requests. */
+export interface WeightedRequest extends RequestSpec {
+  weight: number; // > 0, relative
+}
+
 export type Segment =
   | { kind: 'constant'; duration: number; rate: number }
   | { kind: 'ramp'; duration: number; from: number; to: number }
@@ -20,7 +25,8 @@ export interface Cohort {
   /** 'none' | 'invalid' | a usage plan's name (each client holds its own key of that plan). */
   apiKey: string;
   rotate?: number; // seconds between IP rotations
-  request: RequestSpec;
+  /** What the cohort sends: one request (weight 1) or a weighted mix, in file order. */
+  requests: WeightedRequest[];
   rate: Segment[];
 }
 

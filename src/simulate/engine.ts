@@ -3,14 +3,18 @@ import type { Stack } from '../stack/types.ts';
 import type { Timeline } from '../model/timeline.ts';
 import { chooseBucketSeconds } from '../model/timeline.ts';
 import { OUTCOMES } from '../model/outcomes.ts';
-import { emptyTotals } from '../model/totals.ts';
+import { emptyTotals, sumTotals } from '../model/totals.ts';
 import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } from '../scenario/profile.ts';
 import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
-import { LambdaModel } from '../limits/lambda.ts';
+import { lambdaModels } from '../limits/lambda.ts';
+import { addTotals } from '../model/totals.ts';
+import type { Totals } from '../model/totals.ts';
+import { functionIndexOfRoute } from '../stack/functions.ts';
 import { billableUnits } from '../cost/api-gateway.ts';
 import { matchRoute } from '../stack/routes.ts';
 import { representativeClient, representativeKey, rotationEpoch } from './identities.ts';
 import { CountRounder } from './rounding.ts';
+import { MAX_STRIDE, planStride } from './stride.ts';
 import { responseBytesByOutcome } from './response-bytes.ts';
 
 export interface SimulateOptions {
@@ -24,7 +28,14 @@ export interface SimulateOptions {
   startEpoch?: number;
   tickSeconds?: number;
   bucketSeconds?: number;
+  /** false: one-second ticks everywhere (no long steps through gradual stretches). Default true. */
+  adaptive?: boolean;
+  /** Filled in with how many steps the run took (ticks and strides) and how many were strides. */
+  stats?: { steps: number; strides: number };
 }
+
+/** Largest folded period the periodic fast-forward keeps (values): beyond it, periods are simulated through. */
+const MAX_FOLD = 4_000_000;
 
 export const DEFAULT_START_EPOCH = Date.UTC(2026, 0, 5) / 1000;
 
@@ -34,9 +45,20 @@ type Field = (typeof FIELDS)[number];
 const NF = FIELDS.length;
 const IDX = Object.fromEntries(FIELDS.map((f, i) => [f, i])) as Record<Field, number>;
 
-interface CohortRun {
+/**
+ * One lane: what one cohort sends to one request of its mix (a share weight / Σ weights of the
+ * cohort's arrivals), through one route to one function. A cohort without a mix is one lane.
+ */
+interface Lane {
   cohort: Cohort;
+  cohortIndex: number;
+  share: number;
+  bodyBytes: number;
   req: AdmitRequest;
+  /** The route that serves it, or "METHOD /path (no route)". */
+  routeKey: string;
+  routed: boolean;
+  fn: number; // index into the stack's functions
   lastEpoch: number;
   duration: number;
   buckets: Float64Array; // nb × NF fluid counts
@@ -47,7 +69,7 @@ interface Piece {
   start: number;
   length: number;
   ticks: number;
-  out: Float64Array[]; // per cohort, NF values for one tick
+  out: Float64Array[]; // per lane, NF values for one tick
 }
 
 /**
@@ -62,25 +84,31 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const epoch0 = opts.startEpoch ?? DEFAULT_START_EPOCH;
   const bucketSeconds = opts.bucketSeconds ?? chooseBucketSeconds(H);
   const nb = Math.max(1, Math.ceil(H / bucketSeconds - 1e-9));
+  const adaptive = opts.adaptive ?? true;
   const gateway = new Gateway(stack, { throttled: opts.throttled ?? true });
-  const lambda = new LambdaModel(stack);
+  const lambdas = lambdaModels(stack);
 
-  const runs: CohortRun[] = [];
+  const cohorts = scenario.cohorts.filter((c) => !opts.onlyRole || c.role === opts.onlyRole);
+  const runs: Lane[] = [];
   scenario.cohorts.forEach((cohort, i) => {
     if (opts.onlyRole && cohort.role !== opts.onlyRole) return;
-    runs.push({
-      cohort,
-      req: {
-        method: cohort.request.method,
-        path: cohort.request.path,
-        apiKey: representativeKey(cohort, i),
-        client: representativeClient(cohort),
-        clients: cohort.clients,
-      },
-      lastEpoch: 0,
-      duration: profileDuration(cohort.rate),
-      buckets: new Float64Array(nb * NF),
-    });
+    const weights = cohort.requests.reduce((sum, r) => sum + r.weight, 0);
+    for (const r of cohort.requests) {
+      const route = matchRoute(stack, r.method, r.path);
+      runs.push({
+        cohort,
+        cohortIndex: cohorts.indexOf(cohort),
+        share: r.weight / weights,
+        bodyBytes: r.bodyBytes,
+        req: { method: r.method, path: r.path, apiKey: representativeKey(cohort, i), client: representativeClient(cohort), clients: cohort.clients },
+        routeKey: route ? route.key : `${r.method} ${r.path} (no route)`,
+        routed: route !== undefined,
+        fn: functionIndexOfRoute(stack, route?.key),
+        lastEpoch: 0,
+        duration: profileDuration(cohort.rate),
+        buckets: new Float64Array(nb * NF),
+      });
+    }
   });
 
   const addPiece = (p: Piece, times = 1, offset = 0) => {
@@ -107,31 +135,33 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     }
   };
 
-  /** Adds j more repetitions of the period [start, start + S) recorded in `pieces`, from `at` on. */
-  const replayPeriod = (pieces: Piece[], start: number, at: number, j: number) => {
-    const r = gcd(S, bucketSeconds);
-    const slots = Math.round(S / r);
-    if (!(r >= 1) || slots > pieces.length * 4) {
-      for (const p of pieces) addPiece(p, j, at - start);
-      return;
-    }
-    // fold the period into slots that each fall inside one bucket, then add the slots j times
-    const fold = new Float64Array(slots * runs.length * NF);
-    for (const p of pieces) {
-      let s0 = p.start - start;
-      const end = s0 + p.length;
-      while (s0 < end - 1e-9) {
-        const k = Math.min(slots - 1, Math.floor(s0 / r + 1e-9));
-        const kEnd = Math.min(end, (k + 1) * r);
-        const share = (p.ticks * (kEnd - s0)) / p.length;
-        for (let c = 0; c < runs.length; c++) {
-          const base = (k * runs.length + c) * NF;
-          const src = p.out[c];
-          for (let f = 0; f < NF; f++) fold[base + f] += src[f] * share;
-        }
-        s0 = kEnd;
+  // One repetition of the scenario, folded as it is simulated into slots that each fall inside one
+  // output bucket: memory bounded by the period's shape, not by how many steps it took. Periods
+  // too finely cut to fold are simply simulated through.
+  const slotSeconds = gcd(S, bucketSeconds);
+  const slots = slotSeconds >= 1 ? Math.round(S / slotSeconds) : Infinity;
+  const fold = slots * runs.length * NF <= MAX_FOLD ? new Float64Array(slots * runs.length * NF) : undefined;
+  const foldPiece = (p: Piece, start: number) => {
+    if (!fold) return;
+    const r = slotSeconds;
+    let s0 = p.start - start;
+    const end = s0 + p.length;
+    while (s0 < end - 1e-9) {
+      const k = Math.min(slots - 1, Math.floor(s0 / r + 1e-9));
+      const kEnd = Math.min(end, (k + 1) * r);
+      const share = (p.ticks * (kEnd - s0)) / p.length;
+      for (let c = 0; c < runs.length; c++) {
+        const base = (k * runs.length + c) * NF;
+        const src = p.out[c];
+        for (let f = 0; f < NF; f++) fold[base + f] += src[f] * share;
       }
+      s0 = kEnd;
     }
+  };
+
+  /** Adds j more repetitions of the folded period, from `at` on. */
+  const replayPeriod = (fold: Float64Array, at: number, j: number) => {
+    const r = slotSeconds;
     for (let rep = 0; rep < j; rep++) {
       for (let k = 0; k < slots; k++) {
         const at0 = at + rep * S + k * r;
@@ -148,20 +178,25 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
 
   const tick = (t: number, step: number): Float64Array[] => {
     const now = epoch0 + t + step;
+    // a cohort's arrivals are split among its mix exactly by weight
+    const arrivals = cohorts.map(() => NaN);
     const flows = runs.map((r) => {
       const e = rotationEpoch(r.cohort, t);
       if (e !== r.lastEpoch) {
         gateway.forgetClient(r.req.client);
         r.lastEpoch = e;
       }
-      return { n: repeatingArrivals(r, t, t + step, S), req: r.req };
+      if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, S);
+      return { n: arrivals[r.cohortIndex] * r.share, req: r.req };
     });
     const adm = gateway.admitBatch(now, step, flows);
-    let passed = 0;
-    for (const a of adm) passed += a.passed;
-    const lam = lambda.invokeFluid(now, passed, step);
-    return runs.map((_, c) => {
+    const passedByFn = new Float64Array(lambdas.length);
+    adm.forEach((a, c) => (passedByFn[runs[c].fn] += a.passed));
+    const lams = lambdas.map((m, f) => m.invokeFluid(now, passedByFn[f], step));
+    return runs.map((r, c) => {
       const a = adm[c];
+      const passed = passedByFn[r.fn];
+      const lam = lams[r.fn];
       const share = passed > 0 ? a.passed / passed : 0;
       const o = new Float64Array(NF);
       o[IDX.offered] = flows[c].n;
@@ -183,26 +218,30 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   let t = 0;
   let prevOut: Float64Array[] | undefined;
   let prevFp: string | undefined;
-  // periodic fast-forward bookkeeping: pieces of the current repetition, snapshot at its start
-  let periodPieces: Piece[] = [];
+  // periodic fast-forward bookkeeping: start of the current repetition (folded into `fold`), its snapshot
   let periodStart = 0;
   let periodSnap: string | undefined;
   let periodQuota: number[] = [];
+  // long steps through gradual stretches: when the limiters last said no, wait a while before asking again
+  const strideLanes = runs.map((r) => ({ segments: r.cohort.rate, duration: r.duration, share: r.share }));
+  let strideAfter = 0;
+  let strideBackoff = 1;
 
   while (t < H - 1e-9) {
     if (S > dt && t > 0 && isMultiple(t, S)) {
       const snap = snapshot(t);
       const quotas = gateway.quotaCounters();
-      if (periodSnap !== undefined && snap === periodSnap) {
+      if (fold && periodSnap !== undefined && snap === periodSnap) {
         const j = periodicSkip(t, quotas);
         if (j > 0) {
-          replayPeriod(periodPieces, periodStart, t, j);
+          replayPeriod(fold, t, j);
           const D = j * S;
           gateway.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
-          lambda.shift(D);
+          for (const m of lambdas) m.shift(D);
           for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
           t += D;
           prevOut = undefined;
+          prevFp = undefined;
           // look for the next repeat from scratch (a quota reset may have cut this one short)
           periodSnap = undefined;
           continue;
@@ -210,44 +249,85 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       }
       periodSnap = snap;
       periodQuota = quotas.map((q) => q.usedInPeriod);
-      periodPieces = [];
+      fold?.fill(0);
       periodStart = t;
     }
-    const step = Math.min(dt, H - t);
+    let step = Math.min(dt, H - t);
+    if (adaptive && t >= strideAfter) {
+      const stride = strideLength(t);
+      if (stride > step) {
+        step = stride;
+        strideBackoff = 1;
+      } else {
+        strideAfter = t + strideBackoff * dt;
+        strideBackoff = Math.min(64, strideBackoff * 2);
+      }
+    }
+    if (opts.stats) {
+      opts.stats.steps++;
+      if (step > dt) opts.stats.strides++;
+    }
     const out = tick(t, step);
     const piece: Piece = { start: t, length: step, ticks: 1, out };
     addPiece(piece);
-    periodPieces.push(piece);
-    const fp = fingerprint();
+    foldPiece(piece, periodStart);
     t += step;
-    if (step === dt && fp !== undefined && fp === prevFp && prevOut && sameOutputs(out, prevOut)) {
+    // steady: two one-second ticks in a row with the same outputs and the same limiter state
+    // (the state is only fingerprinted once the outputs already repeat: strings are not free)
+    let fp: string | undefined;
+    if (step === dt && prevOut && sameOutputs(out, prevOut)) fp = fingerprint();
+    if (fp !== undefined && fp === prevFp) {
       const until = Math.min(H, steadyUntil(t - step), nextPeriod(t));
       const m = Math.floor((until - t) / dt + 1e-9);
       if (m >= 1) {
         const skip: Piece = { start: t, length: m * dt, ticks: m, out };
         addPiece(skip);
-        periodPieces.push(skip);
+        foldPiece(skip, periodStart);
         gateway.skipTo(epoch0 + t + m * dt);
-        lambda.skipTo(epoch0 + t + m * dt);
+        for (const l of lambdas) l.skipTo(epoch0 + t + m * dt);
         t += m * dt;
       }
     }
-    prevOut = out;
+    prevOut = step === dt ? out : undefined;
     prevFp = fp;
+  }
+
+  /** A step longer than a tick from t, if every cohort's rate is gradual and no limiter is near an edge; else 0. */
+  function strideLength(t: number): number {
+    const bucketEnd = (Math.floor(t / bucketSeconds + 1e-9) + 1) * bucketSeconds;
+    let most = Math.min(MAX_STRIDE, H - t, bucketEnd - t, nextPeriod(t) - t);
+    for (const r of runs) if (r.cohort.rotate && r.cohort.rotate > dt) most = Math.min(most, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate - t);
+    if (!(most >= 2 * dt)) return 0;
+    const plan = planStride(strideLanes, t, S, most);
+    if (!plan) return 0;
+    const end = epoch0 + t + plan.length;
+    const flows = runs.map((r, c) => ({ n: plan.n[c], band: { lo: plan.lo[c], hi: plan.hi[c] }, req: r.req }));
+    const passed = gateway.strideBands(end, plan.length, flows);
+    if (!passed) return 0;
+    const toLambda = lambdas.map(() => ({ lo: 0, hi: 0 }));
+    passed.forEach((b, c) => {
+      toLambda[runs[c].fn].lo += b.lo;
+      toLambda[runs[c].fn].hi += b.hi;
+    });
+    return lambdas.every((m, f) => m.coversStride(end, plan.length, toLambda[f])) ? plan.length : 0;
   }
 
   function fingerprint(): string | undefined {
     const g = gateway.fingerprint();
     if (g === undefined) return undefined;
-    const l = lambda.fingerprint();
-    if (l === undefined) return undefined;
-    return `${g}#${l}`;
+    const parts = [g];
+    for (const m of lambdas) {
+      const l = m.fingerprint();
+      if (l === undefined) return undefined;
+      parts.push(l);
+    }
+    return parts.join('#');
   }
 
   function snapshot(at: number): string {
     const now = epoch0 + at;
-    const phases = runs.map((r) => (r.cohort.rotate ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
-    return `${gateway.snapshot(now)}#${lambda.snapshot(now)}#${phases.join(',')}`;
+    const phases = runs.map((r) => (r.cohort.rotate && r.cohort.rotate > dt ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
+    return `${gateway.snapshot(now)}#${lambdas.map((m) => m.snapshot(now)).join('#')}#${phases.join(',')}`;
   }
 
   /** How many whole repetitions can be copied from the last one. */
@@ -268,7 +348,8 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     let until = epochToT(gateway.steadyUntil(epoch0 + t));
     for (const r of runs) {
       until = Math.min(until, repeatingConstantUntil(r, t, S));
-      if (r.cohort.rotate) until = Math.min(until, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate);
+      // rotating faster than a tick is the same every tick; slower, each rotation is a change
+      if (r.cohort.rotate && r.cohort.rotate > dt) until = Math.min(until, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate);
     }
     return until;
   }
@@ -281,32 +362,43 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     return e - epoch0;
   }
 
-  const rounders = runs.map(
-    (r) =>
-      new CountRounder(
-        billableUnits(stack.api.kind, r.cohort.request.bodyBytes, stack.responseBytes),
-        responseBytesByOutcome(stack, { unknownRoute: !matchRoute(stack, r.cohort.request.method, r.cohort.request.path) }),
-      ),
-  );
+  const rounded = runs.map((r) => {
+    const rounder = new CountRounder(
+      billableUnits(stack.api.kind, r.bodyBytes, stack.responseBytes),
+      responseBytesByOutcome(stack, { unknownRoute: !r.routed }),
+    );
+    return Array.from({ length: nb }, (_, b) => {
+      const fluid = emptyTotals();
+      for (let f = 0; f < NF; f++) (fluid as unknown as Record<string, number>)[FIELDS[f]] = r.buckets[b * NF + f];
+      return rounder.round(fluid);
+    });
+  });
   return {
     source: 'simulated',
     durationSeconds: H,
     bucketSeconds,
-    cohorts: runs.map((r, c) => ({
-      name: r.cohort.name,
-      role: r.cohort.role,
-      buckets: Array.from({ length: nb }, (_, b) => {
-        const fluid = emptyTotals();
-        for (let f = 0; f < NF; f++) (fluid as unknown as Record<string, number>)[FIELDS[f]] = r.buckets[b * NF + f];
-        return rounders[c].round(fluid);
-      }),
-    })),
+    cohorts: cohorts.map((cohort, ci) => {
+      const lanes = rounded.filter((_, l) => runs[l].cohortIndex === ci);
+      const buckets = lanes.length === 1 ? lanes[0] : Array.from({ length: nb }, (_, b) => sumTotals(lanes.map((l) => l[b])));
+      return { name: cohort.name, role: cohort.role, buckets };
+    }),
+    routes: routeTotals(runs, rounded),
   };
+}
+
+/** Whole-run totals per route key, summed over the lanes that went through it. */
+function routeTotals(lanes: Lane[], rounded: Totals[][]): Record<string, Totals> {
+  const routes: Record<string, Totals> = {};
+  lanes.forEach((lane, l) => {
+    const t = (routes[lane.routeKey] ??= emptyTotals());
+    for (const b of rounded[l]) addTotals(t, b);
+  });
+  return routes;
 }
 
 
 
-function repeatingArrivals(r: CohortRun, a: number, b: number, S: number): number {
+function repeatingArrivals(r: Lane, a: number, b: number, S: number): number {
   let total = 0;
   let s = a;
   while (s < b - 1e-12) {
@@ -320,7 +412,7 @@ function repeatingArrivals(r: CohortRun, a: number, b: number, S: number): numbe
   return total;
 }
 
-function repeatingConstantUntil(r: CohortRun, t: number, S: number): number {
+function repeatingConstantUntil(r: Lane, t: number, S: number): number {
   const k = Math.floor(t / S + 1e-9);
   const local = t - k * S;
   const periodEnd = (k + 1) * S;

@@ -4,6 +4,8 @@ import type { PriceBook } from '../pricing/types.ts';
 import { RESULT_SCHEMA, type ResultDocument, type StackResult } from '../model/result.ts';
 import { stackResult, ASSUMPTIONS } from '../cost/stack-result.ts';
 import { simulate, type SimulateOptions } from './engine.ts';
+import { chooseBucketSeconds, rebucket, type Timeline } from '../model/timeline.ts';
+import { addDetection, detectionBucketSeconds } from '../detect/detection.ts';
 
 /** Model assumptions the simulator makes (shown in every simulated report). */
 export const SIMULATOR_ASSUMPTIONS = [
@@ -15,11 +17,16 @@ export const SIMULATOR_ASSUMPTIONS = [
 ];
 
 /** One stack, three simulations: as configured, without API Gateway throttles, and legit traffic alone. */
-export function simulateStack(scenario: Scenario, stack: Stack, book: PriceBook, opts: Omit<SimulateOptions, 'throttled' | 'onlyRole'>): StackResult {
+export function simulateStack(scenario: Scenario, stack: Stack, book: PriceBook, options: Omit<SimulateOptions, 'throttled' | 'onlyRole'>): StackResult {
+  // alarms need buckets no coarser than their periods; the document keeps the usual bucket size
+  const bucketSeconds = options.bucketSeconds ?? chooseBucketSeconds(options.horizonSeconds);
+  const opts = { ...options, bucketSeconds: detectionBucketSeconds(stack, bucketSeconds, options.horizonSeconds) };
   const throttled = simulate(scenario, stack, { ...opts, throttled: true });
   const unthrottled = simulate(scenario, stack, { ...opts, throttled: false });
-  const legitOnly = simulate(scenario, stack, { ...opts, throttled: true, onlyRole: 'legit' });
-  const result = stackResult({ stack, throttled, unthrottled, legitOnly, book, horizonSeconds: opts.horizonSeconds });
+  const legitOnly = simulate(scenario, stack, { ...options, bucketSeconds, throttled: true, onlyRole: 'legit' });
+  const coarse = (tl: Timeline) => rebucket(tl, bucketSeconds);
+  const result = stackResult({ stack, throttled: coarse(throttled), unthrottled: coarse(unthrottled), legitOnly, book, horizonSeconds: opts.horizonSeconds });
+  addDetection(result, stack, book, { throttled, unthrottled });
   if (stack.file) result.file = stack.file;
   return result;
 }

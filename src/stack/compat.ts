@@ -46,13 +46,15 @@ export function checkScenarioAgainstStack(scenario: Scenario, stack: Stack): str
       }
     }
 
-    if (!matchRoute(stack, c.request.method, c.request.path)) {
-      warnings.push(`${who} sends ${c.request.method} ${c.request.path}, which matches no route of stack "${stack.name}": all its requests will be rejected 403`);
-    }
-    if (api.kind !== 'function-url' && c.request.bodyBytes > GATEWAY_PAYLOAD_BYTES) {
-      warnings.push(`${who} sends ${c.request.bodyBytes.toLocaleString('en-US')}-byte bodies, above API Gateway's 10 MB payload quota: AWS would answer 413`);
-    } else if (c.request.bodyBytes > LAMBDA_PAYLOAD_BYTES) {
-      warnings.push(`${who} sends ${c.request.bodyBytes.toLocaleString('en-US')}-byte bodies, above Lambda's 6 MB invocation payload quota: AWS would refuse them`);
+    for (const r of c.requests) {
+      if (!matchRoute(stack, r.method, r.path)) {
+        warnings.push(`${who} sends ${r.method} ${r.path}, which matches no route of stack "${stack.name}": all those requests will be rejected 403`);
+      }
+      if (api.kind !== 'function-url' && r.bodyBytes > GATEWAY_PAYLOAD_BYTES) {
+        warnings.push(`${who} sends ${r.bodyBytes.toLocaleString('en-US')}-byte bodies, above API Gateway's 10 MB payload quota: AWS would answer 413`);
+      } else if (r.bodyBytes > LAMBDA_PAYLOAD_BYTES) {
+        warnings.push(`${who} sends ${r.bodyBytes.toLocaleString('en-US')}-byte bodies, above Lambda's 6 MB invocation payload quota: AWS would refuse them`);
+      }
     }
   }
   if (api.kind === 'function-url' && stack.lambda.reservedConcurrency === 0) {

@@ -5,17 +5,15 @@
 import type { RawProblem } from '../scenario/input/problems.ts';
 import { child, finite, has, isMapValue, list, seconds } from '../scenario/input/raw.ts';
 import { accountDefaults } from './account-defaults.ts';
+import { functionRules } from './function-rules.ts';
 import { parseRouteKey, routeShape } from './route-key.ts';
 
-/** AWS keeps at least this much account concurrency unreserved (aws-facts.md, Lambda). */
-export const UNRESERVED_MINIMUM = 100;
 
 export function stackRules(data: Record<string, unknown>): RawProblem[] {
   const problems: RawProblem[] = [];
   const add = (path: (string | number)[], message: string) => problems.push({ path, message });
   const api = child(data, 'api');
   const kind = api?.kind;
-  const lambda = child(data, 'lambda');
   const region = typeof data.region === 'string' ? data.region : 'us-east-1';
 
   if (api && (kind === 'http' || kind === 'function-url')) {
@@ -121,21 +119,6 @@ export function stackRules(data: Record<string, unknown>): RawProblem[] {
     add(['waf', 'rules'], 'expected at least 1: the rate-based rule is itself a rule of the web ACL');
   }
 
-  if (lambda) {
-    const reserved = finite(lambda.reservedConcurrency);
-    const accountConcurrency = has(lambda, 'accountConcurrency') ? finite(lambda.accountConcurrency) : 1000;
-    if (reserved !== undefined && accountConcurrency !== undefined && reserved > accountConcurrency - UNRESERVED_MINIMUM) {
-      add(
-        ['lambda', 'reservedConcurrency'],
-        `expected at most accountConcurrency − ${UNRESERVED_MINIMUM} = ${accountConcurrency - UNRESERVED_MINIMUM} (AWS keeps ${UNRESERVED_MINIMUM} unreserved), got ${reserved}`,
-      );
-    }
-    const d = child(lambda, 'duration');
-    if (d) {
-      const p50 = seconds(d.p50);
-      const p99 = seconds(d.p99);
-      if (p50 !== undefined && p99 !== undefined && p99 < p50) add(['lambda', 'duration', 'p99'], `expected p99 ≥ p50 (${String(d.p50)}), got ${String(d.p99)}`);
-    }
-  }
+  problems.push(...functionRules(data));
   return problems;
 }

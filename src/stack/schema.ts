@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { duration, text, wholeNumber } from '../scenario/input/fields.ts';
+import { monitoringKeys } from './alarms-schema.ts';
 
 /** Largest throttle API Gateway could plausibly be configured with; keeps numbers sane. */
 const MAX_THROTTLE = 1e9;
@@ -22,6 +23,7 @@ export const throttleSchema = z.strictObject({
 export const routeThrottleSchema = z.strictObject({
   rate: z.number().min(0).max(MAX_THROTTLE).optional(),
   burst: wholeNumber(0, MAX_THROTTLE).optional(),
+  function: text(64).optional(), // default "lambda": the name of the function behind the route
 });
 
 export const quotaSchema = z.strictObject({
@@ -96,6 +98,18 @@ export const lambdaSchema = z.strictObject({
     .default({ environments: 1000, per: 10 }),
 });
 
+/** A function's name in the stack file: what routes' `function:` refers to. */
+export const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * One of several functions behind the API: the keys and defaults of `lambda`, but account
+ * concurrency stays on `lambda` (one account, shared by every function).
+ */
+export const functionSchema = lambdaSchema.omit({ accountConcurrency: true }).extend({
+  name: z.string().regex(FUNCTION_NAME, 'expected a function name of letters, digits, "_" or "-" (at most 64)'), // required, unique
+  functionName: text(170).optional(), // default: the function's name (CloudWatch dimension FunctionName)
+});
+
 export const deployedSchema = z.strictObject({
   apiName: text(255).optional(), // default: the stack's name (REST: CloudWatch dimension ApiName)
   apiId: text(255).optional(), // default: the stack's name (HTTP: dimension ApiId)
@@ -111,10 +125,12 @@ export const stackSchema = z.strictObject({
     .default('us-east-1'), // default us-east-1
   api: apiSchema, // required (api.kind is)
   waf: wafSchema.optional(), // default: no WAF; REST only
-  lambda: lambdaSchema, // required (lambda.memoryMb is)
+  lambda: lambdaSchema, // required (lambda.memoryMb is); the function of every route that names none
+  functions: z.array(functionSchema).max(100).default([]), // default []: only `lambda`
   responseBytes: wholeNumber(0, 1e10).default(1024), // default 1,024 bytes per response (data transfer out)
   freeTier: z.boolean().default(false), // default false: no free tier deducted
   deployed: deployedSchema.default({ stage: 'prod' }), // default: names from the stack's name, stage "prod"
+  ...monitoringKeys, // alarms, budgets: default [] (alarms-schema.ts)
 });
 
 export type StackFile = z.output<typeof stackSchema>;

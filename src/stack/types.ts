@@ -1,4 +1,5 @@
 /** A stack after parsing: every default filled in, every duration in seconds. */
+import type { Alarm, Budget } from './alarm-types.ts';
 export type ApiKind = 'rest' | 'http' | 'function-url';
 
 export interface Throttle {
@@ -52,6 +53,12 @@ export interface LambdaConfig {
   scaling: { environments: number; perSeconds: number }; // default 1,000 per 10 s
 }
 
+/** One more function behind the API (`functions:` in the stack file); `lambda` is the default one. */
+export interface FunctionConfig extends Omit<LambdaConfig, 'accountConcurrency'> {
+  name: string; // what a route's `function:` names
+  functionName: string; // its deployed name (CloudWatch dimension FunctionName)
+}
+
 export interface Deployed {
   apiName: string;
   apiId: string;
@@ -73,10 +80,17 @@ export interface Stack {
     usagePlans: UsagePlan[];
     /** Integration timeout: 29 s REST, 30 s HTTP API; function URLs: the function's own timeout. */
     integrationTimeout: number;
+    /** Route key → function name, for routes that name a function other than `lambda` (absent: all `lambda`). */
+    routeFunctions?: Record<string, string>;
   };
   waf?: Waf;
+  /** The default function (routes without `function:`), and the account's concurrency. */
   lambda: LambdaConfig;
+  /** Further functions behind routes (absent or empty: only `lambda`); see stack/functions.ts. */
+  functions?: FunctionConfig[];
   responseBytes: number;
   freeTier: boolean;
   deployed: Deployed;
+  alarms?: Alarm[]; // absent when the stack file has none
+  budgets?: Budget[]; // absent when the stack file has none
 }

@@ -40,7 +40,7 @@ describe('the emulator agrees with the simulator', () => {
         paced(e.apiUrl, {
           rate: (c.rate[0] as { rate: number }).rate,
           seconds: 5,
-          path: c.request.path,
+          path: c.requests[0].path,
           headers: { 'x-dowsim-cohort': c.name, 'x-dowsim-role': c.role },
         }),
       ),

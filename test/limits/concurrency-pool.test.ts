@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConcurrencyPool } from '../../src/limits/concurrency-pool.ts';
+import { ConcurrencyPool, ConcurrencyShare } from '../../src/limits/concurrency-pool.ts';
 
 const pool = (limit: number, idleTimeout = 600) => new ConcurrencyPool({ limit, scaling: { environments: 1000, perSeconds: 10 }, idleTimeout });
 
@@ -54,5 +54,21 @@ describe('Lambda concurrency pool — fluid (simulator)', () => {
     let cold = 0;
     for (let s = 1; s <= 60; s++) cold += p.takeFluid(s, 100, 1, 0.2).coldStarts; // 20 concurrent
     expect(cold).toBeCloseTo(20, 6);
+  });
+});
+
+describe("Lambda concurrency pools sharing the account's unreserved concurrency", () => {
+  it('two functions on an unreserved rest of 3 hold 3 environments together, not 3 each', () => {
+    const share = new ConcurrencyShare(3);
+    const opts = { limit: 3, scaling: { environments: 1000, perSeconds: 10 }, idleTimeout: 600, share };
+    const a = new ConcurrencyPool(opts);
+    const b = new ConcurrencyPool(opts);
+    expect(a.acquire(0).ok).toBe(true);
+    expect(a.acquire(0).ok).toBe(true);
+    expect(b.acquire(0).ok).toBe(true);
+    expect(b.acquire(0)).toEqual({ ok: false }); // 2 + 1 = 3 busy in the account's rest
+    expect(a.acquire(0)).toEqual({ ok: false });
+    a.release(1);
+    expect(b.acquire(1)).toEqual({ ok: true, cold: true }); // a's idle environment is a's, not b's
   });
 });

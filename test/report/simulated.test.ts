@@ -31,7 +31,9 @@ describe('reports of a real simulated document', () => {
     for (const s of doc.stacks) expect(md).toContain(`| ${s.name} | **\\${formatMoney(s.throttled.bill.perHour)}** |`);
     const csv = renderCsv(doc).trimEnd().split('\r\n');
     const buckets = doc.stacks.reduce((n, s) => n + [s.throttled, s.unthrottled].reduce((m, v) => m + (v.timeline?.cohorts.reduce((k, c) => k + c.buckets.length, 0) ?? 0), 0), 0);
-    expect(csv.length - 1).toBe(buckets);
+    // and one whole-horizon row per route of each variant
+    const routes = doc.stacks.reduce((n, s) => n + Object.keys(s.throttled.routes ?? {}).length + Object.keys(s.unthrottled.routes ?? {}).length, 0);
+    expect(csv.length - 1).toBe(buckets + routes);
     for (const line of formatSummary(doc).split('\n')) expect([...line].length).toBeLessThanOrEqual(100);
   });
 

@@ -11,7 +11,7 @@ const cohort = (name: string, apiKey: string, clients = 3): Cohort => ({
   role: 'attack',
   clients,
   apiKey,
-  request: { method: 'GET', path: '/items', bodyBytes: 0 },
+  requests: [{ method: 'GET', path: '/items', bodyBytes: 0, weight: 1 }],
   rate: [{ kind: 'constant', duration: 1, rate: 1 }],
 });
 

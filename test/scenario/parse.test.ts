@@ -60,7 +60,7 @@ describe('built-in scenarios', () => {
     const s = loadScenario('botnet-flood');
     const bots = s.cohorts[1];
     expect(bots).toMatchObject({ name: 'bots', role: 'attack', clients: 2000, rotate: 300, apiKey: 'none' });
-    expect(bots.request).toEqual({ method: 'GET', path: '/search', bodyBytes: 0 });
+    expect(bots.requests).toEqual([{ method: 'GET', path: '/search', bodyBytes: 0, weight: 1 }]);
     expect(bots.rate).toEqual([
       { kind: 'constant', duration: 300, rate: 0 },
       { kind: 'ramp', duration: 60, from: 0, to: 5000 },
@@ -80,7 +80,7 @@ describe('built-in scenarios', () => {
 
   it('large-payload-flood posts 1.2 MB bodies', () => {
     const bots = loadScenario('large-payload-flood').cohorts.find((c) => c.role === 'attack')!;
-    expect(bots.request).toEqual({ method: 'POST', path: '/upload', bodyBytes: 1_200_000 });
+    expect(bots.requests).toEqual([{ method: 'POST', path: '/upload', bodyBytes: 1_200_000, weight: 1 }]);
   });
 
   it('cold-start-amplification leaves gaps longer than the 10-minute idle timeout', () => {
@@ -141,7 +141,7 @@ describe('defaults', () => {
       role: 'attack',
       clients: 1,
       apiKey: 'none',
-      request: { method: 'GET', path: '/', bodyBytes: 0 },
+      requests: [{ method: 'GET', path: '/', bodyBytes: 0, weight: 1 }],
       rate: [{ kind: 'constant', duration: 60, rate: 10 }],
     });
   });
@@ -154,8 +154,8 @@ cohorts:
   - { name: a, role: legit, request: { method: post }, rate: [{ duration: 1s, rate: 1 }] }
   - { name: b, role: legit, request: { path: /b?x=1 }, rate: [{ duration: 1s, rate: 1 }] }
 `);
-    expect(s.cohorts[0].request).toEqual({ method: 'POST', path: '/a', bodyBytes: 10 });
-    expect(s.cohorts[1].request).toEqual({ method: 'PUT', path: '/b?x=1', bodyBytes: 10 });
+    expect(s.cohorts[0].requests).toEqual([{ method: 'POST', path: '/a', bodyBytes: 10, weight: 1 }]);
+    expect(s.cohorts[1].requests).toEqual([{ method: 'PUT', path: '/b?x=1', bodyBytes: 10, weight: 1 }]);
   });
 
   it('shape defaults: pulse low 0, random min 0 and seed 1, diurnal period 24h', () => {

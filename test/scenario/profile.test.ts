@@ -182,8 +182,8 @@ describe('profileDuration and scenarioDuration', () => {
       description: '',
       request,
       cohorts: [
-        { name: 'a', role: 'legit', clients: 1, apiKey: 'none', request, rate: SHAPES.constant },
-        { name: 'b', role: 'attack', clients: 1, apiKey: 'none', request, rate: SHAPES.pulse },
+        { name: 'a', role: 'legit', clients: 1, apiKey: 'none', requests: [{ ...request, weight: 1 }], rate: SHAPES.constant },
+        { name: 'b', role: 'attack', clients: 1, apiKey: 'none', requests: [{ ...request, weight: 1 }], rate: SHAPES.pulse },
       ],
     };
     expect(scenarioDuration(scenario)).toBe(3600);

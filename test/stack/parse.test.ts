@@ -16,10 +16,18 @@ function stack(extra: string, kind = 'rest'): string {
 describe('built-in stacks', () => {
   const names = builtInNames('stack');
 
-  it('are the six DESIGN lists, by their exact names', () => {
-    expect(names).toEqual(
-      ['function-url-reserved', 'http-route-throttled', 'rest-stage-throttled', 'rest-unprotected', 'rest-usage-plan', 'rest-waf'],
-    );
+  it('are the six DESIGN lists, by their exact names, rest-alarmed (alarms and budgets) and the two orders APIs with several functions', () => {
+    expect(names).toEqual([
+      'function-url-reserved',
+      'http-orders-route-throttled',
+      'http-orders-stage-throttled',
+      'http-route-throttled',
+      'rest-alarmed',
+      'rest-stage-throttled',
+      'rest-unprotected',
+      'rest-usage-plan',
+      'rest-waf',
+    ]);
   });
 
   for (const name of builtInNames('stack')) {

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../../model/errors.ts';
+import { packageRoot } from '../../model/package-root.ts';
 
 export type InputKind = 'scenario' | 'stack';
 
-/** The package root (where scenarios/ and stacks/ live), found from this file's place in src/. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The package root (where scenarios/ and stacks/ live). */
+export const PACKAGE_ROOT = packageRoot(import.meta.url);
 
 const FOLDERS: Record<InputKind, string> = { scenario: 'scenarios', stack: 'stacks' };
 

@@ -158,7 +158,7 @@ export function finishProblems(raw: RawProblem[], locate?: Locate): Problem[] {
   const located = raw
     .map((p, i) => ({ ...p, i, line: locate?.(p.path) }))
     .filter((p) => {
-      const id = `${formatPath(p.path)}\u0000${p.message}`;
+      const id = `${JSON.stringify(p.path)}\u0000${p.message}`;
       if (seen.has(id)) return false;
       seen.add(id);
       return true;

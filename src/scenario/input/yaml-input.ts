@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { InputError, type Problem } from '../../model/errors.ts';
+import { duplicateKeyOffsets } from './duplicate-keys.ts';
 import type { Locate } from './problems.ts';
 import type { PathKey } from './path.ts';
 
@@ -21,7 +22,7 @@ export function readYaml(text: string, file: string | undefined, what: string, k
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, strict: true });
   } catch (err) {
     // The parser only throws on pathological input (e.g. nesting deep enough to exhaust the stack).
     throw new InputError([{ path: '', message: `cannot read the ${what} file as YAML: ${(err as Error).message}` }], file);
@@ -32,7 +33,8 @@ export function readYaml(text: string, file: string | undefined, what: string, k
     const { line, col } = lines.linePos(offset);
     return ` at line ${line}, column ${col} (${line}:${col})`;
   };
-  const yamlErrors = [...doc.errors, ...doc.warnings];
+  const duplicates = duplicateKeyOffsets(doc).map((offset) => ({ pos: [offset], message: 'Map keys must be unique' }));
+  const yamlErrors = [...doc.errors, ...doc.warnings, ...duplicates].sort((a, b) => (a.pos?.[0] ?? 0) - (b.pos?.[0] ?? 0));
   // After the first few, syntax errors are mostly echoes of the first: list those, count the rest.
   for (const e of yamlErrors.slice(0, MAX_YAML_ERRORS)) {
     problems.push({ path: '', message: `invalid YAML${at(e.pos?.[0])}: ${firstLine(e.message)}` });
@@ -93,12 +95,26 @@ export function readYaml(text: string, file: string | undefined, what: string, k
       file,
     );
   }
+  // one index per map, built on first use: a lookup per problem stays O(path length), not O(keys)
+  const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+  const pairOf = (map: YAMLMap, key: string): Pair | undefined => {
+    let index = indexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items) {
+        const name = isScalar(p.key) ? String(p.key.value) : undefined;
+        if (name !== undefined && !index.has(name)) index.set(name, p);
+      }
+      indexes.set(map, index);
+    }
+    return index.get(key);
+  };
   const locate: Locate = (path) => {
     let node: unknown = doc.contents;
     let line: number | undefined = lineOf(node);
     for (const key of path) {
       if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        const pair = pairOf(node, String(key));
         if (!pair) break;
         line = lineOf(pair.key) ?? line;
         node = pair.value;

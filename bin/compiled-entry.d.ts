@@ -1,0 +1,1 @@
+export function compiledEntry(root: string, env: Record<string, string | undefined>): string | undefined;

@@ -1,0 +1,141 @@
+/**
+ * The one resource model every IaC reader produces (CloudFormation/SAM, CDK, Terraform,
+ * Serverless): APIs with their routes and throttles, functions, and the resources the non-DoS
+ * rules look at. Every item keeps where it was written (file, line, logical id / address).
+ * Rules only ever see this model, so each rule is written once for all formats.
+ */
+import type { ApiKind, Throttle } from '../stack/types.ts';
+
+export interface Location {
+  file: string;
+  line: number;
+  /** The resource as the user names it: a logical id, a Terraform address, a serverless path. */
+  resource: string;
+}
+
+/** A value the reader could not determine, and what it used instead. */
+export interface Assumption extends Location {
+  message: string;
+}
+
+/** How a route lets a caller in. */
+export type RouteAuth = 'none' | 'iam' | 'authorizer' | 'unknown';
+
+export interface RouteModel {
+  key: string; // "GET /items" (HTTP APIs may also have "$default")
+  throttle?: Throttle;
+  /** The function (its id in `functions`) the route invokes, when known. */
+  function?: string;
+  auth: RouteAuth;
+  apiKeyRequired: boolean;
+  loc: Location;
+}
+
+export interface UsagePlanModel {
+  name: string;
+  throttle?: Throttle;
+  quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH'; offset: number };
+  loc: Location;
+}
+
+export interface ApiModel {
+  /** Unique in its source: what `--stack file#id` selects. */
+  id: string;
+  kind: ApiKind;
+  loc: Location;
+  stageName?: string;
+  stage?: Throttle;
+  routes: RouteModel[];
+  usagePlans: UsagePlanModel[];
+  waf?: { rules: number; rateLimit?: { limit: number; windowSeconds: number }; loc: Location };
+  /** Where request/response bodies are logged (REST DataTraceEnabled, HTTP data trace). */
+  dataTrace?: Location;
+  /** For a function URL: the function it fronts. */
+  urlFunction?: string;
+}
+
+export interface FunctionModel {
+  id: string;
+  loc: Location;
+  memoryMb?: number;
+  architecture?: 'x86_64' | 'arm64';
+  reservedConcurrency?: number;
+  timeoutSeconds?: number;
+}
+
+export interface PolicyStatementModel {
+  loc: Location;
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  resources: string[];
+}
+
+/** A resource policy letting someone invoke a function (AWS::Lambda::Permission, aws_lambda_permission). */
+export interface InvokePermissionModel {
+  loc: Location;
+  principal: string;
+  action: string;
+  functionUrlAuthType?: string;
+  /** Set when the permission is scoped to a source (an API's ARN): then "*" is not public. */
+  sourceArn?: boolean;
+}
+
+export interface FunctionUrlModel {
+  loc: Location;
+  function: string;
+  authType: string; // NONE | AWS_IAM
+}
+
+export interface BucketModel {
+  loc: Location;
+  encrypted: boolean;
+  /** An encryption configuration whose algorithm is missing or not one S3 accepts ("(none)" when missing). */
+  invalidAlgorithm?: string;
+}
+
+/** The server-side encryption algorithms S3 accepts. */
+export const SSE_ALGORITHMS = ['AES256', 'aws:kms', 'aws:kms:dsse'];
+
+export interface LogGroupModel {
+  loc: Location;
+  retentionDays?: number;
+}
+
+export interface AlarmModel {
+  loc: Location;
+  namespace?: string;
+  metric?: string;
+}
+
+export interface AuditModel {
+  /** What was read: a file or a folder, as the user named it. */
+  source: string;
+  format: 'cloudformation' | 'cdk' | 'terraform' | 'serverless';
+  region: string;
+  apis: ApiModel[];
+  functions: FunctionModel[];
+  functionUrls: FunctionUrlModel[];
+  statements: PolicyStatementModel[];
+  permissions: InvokePermissionModel[];
+  buckets: BucketModel[];
+  logGroups: LogGroupModel[];
+  alarms: AlarmModel[];
+  assumptions: Assumption[];
+}
+
+export function emptyModel(source: string, format: AuditModel['format'], region = 'us-east-1'): AuditModel {
+  return { source, format, region, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], assumptions: [] };
+}
+
+/** Appends one model's findings to another (a folder of templates is one source). */
+export function mergeInto(into: AuditModel, from: AuditModel): void {
+  into.apis.push(...from.apis);
+  into.functions.push(...from.functions);
+  into.functionUrls.push(...from.functionUrls);
+  into.statements.push(...from.statements);
+  into.permissions.push(...from.permissions);
+  into.buckets.push(...from.buckets);
+  into.logGroups.push(...from.logGroups);
+  into.alarms.push(...from.alarms);
+  into.assumptions.push(...from.assumptions);
+}

@@ -1,0 +1,180 @@
+/**
+ * Plain CloudFormation API resources: AWS::ApiGateway::* (REST) and AWS::ApiGatewayV2::* (HTTP),
+ * their stages, methods, routes, usage plans and WAF associations, onto ApiModel.
+ */
+import type { ApiModel, RouteAuth } from '../model.ts';
+import type { CfnContext } from './cfn-context.ts';
+import { refsIn } from './cfn-context.ts';
+import { functionIn } from './cfn-functions.ts';
+import { refTarget } from './cfn-values.ts';
+import { openApiRoutes } from './openapi-routes.ts';
+
+type Obj = Record<string, unknown>;
+
+function apiOf(ctx: CfnContext, v: unknown): ApiModel | undefined {
+  const id = refTarget(v);
+  return id ? ctx.model.apis.find((a) => a.id === id && a.loc.file === ctx.file) : undefined;
+}
+
+export function readRestApi(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const loc = ctx.loc(id);
+  const body = ctx.values.choices(p.Body);
+  const routes = openApiRoutes(body, loc, (uri) => functionIn(ctx, uri));
+  ctx.model.apis.push({ id, kind: 'rest', loc, routes, usagePlans: [] });
+}
+
+export function readHttpApi(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const protocol = ctx.str(p.ProtocolType) ?? (p.Body || p.BodyS3Location ? 'HTTP' : undefined);
+  if (protocol !== 'HTTP') {
+    ctx.assume(ctx.loc(id), `${protocol ?? 'this'} API is not an HTTP or REST API; dowsim does not model it`);
+    return;
+  }
+  const loc = ctx.loc(id);
+  const routes = openApiRoutes(ctx.values.choices(p.Body), loc, (uri) => functionIn(ctx, uri));
+  // quick create: Target makes a $default route to that function
+  const target = functionIn(ctx, p.Target);
+  if (p.Target !== undefined) routes.push({ key: ctx.str(p.RouteKey) ?? '$default', auth: 'none', apiKeyRequired: false, ...(target ? { function: target } : {}), loc });
+  ctx.model.apis.push({ id, kind: 'http', loc, routes, usagePlans: [] });
+}
+
+/** AWS::ApiGateway::Resource paths, built from PathPart up the ParentId chain. */
+function resourcePath(ctx: CfnContext, v: unknown, depth = 0): string {
+  const id = refTarget(v);
+  const r = id ? ctx.resources[id] : undefined;
+  if (!r || r.Type !== 'AWS::ApiGateway::Resource' || depth > 30) return '';
+  const p = ctx.props(id!);
+  return `${resourcePath(ctx, p.ParentId, depth + 1)}/${ctx.str(p.PathPart) ?? '{unknown}'}`;
+}
+
+const AUTH_TYPES: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', COGNITO_USER_POOLS: 'authorizer', JWT: 'authorizer' };
+
+export function readMethod(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const api = apiOf(ctx, p.RestApiId);
+  if (!api) return;
+  const method = (ctx.str(p.HttpMethod) ?? 'ANY').toUpperCase();
+  const path = resourcePath(ctx, p.ResourceId) || '/';
+  const authType = (ctx.str(p.AuthorizationType) ?? 'NONE').toUpperCase();
+  const fn = functionIn(ctx, (p.Integration as Obj | undefined)?.Uri);
+  const key = `${method} ${path}`;
+  api.routes = api.routes.filter((r) => r.key !== key);
+  api.routes.push({ key, auth: AUTH_TYPES[authType] ?? 'unknown', apiKeyRequired: ctx.bool(p.ApiKeyRequired) === true, ...(fn ? { function: fn } : {}), loc: ctx.loc(id) });
+}
+
+export function readV2Route(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const api = apiOf(ctx, p.ApiId);
+  if (!api) return;
+  const key = ctx.str(p.RouteKey) ?? '$default';
+  const authType = (ctx.str(p.AuthorizationType) ?? 'NONE').toUpperCase();
+  let fn: string | undefined;
+  for (const ref of refsIn(p.Target)) {
+    if (ctx.resources[ref]?.Type === 'AWS::ApiGatewayV2::Integration') fn = functionIn(ctx, ctx.props(ref).IntegrationUri);
+  }
+  api.routes = api.routes.filter((r) => r.key !== key);
+  api.routes.push({ key, auth: AUTH_TYPES[authType] ?? 'unknown', apiKeyRequired: false, ...(fn ? { function: fn } : {}), loc: ctx.loc(id) });
+}
+
+/** "/~1items/GET" style MethodSettings paths → "GET /items" route keys (AWS escapes "/" as "~1"). */
+function methodSettingKey(resourcePath: string, httpMethod: string): string {
+  const path = resourcePath.replace(/~1/g, '/');
+  return `${httpMethod === '*' ? 'ANY' : httpMethod.toUpperCase()} ${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+export function readMethodSettings(ctx: CfnContext, id: string, api: ApiModel, settings: unknown, path: (string | number)[]): void {
+  const list = ctx.values.value(settings);
+  if (!Array.isArray(list)) return;
+  list.forEach((raw, i) => {
+    const s = raw as Obj;
+    if (!s || typeof s !== 'object') return;
+    const at = [...path, i];
+    if (s.DataTraceEnabled === true || s.DataTraceEnabled === 'true') api.dataTrace = ctx.loc(id, 'Properties', ...at, 'DataTraceEnabled');
+    const t = ctx.throttle(id, at, s, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+    if (!t) return;
+    const rp = String(s.ResourcePath ?? '/*');
+    const hm = String(s.HttpMethod ?? '*');
+    if (rp === '/*' && hm === '*') api.stage = t;
+    else setRouteThrottle(api, methodSettingKey(rp, hm), t, ctx.loc(id, 'Properties', ...at));
+  });
+}
+
+export function setRouteThrottle(api: ApiModel, key: string, t: { rate: number; burst: number }, loc: ApiModel['loc']): void {
+  const r = api.routes.find((x) => x.key === key);
+  if (r) r.throttle = t;
+  else api.routes.push({ key, throttle: t, auth: 'unknown', apiKeyRequired: false, loc });
+}
+
+export function readRestStage(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const api = apiOf(ctx, p.RestApiId);
+  if (!api) return;
+  api.stageName = ctx.str(p.StageName) ?? api.stageName;
+  readMethodSettings(ctx, id, api, p.MethodSettings, ['MethodSettings']);
+}
+
+/** A Deployment's StageDescription makes a stage too, with the same settings. */
+export function readDeployment(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const api = apiOf(ctx, p.RestApiId);
+  const sd = p.StageDescription as Obj | undefined;
+  if (!api || !sd || typeof sd !== 'object') return;
+  readMethodSettings(ctx, id, api, sd.MethodSettings, ['StageDescription', 'MethodSettings']);
+  const t = ctx.throttle(id, ['StageDescription'], sd, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+  if (t) api.stage = t;
+  if (sd.DataTraceEnabled === true) api.dataTrace = ctx.loc(id, 'Properties', 'StageDescription', 'DataTraceEnabled');
+}
+
+export function readV2Stage(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const api = apiOf(ctx, p.ApiId);
+  if (!api) return;
+  api.stageName = ctx.str(p.StageName) ?? api.stageName;
+  const d = p.DefaultRouteSettings as Obj | undefined;
+  const t = ctx.throttle(id, ['DefaultRouteSettings'], d, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+  if (t) api.stage = t;
+  if (d && ctx.bool(d.DataTraceEnabled)) api.dataTrace = ctx.loc(id, 'Properties', 'DefaultRouteSettings', 'DataTraceEnabled');
+  const rs = ctx.values.choices(p.RouteSettings) as Obj | undefined;
+  for (const [key, v] of Object.entries(rs && typeof rs === 'object' ? rs : {})) {
+    const rt = ctx.throttle(id, ['RouteSettings', key], v, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+    if (rt) setRouteThrottle(api, key, rt, ctx.loc(id, 'Properties', 'RouteSettings', key));
+    if (v && typeof v === 'object' && ctx.bool((v as Obj).DataTraceEnabled)) api.dataTrace = ctx.loc(id, 'Properties', 'RouteSettings', key);
+  }
+}
+
+export function readUsagePlan(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const throttle = ctx.throttle(id, ['Throttle'], p.Throttle, 'RateLimit', 'BurstLimit');
+  const q = p.Quota as Obj | undefined;
+  const limit = q ? ctx.num(id, ['Quota', 'Limit'], q.Limit, 'Quota.Limit') : undefined;
+  const period = q ? ctx.str(q.Period) : undefined;
+  const offset = q ? (ctx.num(id, ['Quota', 'Offset'], q.Offset, 'Quota.Offset') ?? 0) : 0;
+  const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY' | 'WEEK' | 'MONTH', offset } : undefined;
+  const stages = ctx.values.choices(p.ApiStages);
+  for (const s of Array.isArray(stages) ? stages : []) {
+    const api = apiOf(ctx, (s as Obj)?.ApiId);
+    if (!api || api.usagePlans.some((u) => u.loc.resource === id)) continue; // one plan over several stages
+    api.usagePlans.push({ name: ctx.str(p.UsagePlanName) ?? id, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: ctx.loc(id) });
+  }
+}
+
+/** A WAFv2 association: which API stage gets which web ACL, and whether that ACL has a rate rule. */
+export function readWafAssociation(ctx: CfnContext, id: string): void {
+  const p = ctx.props(id);
+  const api = refsIn(p.ResourceArn).map((r) => ctx.model.apis.find((a) => a.id === r && a.loc.file === ctx.file)).find(Boolean);
+  if (!api) return;
+  const aclId = refsIn(p.WebACLArn).find((r) => ctx.resources[r]?.Type === 'AWS::WAFv2::WebACL');
+  const rules = aclId ? ctx.values.choices(ctx.props(aclId).Rules) : undefined;
+  const list = Array.isArray(rules) ? (rules as Obj[]) : [];
+  let rateLimit: { limit: number; windowSeconds: number } | undefined;
+  for (const r of list) {
+    const rb = (r?.Statement as Obj | undefined)?.RateBasedStatement as Obj | undefined;
+    if (rb) {
+      const limit = Number(ctx.values.value(rb.Limit));
+      const win = Number(ctx.values.value(rb.EvaluationWindowSec ?? 300));
+      if (Number.isFinite(limit)) rateLimit = { limit, windowSeconds: Number.isFinite(win) ? win : 300 };
+    }
+  }
+  api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id) };
+}

@@ -1,0 +1,93 @@
+/**
+ * Reads a CloudFormation / SAM template (YAML with short-form intrinsics, or JSON) into plain
+ * data in the long form ({"Fn::Sub": …}) and a way to find the line of any path in it.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ParsedNode, type Tags } from 'yaml';
+import { InputError } from '../../model/errors.ts';
+
+export type LineOf = (path: (string | number)[]) => number;
+
+const FN_TAGS = ['Sub', 'GetAtt', 'If', 'Join', 'Select', 'Split', 'FindInMap', 'ImportValue', 'Equals', 'And', 'Or', 'Not', 'Base64', 'Cidr', 'GetAZs', 'Transform', 'Length', 'ToJsonString'];
+
+function longForm(tag: string, value: unknown): unknown {
+  if (tag === 'Ref') return { Ref: value };
+  if (tag === 'Condition') return { Condition: value };
+  // !GetAtt A.B is the scalar form of [A, B]
+  if (tag === 'GetAtt' && typeof value === 'string') {
+    const dot = value.indexOf('.');
+    return { 'Fn::GetAtt': dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)] };
+  }
+  return { [`Fn::${tag}`]: value };
+}
+
+/** The short-form intrinsic tags, each as a scalar, a sequence and a mapping. */
+function cfnTags(): Tags {
+  const tags: Tags = [];
+  for (const name of ['Ref', 'Condition', ...FN_TAGS]) {
+    const tag = `!${name}`;
+    tags.push({ tag, identify: () => false, resolve: (str: string) => longForm(name, str) });
+    tags.push({ tag, collection: 'seq', identify: () => false, resolve: (seq: ParsedNode) => seq } as never);
+    tags.push({ tag, collection: 'map', identify: () => false, resolve: (map: ParsedNode) => map } as never);
+  }
+  return tags;
+}
+
+/** Converts the parsed document to plain data, turning tagged collections into their long form. */
+function toData(node: unknown): unknown {
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const p of node.items) out[String(isScalar(p.key) ? p.key.value : p.key)] = toData(p.value);
+    return wrap(node, out);
+  }
+  if (isSeq(node)) return wrap(node, node.items.map(toData));
+  if (isScalar(node)) return node.value;
+  return node ?? null;
+}
+
+function wrap(node: Node, value: unknown): unknown {
+  const tag = node.tag;
+  if (tag && tag.startsWith('!') && !tag.startsWith('!!')) return longForm(tag.slice(1), value);
+  return value;
+}
+
+/** Parses the template; a syntax error is one InputError with the file and line:column. */
+export function readCfnText(text: string, file: string): { data: Record<string, unknown>; lineOf: LineOf } {
+  const lines = new LineCounter();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, customTags: cfnTags(), strict: false, uniqueKeys: false });
+  } catch (err) {
+    throw new InputError(`cannot read the template: ${(err as Error).message}`, file);
+  }
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.pos ? lines.linePos(err.pos[0]) : undefined;
+    const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
+    throw new InputError([{ path: where, message: `invalid YAML/JSON: ${err.message.split('\n')[0]}` }], file);
+  }
+  const data = toData(doc.contents);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError([{ path: 'line 1', message: 'expected a template: a map with Resources' }], file);
+  }
+  const lineOfNode = (n: unknown): number | undefined => {
+    const r = (n as { range?: [number, number, number] } | null)?.range;
+    return r ? lines.linePos(r[0]).line : undefined;
+  };
+  const lineOf: LineOf = (path) => {
+    let node: unknown = doc.contents;
+    let line = 1;
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(key));
+        if (!pair) break;
+        line = lineOfNode(pair.key) ?? line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {
+        node = node.items[key];
+        line = lineOfNode(node) ?? line;
+      } else break;
+    }
+    return line;
+  };
+  return { data: data as Record<string, unknown>, lineOf };
+}

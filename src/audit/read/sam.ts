@@ -1,0 +1,138 @@
+/**
+ * AWS SAM resources onto the model: Serverless::Function (with Globals, Events that build implicit
+ * or explicit APIs, FunctionUrlConfig, Policies), Serverless::Api (Auth, UsagePlan, MethodSettings,
+ * DefinitionBody) and Serverless::HttpApi (Auth, DefaultRouteSettings, RouteSettings), read the
+ * way the SAM translator expands them (see the translator's own input/output pairs in the corpus).
+ */
+import type { ApiModel, RouteAuth } from '../model.ts';
+import type { CfnContext } from './cfn-context.ts';
+import { readMethodSettings, setRouteThrottle } from './cfn-apis.ts';
+import { functionIn, readPolicyDocument } from './cfn-functions.ts';
+import { refTarget } from './cfn-values.ts';
+import { openApiRoutes } from './openapi-routes.ts';
+
+type Obj = Record<string, unknown>;
+
+const IMPLICIT = { Api: 'ServerlessRestApi', HttpApi: 'ServerlessHttpApi' } as const;
+
+function obj(v: unknown): Obj {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
+}
+
+/** SAM's Globals merge: maps merge key by key (the resource wins), anything else is replaced. */
+export function withGlobals(globals: unknown, own: unknown): Obj {
+  const g = obj(globals);
+  const o = obj(own);
+  const out: Obj = { ...g };
+  for (const [k, v] of Object.entries(o)) {
+    const gv = g[k];
+    const mergeable = gv && typeof gv === 'object' && !Array.isArray(gv) && v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).some((x) => x.startsWith('Fn::') || x === 'Ref');
+    out[k] = mergeable ? withGlobals(gv, v) : v;
+  }
+  return out;
+}
+
+export function readSamFunction(ctx: CfnContext, id: string): void {
+  const p = withGlobals(ctx.t.Globals?.Function, ctx.props(id));
+  const memoryMb = ctx.num(id, ['MemorySize'], p.MemorySize, 'MemorySize');
+  const reservedConcurrency = ctx.num(id, ['ReservedConcurrentExecutions'], p.ReservedConcurrentExecutions, 'ReservedConcurrentExecutions');
+  const timeoutSeconds = ctx.num(id, ['Timeout'], p.Timeout, 'Timeout');
+  const resolved = ctx.values.value(p.Architectures);
+  const arch = typeof resolved === 'string' ? [resolved] : resolved; // a !Ref to a String parameter
+  if (p.Architectures !== undefined && !Array.isArray(arch)) ctx.assume(ctx.loc(id, 'Properties', 'Architectures'), 'Architectures cannot be determined from the template; x86_64 is assumed');
+  ctx.model.functions.push({
+    id,
+    loc: ctx.loc(id),
+    ...(memoryMb !== undefined ? { memoryMb } : {}),
+    ...(Array.isArray(arch) && (arch[0] === 'arm64' || arch[0] === 'x86_64') ? { architecture: arch[0] } : {}),
+    ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+  });
+  const url = obj(p.FunctionUrlConfig);
+  if (p.FunctionUrlConfig !== undefined) {
+    const authType = ctx.str(url.AuthType) ?? 'unknown';
+    const loc = ctx.loc(id, 'Properties', 'FunctionUrlConfig');
+    ctx.model.functionUrls.push({ loc, function: id, authType });
+    // SAM adds the public invoke permission an AuthType NONE URL needs
+    if (authType === 'NONE') ctx.model.permissions.push({ loc, principal: '*', action: 'lambda:InvokeFunctionUrl', functionUrlAuthType: 'NONE' });
+  }
+  const policies = ctx.values.choices(p.Policies);
+  (Array.isArray(policies) ? policies : policies ? [policies] : []).forEach((pol, i) => {
+    if (pol && typeof pol === 'object' && 'Statement' in (pol as Obj)) readPolicyDocument(ctx, id, pol, ['Properties', 'Policies', ...(Array.isArray(policies) ? [i] : [])]);
+  });
+  for (const [name, ev] of Object.entries(obj(ctx.props(id).Events))) readEvent(ctx, id, name, obj(ev));
+}
+
+function readEvent(ctx: CfnContext, fn: string, name: string, ev: Obj): void {
+  const type = ev.Type;
+  if (type !== 'Api' && type !== 'HttpApi') return;
+  const p = obj(ev.Properties);
+  const apiRef = refTarget(type === 'Api' ? p.RestApiId : p.ApiId) ?? IMPLICIT[type];
+  const loc = ctx.loc(fn, 'Properties', 'Events', name);
+  let api = ctx.model.apis.find((a) => a.id === apiRef && a.loc.file === ctx.file);
+  if (!api && apiRef === IMPLICIT[type]) api = implicitApi(ctx, type, loc);
+  if (!api) return;
+  const apiProps = obj((api as ApiModel & { samProps?: Obj }).samProps);
+  const auth = obj(apiProps.Auth);
+  const evAuth = obj(p.Auth);
+  const method = ctx.str(p.Method)?.toUpperCase();
+  const path = ctx.str(p.Path);
+  const key = method && path ? `${method} ${path}` : '$default';
+  const authorizer = evAuth.Authorizer ?? auth.DefaultAuthorizer;
+  const routeAuth: RouteAuth = authorizer === undefined || authorizer === 'NONE' ? 'none' : authorizer === 'AWS_IAM' ? 'iam' : 'authorizer';
+  const apiKeyRequired = ctx.bool(evAuth.ApiKeyRequired ?? auth.ApiKeyRequired) === true;
+  api.routes = api.routes.filter((r) => r.key !== key);
+  api.routes.push({ key: key === 'ANY /' ? 'ANY /' : key, auth: routeAuth, apiKeyRequired, function: fn, loc });
+  if (type === 'HttpApi' && p.RouteSettings) {
+    const merged = withGlobals(obj(apiProps.RouteSettings)[key], p.RouteSettings);
+    const t = ctx.throttle(fn, ['Events', name, 'Properties', 'RouteSettings'], merged, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+    if (t) setRouteThrottle(api, key, t, loc);
+  }
+}
+
+function implicitApi(ctx: CfnContext, type: 'Api' | 'HttpApi', loc: ApiModel['loc']): ApiModel {
+  const id = IMPLICIT[type];
+  const api: ApiModel = { id, kind: type === 'Api' ? 'rest' : 'http', loc: { ...loc, resource: id }, routes: [], usagePlans: [], stageName: type === 'Api' ? 'Prod' : '$default' };
+  ctx.model.apis.push(api);
+  applyApiProps(ctx, id, api, withGlobals(ctx.t.Globals?.[type], {}), type);
+  return api;
+}
+
+export function readSamApi(ctx: CfnContext, id: string, type: 'Api' | 'HttpApi'): void {
+  const api: ApiModel = { id, kind: type === 'Api' ? 'rest' : 'http', loc: ctx.loc(id), routes: [], usagePlans: [] };
+  ctx.model.apis.push(api);
+  applyApiProps(ctx, id, api, withGlobals(ctx.t.Globals?.[type], ctx.props(id)), type);
+}
+
+function applyApiProps(ctx: CfnContext, id: string, api: ApiModel, p: Obj, type: 'Api' | 'HttpApi'): void {
+  (api as ApiModel & { samProps?: Obj }).samProps = p;
+  const stage = ctx.str(p.StageName);
+  if (stage) api.stageName = stage;
+  const body = ctx.values.choices(p.DefinitionBody);
+  api.routes.push(...openApiRoutes(body, api.loc, (uri) => functionIn(ctx, uri)));
+  if (type === 'Api') {
+    readMethodSettings(ctx, id, api, p.MethodSettings, ['MethodSettings']);
+    const plan = obj(obj(p.Auth).UsagePlan);
+    const create = ctx.str(plan.CreateUsagePlan);
+    if (create === 'PER_API' || create === 'SHARED') {
+      const throttle = ctx.throttle(id, ['Auth', 'UsagePlan', 'Throttle'], plan.Throttle, 'RateLimit', 'BurstLimit');
+      const q = obj(ctx.values.value(plan.Quota));
+      const limit = Number(q.Limit);
+      const quota = Number.isFinite(limit) && limit >= 1 && ['DAY', 'WEEK', 'MONTH'].includes(String(q.Period)) ? { limit, period: q.Period as 'DAY', offset: Number(q.Offset ?? 0) || 0 } : undefined;
+      const name = ctx.str(plan.UsagePlanName) ?? (create === 'SHARED' ? 'ServerlessUsagePlan' : `${id}UsagePlan`);
+      api.usagePlans.push({ name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: ctx.loc(id, 'Properties', 'Auth', 'UsagePlan') });
+    } else if (plan.CreateUsagePlan !== undefined && create === undefined) {
+      ctx.assume(ctx.loc(id, 'Properties', 'Auth', 'UsagePlan'), 'CreateUsagePlan cannot be determined from the template; no usage plan is assumed');
+    }
+  } else {
+    const d = obj(p.DefaultRouteSettings);
+    const t = ctx.throttle(id, ['DefaultRouteSettings'], d, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+    if (t) api.stage = t;
+    if (ctx.bool(d.DataTraceEnabled)) api.dataTrace = ctx.loc(id, 'Properties', 'DefaultRouteSettings');
+    for (const [key, v] of Object.entries(obj(ctx.values.choices(p.RouteSettings)))) {
+      if (ctx.bool(obj(v).DataTraceEnabled)) api.dataTrace = ctx.loc(id, 'Properties', 'RouteSettings', key);
+      const rt = ctx.throttle(id, ['RouteSettings', key], v, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
+      if (rt) setRouteThrottle(api, key, rt, ctx.loc(id, 'Properties', 'RouteSettings', key));
+    }
+  }
+}

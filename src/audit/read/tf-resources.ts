@@ -1,0 +1,222 @@
+/** Terraform resources (aws provider) onto the resource model. */
+import { SSE_ALGORITHMS, type ApiModel, type RouteAuth } from '../model.ts';
+import { UNRESOLVED } from './cfn-values.ts';
+import { setRouteThrottle } from './cfn-apis.ts';
+import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
+import { readTfModule } from './tf-modules.ts';
+
+const AUTH: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', COGNITO_USER_POOLS: 'authorizer', JWT: 'authorizer' };
+
+function apiOf(ctx: TfContext, v: unknown): ApiModel | undefined {
+  for (const r of ctx.refs(v)) {
+    const api = ctx.model.apis.find((a) => a.id === r);
+    if (api) return api;
+  }
+  return undefined;
+}
+
+/** The function (its address) a value mentions, directly or through a module output. */
+export function functionOf(ctx: TfContext, v: unknown): string | undefined {
+  return ctx.refs(v).find((r) => ctx.model.functions.some((f) => f.id === r));
+}
+
+function resourcePath(ctx: TfContext, v: unknown, depth = 0): string {
+  const r = ctx.refs(v)[0];
+  const b = r ? ctx.block(r) : undefined;
+  if (!b || b.type !== 'aws_api_gateway_resource' || depth > 30) return '';
+  return `${resourcePath(ctx, b.body.parent_id, depth + 1)}/${ctx.str(b.body.path_part) ?? '{unknown}'}`;
+}
+
+type Reader = (ctx: TfContext, b: TfBlock) => void;
+
+const FIRST: Record<string, Reader> = {
+  aws_api_gateway_rest_api(ctx, b) {
+    ctx.model.apis.push({ id: b.address, kind: 'rest', loc: b.loc, routes: [], usagePlans: [] });
+  },
+  aws_apigatewayv2_api(ctx, b) {
+    const protocol = ctx.str(b.body.protocol_type);
+    if (protocol !== 'HTTP') return ctx.assume(b.loc, `${protocol ?? 'this'} API is not an HTTP or REST API; dowsim does not model it`);
+    const routes = b.body.target !== undefined ? [{ key: ctx.str(b.body.route_key) ?? '$default', auth: 'none' as const, apiKeyRequired: false, loc: b.loc }] : [];
+    ctx.model.apis.push({ id: b.address, kind: 'http', loc: b.loc, routes, usagePlans: [] });
+  },
+  aws_lambda_function(ctx, b) {
+    const memoryMb = ctx.num(b, b.body.memory_size, 'memory_size');
+    const reserved = ctx.num(b, b.body.reserved_concurrent_executions, 'reserved_concurrent_executions');
+    const timeout = ctx.num(b, b.body.timeout, 'timeout');
+    const arch = ctx.value(b.body.architectures);
+    ctx.model.functions.push({
+      id: b.address,
+      loc: b.loc,
+      ...(memoryMb !== undefined ? { memoryMb } : {}),
+      ...(Array.isArray(arch) && (arch[0] === 'arm64' || arch[0] === 'x86_64') ? { architecture: arch[0] } : {}),
+      ...(reserved !== undefined && reserved >= 0 ? { reservedConcurrency: reserved } : {}), // -1: unreserved
+      ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+    });
+  },
+  module: readTfModule,
+};
+
+const SECOND: Record<string, Reader> = {
+  aws_api_gateway_method(ctx, b) {
+    const api = apiOf(ctx, b.body.rest_api_id);
+    if (!api) return;
+    const method = (ctx.str(b.body.http_method) ?? 'ANY').toUpperCase();
+    const key = `${method} ${resourcePath(ctx, b.body.resource_id) || '/'}`;
+    const auth = (ctx.str(b.body.authorization) ?? 'NONE').toUpperCase();
+    api.routes = api.routes.filter((r) => r.key !== key);
+    api.routes.push({ key, auth: AUTH[auth] ?? 'unknown', apiKeyRequired: ctx.bool(b.body.api_key_required) === true, loc: b.loc });
+  },
+  aws_apigatewayv2_route(ctx, b) {
+    const api = apiOf(ctx, b.body.api_id);
+    if (!api) return;
+    const key = ctx.str(b.body.route_key) ?? '$default';
+    const integ = ctx.refs(b.body.target).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_apigatewayv2_integration');
+    const fn = integ ? functionOf(ctx, integ.body.integration_uri) : undefined;
+    const auth = (ctx.str(b.body.authorization_type) ?? 'NONE').toUpperCase();
+    api.routes = api.routes.filter((r) => r.key !== key);
+    api.routes.push({ key, auth: AUTH[auth] ?? 'unknown', apiKeyRequired: false, ...(fn ? { function: fn } : {}), loc: b.loc });
+  },
+};
+
+const THIRD: Record<string, Reader> = {
+  aws_api_gateway_stage(ctx, b) {
+    const api = apiOf(ctx, b.body.rest_api_id);
+    if (api) api.stageName = ctx.str(b.body.stage_name) ?? api.stageName;
+  },
+  aws_api_gateway_method_settings(ctx, b) {
+    const api = apiOf(ctx, b.body.rest_api_id);
+    const s = first(b.body.settings);
+    if (!api || !s) return;
+    if (ctx.bool(s.data_trace_enabled)) api.dataTrace = b.loc;
+    const t = ctx.throttle(b, s, 'throttling_rate_limit', 'throttling_burst_limit');
+    if (!t) return;
+    const path = ctx.str(b.body.method_path) ?? '*/*';
+    if (path === '*/*') api.stage = t;
+    else {
+      const [p, m] = [path.slice(0, path.lastIndexOf('/')), path.slice(path.lastIndexOf('/') + 1)];
+      setRouteThrottle(api, `${m === '*' ? 'ANY' : m.toUpperCase()} /${p.replace(/^\//, '')}`, t, b.loc);
+    }
+  },
+  aws_apigatewayv2_stage(ctx, b) {
+    const api = apiOf(ctx, b.body.api_id);
+    if (!api) return;
+    api.stageName = ctx.str(b.body.name) ?? api.stageName;
+    const d = first(b.body.default_route_settings) ?? ctx.dynamicContent(b, 'default_route_settings');
+    const t = ctx.throttle(b, d, 'throttling_rate_limit', 'throttling_burst_limit');
+    if (t) api.stage = t;
+    if (d && ctx.bool(d.data_trace_enabled)) api.dataTrace = b.loc;
+    for (const rs of all(b.body.route_settings)) {
+      const rt = ctx.throttle(b, rs, 'throttling_rate_limit', 'throttling_burst_limit');
+      const key = ctx.str(rs.route_key);
+      if (rt && key) setRouteThrottle(api, key, rt, b.loc);
+    }
+  },
+  aws_api_gateway_usage_plan(ctx, b) {
+    const throttle = ctx.throttle(b, first(b.body.throttle_settings), 'rate_limit', 'burst_limit');
+    const q = first(b.body.quota_settings);
+    const limit = q ? ctx.num(b, q.limit, 'quota limit') : undefined;
+    const period = q ? ctx.str(q.period) : undefined;
+    const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY', offset: ctx.num(b, q!.offset, 'quota offset') ?? 0 } : undefined;
+    for (const s of all(b.body.api_stages)) {
+      const api = apiOf(ctx, s.api_id);
+      if (api && !api.usagePlans.some((u) => u.loc.resource === b.address)) api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: b.loc });
+    }
+  },
+  aws_wafv2_web_acl_association: readWafAssociation,
+  aws_wafregional_web_acl_association: readWafAssociation,
+  aws_lambda_function_url(ctx, b) {
+    const fn = functionOf(ctx, b.body.function_name) ?? ctx.str(b.body.function_name) ?? b.address;
+    ctx.model.functionUrls.push({ loc: b.loc, function: fn, authType: ctx.str(b.body.authorization_type) ?? 'unknown' });
+  },
+  aws_lambda_permission(ctx, b) {
+    ctx.model.permissions.push({
+      loc: b.loc,
+      principal: ctx.str(b.body.principal) ?? 'unknown',
+      action: ctx.str(b.body.action) ?? 'unknown',
+      ...(b.body.function_url_auth_type !== undefined ? { functionUrlAuthType: ctx.str(b.body.function_url_auth_type) ?? 'unknown' } : {}),
+      ...(b.body.source_arn !== undefined || b.body.source_account !== undefined ? { sourceArn: true } : {}),
+    });
+  },
+  aws_s3_bucket: readBucket,
+  aws_cloudwatch_log_group(ctx, b) {
+    const days = ctx.num(b, b.body.retention_in_days, 'retention_in_days');
+    ctx.model.logGroups.push({ loc: b.loc, ...(days !== undefined ? { retentionDays: days } : {}) });
+  },
+  aws_cloudwatch_metric_alarm(ctx, b) {
+    const namespace = ctx.str(b.body.namespace);
+    const metric = ctx.str(b.body.metric_name);
+    ctx.model.alarms.push({ loc: b.loc, ...(namespace ? { namespace } : {}), ...(metric ? { metric } : {}) });
+  },
+  aws_iam_policy_document(ctx, b) {
+    for (const s of all(b.body.statement)) {
+      const list = (v: unknown) => (Array.isArray(ctx.value(v)) ? (ctx.value(v) as unknown[]) : []).map(String);
+      ctx.model.statements.push({ loc: b.loc, effect: ctx.str(s.effect) === 'Deny' ? 'Deny' : 'Allow', actions: list(s.actions), resources: list(s.resources) });
+    }
+  },
+  aws_iam_policy: readInlinePolicy,
+  aws_iam_role_policy: readInlinePolicy,
+};
+
+/** Blocks written directly or through `dynamic "<name>" { content { … } }`. */
+function blocks(body: Obj | undefined, name: string): Obj[] {
+  const dyn = all(((body?.dynamic as Obj | undefined) ?? {})[name]).flatMap((d) => all(d.content));
+  return [...all(body?.[name]), ...dyn];
+}
+
+/** A bucket's encryption: inline (plain or dynamic) or a separate aws_s3_bucket_server_side_encryption_configuration; its algorithm must be one S3 accepts. */
+function readBucket(ctx: TfContext, b: TfBlock): void {
+  const configs = [
+    ...blocks(b.body, 'server_side_encryption_configuration'),
+    ...ctx.blocks.filter((x) => x.type === 'aws_s3_bucket_server_side_encryption_configuration' && ctx.refs(x.body.bucket).includes(b.address)).map((x) => x.body),
+  ];
+  let invalid: string | undefined;
+  for (const rule of configs.flatMap((c) => blocks(c, 'rule'))) {
+    const raw = blocks(rule, 'apply_server_side_encryption_by_default')[0]?.sse_algorithm;
+    const alg = ctx.value(raw);
+    if (alg === UNRESOLVED) ctx.assume(b.loc, `sse_algorithm cannot be determined from the configuration (${String(raw)}); taken to be valid`);
+    else if (typeof alg !== 'string' || !SSE_ALGORITHMS.includes(alg)) invalid = typeof alg === 'string' ? alg : '(none)';
+  }
+  if (configs.length && !configs.some((c) => blocks(c, 'rule').length)) invalid = '(none)';
+  ctx.model.buckets.push({ loc: b.loc, encrypted: configs.length > 0, ...(invalid ? { invalidAlgorithm: invalid } : {}) });
+}
+
+function readWafAssociation(ctx: TfContext, b: TfBlock): void {
+  const stage = ctx.refs(b.body.resource_arn).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_stage');
+  const api = stage ? apiOf(ctx, stage.body.rest_api_id) : apiOf(ctx, b.body.resource_arn);
+  if (!api) return;
+  const acl = ctx.refs(b.body.web_acl_arn ?? b.body.web_acl_id).map((r) => ctx.block(r)).find(Boolean);
+  const rules = all(acl?.body.rule);
+  let rateLimit: { limit: number; windowSeconds: number } | undefined;
+  for (const r of rules) {
+    const rb = first(first(r.statement)?.rate_based_statement);
+    const limit = rb ? Number(ctx.value(rb.limit)) : NaN;
+    if (Number.isFinite(limit)) rateLimit = { limit, windowSeconds: Number(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
+  }
+  api.waf = { rules: rules.length, ...(rateLimit ? { rateLimit } : {}), loc: b.loc };
+}
+
+/** A policy written as a JSON string (heredoc or literal); jsonencode(...) is HCL, read as unknown. */
+function readInlinePolicy(ctx: TfContext, b: TfBlock): void {
+  const text = ctx.value(b.body.policy);
+  if (typeof text !== 'string') return;
+  let doc: Obj;
+  try {
+    doc = JSON.parse(text) as Obj;
+  } catch {
+    return;
+  }
+  for (const s of all(doc.Statement)) {
+    const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+    ctx.model.statements.push({ loc: b.loc, effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), resources: list(s.Resource) });
+  }
+}
+
+/** Reads every block: APIs and functions first, then what attaches to them. */
+export function readTfBlocks(ctx: TfContext): void {
+  for (const pass of [FIRST, SECOND, THIRD]) {
+    for (const b of ctx.blocks) {
+      const read = pass[b.kind === 'module' ? 'module' : b.type];
+      if (read && !(b.kind === 'data' && b.type !== 'aws_iam_policy_document')) read(ctx, b);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
+import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
+import { writeFileAtomic } from '../report/write-atomic.ts';
+import { formatMoney, slug } from '../report/format.ts';
+import { loadScenario } from '../scenario/load.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { checkScenarioAgainstStack } from '../stack/compat.ts';
+import { loadStack } from '../stack/load.ts';
+import type { Stack } from '../stack/types.ts';
+import { parseSlo } from '../tune/slo.ts';
+import { tune } from '../tune/tune.ts';
+import type { TuneDocument } from '../tune/document.ts';
+import { formatChange, formatSuccess } from '../tune/format.ts';
+import { renderTuneHtml } from '../tune/html.ts';
+import { stackFileYaml } from '../tune/stack-file.ts';
+import { formatTuneSummary } from '../tune/terminal.ts';
+import { EXIT_GATE } from './exit-codes.ts';
+import { collectStacks } from './simulation-input.ts';
+
+interface TuneFlags {
+  stack?: string[];
+  slo?: string[];
+  json?: boolean;
+  out?: string;
+  maxCandidates?: string;
+  costTolerance?: string;
+}
+
+export function registerTuneCommand(program: Command): void {
+  program
+    .command('tune')
+    .summary('search the cheapest throttle settings that keep legit users within the SLO')
+    .description(
+      'Searches stage and route throttles, usage-plan throttles, a WAF rate-based rule (added and priced if the stack has none) and reserved concurrency for the configuration whose worst-case $/hour across <scenario>s is lowest while every legit cohort meets --slo in every scenario. Prints the best configuration and its changes, the Pareto front of cost vs legit success, and the change as CloudFormation/SAM and Terraform. Exits 3 when no configuration meets the SLO (naming the closest).',
+    )
+    .argument('<scenario...>', 'scenario files or built-in names (the worst case across them counts)')
+    .requiredOption('--stack <file>', 'the stack file or built-in name to tune', collectStacks)
+    .option('--slo <expr>', 'success SLO, "legit.success>=0.999" (default) or per cohort "users.success>=99%" (repeatable or comma-separated)', collectStacks)
+    .option('--max-candidates <n>', 'stop after simulating this many distinct configurations', '3000')
+    .option('--cost-tolerance <share>', 'costs within this share of the cheapest count as equal; the kindest to legit users among them wins ("1%", "0.5%", "0")', '1%')
+    .option('--json', 'print only the dowsim.tune/1 document on stdout')
+    .option('--out <dir>', 'write the recommended stack file, the HTML report, the JSON document and the patches into <dir>')
+    .addHelpText('after', '\nExample:\n  dowsim tune botnet-flood leech --stack rest-unprotected --slo "legit.success>=0.999" --out reports/tune\n')
+    .action(async (scenarioArgs: string[], flags: TuneFlags) => runTune(scenarioArgs, flags));
+}
+
+async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> {
+  const stackArgs = flags.stack ?? [];
+  if (stackArgs.length !== 1) throw new InputError([{ path: '--stack', message: `give exactly one stack to tune, got ${stackArgs.length}` }]);
+  const max = Number(flags.maxCandidates);
+  if (!Number.isInteger(max) || max < 1) throw new InputError([{ path: '--max-candidates', message: `expected a whole number ≥ 1, got "${flags.maxCandidates}"` }]);
+  const tolerance = parseShare(flags.costTolerance ?? '1%');
+  if (tolerance === undefined) throw new InputError([{ path: '--cost-tolerance', message: `expected a share like "1%" or "0.01" (0 to 100%), got "${flags.costTolerance}"` }]);
+  if (flags.out !== undefined && flags.out.trim() === '') throw new InputError([{ path: '--out', message: 'expected a directory' }]);
+  const { scenarios, stack } = loadInputs(scenarioArgs, stackArgs[0]);
+  const slo = parseSlo(flags.slo ?? [], scenarios);
+  for (const s of scenarios) for (const w of checkScenarioAgainstStack(s, stack)) process.stderr.write(`warning: ${s.name}: ${w}\n`);
+  const { book, warnings } = loadPriceBookWithWarnings(stack.region);
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+
+  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now() });
+  process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : formatTuneSummary(doc));
+  if (flags.out !== undefined) writeOutputs(flags.out, doc, recommended);
+  if (!doc.best) {
+    const c = doc.closest!;
+    const worst = c.perScenario.reduce((a, b) => (b.legitSuccess < a.legitSuccess ? b : a));
+    process.stderr.write(
+      `dowsim: no configuration meets the SLO (${doc.slo.join(', ')}) in every scenario; the closest costs ${formatMoney(c.perHour)}/hour with legit success ${formatSuccess(worst.legitSuccess)} in ${worst.scenario}` +
+        (c.changes.length ? ` (${c.changes.map(formatChange).join('; ')})\n` : ' (the stack as given)\n'),
+    );
+    process.exitCode = EXIT_GATE;
+  }
+}
+
+/** Loads every scenario and the stack, reporting the problems of all files at once. */
+function loadInputs(scenarioArgs: string[], stackArg: string): { scenarios: Scenario[]; stack: Stack } {
+  const errors: InputError[] = [];
+  const attempt = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      errors.push(e);
+      return undefined;
+    }
+  };
+  const scenarios = scenarioArgs.map((a) => attempt(() => loadScenario(a)));
+  const stack = attempt(() => loadStack(stackArg));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    const problems: Problem[] = errors.flatMap((e) => e.problems.map((p) => ({ path: `${e.file ?? ''}${e.file && p.path ? ': ' : ''}${p.path}`, message: p.message })));
+    throw new InputError(problems);
+  }
+  const names = scenarios.map((s) => s!.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new InputError([{ path: '<scenario>', message: `scenario "${dup}" is given twice` }]);
+  return { scenarios: scenarios as Scenario[], stack: stack! };
+}
+
+/** --out: the report, the document, the patches and (when one meets the SLO) the recommended stack file. */
+function writeOutputs(dir: string, doc: TuneDocument, recommended: Stack): void {
+  const files: [string, string][] = [
+    ['tune.json', `${JSON.stringify(doc, null, 2)}\n`],
+    ['tune.html', renderTuneHtml(doc)],
+  ];
+  if (doc.best && doc.patches) {
+    files.push([`${slug(recommended.name, 'stack')}.yaml`, stackFileYaml(recommended, [`Recommended by dowsim tune for ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`, `from ${doc.stack.file ?? doc.stack.name}`])]);
+    files.push(['patch-cloudformation.yaml', doc.patches.cloudformation], ['patch.tf', doc.patches.terraform]);
+  }
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    try {
+      writeFileAtomic(path, text);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException)?.code;
+      const why = (err as Error)?.message ?? String(err);
+      if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS', 'EISDIR'].includes(code)) throw new InputError([{ path: '--out', message: `cannot write into "${dir}": ${why}` }]);
+      throw new RuntimeError(`could not write "${path}": ${why}`, { cause: err });
+    }
+    process.stderr.write(`wrote ${path}\n`);
+  }
+}
+
+/** "1%" → 0.01, "0.01" → 0.01; undefined outside 0..1. */
+function parseShare(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) return undefined;
+  const v = m[2] ? Number(m[1]) / 100 : Number(m[1]);
+  return v >= 0 && v <= 1 ? v : undefined;
+}

@@ -1,0 +1,59 @@
+import type { Change } from './dimension.ts';
+
+export const TUNE_SCHEMA = 'dowsim.tune/1';
+
+/** One configuration as the tune document reports it. */
+export interface TunedConfig {
+  /** The stack file of this configuration (DESIGN "Stack"); the parser reads it back as is. */
+  stack: Record<string, unknown>;
+  /** Worst case across the scenarios. */
+  perHour: number;
+  /** Worst case across the scenarios: the lowest share of legit requests that succeeded. */
+  legitSuccess: number;
+  sloMet: boolean;
+  changes: Change[];
+  perScenario: { scenario: string; perHour: number; legitSuccess: number; cohortSuccess: Record<string, number> }[];
+}
+
+export interface FrontPoint {
+  perHour: number;
+  legitSuccess: number;
+  sloMet: boolean;
+  changes: Change[];
+}
+
+/** `dowsim tune --json` (DESIGN "The tune document"). */
+export interface TuneDocument {
+  schema: typeof TUNE_SCHEMA;
+  generatedAt: string;
+  scenarios: string[];
+  /** The stack tuned (its name and file). */
+  stack: { name: string; file?: string };
+  slo: string[];
+  /** Distinct candidates simulated against every scenario: the search's, plus the shortlist re-checked at 1 s ticks. */
+  evaluated: number;
+  elapsedSeconds: number;
+  candidatesPerSecond: number;
+  search: {
+    dimensions: { id: string; values: number }[];
+    gridSize: number;
+    /** Candidates the search simulated, on ticks of `tickSeconds`. */
+    searched: number;
+    tickSeconds: number;
+    /** The search's best candidates simulated again on 1-second ticks; the recommendation is one of them. */
+    rechecked: number;
+    costTolerance: number;
+    capped: boolean;
+  };
+  prices: { region: string; asOf: string; source: string };
+  /** The stack as given. */
+  baseline: TunedConfig;
+  /** The cheapest configuration meeting the SLO in every scenario; null when none does. */
+  best: TunedConfig | null;
+  /** When no configuration meets the SLO: the one that comes closest. */
+  closest?: TunedConfig;
+  /** Cost vs legit success, Pareto-optimal, cheapest first. */
+  front: FrontPoint[];
+  /** The best configuration's changes as IaC; null when no configuration meets the SLO. */
+  patches: { cloudformation: string; terraform: string } | null;
+}

@@ -1,0 +1,150 @@
+import type { Scenario } from '../scenario/types.ts';
+import type { Stack } from '../stack/types.ts';
+import type { PriceBook } from '../pricing/types.ts';
+import { scenarioDuration } from '../scenario/profile.ts';
+import { simulate } from '../simulate/engine.ts';
+import { priceVariant } from '../cost/stack-result.ts';
+import type { Change, Dimension } from './dimension.ts';
+import { shortfall, type SloClause } from './slo.ts';
+import { reservedWithinAccount } from './concurrency-dimension.ts';
+
+/** A candidate configuration: one ladder index per dimension. */
+export type Candidate = number[];
+
+/** What one candidate did across the scenarios. */
+export interface Evaluation {
+  key: string;
+  candidate: Candidate;
+  stack: Stack;
+  /** Worst case across the scenarios: the highest $/hour. */
+  perHour: number;
+  perHourByScenario: number[];
+  /** Worst case: the lowest share of legit requests that succeeded in any scenario (1 without legit traffic). */
+  legitSuccess: number;
+  legitByScenario: number[];
+  /** Per scenario, per cohort: share of its requests that succeeded. */
+  success: Record<string, number>[];
+  sloMet: boolean;
+  /** Sum of how far each SLO clause falls short in each scenario (0 when met). */
+  shortfall: number;
+  changes: Change[];
+}
+
+/**
+ * Prices candidates: each is the base stack with the dimensions' values written in, simulated
+ * against every scenario over the scenario's own length, priced per hour. Scenarios are parsed
+ * once; each candidate costs one simulator run per scenario, and a candidate seen before costs
+ * nothing (the search revisits many).
+ */
+export class Evaluator {
+  private readonly cache = new Map<string, Evaluation>();
+  private readonly durations: number[];
+
+  constructor(
+    readonly base: Stack,
+    readonly scenarios: Scenario[],
+    readonly dims: Dimension[],
+    readonly slo: SloClause[],
+    readonly book: PriceBook,
+    /** Simulator tick in seconds: 1 is full fidelity; the search may use coarser ticks and re-check. */
+    readonly tickSeconds = 1,
+  ) {
+    this.durations = scenarios.map((s) => Math.max(1, scenarioDuration(s)));
+  }
+
+  /** Distinct candidates simulated so far. */
+  get evaluated(): number {
+    return this.cache.size;
+  }
+
+  all(): Evaluation[] {
+    return [...this.cache.values()];
+  }
+
+  stackFor(candidate: Candidate): Stack {
+    const stack = structuredClone(this.base);
+    this.dims.forEach((d, i) => d.apply(stack, candidate[i]));
+    return stack;
+  }
+
+  /** The evaluation of a candidate already simulated, if any. */
+  peek(candidate: Candidate): Evaluation | undefined {
+    return this.cache.get(candidate.join(','));
+  }
+
+  evaluate(candidate: Candidate): Evaluation {
+    const key = candidate.join(',');
+    const seen = this.cache.get(key);
+    if (seen) return seen;
+    const stack = this.stackFor(candidate);
+    if (!reservedWithinAccount(stack)) return this.remember(key, candidate, stack, this.invalid());
+    const perHourByScenario: number[] = [];
+    const success: Record<string, number>[] = [];
+    const legitByScenario: number[] = [];
+    let short = 0;
+    this.scenarios.forEach((scenario, i) => {
+      const S = this.durations[i];
+      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
+      const priced = priceVariant(timeline, stack, this.book, S);
+      perHourByScenario.push(priced.bill.perHour);
+      const shares: Record<string, number> = {};
+      let legitOffered = 0;
+      let legitSucceeded = 0;
+      for (const [name, c] of Object.entries(priced.cohorts)) {
+        shares[name] = c.totals.offered > 0 ? c.totals.succeeded / c.totals.offered : 1;
+        if (c.role === 'legit') {
+          legitOffered += c.totals.offered;
+          legitSucceeded += c.totals.succeeded;
+        }
+      }
+      const legit = legitOffered > 0 ? legitSucceeded / legitOffered : 1;
+      legitByScenario.push(legit);
+      success.push(shares);
+      for (const clause of this.slo) {
+        const value = clause.target === 'legit' ? legit : shares[clause.target];
+        if (value !== undefined) short += shortfall(clause, value);
+      }
+    });
+    return this.remember(key, candidate, stack, {
+      perHour: Math.max(...perHourByScenario),
+      perHourByScenario,
+      legitSuccess: Math.min(1, ...legitByScenario),
+      legitByScenario,
+      success,
+      sloMet: short === 0,
+      shortfall: short,
+    });
+  }
+
+  private remember(key: string, candidate: Candidate, stack: Stack, figures: Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>): Evaluation {
+    const changes = this.dims.flatMap((d, i) => d.changes(candidate[i]));
+    const e: Evaluation = { key, candidate: [...candidate], stack, ...figures, changes };
+    this.cache.set(key, e);
+    return e;
+  }
+
+  /** A combination AWS would refuse (functions reserving too much together): never an answer, never on the front. */
+  private invalid(): Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'> {
+    const n = this.scenarios.length;
+    return {
+      perHour: Infinity,
+      perHourByScenario: Array(n).fill(Infinity),
+      legitSuccess: 0,
+      legitByScenario: Array(n).fill(0),
+      success: Array.from({ length: n }, () => ({})),
+      sloMet: false,
+      shortfall: Infinity,
+    };
+  }
+}
+
+/** Whether a is the better answer: meets the SLO, then cheaper, then kinder to users, then fewer changes. */
+export function better(a: Evaluation, b: Evaluation): boolean {
+  if (a.sloMet !== b.sloMet) return a.sloMet;
+  if (!a.sloMet && Math.abs(a.shortfall - b.shortfall) > 1e-12) return a.shortfall < b.shortfall;
+  const tol = 1e-9 * Math.max(1e-9, Math.abs(a.perHour), Math.abs(b.perHour));
+  if (Math.abs(a.perHour - b.perHour) > tol) return a.perHour < b.perHour;
+  if (Math.abs(a.legitSuccess - b.legitSuccess) > 1e-12) return a.legitSuccess > b.legitSuccess;
+  if (a.changes.length !== b.changes.length) return a.changes.length < b.changes.length;
+  return a.key < b.key;
+}

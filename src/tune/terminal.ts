@@ -1,0 +1,38 @@
+import { formatMoney } from '../report/format.ts';
+import type { TuneDocument, TunedConfig } from './document.ts';
+import { formatChange, formatSuccess } from './format.ts';
+
+/** The tune answer for a terminal: the recommendation and its changes, per scenario, the front, the patches. */
+export function formatTuneSummary(doc: TuneDocument): string {
+  const lines: string[] = [];
+  const rec = doc.best ?? doc.closest!;
+  lines.push(`dowsim tune: ${doc.stack.name} against ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`);
+  lines.push(
+    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
+  );
+  lines.push('');
+  lines.push(row('as given', doc.baseline));
+  lines.push(row(doc.best ? 'best' : 'closest', rec, doc.baseline.perHour));
+  if (rec.changes.length) for (const c of rec.changes) lines.push(`  ${formatChange(c)}`);
+  else lines.push('  no change: the stack as given is already the cheapest that meets the SLO');
+  lines.push('');
+  lines.push('per scenario (worst case counts):');
+  rec.perScenario.forEach((s, i) => {
+    const b = doc.baseline.perScenario[i];
+    lines.push(`  ${s.scenario}: ${formatMoney(b.perHour)}/h → ${formatMoney(s.perHour)}/h, legit success ${formatSuccess(b.legitSuccess)} → ${formatSuccess(s.legitSuccess)}`);
+  });
+  lines.push('');
+  lines.push('Pareto front (cost vs legit success; * meets the SLO):');
+  for (const p of doc.front) {
+    lines.push(`  ${p.sloMet ? '*' : ' '} ${formatMoney(p.perHour).padStart(10)}/h  ${formatSuccess(p.legitSuccess).padStart(8)}  ${p.changes.map(formatChange).join('; ') || 'no change'}`);
+  }
+  if (doc.patches) {
+    lines.push('', 'CloudFormation / SAM:', doc.patches.cloudformation.trimEnd(), '', 'Terraform:', doc.patches.terraform.trimEnd());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function row(label: string, c: TunedConfig, from?: number): string {
+  const delta = from !== undefined && from > 0 ? ` (${c.perHour <= from ? '−' : '+'}${Math.abs((1 - c.perHour / from) * 100).toFixed(1)}%)` : '';
+  return `${label.padEnd(9)} ${formatMoney(c.perHour)}/h${delta}, legit success ${formatSuccess(c.legitSuccess)}${c.sloMet ? '' : ' (misses the SLO)'}`;
+}

@@ -1,0 +1,153 @@
+import type { Stack, Throttle } from '../stack/types.ts';
+import { CATCH_ALL_ROUTE, matchRoute } from '../stack/routes.ts';
+import { ladderDimension, ladder, spread, type Change, type Dimension, type Rung } from './dimension.ts';
+import { peakClientRate, peakRate, requestShares, type CohortTraffic } from './traffic.ts';
+
+/** Bursts tried for each rate: half, equal and twice the rate (AWS's own default is burst = rate / 2). */
+const BURST_FACTORS = [0.5, 1, 2];
+
+/** A token-bucket dimension: `path` as the stack file names it (api.stage, api.routes["GET /x"], …). */
+function throttleDimension(opts: {
+  path: string;
+  base: Throttle | undefined;
+  rates: number[];
+  maxBurst: number;
+  apply: (stack: Stack, t: Throttle | null) => void;
+}): Dimension {
+  const rungs: Rung<Throttle>[] = [];
+  opts.rates.forEach((rate, level) => {
+    BURST_FACTORS.forEach((f, variant) => {
+      const burst = Math.min(opts.maxBurst, Math.max(1, Math.ceil(rate * f)));
+      rungs.push({ value: { rate, burst }, level, variant });
+    });
+  });
+  return ladderDimension<Throttle>({
+    id: opts.path,
+    base: opts.base ?? null,
+    rungs,
+    coarse: (rs) => {
+      const levels = spread(opts.rates.map((_, i) => i));
+      return rs.flatMap((r, i) => (r.variant === 1 && levels.includes(r.level) ? [i] : []));
+    },
+    same: (a, b) => a.rate === b.rate && a.burst === b.burst,
+    apply: opts.apply,
+    changes: (from, to) => {
+      const out: Change[] = [];
+      if ((from?.rate ?? null) !== (to?.rate ?? null)) out.push({ path: `${opts.path}.rate`, from: from?.rate ?? null, to: to?.rate ?? null });
+      if ((from?.burst ?? null) !== (to?.burst ?? null)) out.push({ path: `${opts.path}.burst`, from: from?.burst ?? null, to: to?.burst ?? null });
+      return out;
+    },
+    describe: (v) => (v ? `${opts.path} ${v.rate}/${v.burst}` : `${opts.path} none`),
+  });
+}
+
+/** The stage-wide throttle: bounded by the legit peak below and by the total peak and the account above. */
+export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimension | undefined {
+  if (stack.api.kind === 'function-url') return undefined;
+  const legit = peakRate(traffic, (c) => c.cohort.role === 'legit');
+  const all = peakRate(traffic, () => true);
+  const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
+  if (!rates.length && !stack.api.stage) return undefined;
+  return throttleDimension({
+    path: 'api.stage',
+    base: stack.api.stage,
+    rates,
+    maxBurst: stack.api.account.burst,
+    apply: (s, t) => {
+      if (t) s.api.stage = t;
+      else delete s.api.stage;
+    },
+  });
+}
+
+/**
+ * Per-route throttles, one dimension per route an attack cohort calls that does not carry every
+ * request anyway (then it is the stage throttle again). A route the stack does not declare is
+ * added as "METHOD /path" beside a catch-all "ANY /{proxy+}", so no other path becomes unknown.
+ */
+export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimension[] {
+  if (stack.api.kind === 'function-url') return [];
+  // route key → cohort → the share of that cohort's requests the route carries
+  const keys = new Map<string, Map<CohortTraffic, number>>();
+  const functionOf = new Map<string, string | undefined>();
+  for (const c of traffic) {
+    for (const r of requestShares(c.cohort)) {
+      const m = matchRoute(stack, r.method, r.path);
+      if (!m) continue; // an unknown route is refused before any throttle
+      const key = routeKeyFor(m.key, r.method, r.path);
+      functionOf.set(key, stack.api.routeFunctions?.[m.key]);
+      const members = keys.get(key) ?? new Map<CohortTraffic, number>();
+      members.set(c, (members.get(c) ?? 0) + r.share);
+      keys.set(key, members);
+    }
+  }
+  const out: Dimension[] = [];
+  for (const [key, members] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
+    const attacked = [...members.keys()].some((c) => c.cohort.role === 'attack');
+    const everything = members.size === traffic.length && [...members.values()].every((share) => share > 1 - 1e-9);
+    if (!attacked || everything) continue;
+    const inRoute = (c: CohortTraffic) => members.get(c) ?? 0;
+    const legit = peakRate(traffic, (c) => (c.cohort.role === 'legit' ? inRoute(c) : 0));
+    const all = peakRate(traffic, inRoute);
+    const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
+    const base = stack.api.routes[key] ?? undefined;
+    if (!rates.length && !base) continue;
+    out.push(
+      throttleDimension({
+        path: `api.routes["${key}"]`,
+        base,
+        rates,
+        maxBurst: stack.api.account.burst,
+        apply: (s, t) => setRoute(s, stack, key, t, functionOf.get(key)),
+      }),
+    );
+  }
+  return out;
+}
+
+/** The route key a request is throttled under: the stack's own matching route, or a new exact one. */
+function routeKeyFor(matched: string, method: string, path: string): string {
+  if (matched !== CATCH_ALL_ROUTE && !/[{$]/.test(matched)) return matched;
+  return `${method.toUpperCase()} ${path.split('?')[0]}`;
+}
+
+/** Writes a route throttle; a new route keeps the function of the route that served it before. */
+function setRoute(s: Stack, base: Stack, key: string, t: Throttle | null, fn: string | undefined): void {
+  const declared = Object.prototype.hasOwnProperty.call(base.api.routes, key);
+  if (t) {
+    if (Object.keys(s.api.routes).length === 0) s.api.routes = { [CATCH_ALL_ROUTE]: null };
+    s.api.routes[key] = t;
+    if (!declared && fn !== undefined) s.api.routeFunctions = { ...s.api.routeFunctions, [key]: fn };
+  } else if (declared) {
+    s.api.routes[key] = null;
+  } else {
+    delete s.api.routes[key];
+  }
+}
+
+/** Usage-plan per-key throttles, for the plans whose keys the scenarios' cohorts hold (REST only). */
+export function usagePlanDimensions(stack: Stack, traffic: CohortTraffic[]): Dimension[] {
+  if (stack.api.kind !== 'rest' || !stack.api.apiKeyRequired) return [];
+  const out: Dimension[] = [];
+  stack.api.usagePlans.forEach((plan, i) => {
+    const holds = (c: CohortTraffic) => c.cohort.apiKey === plan.name;
+    if (!traffic.some((c) => holds(c) && c.cohort.role === 'attack')) return;
+    const legit = peakClientRate(traffic, (c) => holds(c) && c.cohort.role === 'legit');
+    const all = peakClientRate(traffic, holds);
+    const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
+    if (!rates.length && !plan.throttle) return;
+    out.push(
+      throttleDimension({
+        path: `api.usagePlans[${i}].throttle`,
+        base: plan.throttle,
+        rates,
+        maxBurst: stack.api.account.burst,
+        apply: (s, t) => {
+          if (t) s.api.usagePlans[i].throttle = t;
+          else delete s.api.usagePlans[i].throttle;
+        },
+      }),
+    );
+  });
+  return out;
+}

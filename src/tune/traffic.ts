@@ -1,0 +1,88 @@
+import { arrivalsBetween, scenarioDuration } from '../scenario/profile.ts';
+import type { Cohort, Scenario } from '../scenario/types.ts';
+
+/** A cohort's arrivals second by second (per `step` seconds for very long scenarios). */
+export interface CohortTraffic {
+  scenario: number; // index into the scenarios
+  cohort: Cohort;
+  step: number; // seconds per sample
+  arrivals: Float64Array; // requests in [i·step, (i+1)·step)
+}
+
+/** At most this many samples per cohort: a 30-day scenario is sampled every 13 s, not every second. */
+const MAX_SAMPLES = 200_000;
+
+/** Every cohort's arrivals over its scenario, sampled once: the search bounds come from these. */
+export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
+  const out: CohortTraffic[] = [];
+  scenarios.forEach((s, i) => {
+    const S = scenarioDuration(s);
+    const step = Math.max(1, Math.ceil(S / MAX_SAMPLES));
+    const n = Math.max(1, Math.ceil(S / step));
+    for (const cohort of s.cohorts) {
+      const arrivals = new Float64Array(n);
+      for (let k = 0; k < n; k++) arrivals[k] = arrivalsBetween(cohort.rate, k * step, Math.min(S, (k + 1) * step));
+      out.push({ scenario: i, cohort, step, arrivals });
+    }
+  });
+  return out;
+}
+
+/**
+ * The highest total rate (requests per second) of the traffic `pick` selects, at any moment of any
+ * scenario: `pick` answers for each cohort whether (true) or which share (0..1, a request mix's
+ * weight) of its requests count.
+ */
+export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean | number): number {
+  const byScenario = new Map<number, { c: CohortTraffic; share: number }[]>();
+  for (const c of traffic) {
+    const share = Number(pick(c));
+    if (share > 0) byScenario.set(c.scenario, [...(byScenario.get(c.scenario) ?? []), { c, share }]);
+  }
+  let peak = 0;
+  for (const list of byScenario.values()) {
+    const n = list[0].c.arrivals.length;
+    for (let k = 0; k < n; k++) {
+      let sum = 0;
+      for (const { c, share } of list) sum += (c.arrivals[k] ?? 0) * share;
+      peak = Math.max(peak, sum / list[0].c.step);
+    }
+  }
+  return peak;
+}
+
+/** The share of a cohort's requests that go to each "METHOD path" of its mix (one request: 1). */
+export function requestShares(cohort: Cohort): { method: string; path: string; share: number }[] {
+  const total = cohort.requests.reduce((s, r) => s + r.weight, 0);
+  return cohort.requests.map((r) => ({ method: r.method, path: r.path, share: total > 0 ? r.weight / total : 1 / cohort.requests.length }));
+}
+
+/** The highest per-client rate (requests per second) of the cohorts `pick` selects. */
+export function peakClientRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean): number {
+  let peak = 0;
+  for (const c of traffic) {
+    if (!pick(c)) continue;
+    for (const a of c.arrivals) peak = Math.max(peak, a / c.step / c.cohort.clients);
+  }
+  return peak;
+}
+
+/**
+ * The most requests one client of the picked cohorts sends within any `window` seconds — what a
+ * per-IP WAF rate rule counts. A rotating client's count starts over with each fresh IP, so its
+ * window is at most the rotation period.
+ */
+export function peakClientWindowCount(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean, window: number): number {
+  let peak = 0;
+  for (const c of traffic) {
+    if (!pick(c)) continue;
+    const w = Math.max(1, Math.round(Math.min(window, c.cohort.rotate ?? Infinity) / c.step));
+    let sum = 0;
+    for (let k = 0; k < c.arrivals.length; k++) {
+      sum += c.arrivals[k];
+      if (k >= w) sum -= c.arrivals[k - w];
+      peak = Math.max(peak, sum / c.cohort.clients);
+    }
+  }
+  return peak;
+}

@@ -1,0 +1,114 @@
+import type { Scenario } from '../scenario/types.ts';
+import type { Stack } from '../stack/types.ts';
+import type { PriceBook } from '../pricing/types.ts';
+import type { Dimension } from './dimension.ts';
+import { Evaluator, type Evaluation } from './evaluate.ts';
+import { paretoFront, search } from './search.ts';
+import { selectBest } from './select.ts';
+import { scenarioDuration } from '../scenario/profile.ts';
+import type { SloClause } from './slo.ts';
+import { scenarioTraffic } from './traffic.ts';
+import { routeDimensions, stageDimension, usagePlanDimensions } from './throttle-dimensions.ts';
+import { wafDimension } from './waf-dimension.ts';
+import { concurrencyDimensions } from './concurrency-dimension.ts';
+import { stackFileObject } from './stack-file.ts';
+import { cloudFormationPatch } from './patch-cloudformation.ts';
+import { terraformPatch } from './patch-terraform.ts';
+import { TUNE_SCHEMA, type TuneDocument, type TunedConfig } from './document.ts';
+
+export interface TuneOptions {
+  slo: SloClause[];
+  book: PriceBook;
+  /** Budget of distinct candidates (default 3,000). */
+  maxEvaluations?: number;
+  /** Costs within this share of the cheapest count as equally cheap (default 0.01 = 1 %). */
+  costTolerance?: number;
+  /** Simulator tick for the search (default: 1 s, 10 s for scenarios of 30 minutes or more); the shortlist is re-checked at 1 s. */
+  searchTickSeconds?: number;
+  /** A monotonic clock in milliseconds (the core never reads the clock itself). */
+  clock?: () => number;
+  now?: Date;
+}
+
+export interface TuneOutcome {
+  doc: TuneDocument;
+  /** The recommended stack (the best, or the closest when none meets the SLO). */
+  recommended: Stack;
+}
+
+/** Every setting the search may change for this stack, bounded by what the scenarios send. */
+export function searchSpace(stack: Stack, scenarios: Scenario[]): Dimension[] {
+  const traffic = scenarioTraffic(scenarios);
+  return [
+    stageDimension(stack, traffic),
+    ...routeDimensions(stack, traffic),
+    ...usagePlanDimensions(stack, traffic),
+    wafDimension(stack, traffic),
+    ...concurrencyDimensions(stack, traffic),
+  ].filter((d): d is Dimension => d !== undefined);
+}
+
+/**
+ * Answers "which throttle settings make this stack cheapest under these attacks while legit users
+ * keep the SLO in every scenario?" with the best configuration, the cost/success front and patches.
+ */
+export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): TuneOutcome {
+  const clock = opts.clock ?? (() => 0);
+  const t0 = clock();
+  const tunedBase: Stack = { ...stack, name: `${stack.name}-tuned` };
+  delete tunedBase.file;
+  const dims = searchSpace(tunedBase, scenarios);
+  const tick = opts.searchTickSeconds ?? (Math.min(...scenarios.map(scenarioDuration)) >= 1800 ? 10 : 1);
+  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, tick);
+  const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000 });
+  const searched = ev.evaluated;
+  // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
+  const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1);
+  const picked = selectBest(ev.all(), fine, opts.costTolerance ?? 0.01);
+  const baselineEval = fine.evaluate(dims.map((d) => d.base));
+  const elapsed = Math.max(0, (clock() - t0) / 1000);
+  const total = fine === ev ? ev.evaluated : ev.evaluated + fine.evaluated;
+  const config = (e: Evaluation): TunedConfig => ({
+    stack: stackFileObject(e.stack),
+    perHour: e.perHour,
+    legitSuccess: e.legitSuccess,
+    sloMet: e.sloMet,
+    changes: e.changes,
+    perScenario: scenarios.map((s, i) => ({
+      scenario: s.name,
+      perHour: e.perHourByScenario[i],
+      legitSuccess: e.legitByScenario[i],
+      cohortSuccess: e.success[i],
+    })),
+  });
+  const best = picked.best;
+  const baseline = config(baselineEval);
+  baseline.stack = stackFileObject(stack);
+  const doc: TuneDocument = {
+    schema: TUNE_SCHEMA,
+    generatedAt: (opts.now ?? new Date()).toISOString(),
+    scenarios: scenarios.map((s) => s.name),
+    stack: { name: stack.name, ...(stack.file ? { file: stack.file } : {}) },
+    slo: opts.slo.map((c) => c.text),
+    evaluated: total,
+    elapsedSeconds: elapsed,
+    candidatesPerSecond: elapsed > 0 ? total / elapsed : 0,
+    search: {
+      dimensions: dims.map((d) => ({ id: d.id, values: d.size })),
+      gridSize: found.gridSize,
+      searched,
+      tickSeconds: tick,
+      rechecked: picked.rechecked,
+      costTolerance: opts.costTolerance ?? 0.01,
+      capped: found.capped,
+    },
+    prices: { region: opts.book.region, asOf: opts.book.asOf, source: opts.book.source },
+    baseline,
+    best: best ? config(best) : null,
+    ...(best ? {} : { closest: config(picked.closest) }),
+    front: paretoFront(ev.all()).map((e) => ({ perHour: e.perHour, legitSuccess: e.legitSuccess, sloMet: e.sloMet, changes: e.changes })),
+    patches: best ? { cloudformation: cloudFormationPatch(tunedBase, best.stack), terraform: terraformPatch(tunedBase, best.stack) } : null,
+  };
+  return { doc, recommended: (best ?? picked.closest).stack };
+}
+

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.ts';
+import type { TuneDocument } from '../../src/tune/document.ts';
+
+const FIX = 'test/tune/fixtures';
+
+describe('dowsim tune — the command', () => {
+  it('a bad --slo, an unknown cohort or two stacks: exit 1, the flag named, nothing written', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-tune-bad-'));
+    for (const [args, message] of [
+      [['--slo', 'legit.latency<200'], /--slo: expected "<legit\|cohort>\.success>=<share>"/],
+      [['--slo', 'robots.success>=0.9'], /--slo: no scenario has a cohort named "robots" \(cohorts: users, bots/],
+      [['--slo', 'legit.success>=1.5'], /--slo: expected a share between 0 and 1/],
+      [['--stack', `${FIX}/rest-flaky.yaml`], /--stack: give exactly one stack to tune, got 2/],
+      [['--max-candidates', 'lots'], /--max-candidates: expected a whole number/],
+      [['--cost-tolerance', '150%'], /--cost-tolerance: expected a share like "1%"/],
+    ] as const) {
+      const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-open.yaml`, ...args, '--out', out]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a broken scenario file is named with its key path, exit 1', async () => {
+    const r = await runCli(['tune', `${FIX}/rest-open.yaml`, '--stack', `${FIX}/rest-open.yaml`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/rest-open\.yaml/);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('an SLO no configuration can meet: exit 3, the closest named, best null, no stack file written', async () => {
+    // The handler fails 1 % of invocations: legit success can never pass 99 %, whatever the throttles.
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-tune-none-'));
+    const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-flaky.yaml`, '--slo', 'users.success>=99.9%', '--json', '--out', out, '--max-candidates', '40']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/no configuration meets the SLO \(users\.success>=0\.999\) in every scenario; the closest costs .* with legit success 99\.000% in fixed-ip-flood/);
+    const doc = JSON.parse(r.stdout) as TuneDocument;
+    expect(doc.schema).toBe('dowsim.tune/1');
+    expect(doc.best).toBeNull();
+    expect(doc.patches).toBeNull();
+    expect(doc.closest!.legitSuccess).toBeCloseTo(0.99, 6);
+    expect(doc.evaluated).toBeLessThanOrEqual(40);
+    expect(readdirSync(out).sort()).toEqual(['tune.html', 'tune.json']);
+  });
+
+  it('--out: a self-contained HTML report with the front as inline SVG and no script; --json prints the document only', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-tune-html-'));
+    const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-open.yaml`, '--json', '--out', out, '--max-candidates', '60']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as TuneDocument; // stdout is the document and nothing else
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['schema', 'scenarios', 'slo', 'evaluated', 'best', 'front', 'patches']));
+    expect(doc.slo).toEqual(['legit.success>=0.999']);
+    expect(doc.front.length).toBeGreaterThan(1);
+    // the front is Pareto-optimal: dearer points are strictly kinder to users
+    for (let i = 1; i < doc.front.length; i++) {
+      expect(doc.front[i].perHour).toBeGreaterThanOrEqual(doc.front[i - 1].perHour);
+      expect(doc.front[i].legitSuccess).toBeGreaterThan(doc.front[i - 1].legitSuccess);
+    }
+    const html = readFileSync(join(out, 'tune.html'), 'utf8');
+    expect(html).not.toMatch(/<script|\son[a-z]+=|https?:\/\/(?!www\.w3\.org)/i);
+    expect(html).toMatch(/<svg[^>]*>[\s\S]*<circle[\s\S]*<\/svg>/);
+    expect(html.match(/data-point="front"/g)!.length).toBe(doc.front.length);
+    expect(html).toContain('waf.rateLimit.limit: none → ');
+    expect(existsSync(join(out, 'rest-open-tuned.yaml'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'tune.json'), 'utf8')).best.perHour).toBe(doc.best!.perHour);
+  });
+
+  it('without --json: the best configuration and what changed, as "path: from → to"', async () => {
+    const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-open.yaml`, '--max-candidates', '60']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^best +\$[\d.]+\/h \(−\d+\.\d%\), legit success 100\.000%$/m);
+    expect(r.stdout).toMatch(/^ {2}waf\.rateLimit\.limit: none → \d+$/m);
+    expect(r.stdout).toMatch(/\d+ configurations in [\d.]+ s \(\d+\/s\)/);
+    expect(r.stdout).toContain('CloudFormation / SAM:');
+    expect(r.stdout).toContain('resource "aws_wafv2_web_acl" "rate_limit"');
+  });
+
+  it('--help lists tune with its flags', async () => {
+    const r = await runCli(['tune', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--stack', '--slo', '--json', '--out', '--max-candidates']) expect(r.stdout).toContain(flag);
+  });
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { parse as parseHcl } from '@cdktf/hcl2json';
+import { makeStack } from '../support/stacks.ts';
+import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
+import { terraformPatch } from '../../src/tune/patch-terraform.ts';
+import { stackFileYaml } from '../../src/tune/stack-file.ts';
+import { parseStack } from '../../src/stack/parse.ts';
+import type { Stack } from '../../src/stack/types.ts';
+
+type Cfn = { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+const cfn = (base: Stack, tuned: Stack) => parseYaml(cloudFormationPatch(base, tuned)) as Cfn;
+const hcl = async (base: Stack, tuned: Stack) => (await parseHcl('patch.tf', terraformPatch(base, tuned))) as any;
+
+describe('patches say the tuned settings as CloudFormation and Terraform would', () => {
+  it('REST stage and route throttles: MethodSettings "/*" and "/~1items~1{id}"; aws_api_gateway_method_settings "*/*" and "items/{id}/GET"', async () => {
+    const base = makeStack();
+    const tuned = makeStack({ api: { stage: { rate: 120, burst: 240 }, routes: { 'ANY /{proxy+}': null, 'GET /items/{id}': { rate: 5, burst: 10 } } } });
+    const r = cfn(base, tuned).Resources.ApiStage;
+    expect(r.Type).toBe('AWS::ApiGateway::Stage');
+    expect(r.Properties.StageName).toBe('prod');
+    // AWS docs (AWS::ApiGateway::Stage MethodSettings): "/*" with HttpMethod "*" for all methods; slashes encoded as ~1
+    expect(r.Properties.MethodSettings).toEqual([
+      { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 120, ThrottlingBurstLimit: 240 },
+      { ResourcePath: '/~1items~1{id}', HttpMethod: 'GET', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    ]);
+    const tf = await hcl(base, tuned);
+    const ms = tf.resource.aws_api_gateway_method_settings;
+    expect(ms.all[0]).toMatchObject({ method_path: '*/*', stage_name: 'prod', settings: [{ throttling_rate_limit: 120, throttling_burst_limit: 240 }] });
+    expect(Object.values(ms).map((v: any) => v[0].method_path)).toContain('items/{id}/GET');
+  });
+
+  it('HTTP API: AWS::ApiGatewayV2::Stage DefaultRouteSettings and RouteSettings; aws_apigatewayv2_stage route_settings', async () => {
+    const base = makeStack({ api: { kind: 'http', integrationTimeout: 30 } });
+    const tuned = makeStack({ api: { kind: 'http', integrationTimeout: 30, stage: { rate: 50, burst: 100 }, routes: { 'ANY /{proxy+}': null, 'GET /search': { rate: 2, burst: 4 } } } });
+    const p = cfn(base, tuned).Resources.ApiStage;
+    expect(p.Type).toBe('AWS::ApiGatewayV2::Stage');
+    expect(p.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    expect(p.Properties.RouteSettings).toEqual({ 'GET /search': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } });
+    const stage = (await hcl(base, tuned)).resource.aws_apigatewayv2_stage.api[0];
+    expect(stage.default_route_settings[0]).toMatchObject({ throttling_rate_limit: 50, throttling_burst_limit: 100 });
+    expect(stage.route_settings[0]).toMatchObject({ route_key: 'GET /search', throttling_rate_limit: 2, throttling_burst_limit: 4 });
+  });
+
+  it('usage plan throttle and quota, and reserved concurrency, as complete resources', async () => {
+    const plan = { name: 'basic', quota: { limit: 100_000, period: 'DAY' as const, offset: 0 } };
+    const base = makeStack({ api: { apiKeyRequired: true, usagePlans: [plan] } });
+    const tuned = makeStack({ api: { apiKeyRequired: true, usagePlans: [{ ...plan, throttle: { rate: 2, burst: 4 } }] }, lambda: { reservedConcurrency: 40 } });
+    const res = cfn(base, tuned).Resources;
+    expect(res.UsagePlanBasic.Type).toBe('AWS::ApiGateway::UsagePlan');
+    expect(res.UsagePlanBasic.Properties).toMatchObject({ UsagePlanName: 'basic', Throttle: { RateLimit: 2, BurstLimit: 4 }, Quota: { Limit: 100_000, Period: 'DAY', Offset: 0 } });
+    expect(res.Function).toEqual({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'test-stack', MemorySize: 512, ReservedConcurrentExecutions: 40 } });
+    expect(res.ApiStage).toBeUndefined(); // stage and routes untouched: no stage resource
+    const tf = (await hcl(base, tuned)).resource;
+    expect(tf.aws_api_gateway_usage_plan.basic[0]).toMatchObject({ name: 'basic', throttle_settings: [{ rate_limit: 2, burst_limit: 4 }], quota_settings: [{ limit: 100_000, period: 'DAY' }] });
+    expect(tf.aws_lambda_function.function[0]).toMatchObject({ function_name: 'test-stack', reserved_concurrent_executions: 40 });
+  });
+
+  it('a forwarded-IP rule says FORWARDED_IP with its header; text that looks like HCL interpolation stays literal', async () => {
+    const base = makeStack({ deployed: { apiName: 'api-${evil}', apiId: 'x', stage: 'prod', functionName: 'f' } });
+    const tuned: Stack = { ...base, waf: { rules: 1, rateLimit: { limit: 500, windowSeconds: 120, key: 'forwarded-ip', delaySeconds: 30 } } };
+    const rbs = cfn(base, tuned).Resources.RateLimitWebAcl.Properties.Rules[0].Statement.RateBasedStatement;
+    expect(rbs).toEqual({ Limit: 500, EvaluationWindowSec: 120, AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } });
+    const acl = (await hcl(base, tuned)).resource.aws_wafv2_web_acl.rate_limit[0];
+    // HCL's escape for a literal "${" is "$${"; hcl2json answers in Terraform's JSON syntax, which
+    // keeps the same escape ("${evil}" there would be an interpolation)
+    expect(terraformPatch(base, tuned)).toContain('name  = "api-$${evil}-rate-limit"');
+    expect(acl.name).toBe('api-$${evil}-rate-limit');
+    expect(acl.rule[0].statement[0].rate_based_statement[0]).toMatchObject({ limit: 500, evaluation_window_sec: 120, aggregate_key_type: 'FORWARDED_IP' });
+  });
+
+  it('no change: both patches are a comment, still valid YAML and HCL', async () => {
+    const s = makeStack();
+    expect(parseYaml(cloudFormationPatch(s, s))).toBeNull();
+    expect(await hcl(s, s)).toEqual({});
+  });
+
+  it('a stack with several functions, route functions, alarms and budgets reads back the same', () => {
+    const s = parseStack(`
+name: orders
+api:
+  kind: rest
+  stage: { rate: 100, burst: 200 }
+  routes:
+    "POST /orders": { rate: 20, burst: 40, function: orders }
+    "GET /items": {}
+lambda: { memoryMb: 512, reservedConcurrency: 10 }
+functions:
+  - { name: orders, memoryMb: 1024, architecture: arm64, duration: 200ms, reservedConcurrency: 50, functionName: orders-fn }
+alarms:
+  - { name: traffic, metric: Count, period: 5m, threshold: 100000, delay: 90s }
+budgets:
+  - { name: monthly, limitUsd: 500, thresholdPercent: 80 }
+`);
+    expect(parseStack(stackFileYaml(s, ['test']))).toEqual(s);
+  });
+
+  it('reserved concurrency of a second function: its own AWS::Lambda::Function and aws_lambda_function', async () => {
+    const base = parseStack('name: two\napi: { kind: rest }\nlambda: { memoryMb: 512 }\nfunctions: [ { name: orders, memoryMb: 1024, functionName: orders-fn } ]');
+    const tuned = structuredClone(base);
+    tuned.functions![0].reservedConcurrency = 30;
+    const res = cfn(base, tuned).Resources;
+    expect(res.FunctionOrders).toEqual({ Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'orders-fn', MemorySize: 1024, ReservedConcurrentExecutions: 30 } });
+    expect(res.Function).toBeUndefined();
+    expect((await hcl(base, tuned)).resource.aws_lambda_function.orders[0]).toMatchObject({ function_name: 'orders-fn', reserved_concurrent_executions: 30 });
+  });
+
+  it('the recommended stack file reads back through the stack parser to the same stack', () => {
+    const s = makeStack({
+      api: { stage: { rate: 120, burst: 240 }, routes: { 'ANY /{proxy+}': null, 'GET /search': { rate: 1, burst: 1 } }, apiKeyRequired: true, usagePlans: [{ name: 'basic', throttle: { rate: 2, burst: 4 }, quota: { limit: 1000, period: 'WEEK', offset: 1 } }] },
+      waf: { rules: 2, rateLimit: { limit: 100, windowSeconds: 60, key: 'ip', delaySeconds: 30 } },
+      lambda: { reservedConcurrency: 40, duration: { p50: 0.08, p99: 0.9 } },
+    });
+    expect(parseStack(stackFileYaml(s, ['test']))).toEqual(s);
+  });
+});

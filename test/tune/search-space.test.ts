@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/parse.ts';
+import { parseStack } from '../../src/stack/parse.ts';
+import { loadPriceBook } from '../../src/pricing/loader.ts';
+import { searchSpace, tune } from '../../src/tune/tune.ts';
+import { Evaluator } from '../../src/tune/evaluate.ts';
+import { parseSlo } from '../../src/tune/slo.ts';
+import { stackFileYaml } from '../../src/tune/stack-file.ts';
+
+// A small account (stage ≤ 500 rps, burst ≤ 250; 150 concurrent executions, so at most 50
+// reserved) and a flood far above it: every bound AWS sets is within the search's reach.
+const stack = parseStack(`
+name: small-account
+api:
+  kind: rest
+  account: { rate: 500, burst: 250 }
+  apiKeyRequired: true
+  usagePlans:
+    - { name: basic, throttle: { rate: 50, burst: 100 } }
+lambda: { memoryMb: 512, duration: 200ms, accountConcurrency: 150 }
+`);
+const scenario = parseScenario(`
+name: keyed-flood
+request: { method: GET, path: /items }
+cohorts:
+  - { name: users, role: legit, clients: 100, apiKey: basic, rate: [ { duration: 2m, rate: 10 } ] }
+  - { name: bots, role: attack, clients: 4, apiKey: basic, rate: [ { duration: 2m, rate: 2000 } ] }
+`);
+
+describe('the search space keeps to what AWS allows', () => {
+  it('every candidate: stage and plan rates ≤ the account rate, bursts ≤ its burst, WAF limit ≥ 10 on a 60/120/300/600 s window, reserved ≤ 150 − 100', () => {
+    const dims = searchSpace(stack, [scenario]);
+    expect(dims.map((d) => d.id).sort()).toEqual(['api.stage', 'api.usagePlans[0].throttle', 'lambda.reservedConcurrency', 'waf.rateLimit']);
+    const ev = new Evaluator(stack, [scenario], dims, parseSlo([], [scenario]), loadPriceBook('us-east-1'));
+    let checked = 0;
+    // every value of every dimension, the others as given
+    dims.forEach((d, i) => {
+      for (let v = 0; v < d.size; v++) {
+        const c = dims.map((x) => x.base);
+        c[i] = v;
+        const s = ev.stackFor(c);
+        for (const t of [s.api.stage, s.api.usagePlans[0].throttle]) {
+          if (!t) continue;
+          expect(t.rate).toBeLessThanOrEqual(500);
+          expect(t.burst).toBeLessThanOrEqual(250);
+          expect(t.rate).toBeGreaterThan(0);
+        }
+        const r = s.waf?.rateLimit;
+        if (r) {
+          expect(r.limit).toBeGreaterThanOrEqual(10);
+          expect([60, 120, 300, 600]).toContain(r.windowSeconds);
+          expect(s.waf!.rules).toBe(1);
+        }
+        if (s.lambda.reservedConcurrency !== undefined) expect(s.lambda.reservedConcurrency).toBeLessThanOrEqual(50);
+        // and the stack parser, which enforces the same AWS rules, accepts the stack file as written
+        expect(parseStack(stackFileYaml(s, []))).toEqual(s);
+        checked++;
+      }
+    });
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('no rate below what legit traffic needs, none above the peak legit + attack rate', () => {
+    const stage = searchSpace(stack, [scenario]).find((d) => d.id === 'api.stage')!;
+    const rates: number[] = [];
+    for (let v = 1; v < stage.size; v++) rates.push(Number(/ (\S+)\//.exec(stage.describe(v))![1]));
+    // users send 10 rps together; all together 2,010 rps, capped by the account's 500
+    expect(Math.min(...rates)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...rates)).toBeLessThanOrEqual(500);
+  });
+
+  it('is deterministic: the same inputs give the same answer and the same front', () => {
+    const slo = parseSlo(['legit.success>=0.99'], [scenario]);
+    const run = () => tune(stack, [scenario], { slo, book: loadPriceBook('us-east-1'), maxEvaluations: 150, now: new Date(0) }).doc;
+    const a = run();
+    const b = run();
+    expect(b).toEqual(a);
+    expect(a.evaluated).toBeLessThanOrEqual(150);
+  });
+
+  it('several functions: reserved concurrency per function reached, a new route throttle keeps its function, and no combination reserves more than the account allows', () => {
+    const two = parseStack(`
+name: two-functions
+api:
+  kind: rest
+  routes:
+    "ANY /{proxy+}": {}
+    "ANY /orders/{id}": { function: orders }
+lambda: { memoryMb: 512, accountConcurrency: 300 }
+functions:
+  - { name: orders, memoryMb: 1024, duration: 500ms }
+  - { name: idle, memoryMb: 128, reservedConcurrency: 20 }
+`);
+    const mix = parseScenario(`
+name: order-flood
+cohorts:
+  - name: users
+    role: legit
+    clients: 50
+    requests: [ { method: GET, path: /items, weight: 3 }, { method: POST, path: /orders/1, weight: 1 } ]
+    rate: [ { duration: 2m, rate: 40 } ]
+  - name: bots
+    role: attack
+    clients: 1000
+    rotate: 10s
+    requests: [ { method: POST, path: /orders/7, weight: 1 }, { method: GET, path: /items, weight: 1 } ]
+    rate: [ { duration: 2m, rate: 1000 } ]
+`);
+    const dims = searchSpace(two, [mix]);
+    const ids = dims.map((d) => d.id);
+    // "idle" gets no request: its 20 reserved stay, and the others may reserve at most 300 − 100 − 20
+    expect(ids).toEqual(expect.arrayContaining(['lambda.reservedConcurrency', 'functions[0].reservedConcurrency', 'api.routes["POST /orders/7"]']));
+    expect(ids).not.toContain('functions[1].reservedConcurrency');
+    const ev = new Evaluator(two, [mix], dims, parseSlo([], [mix]), loadPriceBook('us-east-1'));
+    const route = dims.findIndex((d) => d.id === 'api.routes["POST /orders/7"]');
+    const c = dims.map((d) => d.base);
+    c[route] = dims[route].coarse[1];
+    const s = ev.stackFor(c);
+    expect(s.api.routeFunctions?.['POST /orders/7']).toBe('orders');
+    for (const i of [0, 1]) {
+      for (let v = 1; v < dims[i].size; v++) expect(ev.stackFor(dims.map((d, j) => (j === i ? v : d.base))).functions!.length).toBe(2);
+    }
+    // Each at its top: lambda ≈ (30 + 500 rps) × 0.1 s ≈ 53, orders capped at 300 − 100 − 20 = 180;
+    // with idle's 20 that is over 200: AWS would refuse it, so it can never be the answer
+    const lam = ids.indexOf('lambda.reservedConcurrency');
+    const ord = ids.indexOf('functions[0].reservedConcurrency');
+    const top = (d: number) => dims[d].size - 1;
+    const both = dims.map((d) => d.base);
+    both[lam] = top(lam);
+    both[ord] = top(ord);
+    const e = ev.evaluate(both);
+    const reserved = (e.stack.lambda.reservedConcurrency ?? 0) + (e.stack.functions![0].reservedConcurrency ?? 0) + 20;
+    expect(reserved).toBeGreaterThan(200);
+    expect(e.sloMet).toBe(false);
+    expect(e.perHour).toBe(Infinity);
+    expect(() => parseStack(stackFileYaml(e.stack, []))).toThrow(/reserved by all functions together/);
+  });
+});
