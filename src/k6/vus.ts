@@ -3,11 +3,11 @@ import type { Stack } from '../stack/types.ts';
 
 /**
  * Time a request spends outside the function (gateway, network, k6 itself), seconds. A flood
- * slows answers: a real k6 against the emulator on a busy machine saw p99 ≈ 0.3 s for a 5 ms
- * function, and with 50 ms here k6 had to start VUs mid-run and dropped up to 7 % of the
- * iterations meanwhile. 250 ms keeps such a run on schedule from the VUs allocated up front.
+ * slows answers: real k6 runs against the emulator on a busy machine saw p99 0.3–0.7 s for a 5 ms
+ * function, and with 50 ms here k6 had to start VUs mid-run and dropped 2–10 % of the iterations
+ * meanwhile. 500 ms keeps such a run on schedule from the VUs allocated up front.
  */
-const OVERHEAD_SECONDS = 0.25;
+const OVERHEAD_SECONDS = 0.5;
 /** Head-room over the Little's-law estimate, for bursts of slow answers. */
 const HEADROOM = 1.5;
 const MIN_PREALLOCATED = 10;

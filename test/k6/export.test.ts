@@ -194,10 +194,10 @@ describe('the script', () => {
 
   it("sizes VUs from the peak rate and the stack's p99 duration, with a floor", () => {
     const bots = exp.cohorts.find((c) => c.cohort === 'bots')!;
-    // 120 rps × (0.4 s p99 + 0.25 s) × 1.5 = 117; users: 10 rps × 0.65 s × 1.5 = 9.75 → the floor, 10
-    expect(bots.preAllocatedVUs).toBe(117);
+    // 120 rps × (0.4 s p99 + 0.5 s) × 1.5 = 162; users: 10 rps × 0.9 s × 1.5 = 13.5 → 14
+    expect(bots.preAllocatedVUs).toBe(162);
     expect(bots.maxVUs).toBeGreaterThanOrEqual(2 * bots.preAllocatedVUs);
-    expect(exp.cohorts.find((c) => c.cohort === 'users')!.preAllocatedVUs).toBe(10);
+    expect(exp.cohorts.find((c) => c.cohort === 'users')!.preAllocatedVUs).toBe(14);
   });
 
   it('mirrors --fail-if gates k6 can measure as thresholds, negated, and keeps per-cohort counts for the summary', () => {
