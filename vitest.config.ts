@@ -19,6 +19,10 @@ export const LIVE_TESTS = [
   'test/k6/import.test.ts',
   'test/detect/live.test.ts',
   'test/collect/collect-emulator.test.ts',
+  'test/run/one-basis.test.ts',
+  'test/run/exit-codes.test.ts',
+  'test/run/local-cloudwatch.test.ts',
+  'test/k6/import-runners.test.ts',
 ];
 
 export default defineConfig({
