@@ -28,7 +28,8 @@ import { withLambdaUsage } from './lambda-usage.ts';
 import { DEFAULT_MAX_COST_USD, describeEstimate, enforceCostCeiling, estimateRunCost } from './preflight.ts';
 import { ProgressLine } from './progress.ts';
 import { cohortsWithoutAnswers, lastAnswerSeconds, runResult } from './run-result.ts';
-import { cloudWatchReport, missingCloudWatchWarning, readServerSide, resolveServerMode, type ServerSide, type ServerSideOptions } from './server-side.ts';
+import { cloudWatchReport } from './cloudwatch-merge.ts';
+import { missingCloudWatchWarning, readServerSide, resolveServerMode, type ServerSide, type ServerSideOptions } from './server-side.ts';
 import { checkTarget, type CheckedTarget } from './target.ts';
 
 export interface LiveRunOptions {

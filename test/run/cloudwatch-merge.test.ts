@@ -8,7 +8,8 @@ import { startEmulator, type Emulator } from '../../src/emulator/index.ts';
 import type { ResultDocument } from '../../src/model/result.ts';
 import { timelineTotals, type Timeline } from '../../src/model/timeline.ts';
 import { emptyTotals, type Totals } from '../../src/model/totals.ts';
-import { apportion, mergeCloudWatch, waitToSettle } from '../../src/run/server-side.ts';
+import { apportion, mergeCloudWatch } from '../../src/run/cloudwatch-merge.ts';
+import { waitToSettle } from '../../src/run/settle-countdown.ts';
 import { loadStack } from '../../src/stack/load.ts';
 import { ROOT } from '../support/cli.ts';
 
