@@ -32,3 +32,12 @@ export function withLambdaUsage(measured: Timeline, server: Timeline | undefined
   });
   return { timeline: { ...measured, cohorts }, from };
 }
+
+/** The note of a run's document saying where its Lambda GB-seconds and cold starts came from. */
+export function lambdaUsageNote(from: Record<string, 'server' | 'predicted' | 'none'>, emulated: boolean): string {
+  const srcs = new Set(Object.values(from).filter((f) => f !== 'none'));
+  const server = emulated ? 'the emulator' : 'CloudWatch';
+  if (srcs.size === 1 && srcs.has('server')) return `Lambda GB-seconds and cold starts per invocation come from ${server} (a client cannot see them).`;
+  if (srcs.has('server')) return `Lambda GB-seconds and cold starts per invocation come from ${server} where it saw the cohort, else from the simulator.`;
+  return 'Lambda GB-seconds and cold starts per invocation are the simulator\'s (a client cannot see them).';
+}

@@ -24,10 +24,12 @@ import { simulate } from '../simulate/engine.ts';
 import type { Stack } from '../stack/types.ts';
 import { planApiKeys, readApiKeysFile } from './api-keys.ts';
 import { planCohorts } from './cohort-plan.ts';
-import { withLambdaUsage } from './lambda-usage.ts';
+import { lambdaUsageNote, withLambdaUsage } from './lambda-usage.ts';
 import { DEFAULT_MAX_COST_USD, describeEstimate, enforceCostCeiling, estimateRunCost } from './preflight.ts';
 import { ProgressLine } from './progress.ts';
 import { cohortsWithoutAnswers, lastAnswerSeconds, runResult } from './run-result.ts';
+import { defaultConnections, MAX_DEFAULT_CONNECTIONS } from './connection-sizing.ts';
+import { driverWarnings } from './driver-warnings.ts';
 import { cloudWatchReport } from './cloudwatch-merge.ts';
 import { missingCloudWatchWarning, readServerSide, resolveServerMode, type ServerSide, type ServerSideOptions } from './server-side.ts';
 import { checkTarget, type CheckedTarget } from './target.ts';
@@ -80,21 +82,6 @@ export interface LiveRunResult {
 }
 
 export const DEFAULT_LATE_TOLERANCE_MS = 50;
-const MIN_CONNECTIONS = 64;
-const MAX_DEFAULT_CONNECTIONS = 2000;
-
-/**
- * Where the default in-flight bound starts (Little's law with the expected latency): the peak rate
- * times twice the slowest answer the stack expects in normal running — a cold start (INIT) plus a
- * p99 invocation — so that a wave of cold starts does not turn into drops. From there the driver
- * grows it on demand up to MAX_DEFAULT_CONNECTIONS, and lowers it when the target stops answering
- * more for more in flight (load/in-flight-window.ts). The pool only opens what the traffic needs.
- */
-export function defaultConnections(peakRate: number, stack: Stack): number {
-  const slowest = stack.lambda.initDuration + stack.lambda.duration.p99 + 0.1;
-  const want = Math.ceil(peakRate * 2 * Math.max(0.5, slowest));
-  return Math.min(MAX_DEFAULT_CONNECTIONS, Math.max(MIN_CONNECTIONS, want));
-}
 
 /** Runs the scenario live and answers the result document (source 'emulator' or 'staging'). */
 export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
@@ -214,10 +201,6 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   }
 
   const runSeconds = report.durationSeconds;
-  const warnings: string[] = [];
-  if (runSeconds <= 0) {
-    warnings.push('The run was stopped before any request was due: nothing was measured.');
-  }
   // The simulator on the same inputs for the stretch actually run: what every cohort should have met.
   const window = Math.max(runSeconds, 1e-3);
   const predicted = simulate(o.scenario, o.stack, { horizonSeconds: window, bucketSeconds: measured.bucketSeconds, throttled: true });
@@ -229,35 +212,7 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
   const windowTimeline = { ...(cloudwatch?.timeline ?? usage.timeline), durationSeconds: window, ...(routes ? { routes } : {}) };
 
   const m = timelineTotals(measured);
-  if (report.reason === 'interrupted') {
-    warnings.push(`The run was interrupted after ${formatDuration(round3(runSeconds))} of ${formatDuration(round3(planned))}; what was measured until then is reported and priced.`);
-  }
-  if (report.reason === 'target-unreachable') {
-    const died = lastAnswerSeconds(measured);
-    warnings.push(
-      `The target stopped answering ${died > 0 ? `${formatDuration(round3(died))} into the run (its last answer)` : 'before it answered anything'} ` +
-        `(${report.firstConnectionError ?? 'connection errors'}); the run gave up at ${formatDuration(round3(runSeconds))}, and what was measured until then is reported and priced.`,
-    );
-  }
-  if (m.dropped > 0) {
-    const bound = report.saturations
-      ? `the target stopped answering more for more requests in flight (saturated; the driver held it to ${report.finalWindow?.toLocaleString('en-US')} in flight), `
-      : report.finalWindow !== undefined
-        ? `in-flight bound reached: the driver's own sizing ended at ${report.finalWindow.toLocaleString('en-US')} of at most ${connections.toLocaleString('en-US')}, `
-        : `in-flight bound ${connections.toLocaleString('en-US')} connections reached, `;
-    warnings.push(
-      `${m.dropped.toLocaleString('en-US')} requests were due but could not be sent within ${tolerance} ms ` +
-        `(${bound}or the driver fell behind); they are not in "offered". ` +
-        (report.saturations ? 'Lower the rate, or give --connections to use that many regardless.' : 'Raise --connections, or lower the rate.'),
-    );
-  }
-  if (m.connectionErrors > 0) {
-    warnings.push(
-      `${m.connectionErrors.toLocaleString('en-US')} requests got no HTTP answer` +
-        `${report.firstConnectionError ? ` (mostly ${report.firstConnectionError})` : ''}${report.abandoned > 0 ? `; ${report.abandoned} were still unanswered when the run ended` : ''}.`,
-    );
-  }
-  warnings.push(...keys.warnings);
+  const warnings = [...driverWarnings(report, measured, { runSeconds, planned, connections, tolerance }), ...keys.warnings];
 
   const assumptions = [
     'Live runs book each request in the second it was due; outcomes are classified from the response (status, body, headers) the way API Gateway words them.',
@@ -317,14 +272,6 @@ export async function liveRun(o: LiveRunOptions): Promise<LiveRunResult> {
     },
   });
   return { doc, runFile, report };
-}
-
-function lambdaUsageNote(from: Record<string, 'server' | 'predicted' | 'none'>, emulated: boolean): string {
-  const srcs = new Set(Object.values(from).filter((f) => f !== 'none'));
-  const server = emulated ? 'the emulator' : 'CloudWatch';
-  if (srcs.size === 1 && srcs.has('server')) return `Lambda GB-seconds and cold starts per invocation come from ${server} (a client cannot see them).`;
-  if (srcs.has('server')) return `Lambda GB-seconds and cold starts per invocation come from ${server} where it saw the cohort, else from the simulator.`;
-  return 'Lambda GB-seconds and cold starts per invocation are the simulator\'s (a client cannot see them).';
 }
 
 /** Waits (briefly) until the emulator has booked every request it answered. */
