@@ -9,7 +9,7 @@ import { renderMarkdown } from '../../src/report/markdown.ts';
 import { formatSummary } from '../../src/report/terminal.ts';
 import { assertResultDocument } from '../../src/report/validate-result.ts';
 import { renderJson } from '../../src/report/json.ts';
-import { cumulativeCost } from '../../src/report/charts.ts';
+import { cumulativeCost } from '../../src/report/cumulative-cost.ts';
 import { formatMoney } from '../../src/report/format.ts';
 
 describe('reports of a real simulated document', () => {
