@@ -4,6 +4,7 @@ import { UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
 import { readTfModule } from './tf-modules.ts';
+import { readTfAlarm, readTfBudget } from './tf-monitoring.ts';
 
 const AUTH: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', COGNITO_USER_POOLS: 'authorizer', JWT: 'authorizer' };
 
@@ -142,11 +143,8 @@ const THIRD: Record<string, Reader> = {
     const days = ctx.num(b, b.body.retention_in_days, 'retention_in_days');
     ctx.model.logGroups.push({ loc: b.loc, ...(days !== undefined ? { retentionDays: days } : {}) });
   },
-  aws_cloudwatch_metric_alarm(ctx, b) {
-    const namespace = ctx.str(b.body.namespace);
-    const metric = ctx.str(b.body.metric_name);
-    ctx.model.alarms.push({ loc: b.loc, ...(namespace ? { namespace } : {}), ...(metric ? { metric } : {}) });
-  },
+  aws_cloudwatch_metric_alarm: readTfAlarm,
+  aws_budgets_budget: readTfBudget,
   aws_iam_policy_document(ctx, b) {
     for (const s of all(b.body.statement)) {
       const list = (v: unknown) => (Array.isArray(ctx.value(v)) ? (ctx.value(v) as unknown[]) : []).map(String);
