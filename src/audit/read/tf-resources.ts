@@ -80,6 +80,18 @@ const SECOND: Record<string, Reader> = {
 };
 
 const THIRD: Record<string, Reader> = {
+  /** A REST method's integration: which function the route invokes (uri = aws_lambda_function.x.invoke_arn). */
+  aws_api_gateway_integration(ctx, b) {
+    const api = apiOf(ctx, b.body.rest_api_id);
+    const fn = functionOf(ctx, b.body.uri);
+    if (!api || !fn) return;
+    // http_method is usually a reference to the method's own: read it there
+    const viaMethod = ctx.refs(b.body.http_method).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_method');
+    const method = (ctx.str(b.body.http_method) ?? ctx.str(viaMethod?.body.http_method) ?? 'ANY').toUpperCase();
+    const key = `${method} ${resourcePath(ctx, b.body.resource_id) || '/'}`;
+    const route = api.routes.find((r) => r.key === key);
+    if (route && !route.function) route.function = fn;
+  },
   aws_api_gateway_stage(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
     if (api) api.stageName = ctx.str(b.body.stage_name) ?? api.stageName;
