@@ -12,6 +12,7 @@ import { audit } from '../../src/audit/audit.ts';
 import type { AuditDocument } from '../../src/audit/document.ts';
 import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { readTerraform } from '../../src/audit/read/terraform.ts';
+import { readServerless } from '../../src/audit/read/serverless.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
 
@@ -164,5 +165,38 @@ resource "aws_cloudwatch_metric_alarm" "elsewhere" {
     // no throttle of its own: 10,020 requests/s hit Count, 601,200 ≥ 30,000 in [0, 60) (1 of 2) → 60 + 60 s delay
     expect(doc.stacks[0].risk.detection!.find((d) => d.alarm === 'orders-flood')!.firesAtSeconds).toBe(120);
     expect(doc.findings.filter((f) => f.rule === 'DOW401')).toEqual([]);
+  });
+
+  it("a Serverless service's resources: alarm on its function (!Ref HelloLambdaFunction) is attached to the HTTP API and fires at 120 s", () => {
+    const text = `service: shop
+provider: { name: aws, runtime: nodejs20.x }
+functions:
+  hello:
+    handler: index.handler
+    events:
+      - httpApi: { method: GET, path: /items }
+resources:
+  Resources:
+    Busy:
+      Type: AWS::CloudWatch::Alarm
+      Properties:
+        Namespace: AWS/Lambda
+        MetricName: Invocations
+        Dimensions: [{ Name: FunctionName, Value: !Ref HelloLambdaFunction }]
+        Statistic: Sum
+        Period: 60
+        EvaluationPeriods: 1
+        Threshold: 1000
+        ComparisonOperator: GreaterThanThreshold
+`;
+    const model = readServerless(text, '/repo/serverless.yml');
+    // the Framework's logical id HelloLambdaFunction is the function "hello"; line 10 is Busy in serverless.yml
+    expect(model.alarms.map((a) => [a.dimensions.refs, a.loc.line])).toEqual([[['hello'], 10]]);
+    const doc = run(model);
+    expect(doc.stacks[0].stack.alarms).toEqual([expect.objectContaining({ name: 'Busy', metric: 'Invocations', threshold: 1000 })]);
+    // no throttle of its own: thousands of invocations per second reach the function from t = 0
+    // (1,000 environments × 10 per second at 100 ms), far above 1,000 in [0, 60): fires at 60 + 60 s delay
+    expect(doc.stacks[0].risk.detection![0].firesAtSeconds).toBe(120);
+    expect(doc.assumptions.filter((a) => a.resource === 'Busy')).toEqual([]);
   });
 });
