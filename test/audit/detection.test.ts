@@ -199,4 +199,22 @@ resources:
     expect(doc.stacks[0].risk.detection![0].firesAtSeconds).toBe(120);
     expect(doc.assumptions.filter((a) => a.resource === 'Busy')).toEqual([]);
   });
+
+  it('with two APIs, an alarm on one does not silence DOW401 for the other', () => {
+    const doc = cfn(`${countAlarm(30_000)}  Other:
+    Type: AWS::Serverless::HttpApi
+  OtherFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Events:
+        Get:
+          Type: HttpApi
+          Properties: { ApiId: !Ref Other, Method: GET, Path: /x }
+`);
+    expect(doc.stacks.find((s) => s.source.resource === 'Api')!.stack.alarms).toHaveLength(1);
+    expect(doc.stacks.find((s) => s.source.resource === 'Other')!.stack.alarms).toBeUndefined();
+    expect(doc.findings.filter((f) => f.rule === 'DOW401').map((f) => f.resource)).toEqual(['Other']);
+  });
 });
