@@ -7,6 +7,9 @@ import type { PriceBook } from '../pricing/types.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { priceVariant } from '../cost/stack-result.ts';
 import { simulate } from '../simulate/engine.ts';
+import { detectionBucketSeconds, detectionFor } from '../detect/detection.ts';
+import type { Detection } from '../model/result.ts';
+import { chooseBucketSeconds } from '../model/timeline.ts';
 import type { Stack } from '../stack/types.ts';
 import { checkScenarioAgainstStack } from '../stack/compat.ts';
 import { standardScenario } from './attack-scenario.ts';
@@ -37,6 +40,15 @@ function perHour(scenario: Scenario, stack: Stack, book: PriceBook, throttled: b
   return priceVariant(timeline, stack, book, AUDIT_HORIZON_SECONDS).bill.perHour;
 }
 
+/** When each alarm and budget of the stack fires under the scenario, as configured (none: an empty list). */
+function detectUnder(scenario: Scenario, stack: Stack, book: PriceBook): Detection[] {
+  if (!stack.alarms?.length && !stack.budgets?.length) return [];
+  // alarm periods need buckets no coarser than themselves (as `simulate` does)
+  const bucketSeconds = detectionBucketSeconds(stack, chooseBucketSeconds(AUDIT_HORIZON_SECONDS), AUDIT_HORIZON_SECONDS);
+  const timeline = simulate(scenario, stack, { horizonSeconds: AUDIT_HORIZON_SECONDS, throttled: true, bucketSeconds });
+  return detectionFor(timeline, stack, book, priceVariant(timeline, stack, book, AUDIT_HORIZON_SECONDS).bill.total);
+}
+
 function priceUnder(scenario: Scenario, stack: Stack, book: PriceBook): { throttled: number; unthrottled: number } {
   return { throttled: perHour(scenario, stack, book, true), unthrottled: perHour(scenario, stack, book, false) };
 }
@@ -63,7 +75,8 @@ function priceStacks(model: AuditModel, opts: AuditOptions, pricing: Pricing, as
       const perHour = priceUnder(scenario, derived.stack, book);
       if (!worst || perHour.throttled > worst.perHour.throttled) worst = { scenario, perHour };
     }
-    const priced: PricedStack = { ...derived, scenario: worst!.scenario.name, perHour: worst!.perHour };
+    const detection = detectUnder(worst!.scenario, derived.stack, book);
+    const priced: PricedStack = { ...derived, scenario: worst!.scenario.name, perHour: worst!.perHour, detection };
     pricing.scenarioFor.set(priced, worst!.scenario);
     out.push(priced);
   }
@@ -94,7 +107,7 @@ export function audit(models: AuditModel[], opts: AuditOptions): AuditDocument {
         name: p.stack.name,
         source: { file: p.api.loc.file, resource: p.api.id, line: p.api.loc.line },
         stack: p.document,
-        risk: { scenario: p.scenario, horizonSeconds: AUDIT_HORIZON_SECONDS, perHour: p.perHour },
+        risk: { scenario: p.scenario, horizonSeconds: AUDIT_HORIZON_SECONDS, perHour: p.perHour, ...(p.detection.length ? { detection: p.detection } : {}) },
       });
     }
   }

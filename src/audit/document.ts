@@ -1,4 +1,5 @@
 /** The audit document, `dowsim.audit/1` (DESIGN "The audit document"). */
+import type { Detection } from '../model/result.ts';
 import type { Location } from './model.ts';
 
 export const AUDIT_SCHEMA = 'dowsim.audit/1';
@@ -24,7 +25,8 @@ export interface AuditedStack {
   name: string;
   source: { file: string; resource: string; line: number };
   stack: Record<string, unknown>;
-  risk: { scenario: string; horizonSeconds: number; perHour: { throttled: number; unthrottled: number } };
+  /** `detection`: when each of the stack's alarms and budgets fires under the scenario, as configured (only when it has some). */
+  risk: { scenario: string; horizonSeconds: number; perHour: { throttled: number; unthrottled: number }; detection?: Detection[] };
 }
 
 export interface AuditDocument {

@@ -105,6 +105,17 @@ export interface AlarmModel {
   loc: Location;
   namespace?: string;
   metric?: string;
+  /** The stack file's `alarms:` entry for it (src/stack/alarm-keys.ts); absent when dowsim cannot model it (an assumption says why). */
+  entry?: Record<string, unknown>;
+  /** What its dimensions name: resources it references (logical ids, Terraform addresses) and literal values. None: account-wide. */
+  dimensions: { refs: string[]; values: string[] };
+}
+
+/** An AWS Budgets budget: account-wide, so it watches every API of the source. */
+export interface BudgetModel {
+  loc: Location;
+  /** The stack file's `budgets:` entries for it (one per notification dowsim models). */
+  entries: Record<string, unknown>[];
 }
 
 export interface AuditModel {
@@ -120,11 +131,12 @@ export interface AuditModel {
   buckets: BucketModel[];
   logGroups: LogGroupModel[];
   alarms: AlarmModel[];
+  budgets: BudgetModel[];
   assumptions: Assumption[];
 }
 
 export function emptyModel(source: string, format: AuditModel['format'], region = 'us-east-1'): AuditModel {
-  return { source, format, region, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], assumptions: [] };
+  return { source, format, region, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], budgets: [], assumptions: [] };
 }
 
 /** Appends one model's findings to another (a folder of templates is one source). */
@@ -137,5 +149,6 @@ export function mergeInto(into: AuditModel, from: AuditModel): void {
   into.buckets.push(...from.buckets);
   into.logGroups.push(...from.logGroups);
   into.alarms.push(...from.alarms);
+  into.budgets.push(...from.budgets);
   into.assumptions.push(...from.assumptions);
 }

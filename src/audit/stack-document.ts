@@ -8,7 +8,9 @@ import { parseRouteKey, routeShape } from '../stack/route-key.ts';
 import { stackSchema } from '../stack/schema.ts';
 import { parseStack } from '../stack/parse.ts';
 import type { Stack, Throttle } from '../stack/types.ts';
+import { InputError } from '../model/errors.ts';
 import type { ApiModel, Assumption, AuditModel, FunctionModel, Location } from './model.ts';
+import { monitoringDocument } from './monitoring-document.ts';
 
 /** The stack schema grew `functions` (several functions, routes naming theirs) in "Real APIs". */
 const MULTI_FUNCTION = 'functions' in stackSchema.shape;
@@ -147,12 +149,32 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
   doc.api = apiDoc;
   functionParts(b, doc);
   if (api.stageName) doc.deployed = { stage: api.stageName.slice(0, 128) };
+  const { alarms, budgets } = monitoringDocument(model, api, b.assume);
+  if (alarms.length) doc.alarms = alarms;
+  if (budgets.length) doc.budgets = budgets;
   return { document: doc, assumptions };
 }
 
 /** The API as a parsed Stack; a document the parser refuses is a bug in the reader, reported with the API's place. */
 export function deriveStack(model: AuditModel, api: ApiModel): DerivedStack {
   const { document, assumptions } = stackDocument(model, api);
-  const stack = parseStack(JSON.stringify(document), `${api.loc.file}#${api.id}`);
-  return { api, stack, document, assumptions };
+  const where = `${api.loc.file}#${api.id}`;
+  try {
+    return { api, stack: parseStack(JSON.stringify(document), where), document, assumptions };
+  } catch (e) {
+    // an alarm or budget the stack format refuses (a 45 s period, M > N) must not cost the API its price
+    if (!(e instanceof InputError)) throw e;
+    const keys = [...new Set(e.problems.map((p) => /^(alarms|budgets)\[(\d+)\]/.exec(p.path)?.[0]).filter((k): k is string => !!k))];
+    if (!keys.length) throw e;
+    const bad = keys.map((k) => /^(alarms|budgets)\[(\d+)\]/.exec(k)!).sort((a, b) => Number(b[2]) - Number(a[2]));
+    for (const m of bad) {
+      const list = document[m[1]] as Doc[];
+      const entry = list[Number(m[2])];
+      if (!entry) continue;
+      assumptions.push({ ...api.loc, message: `${m[1] === 'alarms' ? 'alarm' : 'budget'} "${String(entry.name)}" cannot be modelled (${e.problems.filter((p) => p.path.startsWith(`${m[1]}[${m[2]}]`)).map((p) => `${p.path}: ${p.message}`).join('; ')}); it is not evaluated` });
+      list.splice(Number(m[2]), 1);
+    }
+    for (const k of ['alarms', 'budgets']) if (Array.isArray(document[k]) && !(document[k] as Doc[]).length) delete document[k];
+    return { api, stack: parseStack(JSON.stringify(document), where), document, assumptions };
+  }
 }

@@ -77,9 +77,13 @@ export function readV2Route(ctx: CfnContext, id: string): void {
   api.routes.push({ key, auth: AUTH_TYPES[authType] ?? 'unknown', apiKeyRequired: false, ...(fn ? { function: fn } : {}), loc: ctx.loc(id) });
 }
 
-/** "/~1items/GET" style MethodSettings paths → "GET /items" route keys (AWS escapes "/" as "~1"). */
+/**
+ * MethodSettings paths → route keys: AWS writes the resource path after a leading "/" with its own
+ * slashes escaped as "~1" ("/~1items~1{id}" is /items/{id}: AWS::ApiGateway::Stage MethodSetting
+ * ResourcePath). An unescaped "/items" is read as written.
+ */
 function methodSettingKey(resourcePath: string, httpMethod: string): string {
-  const path = resourcePath.replace(/~1/g, '/');
+  const path = resourcePath.replace(/^\/(?=~1)/, '').replace(/~1/g, '/');
   return `${httpMethod === '*' ? 'ANY' : httpMethod.toUpperCase()} ${path.startsWith('/') ? path : `/${path}`}`;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Plain CloudFormation resources other than APIs: Lambda functions, function URLs, invoke
- * permissions, buckets, IAM statements, log groups and alarms.
+ * permissions, buckets, IAM statements, and log groups (alarms: cfn-monitoring.ts).
  */
 import type { CfnContext } from './cfn-context.ts';
 import { refsIn } from './cfn-context.ts';
@@ -76,13 +76,6 @@ export function readLogGroup(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const days = ctx.num(id, ['RetentionInDays'], p.RetentionInDays, 'RetentionInDays');
   ctx.model.logGroups.push({ loc: ctx.loc(id), ...(days !== undefined ? { retentionDays: days } : {}) });
-}
-
-export function readAlarm(ctx: CfnContext, id: string): void {
-  const p = ctx.props(id);
-  const namespace = ctx.str(p.Namespace);
-  const metric = ctx.str(p.MetricName);
-  ctx.model.alarms.push({ loc: ctx.loc(id), ...(namespace ? { namespace } : {}), ...(metric ? { metric } : {}) });
 }
 
 /** Statements of an IAM policy document, wherever it sits in a resource (Role Policies, Policy, ManagedPolicy). */

@@ -8,7 +8,8 @@ import { CfnContext } from './cfn-context.ts';
 import { readCfnText } from './cfn-yaml.ts';
 import type { Template } from './cfn-values.ts';
 import { readDeployment, readHttpApi, readMethod, readRestApi, readRestStage, readUsagePlan, readV2Route, readV2Stage, readWafAssociation } from './cfn-apis.ts';
-import { readAlarm, readBucket, readFunctionUrl, readIam, readLambdaFunction, readLogGroup, readPermission } from './cfn-functions.ts';
+import { readAlarm, readBudget } from './cfn-monitoring.ts';
+import { readBucket, readFunctionUrl, readIam, readLambdaFunction, readLogGroup, readPermission } from './cfn-functions.ts';
 import { readSamApi, readSamFunction } from './sam.ts';
 import { functionUrlApis } from './function-url-apis.ts';
 
@@ -39,6 +40,7 @@ const PASSES: Record<string, Reader>[] = [
     'AWS::S3::Bucket': readBucket,
     'AWS::Logs::LogGroup': readLogGroup,
     'AWS::CloudWatch::Alarm': readAlarm,
+    'AWS::Budgets::Budget': readBudget,
     'AWS::IAM::Role': readIam,
     'AWS::IAM::Policy': readIam,
     'AWS::IAM::ManagedPolicy': readIam,

@@ -9,6 +9,7 @@ import type { ApiModel, AuditModel, RouteAuth, UsagePlanModel } from '../model.t
 import { emptyModel } from '../model.ts';
 import { readCfnText, type LineOf } from './cfn-yaml.ts';
 import { UNRESOLVED } from './cfn-values.ts';
+import { readServerlessResources } from './cfn-monitoring.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -204,6 +205,7 @@ export function readServerless(text: string, file: string): AuditModel {
   (Array.isArray(iam) ? iam : []).forEach((st, i) => pushStatement(ctx, st, [...base, i], 'IamRoleLambdaExecution'));
   // the Framework makes a log group per function; without logRetentionInDays it keeps logs forever
   if (provider.logRetentionInDays === undefined) model.logGroups.push(...model.functions.map((f) => ({ loc: f.loc })));
+  readServerlessResources(data, file, lineOf, model);
   return model;
 }
 

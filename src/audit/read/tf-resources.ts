@@ -4,6 +4,7 @@ import { UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
 import { readTfModule } from './tf-modules.ts';
+import { readTfAlarm, readTfBudget } from './tf-monitoring.ts';
 
 const AUTH: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', COGNITO_USER_POOLS: 'authorizer', JWT: 'authorizer' };
 
@@ -79,6 +80,18 @@ const SECOND: Record<string, Reader> = {
 };
 
 const THIRD: Record<string, Reader> = {
+  /** A REST method's integration: which function the route invokes (uri = aws_lambda_function.x.invoke_arn). */
+  aws_api_gateway_integration(ctx, b) {
+    const api = apiOf(ctx, b.body.rest_api_id);
+    const fn = functionOf(ctx, b.body.uri);
+    if (!api || !fn) return;
+    // http_method is usually a reference to the method's own: read it there
+    const viaMethod = ctx.refs(b.body.http_method).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_method');
+    const method = (ctx.str(b.body.http_method) ?? ctx.str(viaMethod?.body.http_method) ?? 'ANY').toUpperCase();
+    const key = `${method} ${resourcePath(ctx, b.body.resource_id) || '/'}`;
+    const route = api.routes.find((r) => r.key === key);
+    if (route && !route.function) route.function = fn;
+  },
   aws_api_gateway_stage(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
     if (api) api.stageName = ctx.str(b.body.stage_name) ?? api.stageName;
@@ -142,11 +155,8 @@ const THIRD: Record<string, Reader> = {
     const days = ctx.num(b, b.body.retention_in_days, 'retention_in_days');
     ctx.model.logGroups.push({ loc: b.loc, ...(days !== undefined ? { retentionDays: days } : {}) });
   },
-  aws_cloudwatch_metric_alarm(ctx, b) {
-    const namespace = ctx.str(b.body.namespace);
-    const metric = ctx.str(b.body.metric_name);
-    ctx.model.alarms.push({ loc: b.loc, ...(namespace ? { namespace } : {}), ...(metric ? { metric } : {}) });
-  },
+  aws_cloudwatch_metric_alarm: readTfAlarm,
+  aws_budgets_budget: readTfBudget,
   aws_iam_policy_document(ctx, b) {
     for (const s of all(b.body.statement)) {
       const list = (v: unknown) => (Array.isArray(ctx.value(v)) ? (ctx.value(v) as unknown[]) : []).map(String);

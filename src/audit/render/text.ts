@@ -45,6 +45,8 @@ export function formatAuditSummary(doc: AuditDocument, cwd = process.cwd()): str
     out.push(`APIs (risk: $/hour under ${[...new Set(doc.stacks.map((s) => s.risk.scenario))].join(', ')}, with their throttles; unthrottled: without them)`);
     out.push(...textTable(cols.map((c) => ({ header: c === 'risk' ? 'risk $/h' : c === 'unthrottled' ? 'unthrottled $/h' : c, align: c === 'risk' || c === 'unthrottled' ? 'right' : 'left' })), rows.map((r) => cols.map((c) => r[c]))));
   } else out.push('No API found (REST API, HTTP API or function URL).');
+  const detected = detectionLines(doc);
+  if (detected.length) out.push('', 'Detection (when each alarm and budget of the source fires under the attack, as configured)', ...detected);
   out.push('');
   const counts = SEVERITIES.map((s) => `${doc.findings.filter((f) => f.severity === s).length} ${s}`).join(', ');
   out.push(`Findings: ${counts}`);
@@ -60,6 +62,17 @@ export function formatAuditSummary(doc: AuditDocument, cwd = process.cwd()): str
   }
   out.push('', `Prices: ${doc.prices.region}, ${doc.prices.source}, as of ${doc.prices.asOf}.`);
   return `${out.join('\n')}\n`;
+}
+
+/** One line per alarm/budget: when it fires and the bill by then, or "never fires" said plainly. */
+export function detectionLines(doc: AuditDocument): string[] {
+  return doc.stacks.flatMap((s) =>
+    (s.risk.detection ?? []).map((d) =>
+      d.firesAtSeconds === null
+        ? `    ${s.name}: ${d.alarm} never fires within ${s.risk.horizonSeconds / 3600} h (${usd(d.costBeforeUsd)} billed, nobody told)`
+        : `    ${s.name}: ${d.alarm} fires at ${d.firesAtSeconds} s, after ${usd(d.costBeforeUsd)}`,
+    ),
+  );
 }
 
 function priceNote(f: Finding): string {

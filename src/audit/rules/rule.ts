@@ -3,6 +3,7 @@
  * category, a severity, help naming the equivalent cfn_nag / Checkov / cdk-nag checks, and one
  * function from the resource model (and the priced stacks) to findings.
  */
+import type { Detection } from '../../model/result.ts';
 import type { Stack } from '../../stack/types.ts';
 import type { Category, Finding, Severity } from '../document.ts';
 import type { AuditModel, Location } from '../model.ts';
@@ -11,6 +12,8 @@ import type { DerivedStack } from '../stack-document.ts';
 export interface PricedStack extends DerivedStack {
   scenario: string;
   perHour: { throttled: number; unthrottled: number };
+  /** Its alarms' and budgets' detection under `scenario`, as configured (empty when it has none). */
+  detection: Detection[];
 }
 
 export interface RuleContext {
