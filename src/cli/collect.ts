@@ -4,7 +4,7 @@ import { collectResult } from '../collect/collect-result.ts';
 import { parseTime } from '../collect/parse-time.ts';
 import { isValidPeriod } from '../collect/period.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { loadStack } from '../stack/load.ts';
+import { loadStackInput } from './stack-input.ts';
 import { addOutputOptions, emitResult, parseOutputOptions, type OutputOptions } from './options.ts';
 import { parseHorizon } from './simulation-input.ts';
 
@@ -63,7 +63,7 @@ export async function runCollect(flags: CollectFlags): Promise<void> {
     }
   }
   if (problems.length) throw new InputError(problems);
-  const stack = loadStack(flags.stack);
+  const stack = loadStackInput(flags.stack);
   const region = flags.region ?? stack.region;
 
   // the AWS SDK loads only when a command needs it: `dowsim --help` stays quick
