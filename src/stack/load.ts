@@ -1,4 +1,4 @@
-import { readInputFile } from '../scenario/input/builtins.ts';
+import { readInputFile } from '../input/builtins.ts';
 import { parseStack } from './parse.ts';
 import type { Stack } from './types.ts';
 
