@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { writeFileAtomic } from '../report/write-atomic.ts';
+import { writeFileAtomic } from '../io/write-atomic.ts';
 import { formatMoney, slug } from '../report/format.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
