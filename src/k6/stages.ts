@@ -90,22 +90,6 @@ export function plannedIterations(plan: ExecutorPlan): number {
   return area;
 }
 
-/** The plan's rate (rps) at `t` seconds after its start — for golden checks against the profile. */
-export function planRateAt(plan: ExecutorPlan, t: number): number {
-  const u = unitSeconds(plan.timeUnit);
-  if (plan.executor === 'constant-arrival-rate') return t < parseSeconds(plan.duration) ? plan.rate / u : 0;
-  let from = plan.startRate / u;
-  let start = 0;
-  for (const s of plan.stages) {
-    const d = parseSeconds(s.duration);
-    const to = s.target / u;
-    if (t < start + d) return from + ((to - from) * (t - start)) / d;
-    start += d;
-    from = to;
-  }
-  return 0;
-}
-
 /** Requests the plan starts in [t0, t1) seconds after its start: the exact area under its stages there. */
 export function planArrivalsBetween(plan: ExecutorPlan, t0: number, t1: number): number {
   const u = unitSeconds(plan.timeUnit);
