@@ -117,9 +117,3 @@ export function monitoringFileKeys(stack: { alarms?: Alarm[]; budgets?: Budget[]
   const budgets = (stack.budgets ?? []).map((b) => ({ ...b }));
   return { ...(alarms.length ? { alarms } : {}), ...(budgets.length ? { budgets } : {}) };
 }
-
-/** "Count Sum > 30000 for 1 of 1 × 1m (+1m delay)": an alarm in one line. */
-export function describeAlarm(a: Alarm): string {
-  const op = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '≥', LessThanThreshold: '<', LessThanOrEqualToThreshold: '≤' }[a.comparison];
-  return `${a.metric} ${a.statistic} ${op} ${a.threshold} for ${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${formatDuration(a.periodSeconds)} (+${formatDuration(a.delaySeconds)} delay)`;
-}
