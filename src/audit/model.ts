@@ -138,17 +138,3 @@ export interface AuditModel {
 export function emptyModel(source: string, format: AuditModel['format'], region = 'us-east-1'): AuditModel {
   return { source, format, region, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], budgets: [], assumptions: [] };
 }
-
-/** Appends one model's findings to another (a folder of templates is one source). */
-export function mergeInto(into: AuditModel, from: AuditModel): void {
-  into.apis.push(...from.apis);
-  into.functions.push(...from.functions);
-  into.functionUrls.push(...from.functionUrls);
-  into.statements.push(...from.statements);
-  into.permissions.push(...from.permissions);
-  into.buckets.push(...from.buckets);
-  into.logGroups.push(...from.logGroups);
-  into.alarms.push(...from.alarms);
-  into.budgets.push(...from.budgets);
-  into.assumptions.push(...from.assumptions);
-}

@@ -4,7 +4,7 @@ import { collectResult } from '../collect/collect-result.ts';
 import { parseTime } from '../collect/parse-time.ts';
 import { isValidPeriod } from '../collect/period.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { loadStack } from '../stack/load.ts';
+import { loadStackInput } from './stack-input.ts';
 import { addOutputOptions, emitResult, parseOutputOptions, type OutputOptions } from './options.ts';
 import { parseHorizon } from './simulation-input.ts';
 import { isLoopbackUrl } from '../model/loopback.ts';
@@ -65,7 +65,7 @@ export async function runCollect(flags: CollectFlags): Promise<void> {
     }
   }
   if (problems.length) throw new InputError(problems);
-  const stack = loadStack(flags.stack);
+  const stack = loadStackInput(flags.stack);
   const region = flags.region ?? stack.region;
   // A loopback endpoint is the emulator's (or another local stand-in): it keeps 1 s data, and a
   // 60 s period would pull in requests from outside the window asked for.

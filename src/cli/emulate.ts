@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../model/errors.ts';
 import { OUTCOMES } from '../model/outcomes.ts';
 import type { Totals } from '../model/totals.ts';
-import { loadStack } from '../stack/load.ts';
+import { loadStackInput } from './stack-input.ts';
 import { startEmulator } from '../emulator/start-emulator.ts';
 import { METRICS_PATH } from '../emulator/api-server.ts';
 
@@ -80,7 +80,7 @@ export function registerEmulateCommand(program: Command): void {
   cmd.action(async (flags: EmulateFlags) => {
     const port = parsePort(flags.port);
     const seed = parseSeed(flags.seed);
-    const stack = loadStack(flags.stack);
+    const stack = loadStackInput(flags.stack);
     const emulator = await startEmulator({ stack, port, host: flags.host, handler: flags.handler, seed });
     const cw = emulator.cloudwatchUrl.replace(/\/$/, '');
     process.stdout.write(

@@ -4,7 +4,7 @@ import { importK6Output, importK6Summary, k6Result } from '../k6/import.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
-import { loadStack } from '../stack/load.ts';
+import { loadStackInput } from './stack-input.ts';
 import { addOutputOptions, emitResult, type OutputOptions } from './options.ts';
 import { parseHorizon } from './simulation-input.ts';
 
@@ -24,7 +24,7 @@ export async function runImportK6(outputs: string[], flags: ImportK6Flags): Prom
     throw new InputError([{ path: '--summary', message: 'give either the --out json file or --summary, not both (the json output already holds every request)' }]);
   }
   const horizonSeconds = flags.horizon === undefined ? undefined : parseHorizon(flags.horizon);
-  const stack = loadStack(flags.stack);
+  const stack = loadStackInput(flags.stack);
   const scenario: Scenario | undefined = flags.scenario === undefined ? undefined : loadScenario(flags.scenario);
   const file = output ? output.join(', ') : flags.summary!;
   const imported = output !== undefined ? await importK6Output(output, stack, scenario) : importK6Summary(file, stack, scenario);

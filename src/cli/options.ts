@@ -1,7 +1,8 @@
 import { type Command } from 'commander';
 import { InputError, RuntimeError } from '../model/errors.ts';
 import type { ResultDocument } from '../model/result.ts';
-import { evaluateGates, parseGate, type Gate } from '../report/gates.ts';
+import { parseGate, type Gate } from '../gates/parse-gate.ts';
+import { evaluateGates } from '../report/gates.ts';
 import { renderJson } from '../report/json.ts';
 import { outDirOption } from '../report/out-dir.ts';
 import { formatSummary } from '../report/terminal.ts';

@@ -3,7 +3,7 @@ import type { Stack } from '../stack/types.ts';
 import { InputError, type Problem } from '../model/errors.ts';
 import { parseDuration } from '../model/units.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { loadStack } from '../stack/load.ts';
+import { loadStackInput } from './stack-input.ts';
 import { checkScenarioAgainstStack } from '../stack/compat.ts';
 
 /** Loads the scenario and every stack, reporting the problems of all files at once. */
@@ -19,7 +19,7 @@ export function loadSimulationInputs(scenarioArg: string, stackArgs: string[]): 
   const stacks: Stack[] = [];
   for (const s of stackArgs) {
     try {
-      stacks.push(loadStack(s));
+      stacks.push(loadStackInput(s));
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
       errors.push(e);

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { writeFileAtomic } from '../report/write-atomic.ts';
+import { writeFileAtomic } from '../io/write-atomic.ts';
 import { formatMoney, slug } from '../report/format.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { checkScenarioAgainstStack } from '../stack/compat.ts';
-import { loadStack } from '../stack/load.ts';
+import { loadStackInput } from './stack-input.ts';
 import type { Stack } from '../stack/types.ts';
 import { parseSlo } from '../tune/slo.ts';
 import { tune } from '../tune/tune.ts';
@@ -87,7 +87,7 @@ function loadInputs(scenarioArgs: string[], stackArg: string): { scenarios: Scen
     }
   };
   const scenarios = scenarioArgs.map((a) => attempt(() => loadScenario(a)));
-  const stack = attempt(() => loadStack(stackArg));
+  const stack = attempt(() => loadStackInput(stackArg));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
     const problems: Problem[] = errors.flatMap((e) => e.problems.map((p) => ({ path: `${e.file ?? ''}${e.file && p.path ? ': ' : ''}${p.path}`, message: p.message })));

@@ -1,5 +1,4 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
 import { Gateway, type Admission } from '../limits/gateway.ts';
@@ -8,72 +7,21 @@ import type { Role } from '../model/timeline.ts';
 import { billableUnits } from '../cost/api-gateway.ts';
 import { functionIndexOfRoute, hasSeveralFunctions } from '../stack/functions.ts';
 import { matchRoute } from '../stack/routes.ts';
-import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.ts';
-import type { FunctionReply, InvocationRecord, InvocationSink, LambdaRuntime } from './lambda-runtime.ts';
+import type { GatewayAnswer } from '../model/gateway-responses.ts';
+import { Exchange, type Pending } from './exchange.ts';
+import type { FunctionReply, InvocationRecord, LambdaRuntime } from './lambda-runtime.ts';
 import type { MetricsStore } from './metrics-store.ts';
-import type { ProxyRequest } from './proxy-event.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
+import { clientAddress, COHORT_HEADER, firstHeader, ROLE_HEADER } from './request-headers.ts';
+import type { RequestIds } from './request-ids.ts';
+import { ResponseWriter } from './response-writer.ts';
 import { createLimitedServer, type EmulatorLimits } from './server-limits.ts';
 
-/** Requests with this header are counted under that cohort (the load driver sends it); else 'all'. */
-export const COHORT_HEADER = 'x-dowsim-cohort';
-/** 'legit' or 'attack' (default) for the cohort named by COHORT_HEADER. */
-export const ROLE_HEADER = 'x-dowsim-role';
+export { clientAddress, COHORT_HEADER, ROLE_HEADER } from './request-headers.ts';
 export const METRICS_PATH = '/__dowsim/metrics';
 const MAX_COHORTS = 100;
 
-/** The first X-Forwarded-For address, else the socket's (IPv4-mapped IPv6 unwrapped). */
-export function clientAddress(req: IncomingMessage): string {
-  const xff = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0]?.trim();
-  if (first) return first;
-  const addr = req.socket.remoteAddress ?? '';
-  return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
-}
-
-function firstHeader(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** A request's ids: the UUID (x-amzn-RequestId, awsRequestId) and API Gateway's short id. */
-interface RequestIds {
-  requestId: string;
-  shortId: string;
-}
-
 const EMPTY = Buffer.alloc(0);
-
-// API Gateway's short ids (x-amz-apigw-id, apigw-requestid) look like 15 base64 characters and
-// "=": a random per-process prefix and a counter make unique ones at the cost of a string concat
-const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const ID_PREFIX = Array.from({ length: 7 }, () => ID_ALPHABET[Math.floor(Math.random() * 64)]).join('');
-let idCounter = Math.floor(Math.random() * 2 ** 40);
-
-function newIds(): RequestIds {
-  let n = idCounter++;
-  let tail = '';
-  for (let i = 0; i < 8; i++) {
-    tail = ID_ALPHABET[n % 64] + tail;
-    n = Math.floor(n / 64);
-  }
-  return { requestId: randomUUID(), shortId: `${ID_PREFIX}${tail}=` };
-}
-
-interface Canned {
-  status: number;
-  body: Buffer;
-  length: string;
-  contentType: string;
-  errorType?: string;
-}
-
-interface Pending {
-  arrival: number; // clock seconds at admission
-  cohort: string;
-  role: Role;
-  bytesIn: number;
-  route?: string;
-}
 
 /** Which single outcome a one-request admission came to (counts are 0 or 1, exactly one is 1). */
 function gatewayVerdict(a: Admission): 'passed' | 'wafBlocked' | 'authRejected' | 'gatewayThrottled' | 'quotaExceeded' {
@@ -84,58 +32,6 @@ function gatewayVerdict(a: Admission): 'passed' | 'wafBlocked' | 'authRejected' 
   return 'gatewayThrottled';
 }
 
-/** One request handed to the function: a class, not closures, as it is made for every request. */
-class Exchange implements InvocationSink {
-  readonly ids = newIds();
-  private status = 0;
-  private bytesOut = 0;
-  private latencyMs = 0;
-  private replied = false;
-
-  constructor(
-    private readonly front: ApiFront,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
-    private readonly body: Buffer,
-    private readonly t0: number,
-    private readonly pending: Pending,
-    private readonly at: { method: string; path: string; url: string; q: number; client: string; apiKey?: string; routeKey?: string },
-  ) {}
-
-  request(): ProxyRequest {
-    const { req, at } = this;
-    return {
-      method: at.method,
-      path: at.path,
-      rawQuery: at.q < 0 ? '' : at.url.slice(at.q + 1),
-      rawHeaders: req.rawHeaders,
-      body: this.body,
-      sourceIp: at.client,
-      userAgent: firstHeader(req.headers['user-agent']) ?? '',
-      host: firstHeader(req.headers.host) ?? '',
-      apiKey: at.apiKey,
-      requestId: this.ids.requestId,
-      shortId: this.ids.shortId,
-      timeEpochMs: Date.now(),
-      routeKey: at.routeKey,
-      protocol: `HTTP/${req.httpVersion}`,
-    };
-  }
-
-  reply(r: FunctionReply): void {
-    if (this.replied) return;
-    this.replied = true;
-    const sent = this.front.reply(this.res, r, this.ids);
-    this.status = sent.status;
-    this.bytesOut = sent.bytesOut;
-    this.latencyMs = performance.now() - this.t0;
-  }
-
-  done(inv: InvocationRecord): void {
-    this.front.record(this.pending, inv.outcome, this.status, this.bytesOut, this.latencyMs, inv);
-  }
-}
-
 /**
  * The API's HTTP front: reads each request, asks the shared `Gateway` (limits/) what happens to it,
  * hands what passes to the Lambda runtime, answers the way API Gateway (or a function URL) does,
@@ -143,7 +39,7 @@ class Exchange implements InvocationSink {
  */
 export class ApiFront {
   readonly gateway: Gateway;
-  private readonly canned = new Map<GatewayAnswer, Canned>();
+  private readonly writer: ResponseWriter;
   private readonly cohorts = new Set<string>();
   private maxBodyBytes = Infinity;
 
@@ -155,6 +51,7 @@ export class ApiFront {
     private readonly describe: () => Record<string, unknown>,
   ) {
     this.gateway = new Gateway(stack, { throttled: true });
+    this.writer = new ResponseWriter(stack.api.kind);
     this.severalFunctions = hasSeveralFunctions(stack);
   }
 
@@ -201,7 +98,7 @@ export class ApiFront {
     } catch (err) {
       // a bug here must cost one request, never the emulator
       process.stderr.write(`dowsim emulator: internal error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
-      if (!res.headersSent) this.sendCanned(res, 'failed');
+      if (!res.headersSent) this.writer.sendCanned(res, 'failed');
     }
   }
 
@@ -211,7 +108,7 @@ export class ApiFront {
     const path = q < 0 ? url : url.slice(0, q);
     const method = (req.method ?? 'GET').toUpperCase();
     if (path === METRICS_PATH && method === 'GET') {
-      this.sendJson(res, 200, this.describe());
+      this.writer.sendJson(res, 200, this.describe());
       return;
     }
     const now = this.clock();
@@ -225,9 +122,9 @@ export class ApiFront {
     const verdict = gatewayVerdict(admission);
     if (verdict !== 'passed') {
       const answer: GatewayAnswer = verdict === 'authRejected' && admission.authReason === 'unknown-route' ? 'unknownRoute' : verdict;
-      const bytesOut = this.sendCanned(res, answer);
+      const bytesOut = this.writer.sendCanned(res, answer);
       pending.route = admission.routeKey ?? matchRoute(this.stack, method, path)?.key ?? `${method} ${path} (no route)`;
-      this.record(pending, verdict, this.cannedFor(answer).status, bytesOut, performance.now() - t0);
+      this.record(pending, verdict, this.writer.statusOf(answer), bytesOut, performance.now() - t0);
       return;
     }
 
@@ -239,9 +136,9 @@ export class ApiFront {
   /** Sends the function's answer (or API Gateway's in its stead): the status and body bytes sent. */
   reply(res: ServerResponse, r: FunctionReply, ids: RequestIds): { status: number; bytesOut: number } {
     if (r.kind === 'gateway') {
-      return { status: this.cannedFor(r.answer).status, bytesOut: this.sendCanned(res, r.answer, ids) };
+      return { status: this.writer.statusOf(r.answer), bytesOut: this.writer.sendCanned(res, r.answer, ids) };
     }
-    this.sendFunction(res, r.response.status, r.response.headers, r.response.body, ids);
+    this.writer.sendFunction(res, r.response.status, r.response.headers, r.response.body, ids);
     return { status: r.response.status, bytesOut: r.response.body.length };
   }
 
@@ -277,57 +174,5 @@ export class ApiFront {
     if (this.cohorts.size >= MAX_COHORTS) return 'other';
     this.cohorts.add(name);
     return name;
-  }
-
-  private cannedFor(answer: GatewayAnswer): Canned {
-    let c = this.canned.get(answer);
-    if (!c) {
-      const r = cannedResponse(this.stack.api.kind, answer);
-      const body = Buffer.from(r.body, 'utf8');
-      c = { status: r.status, body, length: String(body.length), contentType: r.body.startsWith('{') ? 'application/json' : 'text/plain', errorType: r.errorType };
-      this.canned.set(answer, c);
-    }
-    return c;
-  }
-
-  /** Appends the request-id headers: REST x-amzn-RequestId + x-amz-apigw-id, HTTP APIs apigw-requestid, function URLs x-amzn-RequestId. */
-  private pushIdHeaders(out: string[], ids: RequestIds): void {
-    const kind = this.stack.api.kind;
-    if (kind === 'http') out.push('apigw-requestid', ids.shortId);
-    else if (kind === 'rest') out.push('x-amzn-RequestId', ids.requestId, 'x-amz-apigw-id', ids.shortId);
-    else out.push('x-amzn-RequestId', ids.requestId);
-  }
-
-  // Headers go to writeHead as one flat [name, value, …] list: no object to build per response.
-  private sendCanned(res: ServerResponse, answer: GatewayAnswer, ids: RequestIds = newIds()): number {
-    const c = this.cannedFor(answer);
-    if (res.headersSent || res.destroyed) return 0;
-    const headers = ['content-type', c.contentType, 'content-length', c.length];
-    this.pushIdHeaders(headers, ids);
-    if (c.errorType) headers.push('x-amzn-ErrorType', c.errorType);
-    res.writeHead(c.status, headers);
-    res.end(c.body);
-    return c.body.length;
-  }
-
-  private sendFunction(res: ServerResponse, status: number, headers: [string, string][], body: Buffer, ids: RequestIds): void {
-    if (res.headersSent || res.destroyed) return;
-    const out: string[] = [];
-    for (const [k, v] of headers) {
-      const key = k.toLowerCase();
-      // node frames the body itself; the function's own framing headers would contradict it
-      if (key === 'content-length' || key === 'transfer-encoding' || key === 'connection') continue;
-      out.push(k, v);
-    }
-    out.push('content-length', String(body.length));
-    this.pushIdHeaders(out, ids);
-    res.writeHead(status, out);
-    res.end(body);
-  }
-
-  private sendJson(res: ServerResponse, status: number, value: unknown): void {
-    const text = JSON.stringify(value, null, 2);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
   }
 }

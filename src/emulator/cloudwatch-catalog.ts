@@ -1,6 +1,6 @@
 import type { Stack } from '../stack/types.ts';
 import { binaryDistribution, emptyDistribution, type Distribution } from './distribution.ts';
-import { cellConcurrency, type MetricsCell } from './metrics-store.ts';
+import { cellConcurrency, type MetricsCell } from './metrics-cell.ts';
 
 export interface Dimension {
   Name: string;

@@ -1,6 +1,7 @@
 import { emptyDistribution, mergeDistribution, percentile, type Distribution } from './distribution.ts';
 import { findSeries, type Dimension, type MetricSeries } from './cloudwatch-catalog.ts';
-import type { MetricsCell, MetricsStore } from './metrics-store.ts';
+import type { MetricsCell } from './metrics-cell.ts';
+import type { MetricsStore } from './metrics-store.ts';
 
 /**
  * A CloudWatch error in AWS's JSON 1.0 shape: `__type` names the error (the SDK maps it to its

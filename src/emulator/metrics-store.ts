@@ -1,56 +1,10 @@
-import type { Outcome } from '../model/outcomes.ts';
 import { INVOKED_OUTCOMES } from '../model/outcomes.ts';
 import type { CohortTimeline, LatencySummary, Role, Timeline } from '../model/timeline.ts';
 import { addTotals, emptyTotals, type Totals } from '../model/totals.ts';
-import { emptyDistribution, mergeDistribution, observe, percentile, type Distribution } from './distribution.ts';
+import { emptyDistribution, observe, type Distribution } from './distribution.ts';
+import { count, countInCell, latencySummary, mergeCell, newCell, type MetricsCell, type RequestRecord } from './metrics-cell.ts';
 
 const MAX_ROUTES = 100;
-
-/** What the emulator knows about one finished request. */
-export interface RequestRecord {
-  cohort: string;
-  role: Role;
-  /** The route key that served it ("METHOD /path (no route)" when none matched), when known. */
-  route?: string;
-  outcome: Outcome;
-  status: number;
-  /** false when WAF blocked it: API Gateway never saw it, so its metrics do not count it. */
-  reachedGateway: boolean;
-  latencyMs: number;
-  /** Time spent in the integration (Lambda), when the request got that far. */
-  integrationLatencyMs?: number;
-  /** How long the function ran (ms), for invocations. */
-  durationMs?: number;
-  /** The function itself failed (threw, or hit its own timeout): Lambda's `Errors`. */
-  functionError?: boolean;
-  coldStart: boolean;
-  gbSeconds: number;
-  initGbSeconds: number;
-  billedApiRequests: number;
-  bytesIn: number;
-  bytesOut: number;
-}
-
-/** Everything recorded for one second (fine tier) or one minute (coarse tier). */
-export interface MetricsCell {
-  start: number; // epoch seconds
-  span: number; // 1 or 60
-  cohorts: Map<string, Totals>;
-  requests: number; // reached API Gateway (its `Count`)
-  err4: number;
-  err5: number;
-  bytesProcessed: number; // request + response bytes (HTTP API `DataProcessed`)
-  invocations: number;
-  errors: number;
-  throttles: number;
-  latency: Distribution;
-  integrationLatency: Distribution;
-  duration: Distribution;
-  /** One sample per second: the most invocations in flight during that second. */
-  concurrency: Distribution;
-  /** Fine cells: the running maximum for this second (−1: nothing in flight was seen). */
-  concurrencyMax: number;
-}
 
 export interface MetricsStoreOptions {
   /** Seconds kept at 1-second resolution (default 3 h, as long as CloudWatch keeps high-resolution data). */
@@ -63,66 +17,6 @@ export interface CohortSummary {
   role: Role;
   totals: Totals;
   latency?: LatencySummary;
-}
-
-/** Adds one request to a totals record (in place: this runs for every request of a flood). */
-function count(t: Totals, r: RequestRecord, invoked: boolean): void {
-  t.offered++;
-  t[r.outcome]++;
-  if (invoked) t.invoked++;
-  if (r.coldStart) t.coldStarts++;
-  t.gbSeconds += r.gbSeconds;
-  t.initGbSeconds += r.initGbSeconds;
-  t.billedApiRequests += r.billedApiRequests;
-  t.bytesOut += r.bytesOut;
-}
-
-function newCell(start: number, span: number): MetricsCell {
-  return {
-    start,
-    span,
-    cohorts: new Map(),
-    requests: 0,
-    err4: 0,
-    err5: 0,
-    bytesProcessed: 0,
-    invocations: 0,
-    errors: 0,
-    throttles: 0,
-    latency: emptyDistribution(),
-    integrationLatency: emptyDistribution(),
-    duration: emptyDistribution(),
-    concurrency: emptyDistribution(),
-    concurrencyMax: -1,
-  };
-}
-
-/** The concurrency samples of a cell, the fine tier's running maximum included. */
-export function cellConcurrency(c: MetricsCell): Distribution {
-  if (c.concurrencyMax < 0) return c.concurrency;
-  const d = emptyDistribution();
-  mergeDistribution(d, c.concurrency);
-  observe(d, c.concurrencyMax);
-  return d;
-}
-
-function mergeCell(into: MetricsCell, from: MetricsCell): void {
-  for (const [name, t] of from.cohorts) {
-    let mine = into.cohorts.get(name);
-    if (!mine) into.cohorts.set(name, (mine = emptyTotals()));
-    addTotals(mine, t);
-  }
-  into.requests += from.requests;
-  into.err4 += from.err4;
-  into.err5 += from.err5;
-  into.bytesProcessed += from.bytesProcessed;
-  into.invocations += from.invocations;
-  into.errors += from.errors;
-  into.throttles += from.throttles;
-  mergeDistribution(into.latency, from.latency);
-  mergeDistribution(into.integrationLatency, from.integrationLatency);
-  mergeDistribution(into.duration, from.duration);
-  mergeDistribution(into.concurrency, cellConcurrency(from));
 }
 
 /**
@@ -172,20 +66,7 @@ export class MetricsStore {
     let ct = cell.cohorts.get(r.cohort);
     if (!ct) cell.cohorts.set(r.cohort, (ct = emptyTotals()));
     count(ct, r, invoked);
-    if (r.reachedGateway) {
-      cell.requests++;
-      if (r.status >= 400 && r.status < 500) cell.err4++;
-      else if (r.status >= 500) cell.err5++;
-      cell.bytesProcessed += r.bytesIn + r.bytesOut;
-      observe(cell.latency, r.latencyMs);
-      if (r.integrationLatencyMs !== undefined) observe(cell.integrationLatency, r.integrationLatencyMs);
-    }
-    if (r.outcome === 'lambdaThrottled') cell.throttles++;
-    if (invoked) {
-      cell.invocations++;
-      if (r.functionError) cell.errors++;
-      if (r.durationMs !== undefined) observe(cell.duration, r.durationMs);
-    }
+    countInCell(cell, r, invoked);
   }
 
   /** Invocations in flight changed (an invocation started or ended) at `now`. */
@@ -304,16 +185,4 @@ export class MetricsStore {
     const into = this.coarseFor(c.start - (((c.start % 60) + 60) % 60));
     if (into) mergeCell(into, c);
   }
-}
-
-export function latencySummary(d: Distribution): LatencySummary | undefined {
-  if (d.n === 0) return undefined;
-  return {
-    count: d.n,
-    mean: d.sum / d.n,
-    p50: percentile(d, 0.5) ?? d.max,
-    p90: percentile(d, 0.9) ?? d.max,
-    p99: percentile(d, 0.99) ?? d.max,
-    max: d.max,
-  };
 }

@@ -8,7 +8,7 @@ import { describeCohort } from '../scenario/describe.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
 import { syntheticApiKey } from '../stack/api-keys.ts';
 import type { Stack } from '../stack/types.ts';
-import { writeFileAtomic } from '../report/write-atomic.ts';
+import { writeFileAtomic } from '../io/write-atomic.ts';
 import { bodyStatuses, HINT_METRIC, SUMMARY_MESSAGES, telling } from './response-hints.ts';
 import type { CohortKeys, ScriptCohort } from './script.ts';
 import { EMULATOR_URL, renderScript, scriptOptions } from './script.ts';

@@ -4,7 +4,7 @@
  * ("rate<=0.01"). Gates on money (cost.*, savings, damage) and on outcome counts need dowsim's
  * classification and prices: k6 cannot check them, `import-k6 --fail-if` does.
  */
-import { parseGate, type GateOp } from '../report/gates.ts';
+import { parseGate, type GateOp } from '../gates/parse-gate.ts';
 
 export interface GateMapping {
   gate: string;

@@ -6,102 +6,30 @@
  * that cannot go out within `lateToleranceMs` of its due time — the event loop stalled, or the
  * in-flight bound is reached — is booked as dropped: never sent late, never bunched into a burst.
  *
- * Connections: one Http1Connection each (http1-connection.ts: a lean client on net/tls), one
- * request at a time on it (no pipelining), kept in a free list. A new one is opened only when every open one is busy, so the number in use follows
- * rate × observed latency by itself; `connections` caps it, and with it the requests in flight.
+ * Connections (connection-pool.ts): one request at a time on each (no pipelining); a new one only
+ * when every open one is busy, so their number follows rate × observed latency; `connections` caps it.
  * With `sizing`, an InFlightWindow bounds them further: started from the expected latency, grown
  * on demand, and lowered when more in flight stopped bringing more answers (in-flight-window.ts).
  * An answer hands the next due request straight to the connection it freed (see `answered`).
  * Each client's whole request (head and body) is built once per rotation epoch (request-bytes.ts).
  */
-import { Http1Connection, type Origin } from './http1-connection.ts';
-import type { Outcome } from '../model/outcomes.ts';
-import type { Role } from '../model/timeline.ts';
-import { classifyResponse, type ApiKindForClassify } from './classify.ts';
-import type { IdentityPlan } from './identity.ts';
-import type { Recorder } from './recorder.ts';
-import type { RequestMix } from './request-mix.ts';
+import type { Http1Connection, Origin } from './http1-connection.ts';
+import { answerOutcome } from './answer-outcome.ts';
+import { ConnectionPool, CONNECT_AHEAD } from './connection-pool.ts';
+import { ErrorTally } from './error-tally.ts';
+import type { DispatchOptions, DispatchReport, StopReason } from './dispatch-types.ts';
 import { InFlightWindow } from './in-flight-window.ts';
 import { RequestBytes } from './request-bytes.ts';
 import { ResponseHandler, type ResponseSink } from './response-handler.ts';
-import type { Arrival, ArrivalSchedule } from './schedule.ts';
+import type { Arrival } from './schedule.ts';
 
-export interface DispatchCohort {
-  name: string;
-  role: Role;
-  method: string;
-  /** Path as sent, the target's base path included ("/prod/items"). */
-  path: string;
-  bodyBytes: number;
-  /** The x-api-key this client holds, if the cohort holds keys. */
-  apiKey?: (client: number) => string | undefined;
-  /** What an unmarked 403 "Forbidden" means for this cohort's requests (see classify.ts). */
-  plainForbidden?: 'wafBlocked' | 'authRejected';
-  /** A weighted mix of requests: each send takes the mix's next one instead of method/path/body. */
-  mix?: RequestMix;
-}
+export type { DispatchCohort, DispatchOptions, DispatchReport, StopReason } from './dispatch-types.ts';
 
-export interface DispatchOptions {
-  /** Scheme, host and port of the target ("http://127.0.0.1:8787"). Checked by the caller. */
-  origin: string;
-  cohorts: readonly DispatchCohort[];
-  identities: IdentityPlan;
-  apiKind: ApiKindForClassify;
-  schedule: ArrivalSchedule;
-  recorder: Recorder;
-  /** Cap on open connections; with no pipelining also the in-flight bound. */
-  connections: number;
-  /**
-   * Size the in-flight bound from what is measured (in-flight-window.ts), starting at `initial`,
-   * never above `connections`. Without it every connection up to the cap is used on demand.
-   */
-  sizing?: { initial: number };
-  /** Bound on requests in flight (default, and at most: `connections`). */
-  maxInFlight?: number;
-  lateToleranceMs?: number;
-  /** Our own give-up time for one request (default 35 s: above API Gateway's 29/30 s). */
-  requestTimeoutMs?: number;
-  /** After the last request is sent (or a stop), how long answers are waited for (default: requestTimeoutMs). */
-  drainTimeoutMs?: number;
-  /** After a stop by signal, how long answers are waited for (default 2 s). */
-  interruptDrainMs?: number;
-  /** No HTTP answer for this long, and connection errors meanwhile: the target is gone (default 5 s). */
-  deadTargetSeconds?: number;
-  /** Aborting it ends the run cleanly (Ctrl-C). */
-  signal?: AbortSignal;
-  /** Called about every second with the elapsed run time (progress lines). */
-  onTick?: (elapsedSeconds: number) => void;
-}
-
-export type StopReason = 'completed' | 'interrupted' | 'target-unreachable';
-
-export interface DispatchReport {
-  reason: StopReason;
-  /** Seconds of schedule the run covered (the planned length when completed). */
-  durationSeconds: number;
-  /** Requests still in flight when waiting for them ended (booked as connection errors). */
-  abandoned: number;
-  /** The most frequent connection error text, for a plain warning ("ECONNREFUSED"). */
-  firstConnectionError?: string;
-  /** Most connections open at once. */
-  peakConnections: number;
-  peakInFlight: number;
-  /** With `sizing`: how often the target was found saturated (the bound lowered), and the bound at the end. */
-  saturations?: number;
-  finalWindow?: number;
-}
-
-/** How many connections may be opening at once, beyond those already open. */
-const CONNECT_AHEAD = 32;
 /** Longest single sleep through a silent stretch (timers overflow past 24.8 days). */
 const MAX_SLEEP_MS = 60_000;
 
 class DriverRun implements ResponseSink {
-  private readonly clients: Http1Connection[] = [];
-  /** Open (or openable) connections with nothing on them, most recently freed last. */
-  private readonly idle: Http1Connection[] = [];
-  private readonly target: Origin;
-  private readonly maxConnections: number;
+  private readonly pool: ConnectionPool;
   private readonly startMs = performance.now();
   private readonly tolerance: number;
   private readonly bound: number;
@@ -118,8 +46,6 @@ class DriverRun implements ResponseSink {
   private head = 0;
   private inFlight = 0;
   private peakInFlight = 0;
-  private peakConnections = 0;
-  private connected = 0;
   private timer: NodeJS.Timeout | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
@@ -128,9 +54,8 @@ class DriverRun implements ResponseSink {
   private stopAtMs: number | undefined;
   private lastAnswerMs: number;
   private errorsSinceAnswer = 0;
-  private errorCounts = new Map<string, number>();
+  private readonly errors = new ErrorTally();
   private abandoned = 0;
-  private destroyed = false;
   private lastTickSecond = 0;
   private readonly requests: RequestBytes;
   private resolve!: (r: DispatchReport) => void;
@@ -142,9 +67,9 @@ class DriverRun implements ResponseSink {
     if (o.sizing) this.window = new InFlightWindow(this.bound, o.sizing.initial);
     this.requestTimeout = o.requestTimeoutMs ?? 35_000;
     this.lastAnswerMs = this.startMs;
-    this.maxConnections = Math.max(1, o.connections);
     const url = new URL(o.origin);
-    this.target = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), tls: url.protocol === 'https:' };
+    const target: Origin = { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), tls: url.protocol === 'https:' };
+    this.pool = new ConnectionPool(target, Math.max(1, o.connections));
     this.requests = new RequestBytes(url.host, o.cohorts, o.identities);
     this.done = new Promise((r) => (this.resolve = r));
     if (o.signal?.aborted) this.stop('interrupted');
@@ -205,16 +130,16 @@ class DriverRun implements ResponseSink {
       // Past the bound, or more connections still opening than CONNECT_AHEAD: wait (up to the
       // tolerance) for a free one. Without the second rule a fast start opens a connection per
       // request until the first handshakes finish — hundreds at once, slowing every one of them.
-      if (this.inFlight >= this.bound || this.inFlight >= this.connected + CONNECT_AHEAD) break;
+      if (this.inFlight >= this.bound || this.inFlight >= this.pool.connected + CONNECT_AHEAD) break;
       if (this.window !== undefined && !this.window.grow(this.inFlight)) break;
       let client = freed;
       if (client !== undefined) freed = undefined;
-      else client = this.idle.pop() ?? this.openConnection();
+      else client = this.pool.take();
       if (client === undefined) break;
       this.head++;
       this.send(a, due, now, client);
     }
-    if (freed !== undefined) this.idle.push(freed);
+    if (freed !== undefined) this.pool.release(freed);
     if (this.head === p.length) {
       p.length = 0;
       this.head = 0;
@@ -223,24 +148,6 @@ class DriverRun implements ResponseSink {
       this.head = 0;
     }
   }
-
-  /** A new connection while under the cap (it connects on its first request). */
-  private openConnection(): Http1Connection | undefined {
-    if (this.clients.length >= this.maxConnections || this.destroyed) return undefined;
-    const client = new Http1Connection(this.target, this.connectionEvents);
-    this.clients.push(client);
-    return client;
-  }
-
-  private readonly connectionEvents = {
-    connected: () => {
-      this.connected++;
-      if (this.connected > this.peakConnections) this.peakConnections = this.connected;
-    },
-    disconnected: () => {
-      this.connected--;
-    },
-  };
 
   private send(a: Arrival, dueMs: number, nowMs: number, client: Http1Connection): void {
     const second = Math.floor(a.at);
@@ -265,22 +172,11 @@ class DriverRun implements ResponseSink {
     if (now - r.sentMs < this.minLatencyMs) this.minLatencyMs = now - r.sentMs;
     this.lastAnswerMs = now;
     this.errorsSinceAnswer = 0;
-    const outcome: Outcome =
-      r.body === undefined
-        ? r.status < 300
-          ? 'succeeded'
-          : classifyResponse({ status: r.status, apiKind: this.o.apiKind })
-        : classifyResponse({
-            status: r.status,
-            body: r.body,
-            headers: r.headers(),
-            apiKind: this.o.apiKind,
-            plainForbidden: this.o.cohorts[r.cohort].plainForbidden,
-          });
+    const outcome = answerOutcome(r, this.o.apiKind, this.o.cohorts);
     // Latency from the DUE time, not the send time: a late send is the driver's delay, and showing
     // it keeps the figures honest (no coordinated omission).
     this.o.recorder.answered(r.cohort, r.second, outcome, now - r.dueMs, r.bytes);
-    if (this.stopped) this.idle.push(r.client);
+    if (this.stopped) this.pool.release(r.client);
     // The next due request goes straight onto the connection just freed, written at once: no trip
     // through the idle list, no extra turn of the loop.
     else this.sendPending(now, r.client);
@@ -290,13 +186,12 @@ class DriverRun implements ResponseSink {
   failed(r: ResponseHandler, err: Error): void {
     this.inFlight--;
     this.endedCount++;
-    if (!this.destroyed) {
+    if (!this.pool.closed) {
       this.errorsSinceAnswer++;
-      const code = (err as { code?: string }).code ?? err.name ?? 'Error';
-      this.errorCounts.set(code, (this.errorCounts.get(code) ?? 0) + 1);
+      this.errors.add(err);
     }
     this.o.recorder.connectionError(r.cohort, r.second);
-    this.idle.push(r.client);
+    this.pool.release(r.client);
     // Never send from inside an error callback: a connection that cannot connect fails every
     // request queued on it from within that callback, so a send here would fail at once, and the
     // next, until nothing due was left. Waiting requests go out on the next turn of the loop.
@@ -321,7 +216,7 @@ class DriverRun implements ResponseSink {
     const now = this.nowMs();
     const el = this.elapsed(now);
     this.o.recorder.flush(Math.floor(el));
-    this.sweepTimeouts(now);
+    this.pool.sweepTimeouts(now, this.requestTimeout);
     if (this.window !== undefined) {
       this.window.tick({ nowMs: now, due: this.dueCount, sent: this.sentCount, ended: this.endedCount, inFlight: this.inFlight, minLatencyMs: this.minLatencyMs });
       this.minLatencyMs = Infinity;
@@ -334,13 +229,6 @@ class DriverRun implements ResponseSink {
     if (Math.floor(el) > this.lastTickSecond) {
       this.lastTickSecond = Math.floor(el);
       this.o.onTick?.(el);
-    }
-  }
-
-  /** Our own give-up time: a request unanswered for requestTimeout fails, its connection with it. */
-  private sweepTimeouts(now: number): void {
-    for (const c of this.clients) {
-      if (c.busy && now - c.sentMs > this.requestTimeout) c.abort(Object.assign(new Error('no answer within the request timeout'), { code: 'ETIMEDOUT' }));
     }
   }
 
@@ -368,7 +256,7 @@ class DriverRun implements ResponseSink {
     this.drainTimer = setTimeout(() => {
       // Whatever has not answered by now never will, as far as this run is concerned.
       this.abandoned = this.inFlight;
-      this.closeConnections();
+      this.pool.close();
       // A destroyed connection fails every request it held; should one slip, do not hang the run.
       setTimeout(() => this.finish(), 1000).unref();
     }, waitMs);
@@ -389,32 +277,19 @@ class DriverRun implements ResponseSink {
     if (this.timer) clearTimeout(this.timer);
     if (this.housekeeping) clearInterval(this.housekeeping);
     if (this.drainTimer) clearTimeout(this.drainTimer);
-    const planned = this.plannedSeconds();
+    const planned = this.o.schedule.coveredSeconds();
     const durationSeconds =
       this.stopped === undefined ? planned : Math.min(planned, this.elapsed(this.stopAtMs ?? this.nowMs()));
-    let first: string | undefined;
-    let most = 0;
-    for (const [k, n] of this.errorCounts) if (n > most) [first, most] = [k, n];
-    this.closeConnections();
+    this.pool.close();
     this.resolve({
       reason: this.stopped ?? 'completed',
       durationSeconds,
       abandoned: this.abandoned,
-      firstConnectionError: first,
-      peakConnections: this.peakConnections,
+      firstConnectionError: this.errors.mostFrequent(),
+      peakConnections: this.pool.peakConnections,
       peakInFlight: this.peakInFlight,
       ...(this.window ? { saturations: this.window.saturations, finalWindow: this.window.limit } : {}),
     });
-  }
-
-  private plannedSeconds(): number {
-    return this.o.schedule.coveredSeconds();
-  }
-
-  private closeConnections(): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    for (const c of this.clients) c.destroy();
   }
 }
 

@@ -4,7 +4,7 @@
  * hundred bytes over and over, and building (and encoding) them per request was a large part of
  * the driver's CPU.
  */
-import type { DispatchCohort } from './dispatcher.ts';
+import type { DispatchCohort } from './dispatch-types.ts';
 import type { IdentityPlan } from './identity.ts';
 import type { Arrival } from './schedule.ts';
 

@@ -157,8 +157,8 @@ class CohortArrivals {
 }
 
 /**
- * All cohorts' arrivals merged in time order. Iterable once; `peekTime()` says when the next one
- * is due without taking it (the dispatcher sleeps until then).
+ * All cohorts' arrivals merged in time order. Iterable once: the dispatcher holds back the one
+ * arrival it took that is not yet due, and sleeps until then.
  */
 export class ArrivalSchedule implements IterableIterator<Arrival> {
   private readonly streams: CohortArrivals[];
@@ -198,14 +198,6 @@ export class ArrivalSchedule implements IterableIterator<Arrival> {
     let best: number | undefined;
     for (const h of this.heads) if (h !== undefined && (best === undefined || h < best)) best = h;
     return best ?? this.durationSeconds;
-  }
-
-  /** When the next arrival is due (seconds after start), or undefined at the end. */
-  peekTime(): number | undefined {
-    if (this.emitted >= this.max) return undefined;
-    let best: number | undefined;
-    for (const h of this.heads) if (h !== undefined && (best === undefined || h < best)) best = h;
-    return best;
   }
 
   next(): IteratorResult<Arrival> {

@@ -1,4 +1,4 @@
-import type { ApiKind } from '../stack/types.ts';
+import type { ApiKind } from './api-kind.ts';
 
 /** Why the front answered instead of the function (outcomes, and the REST unknown-route case). */
 export type GatewayAnswer =

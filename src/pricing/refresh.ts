@@ -1,6 +1,6 @@
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import { InputError } from '../model/errors.ts';
-import { writeFileAtomic } from '../report/write-atomic.ts';
+import { writeFileAtomic } from '../io/write-atomic.ts';
 import { embeddedPriceBook, priceBookCachePath } from './loader.ts';
 import { explainAwsError, isCredentialsError, networkErrorCode } from './price-list-aws-errors.ts';
 import { createPricingClient, describePricingEndpoint, getAllProducts } from './price-list-client.ts';

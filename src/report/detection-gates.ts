@@ -5,16 +5,10 @@
  * Both read the throttled variant, as every other gate does.
  */
 import type { StackResult } from '../model/result.ts';
+import { COST_BEFORE, FIRST_SECONDS } from '../gates/detection-metric.ts';
 import { firstDetection } from './detection.ts';
 import { formatElapsed } from './detection.ts';
 import { formatAmount } from './format.ts';
-
-const COST_BEFORE = /^detection\.(.+)\.costBefore$/;
-export const FIRST_SECONDS = 'detection.firstSeconds';
-
-export function isDetectionMetric(metric: string): boolean {
-  return metric === FIRST_SECONDS || COST_BEFORE.test(metric);
-}
 
 /** The metric's value for one stack; undefined when the stack has no such alarm (or none at all). */
 export function detectionMetricValue(s: StackResult, metric: string): number | undefined {

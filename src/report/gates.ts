@@ -1,51 +1,17 @@
 import { InputError } from '../model/errors.ts';
 import type { ResultDocument, StackResult } from '../model/result.ts';
 import { TOTAL_KEYS, type Totals } from '../model/totals.ts';
+import { FIRST_SECONDS, isDetectionMetric } from '../gates/detection-metric.ts';
+import { GATE_RE, MONEY_METRICS, parseGate, type Gate, type GateOp } from '../gates/parse-gate.ts';
 import { formatAmount, formatCount, formatNumber, formatPercent } from './format.ts';
-import { LATENCY_METRICS, isLatencyMetric, latencyValue } from './latency-gates.ts';
-import { detectionMetricValue, detectionNames, FIRST_SECONDS, formatDetectionValue, isDetectionMetric } from './detection-gates.ts';
-
-export type GateOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
-
-/** A CI gate such as `cost.perHour>50`: it trips when the metric compares true for any stack. */
-export interface Gate {
-  text: string; // as the user wrote it
-  metric: string;
-  op: GateOp;
-  threshold: number;
-}
+import { detectionMetricValue, detectionNames, formatDetectionValue } from './detection-gates.ts';
+import { isLatencyMetric, latencyValue } from './latency-gates.ts';
 
 export interface GateTrip {
   gate: Gate;
   stack: string;
   value: number;
   message: string; // "cost.perHour = 61.20 > 50 on stack rest-unprotected"
-}
-
-const MONEY_METRICS = ['cost.perHour', 'cost.total', 'savings', 'damage'] as const;
-const METRICS = [...MONEY_METRICS, 'collateral', ...TOTAL_KEYS.map((k) => `totals.${k}`), ...LATENCY_METRICS];
-
-const GATE_RE = /^\s*([A-Za-z][A-Za-z0-9._-]*)\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?)\s*(%?)\s*$/i;
-
-/** Parses one `--fail-if` expression; a bad one is an InputError naming it and what would be right. */
-export function parseGate(text: string): Gate {
-  const where = `--fail-if "${text}"`;
-  const m = GATE_RE.exec(text);
-  if (!m) {
-    throw new InputError([{ path: where, message: 'expected <metric><op><number>, e.g. "cost.perHour>50" or "collateral>0.01" (ops: > >= < <= == !=)' }]);
-  }
-  const [, metric, op, num, pct] = m;
-  if (!METRICS.includes(metric) && !isDetectionMetric(metric)) {
-    throw new InputError([
-      { path: where, message: `unknown metric "${metric}"; use one of cost.perHour, cost.total, savings, damage, collateral, totals.<outcome> (e.g. totals.lambdaThrottled), detection.<alarm>.costBefore, detection.firstSeconds, latency.<p50|p90|p99|max|mean> or latency.<legit|attack>.<stat> (milliseconds)` },
-    ]);
-  }
-  let threshold = Number(num);
-  if (pct) {
-    if (metric !== 'collateral') throw new InputError([{ path: where, message: 'a percentage only makes sense for collateral (e.g. "collateral>1%")' }]);
-    threshold /= 100;
-  }
-  return { text, metric, op: op as GateOp, threshold };
 }
 
 /** The gates that tripped, one entry per gate and stack that tripped it, each with a sentence. */

@@ -5,18 +5,11 @@
  */
 import type { ResultDocument } from '../model/result.ts';
 import type { LatencySummary } from '../model/timeline.ts';
+import type { LatencyStat } from '../gates/latency-metric.ts';
 
-const STATS = ['p50', 'p90', 'p99', 'max', 'mean'] as const;
-type Stat = (typeof STATS)[number];
+export { LATENCY_METRICS, isLatencyMetric } from '../gates/latency-metric.ts';
 
-export const LATENCY_METRICS = [
-  ...STATS.map((s) => `latency.${s}`),
-  ...(['legit', 'attack'] as const).flatMap((r) => STATS.map((s) => `latency.${r}.${s}`)),
-];
-
-export function isLatencyMetric(metric: string): boolean {
-  return LATENCY_METRICS.includes(metric);
-}
+type Stat = LatencyStat;
 
 /** The worst (highest) value of the statistic over the cohorts the metric names; undefined without latency data. */
 export function latencyValue(doc: ResultDocument, metric: string): { value: number; cohort: string } | undefined {

@@ -7,7 +7,7 @@ import { slug } from './format.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
-import { beginFileSet } from './write-file-set.ts';
+import { beginFileSet } from '../io/write-file-set.ts';
 
 export const REPORT_FORMATS = ['json', 'md', 'html', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

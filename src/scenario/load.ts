@@ -1,4 +1,4 @@
-import { readInputFile } from './input/builtins.ts';
+import { readInputFile } from '../input/builtins.ts';
 import { parseScenario } from './parse.ts';
 import type { Scenario } from './types.ts';
 

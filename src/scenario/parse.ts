@@ -1,6 +1,6 @@
 import { InputError } from '../model/errors.ts';
-import { finishProblems, problemsFromIssues, type RawProblem } from './input/problems.ts';
-import { readYaml } from './input/yaml-input.ts';
+import { finishProblems, problemsFromIssues, type RawProblem } from '../input/problems.ts';
+import { readYaml } from '../input/yaml-input.ts';
 import { scenarioRules } from './rules.ts';
 import { scenarioSchema, type ScenarioFile, type SegmentFile } from './schema.ts';
 import type { Cohort, Scenario, Segment, WeightedRequest } from './types.ts';

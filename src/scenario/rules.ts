@@ -2,9 +2,9 @@
  * Scenario rules that span fields, checked on the raw file data so they are reported together
  * with the schema's problems (a user fixes everything in one pass).
  */
-import { MAX_RATE } from './input/fields.ts';
-import type { RawProblem } from './input/problems.ts';
-import { child, finite, has, isMapValue, list, seconds } from './input/raw.ts';
+import { MAX_RATE } from '../input/fields.ts';
+import type { RawProblem } from '../input/problems.ts';
+import { child, finite, has, isMapValue, list, seconds } from '../input/raw.ts';
 import { SHAPES } from './schema.ts';
 
 /** Random segments are drawn step by step; this keeps one segment's table of steps small. */

@@ -5,7 +5,7 @@
  * in rules.ts so they can be reported alongside these even when other fields are wrong.
  */
 import { z } from 'zod';
-import { duration, rate, text, wholeNumber } from './input/fields.ts';
+import { duration, rate, text, wholeNumber } from '../input/fields.ts';
 
 
 export const REQUEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;

@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDuration } from '../model/units.ts';
-import type { RawProblem } from '../scenario/input/problems.ts';
-import { describeValue } from '../scenario/input/describe-value.ts';
-import { duration, text, wholeNumber } from '../scenario/input/fields.ts';
-import { formatPath } from '../scenario/input/path.ts';
-import { child, finite, isMapValue, list } from '../scenario/input/raw.ts';
+import type { RawProblem } from '../input/problems.ts';
+import { describeValue } from '../input/describe-value.ts';
+import { duration, text, wholeNumber } from '../input/fields.ts';
+import { formatPath } from '../input/path.ts';
+import { child, finite, isMapValue, list } from '../input/raw.ts';
 import { ALARM_COMPARISONS, ALARM_METRICS, ALARM_STATISTICS, API_GATEWAY_METRICS, type Alarm, type AlarmMetric, type Budget } from './alarm-types.ts';
 
 /** HTTP APIs publish their error metrics as 4xx and 5xx (aws-facts.md, "Metrics"). */
@@ -116,10 +116,4 @@ export function monitoringFileKeys(stack: { alarms?: Alarm[]; budgets?: Budget[]
   }));
   const budgets = (stack.budgets ?? []).map((b) => ({ ...b }));
   return { ...(alarms.length ? { alarms } : {}), ...(budgets.length ? { budgets } : {}) };
-}
-
-/** "Count Sum > 30000 for 1 of 1 × 1m (+1m delay)": an alarm in one line. */
-export function describeAlarm(a: Alarm): string {
-  const op = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '≥', LessThanThreshold: '<', LessThanOrEqualToThreshold: '≤' }[a.comparison];
-  return `${a.metric} ${a.statistic} ${op} ${a.threshold} for ${a.datapointsToAlarm} of ${a.evaluationPeriods} × ${formatDuration(a.periodSeconds)} (+${formatDuration(a.delaySeconds)} delay)`;
 }

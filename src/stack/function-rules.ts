@@ -3,9 +3,9 @@
  * data beside the schema's problems: unique names, routes naming functions that exist, and
  * reserved concurrency that leaves AWS's unreserved minimum in the account.
  */
-import type { RawProblem } from '../scenario/input/problems.ts';
-import { didYouMean } from '../scenario/input/did-you-mean.ts';
-import { child, finite, has, isMapValue, list, seconds } from '../scenario/input/raw.ts';
+import type { RawProblem } from '../input/problems.ts';
+import { didYouMean } from '../input/did-you-mean.ts';
+import { child, finite, has, isMapValue, list, seconds } from '../input/raw.ts';
 import { DEFAULT_FUNCTION } from './functions.ts';
 
 /** AWS keeps at least this much account concurrency unreserved (aws-facts.md, Lambda). */

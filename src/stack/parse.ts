@@ -1,6 +1,6 @@
 import { InputError } from '../model/errors.ts';
-import { finishProblems, problemsFromIssues, type RawProblem } from '../scenario/input/problems.ts';
-import { readYaml } from '../scenario/input/yaml-input.ts';
+import { finishProblems, problemsFromIssues, type RawProblem } from '../input/problems.ts';
+import { readYaml } from '../input/yaml-input.ts';
 import { accountDefaults } from './account-defaults.ts';
 import { DEFAULT_FUNCTION } from './functions.ts';
 import { stackRules } from './rules.ts';

@@ -2,8 +2,8 @@
  * Stack rules that are AWS facts spanning several keys (aws-facts.md), checked on the raw file
  * data so they are reported together with the schema's problems.
  */
-import type { RawProblem } from '../scenario/input/problems.ts';
-import { child, finite, has, isMapValue, list, seconds } from '../scenario/input/raw.ts';
+import type { RawProblem } from '../input/problems.ts';
+import { child, finite, has, isMapValue, list, seconds } from '../input/raw.ts';
 import { accountDefaults } from './account-defaults.ts';
 import { functionRules } from './function-rules.ts';
 import { parseRouteKey, routeShape } from './route-key.ts';

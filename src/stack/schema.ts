@@ -7,7 +7,7 @@
  * live in rules.ts.
  */
 import { z } from 'zod';
-import { duration, text, wholeNumber } from '../scenario/input/fields.ts';
+import { duration, text, wholeNumber } from '../input/fields.ts';
 import { monitoringKeys } from './alarms-schema.ts';
 
 /** Largest throttle API Gateway could plausibly be configured with; keeps numbers sane. */

@@ -1,6 +1,7 @@
 /** A stack after parsing: every default filled in, every duration in seconds. */
 import type { Alarm, Budget } from './alarm-types.ts';
-export type ApiKind = 'rest' | 'http' | 'function-url';
+import type { ApiKind } from '../model/api-kind.ts';
+export type { ApiKind };
 
 export interface Throttle {
   rate: number; // requests per second (steady refill)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsStore, type RequestRecord } from '../../src/emulator/metrics-store.ts';
+import type { RequestRecord } from '../../src/emulator/metrics-cell.ts';
+import { MetricsStore } from '../../src/emulator/metrics-store.ts';
 import { timelineTotals } from '../../src/model/timeline.ts';
 import { percentile, observe, emptyDistribution } from '../../src/emulator/distribution.ts';
 

@@ -4,26 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { parseK6Duration } from '../../src/k6/k6-duration.ts';
 import { planArrivals, planArrivalsBetween, plannedIterations, type ExecutorPlan } from '../../src/k6/stages.ts';
 
-/** k6 duration strings ("90s", "1m30s", "1h", "250ms") in seconds. */
-function seconds(d: string): number {
-  let total = 0;
-  for (const [, n, unit] of d.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(n) * { ms: 0.001, s: 1, m: 60, h: 3600 }[unit as 'ms' | 's' | 'm' | 'h'];
-  return total;
-}
-
-/** The rate of a ramping-arrival-rate plan at t, as k6 documents it: from startRate, each stage ramps linearly to its target. */
-function k6RateAt(p: Extract<ExecutorPlan, { executor: 'ramping-arrival-rate' }>, t: number): number {
-  const unit = seconds(p.timeUnit);
-  let from = p.startRate;
-  let start = 0;
-  for (const st of p.stages) {
-    const d = seconds(st.duration);
-    if (t < start + d) return (from + ((st.target - from) * (t - start)) / d) / unit;
-    start += d;
-    from = st.target;
-  }
-  return 0;
-}
 import { loadScenario } from '../../src/scenario/load.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 import { arrivalsBetween, profileDuration, rateAt } from '../../src/scenario/profile.ts';
@@ -40,6 +20,26 @@ function segments(rateYaml: string): Segment[] {
 function ramping(plan: ExecutorPlan | undefined) {
   expect(plan?.executor).toBe('ramping-arrival-rate');
   return plan as Extract<ExecutorPlan, { executor: 'ramping-arrival-rate' }>;
+}
+
+type RampingPlan = Extract<ExecutorPlan, { executor: 'ramping-arrival-rate' }>;
+
+/**
+ * The rate (iterations/s) k6 runs a ramping-arrival-rate plan at, `t` s after its start, as k6's
+ * docs define the executor: each stage ramps linearly from the previous target (startRate first)
+ * to its own target over its duration; rates are per `timeUnit`.
+ */
+function k6RateAt(plan: RampingPlan, t: number): number {
+  const unit = parseK6Duration(plan.timeUnit);
+  let from = plan.startRate;
+  let start = 0;
+  for (const s of plan.stages) {
+    const d = parseK6Duration(s.duration);
+    if (t < start + d) return (from + ((s.target - from) * (t - start)) / d) / unit;
+    start += d;
+    from = s.target;
+  }
+  return 0;
 }
 
 describe('executor mapping (golden)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.ts';
-import { evaluateGates, parseGate } from '../../src/report/gates.ts';
+import { parseGate } from '../../src/gates/parse-gate.ts';
+import { evaluateGates } from '../../src/report/gates.ts';
 import { simulatedFixture } from './fixture.ts';
 
 describe('--fail-if gates', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ResultDocument } from '../../src/model/result.ts';
 import type { CohortTimeline } from '../../src/model/timeline.ts';
 import { emptyTotals } from '../../src/model/totals.ts';
-import { evaluateGates, parseGate } from '../../src/report/gates.ts';
+import { evaluateGates } from '../../src/report/gates.ts';
+import { parseGate } from '../../src/gates/parse-gate.ts';
 import { formatSummary } from '../../src/report/terminal.ts';
 import { mapGates } from '../../src/k6/thresholds.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../src/model/errors.ts';
-import { builtInNames, PACKAGE_ROOT, type InputKind } from '../../src/scenario/input/builtins.ts';
+import { builtInNames, PACKAGE_ROOT, type InputKind } from '../../src/input/builtins.ts';
 
 export type Rng = () => number;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/model/errors.ts';
-import { builtInNames } from '../../src/scenario/input/builtins.ts';
+import { builtInNames } from '../../src/input/builtins.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 import { scenarioDuration } from '../../src/scenario/profile.ts';
@@ -49,7 +49,7 @@ describe('built-in scenarios', () => {
 
   it('each built-in file starts with a comment saying what it models', async () => {
     const { readFileSync } = await import('node:fs');
-    const { PACKAGE_ROOT } = await import('../../src/scenario/input/builtins.ts');
+    const { PACKAGE_ROOT } = await import('../../src/input/builtins.ts');
     for (const name of names) {
       const text = readFileSync(join(PACKAGE_ROOT, 'scenarios', `${name}.yaml`), 'utf8');
       expect(text.split('\n').slice(0, 3).every((l) => l.startsWith('#'))).toBe(true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
-import { builtInNames } from '../../src/scenario/input/builtins.ts';
+import { builtInNames } from '../../src/input/builtins.ts';
 import { checkScenarioAgainstStack } from '../../src/stack/compat.ts';
 import { loadStack } from '../../src/stack/load.ts';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { builtInNames, PACKAGE_ROOT } from '../../src/scenario/input/builtins.ts';
+import { builtInNames, PACKAGE_ROOT } from '../../src/input/builtins.ts';
 import { accountDefaults, NEWER_REGIONS } from '../../src/stack/account-defaults.ts';
 import { loadStack } from '../../src/stack/load.ts';
 import { parseStack } from '../../src/stack/parse.ts';

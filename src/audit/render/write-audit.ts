@@ -1,6 +1,6 @@
 /** Writes the audit in each requested format, atomically (temp file + rename); returns the paths written. */
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../report/write-atomic.ts';
+import { writeFileAtomic } from '../../io/write-atomic.ts';
 import type { AuditDocument } from '../document.ts';
 import { renderAuditHtml } from './html.ts';
 import { renderSarif } from './sarif.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from './describe-value.ts';
-import { formatDuration, parseDuration } from '../../model/units.ts';
+import { formatDuration, parseDuration } from '../model/units.ts';
 
 /** The largest rate any shape may reach; far beyond any real flood, it keeps the arithmetic finite. */
 export const MAX_RATE = 1e9;

@@ -1,5 +1,5 @@
 /** Guards for reading raw (not yet validated) file data in cross-field rules. */
-import { parseDuration } from '../../model/units.ts';
+import { parseDuration } from '../model/units.ts';
 
 export function isMapValue(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../model/errors.ts';
-import { packageRoot } from '../../model/package-root.ts';
+import { InputError } from '../model/errors.ts';
+import { packageRoot } from '../model/package-root.ts';
 
 export type InputKind = 'scenario' | 'stack';
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Problem } from '../../model/errors.ts';
+import type { Problem } from '../model/errors.ts';
 import { describeValue } from './describe-value.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { formatPath, type PathKey } from './path.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../src/report/write-atomic.ts';
+import { writeFileAtomic } from '../../src/io/write-atomic.ts';
 
 describe('writeFileAtomic', () => {
   it('creates missing directories and leaves only the finished file behind', () => {

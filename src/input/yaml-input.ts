@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
-import { InputError, type Problem } from '../../model/errors.ts';
+import { InputError, type Problem } from '../model/errors.ts';
 import { duplicateKeyOffsets } from './duplicate-keys.ts';
 import type { Locate } from './problems.ts';
 import type { PathKey } from './path.ts';

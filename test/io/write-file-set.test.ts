@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beginFileSet } from '../../src/report/write-file-set.ts';
+import { beginFileSet } from '../../src/io/write-file-set.ts';
 import { ROOT, runCli } from '../support/cli.ts';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'dowsim-set-'));
@@ -55,7 +55,7 @@ describe('report sets are written as a unit', () => {
     const dir = fresh();
     writeFileSync(join(dir, 'r.json'), 'old');
     // a real process stages two files of a set, then is killed before committing
-    const script = `import { beginFileSet } from './src/report/write-file-set.ts';
+    const script = `import { beginFileSet } from './src/io/write-file-set.ts';
 const set = beginFileSet(${JSON.stringify(dir)});
 set.write('r.json', 'new'); set.write('r.md', 'new');
 process.kill(process.pid, 'SIGKILL');`;

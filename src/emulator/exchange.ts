@@ -1,0 +1,79 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Role } from '../model/timeline.ts';
+import type { ApiFront } from './api-server.ts';
+import type { FunctionReply, InvocationRecord, InvocationSink } from './lambda-runtime.ts';
+import type { ProxyRequest } from './proxy-event.ts';
+import { firstHeader } from './request-headers.ts';
+import { newIds } from './request-ids.ts';
+
+/** A request admitted by the front, waiting to be recorded once it ends. */
+export interface Pending {
+  arrival: number; // clock seconds at admission
+  cohort: string;
+  role: Role;
+  bytesIn: number;
+  route?: string;
+}
+
+/** Where the request was sent and by whom, as the front read it. */
+export interface RequestLine {
+  method: string;
+  path: string;
+  url: string;
+  q: number;
+  client: string;
+  apiKey?: string;
+  routeKey?: string;
+}
+
+/** One request handed to the function: a class, not closures, as it is made for every request. */
+export class Exchange implements InvocationSink {
+  readonly ids = newIds();
+  private status = 0;
+  private bytesOut = 0;
+  private latencyMs = 0;
+  private replied = false;
+
+  constructor(
+    private readonly front: ApiFront,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly body: Buffer,
+    private readonly t0: number,
+    private readonly pending: Pending,
+    private readonly at: RequestLine,
+  ) {}
+
+  request(): ProxyRequest {
+    const { req, at } = this;
+    return {
+      method: at.method,
+      path: at.path,
+      rawQuery: at.q < 0 ? '' : at.url.slice(at.q + 1),
+      rawHeaders: req.rawHeaders,
+      body: this.body,
+      sourceIp: at.client,
+      userAgent: firstHeader(req.headers['user-agent']) ?? '',
+      host: firstHeader(req.headers.host) ?? '',
+      apiKey: at.apiKey,
+      requestId: this.ids.requestId,
+      shortId: this.ids.shortId,
+      timeEpochMs: Date.now(),
+      routeKey: at.routeKey,
+      protocol: `HTTP/${req.httpVersion}`,
+    };
+  }
+
+  reply(r: FunctionReply): void {
+    if (this.replied) return;
+    this.replied = true;
+    const sent = this.front.reply(this.res, r, this.ids);
+    this.status = sent.status;
+    this.bytesOut = sent.bytesOut;
+    this.latencyMs = performance.now() - this.t0;
+  }
+
+  done(inv: InvocationRecord): void {
+    this.front.record(this.pending, inv.outcome, this.status, this.bytesOut, this.latencyMs, inv);
+  }
+}
