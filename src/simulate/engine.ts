@@ -6,6 +6,7 @@ import { OUTCOMES } from '../model/outcomes.ts';
 import { emptyTotals, sumTotals } from '../model/totals.ts';
 import { arrivalsBetween, constantUntil, profileDuration, scenarioDuration } from '../scenario/profile.ts';
 import { Gateway, type AdmitRequest } from '../limits/gateway.ts';
+import type { GatewayLimits } from '../limits/gateway-limits.ts';
 import { lambdaModels } from '../limits/lambda.ts';
 import { addTotals } from '../model/totals.ts';
 import type { Totals } from '../model/totals.ts';
@@ -183,7 +184,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     const flows = runs.map((r) => {
       const e = rotationEpoch(r.cohort, t);
       if (e !== r.lastEpoch) {
-        gateway.forgetClient(r.req.client);
+        gateway.limits.forgetClient(r.req.client);
         r.lastEpoch = e;
       }
       if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, S);
@@ -230,13 +231,13 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   while (t < H - 1e-9) {
     if (S > dt && t > 0 && isMultiple(t, S)) {
       const snap = snapshot(t);
-      const quotas = gateway.quotaCounters();
+      const quotas = gateway.limits.quotaCounters();
       if (fold && periodSnap !== undefined && snap === periodSnap) {
         const j = periodicSkip(t, quotas);
         if (j > 0) {
           replayPeriod(fold, t, j);
           const D = j * S;
-          gateway.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
+          gateway.limits.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
           for (const m of lambdas) m.shift(D);
           for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
           t += D;
@@ -283,7 +284,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
         const skip: Piece = { start: t, length: m * dt, ticks: m, out };
         addPiece(skip);
         foldPiece(skip, periodStart);
-        gateway.skipTo(epoch0 + t + m * dt);
+        gateway.limits.skipTo(epoch0 + t + m * dt);
         for (const l of lambdas) l.skipTo(epoch0 + t + m * dt);
         t += m * dt;
       }
@@ -313,7 +314,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   }
 
   function fingerprint(): string | undefined {
-    const g = gateway.fingerprint();
+    const g = gateway.limits.fingerprint();
     if (g === undefined) return undefined;
     const parts = [g];
     for (const m of lambdas) {
@@ -327,11 +328,11 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   function snapshot(at: number): string {
     const now = epoch0 + at;
     const phases = runs.map((r) => (r.cohort.rotate && r.cohort.rotate > dt ? ((at % r.cohort.rotate) + r.cohort.rotate) % r.cohort.rotate : 0));
-    return `${gateway.snapshot(now)}#${lambdas.map((m) => m.snapshot(now)).join('#')}#${phases.join(',')}`;
+    return `${gateway.limits.snapshot(now)}#${lambdas.map((m) => m.snapshot(now)).join('#')}#${phases.join(',')}`;
   }
 
   /** How many whole repetitions can be copied from the last one. */
-  function periodicSkip(at: number, quotas: ReturnType<Gateway['quotaCounters']>): number {
+  function periodicSkip(at: number, quotas: ReturnType<GatewayLimits['quotaCounters']>): number {
     let j = Math.floor((H - at) / S + 1e-9);
     const now = epoch0 + at;
     quotas.forEach((q, i) => {
@@ -345,7 +346,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
 
   /** End of the stretch from t over which every cohort's rate and identity stay the same. */
   function steadyUntil(t: number): number {
-    let until = epochToT(gateway.steadyUntil(epoch0 + t));
+    let until = epochToT(gateway.limits.steadyUntil(epoch0 + t));
     for (const r of runs) {
       until = Math.min(until, repeatingConstantUntil(r, t, S));
       // rotating faster than a tick is the same every tick; slower, each rotation is a change
