@@ -5,7 +5,7 @@ import { addTotals, emptyTotals, sumTotals, type Totals } from '../model/totals.
 import { billableUnits } from '../cost/api-gateway.ts';
 import { CountRounder } from './rounding.ts';
 import { responseBytesByOutcome } from './response-bytes.ts';
-import { FIELDS, NF } from './fields.ts';
+import { NF } from './fields.ts';
 import type { Lane } from './lanes.ts';
 
 /** The lanes' fluid bucket counts, rounded to whole requests, as the timeline of each cohort and each route. */
@@ -13,11 +13,7 @@ export function timelineOf(stack: Stack, cohorts: Cohort[], lanes: Lane[], shape
   const { nb } = shape;
   const rounded = lanes.map((r) => {
     const rounder = new CountRounder(billableUnits(stack.api.kind, r.bodyBytes, stack.responseBytes), responseBytesByOutcome(stack, { unknownRoute: !r.routed }));
-    return Array.from({ length: nb }, (_, b) => {
-      const fluid = emptyTotals();
-      for (let f = 0; f < NF; f++) (fluid as unknown as Record<string, number>)[FIELDS[f]] = r.buckets[b * NF + f];
-      return rounder.round(fluid);
-    });
+    return Array.from({ length: nb }, (_, b) => rounder.round(r.buckets, b * NF));
   });
   return {
     source: 'simulated',
