@@ -89,9 +89,9 @@ export class GatewayLimits {
   /** Full state relative to `now`, quotas' counts aside (for the simulator's periodic check). */
   snapshot(now: number): string {
     const parts: string[] = [this.waf?.snapshot(now) ?? ''];
-    for (const b of [this.account, this.stage]) parts.push(b ? b.snapshot() : '');
-    for (const k of [...this.routes.keys()].sort()) parts.push(`${k}:${this.routes.get(k)!.snapshot()}`);
-    for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.snapshot() ?? ''}`);
+    for (const b of [this.account, this.stage]) parts.push(b ? b.fingerprint() : '');
+    for (const k of [...this.routes.keys()].sort()) parts.push(`${k}:${this.routes.get(k)!.fingerprint()}`);
+    for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.fingerprint() ?? ''}`);
     return parts.join('|');
   }
 
