@@ -1,3 +1,4 @@
+import type { FastForward } from './types.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 export interface ScalingRate {
@@ -29,7 +30,7 @@ export class ConcurrencyShare {
  * refilled continuously), an environment idle for `idleTimeout` is reclaimed, and every new
  * environment is a cold start. Discrete calls serve the emulator, fluid calls the simulator.
  */
-export class ConcurrencyPool {
+export class ConcurrencyPool implements FastForward {
   readonly limit: number;
   readonly idleTimeout: number;
   private readonly scaling: TokenBucket;
@@ -174,13 +175,13 @@ export class ConcurrencyPool {
   fingerprint(): string | undefined {
     if (this.pending.length > 0) return undefined;
     const w = this.window.fingerprint();
-    return w === undefined ? undefined : `${this.scaling.state()}|${w}`;
+    return w === undefined ? undefined : `${this.scaling.fingerprint()}|${w}`;
   }
 
   /** Full fluid state relative to `now` (for the simulator's periodic check). */
   snapshot(now: number): string {
     const pending = this.pending.map((p) => `${p.readyAt - now}:${p.count}`).join(',');
-    return `${this.scaling.snapshot()}|${this.window.snapshot(Math.floor(now))}|${pending}`;
+    return `${this.scaling.fingerprint()}|${this.window.snapshot(Math.floor(now))}|${pending}`;
   }
 
   /** Moves the fluid state's clock forward by dt: the state repeats dt later. */

@@ -147,7 +147,7 @@ export class LambdaModel {
   }
 
   snapshot(now: number): string {
-    return `${this.pool.snapshot(now)}|${this.urlRps?.snapshot() ?? ''}`;
+    return `${this.pool.snapshot(now)}|${this.urlRps?.fingerprint() ?? ''}`;
   }
 
   shift(dt: number): void {

@@ -1,5 +1,5 @@
 import { NO_FLOW, type Band } from './band.ts';
-import type { Limiter } from './types.ts';
+import type { FastForward, Limiter } from './types.ts';
 
 export type QuotaPeriod = 'DAY' | 'WEEK' | 'MONTH';
 
@@ -39,7 +39,7 @@ function monthStart(y: number, m: number, offset: number): number {
  * A usage-plan quota for one API key: at most `limit` requests per UTC period; the count resets
  * when a new period starts. Requests refused here are `quotaExceeded`.
  */
-export class QuotaCounter implements Limiter {
+export class QuotaCounter implements Limiter, FastForward {
   readonly limit: number;
   readonly period: QuotaPeriod;
   readonly offset: number;

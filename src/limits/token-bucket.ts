@@ -1,4 +1,4 @@
-import type { Limiter } from './types.ts';
+import type { FastForward, Limiter } from './types.ts';
 
 /**
  * API Gateway's token bucket: `rate` tokens per second refill a bucket of `burst`, full at the
@@ -8,7 +8,7 @@ import type { Limiter } from './types.ts';
  *   passed = min(n, T0 + rate·over),  T1 = min(burst, T0 + rate·over − passed)
  * (if arrivals outpace the refill the bucket drains and then passes `rate`; if not, all pass).
  */
-export class TokenBucket implements Limiter {
+export class TokenBucket implements Limiter, FastForward {
   readonly rate: number;
   readonly burst: number;
   private tokens: number;
@@ -58,17 +58,8 @@ export class TokenBucket implements Limiter {
     return this.tokens;
   }
 
-  /** For fast-forwarding: the state that, unchanged across a tick, makes the next tick identical. */
-  state(): number {
-    return this.tokens;
-  }
-
+  /** The tokens: unchanged across a tick, the next tick is identical; it is also the full state relative to the last take. */
   fingerprint(): string {
-    return String(this.tokens);
-  }
-
-  /** Full state relative to the last take (for the simulator's periodic check). */
-  snapshot(): string {
     return String(this.tokens);
   }
 

@@ -12,3 +12,23 @@ export interface Limiter {
 export type Clock = () => number;
 
 export const realClock: Clock = () => performance.timeOrigin / 1000 + performance.now() / 1000;
+
+/**
+ * What the simulator's fast-forward asks of a limiter (the emulator never does). Each limiter has
+ * one name per view of its state: `fingerprint` is the steady-state view, `snapshot` the full one.
+ */
+export interface FastForward {
+  /** Equal across two ticks with equal flows ⇒ the next tick answers the same; undefined while state still moves. */
+  fingerprint(): string | undefined;
+  /**
+   * Full state relative to `now` (the periodic check: equal at two period starts ⇒ the period repeats).
+   * Absent where the steady-state view is the full state (then `fingerprint` answers).
+   */
+  snapshot?(now: number): string;
+  /** Every clock moves forward by dt (a whole period replayed); `extra`: uses counted meanwhile (quotas). */
+  shift(dt: number, extra?: number): void;
+  /** The steady state held from the last take until `t`. */
+  skipTo(t: number): void;
+  /** Until when repeating the last tick's flow cannot change the answer (quota resets and exhaustion); absent: forever. */
+  steadyUntil?(now: number): number;
+}

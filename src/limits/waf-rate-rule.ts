@@ -1,3 +1,5 @@
+import type { FastForward, Limiter } from './types.ts';
+
 /**
  * An AWS WAF rate-based rule: a key (source IP or forwarded IP) is blocked while it sent more
  * than `limit` requests in the trailing `windowSeconds`. AWS is not precise about when blocking
@@ -5,7 +7,7 @@
  * rule acts on the count of the window that ended at t − delay. Every arriving request is counted,
  * blocked or not, so a flood that keeps coming stays blocked.
  */
-export class WafRateRule {
+export class WafRateRule implements Limiter, FastForward {
   readonly limit: number;
   readonly windowSeconds: number;
   readonly delaySeconds: number;

@@ -1,0 +1,128 @@
+import type { Stack, Throttle } from '../stack/types.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { QuotaCounter } from './quota.ts';
+import { WafRateRule } from './waf-rate-rule.ts';
+
+export interface KeyLimits {
+  bucket?: TokenBucket;
+  quota?: QuotaCounter;
+}
+
+/**
+ * The limiters of one stack's front door — WAF rate rule, account, stage, route buckets, and per
+ * API key a usage-plan bucket and quota (made when first met) — and their fast-forward as a whole.
+ * `throttled: false` leaves out the stage, route and usage-plan limits (the "unthrottled" variant).
+ */
+export class GatewayLimits {
+  readonly waf?: WafRateRule;
+  readonly account?: TokenBucket;
+  readonly stage?: TokenBucket;
+  private readonly routes = new Map<string, TokenBucket>();
+  private readonly keys = new Map<string, KeyLimits>();
+
+  constructor(
+    private readonly stack: Stack,
+    readonly throttled: boolean,
+  ) {
+    const api = stack.api;
+    if (api.kind === 'function-url') return;
+    this.account = bucket(api.account);
+    if (throttled && api.stage) this.stage = bucket(api.stage);
+    if (api.kind === 'rest' && stack.waf?.rateLimit) {
+      const r = stack.waf.rateLimit;
+      this.waf = new WafRateRule({ limit: r.limit, windowSeconds: r.windowSeconds, delaySeconds: r.delaySeconds });
+    }
+  }
+
+  routeBucket(key: string): TokenBucket | undefined {
+    const existing = this.routes.get(key);
+    if (existing) return existing;
+    const t = this.stack.api.routes[key];
+    if (!t || t.rate === undefined) return undefined;
+    const b = bucket(t);
+    this.routes.set(key, b);
+    return b;
+  }
+
+  keyLimits(key: string, planName: string): KeyLimits {
+    let l = this.keys.get(key);
+    if (l) return l;
+    const plan = this.stack.api.usagePlans.find((p) => p.name === planName);
+    l = {
+      bucket: plan?.throttle ? bucket(plan.throttle) : undefined,
+      quota: plan?.quota ? new QuotaCounter({ limit: plan.quota.limit, period: plan.quota.period, offset: plan.quota.offset }) : undefined,
+    };
+    this.keys.set(key, l);
+    return l;
+  }
+
+  /** An attacker moved to a fresh IP: per-IP state for `client` starts over. */
+  forgetClient(client: string): void {
+    this.waf?.forget(client);
+  }
+
+  /** Drops per-IP state nobody has used for a while (the emulator calls this now and then). */
+  sweep(now: number): void {
+    this.waf?.sweep(now);
+  }
+
+  /** Steady-state fingerprint for fast-forwarding; undefined while some window is still moving. */
+  fingerprint(): string | undefined {
+    const parts: string[] = [];
+    if (this.waf) {
+      const w = this.waf.fingerprint();
+      if (w === undefined) return undefined;
+      parts.push(w);
+    }
+    for (const b of [this.account, this.stage, ...this.routes.values()]) if (b) parts.push(b.fingerprint());
+    for (const [k, l] of this.keys) parts.push(`${k}:${l.bucket?.fingerprint() ?? ''}:${l.quota?.fingerprint() ?? ''}`);
+    return parts.join('|');
+  }
+
+  /** Until when the current steady flows may be repeated (quota resets and exhaustion). */
+  steadyUntil(now: number): number {
+    let until = Infinity;
+    for (const l of this.keys.values()) if (l.quota) until = Math.min(until, l.quota.steadyUntil(now));
+    return until;
+  }
+
+  /** Full state relative to `now`, quotas' counts aside (for the simulator's periodic check). */
+  snapshot(now: number): string {
+    const parts: string[] = [this.waf?.snapshot(now) ?? ''];
+    for (const b of [this.account, this.stage]) parts.push(b ? b.fingerprint() : '');
+    for (const k of [...this.routes.keys()].sort()) parts.push(`${k}:${this.routes.get(k)!.fingerprint()}`);
+    for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.fingerprint() ?? ''}`);
+    return parts.join('|');
+  }
+
+  /** The usage-plan quota counters in use (the simulator checks them across periodic skips). */
+  quotaCounters(): QuotaCounter[] {
+    const out: QuotaCounter[] = [];
+    for (const l of this.keys.values()) if (l.quota) out.push(l.quota);
+    return out;
+  }
+
+  /** Moves every clock forward by dt; quotas count `quotaExtra` (per counter, same order) more. */
+  shift(dt: number, quotaExtra: number[] = []): void {
+    this.waf?.shift(dt);
+    for (const b of [this.account, this.stage, ...this.routes.values()]) b?.shift(dt);
+    let i = 0;
+    for (const l of this.keys.values()) {
+      l.bucket?.shift(dt);
+      if (l.quota) l.quota.shift(dt, quotaExtra[i++] ?? 0);
+    }
+  }
+
+  skipTo(t: number): void {
+    this.waf?.skipTo(t);
+    for (const b of [this.account, this.stage, ...this.routes.values()]) b?.skipTo(t);
+    for (const l of this.keys.values()) {
+      l.bucket?.skipTo(t);
+      l.quota?.skipTo(t);
+    }
+  }
+}
+
+function bucket(t: Throttle): TokenBucket {
+  return new TokenBucket({ rate: t.rate, burst: t.burst });
+}

@@ -1,0 +1,76 @@
+import type { Gateway, AdmitRequest } from '../limits/gateway.ts';
+import type { LambdaModel } from '../limits/lambda.ts';
+import { rotationEpoch } from './identities.ts';
+import { IDX, NF } from './fields.ts';
+import { repeatingArrivals, type Lane } from './lanes.ts';
+
+/**
+ * One step of the simulation: every lane's arrivals over [t, t + step) through the gateway, then
+ * each function's share through its Lambda model, as NF fluid counts per lane. The flows and the
+ * output arrays are made once and reused (two output sets in turn, so that the engine can compare
+ * a step with the one before); a step's output is only valid until the step after next.
+ */
+export class Ticker {
+  private readonly flows: { n: number; req: AdmitRequest }[];
+  private readonly outs: [Float64Array[], Float64Array[]];
+  private turn = 0;
+  private readonly arrivals: Float64Array;
+  private readonly passedByFn: Float64Array;
+
+  constructor(
+    private readonly lanes: readonly Lane[],
+    private readonly gateway: Gateway,
+    private readonly lambdas: readonly LambdaModel[],
+    private readonly run: { epoch0: number; S: number; cohorts: number },
+  ) {
+    this.flows = lanes.map((r) => ({ n: 0, req: r.req }));
+    const set = () => lanes.map(() => new Float64Array(NF));
+    this.outs = [set(), set()];
+    this.arrivals = new Float64Array(run.cohorts);
+    this.passedByFn = new Float64Array(lambdas.length);
+  }
+
+  tick(t: number, step: number): Float64Array[] {
+    const { lanes, flows, gateway, lambdas, arrivals, passedByFn } = this;
+    const now = this.run.epoch0 + t + step;
+    // a cohort's arrivals are split among its mix exactly by weight
+    arrivals.fill(NaN);
+    for (let c = 0; c < lanes.length; c++) {
+      const r = lanes[c];
+      const e = rotationEpoch(r.cohort, t);
+      if (e !== r.lastEpoch) {
+        gateway.limits.forgetClient(r.req.client);
+        r.lastEpoch = e;
+      }
+      if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, this.run.S);
+      flows[c].n = arrivals[r.cohortIndex] * r.share;
+    }
+    const adm = gateway.admitBatch(now, step, flows);
+    passedByFn.fill(0);
+    for (let c = 0; c < lanes.length; c++) passedByFn[lanes[c].fn] += adm[c].passed;
+    const lams = lambdas.map((m, f) => m.invokeFluid(now, passedByFn[f], step));
+    const out = this.outs[this.turn];
+    this.turn ^= 1;
+    for (let c = 0; c < lanes.length; c++) {
+      const r = lanes[c];
+      const a = adm[c];
+      const passed = passedByFn[r.fn];
+      const lam = lams[r.fn];
+      const share = passed > 0 ? a.passed / passed : 0;
+      const o = out[c];
+      o[IDX.offered] = flows[c].n;
+      o[IDX.wafBlocked] = a.wafBlocked;
+      o[IDX.authRejected] = a.authRejected;
+      o[IDX.gatewayThrottled] = a.gatewayThrottled;
+      o[IDX.quotaExceeded] = a.quotaExceeded;
+      o[IDX.lambdaThrottled] = lam.lambdaThrottled * share;
+      o[IDX.succeeded] = lam.succeeded * share;
+      o[IDX.failed] = lam.failed * share;
+      o[IDX.timedOut] = lam.timedOut * share;
+      o[IDX.coldStarts] = lam.coldStarts * share;
+      o[IDX.gbSeconds] = lam.gbSeconds * share;
+      o[IDX.initGbSeconds] = lam.initGbSeconds * share;
+    }
+    return out;
+  }
+}
