@@ -4,7 +4,7 @@ import type { Clock } from '../limits/types.ts';
 import { Gateway, type Admission } from '../limits/gateway.ts';
 import { GATEWAY_BILLED_OUTCOMES, type Outcome } from '../model/outcomes.ts';
 import type { Role } from '../model/timeline.ts';
-import { billableUnits } from '../cost/api-gateway.ts';
+import { billableUnits } from '../model/metering.ts';
 import { functionIndexOfRoute, hasSeveralFunctions } from '../stack/functions.ts';
 import { matchRoute } from '../stack/routes.ts';
 import type { GatewayAnswer } from '../model/gateway-responses.ts';

@@ -4,7 +4,7 @@
  * per request. Cold starts and INIT time are invisible to a client: they stay 0 here, and the
  * result's assumptions say so (`dowsim collect` reads the server's own figures).
  */
-import { billableUnits as apiBillableUnits } from '../cost/api-gateway.ts';
+import { billableUnits as apiBillableUnits } from '../model/metering.ts';
 import { DurationModel } from '../limits/duration-model.ts';
 import type { Stack } from '../stack/types.ts';
 

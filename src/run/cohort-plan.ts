@@ -2,7 +2,7 @@
  * Scenario × stack × target → what load/ needs: each cohort's schedule input and how its requests
  * look on the wire (path under the target's base path, keys, billing units, what a plain 403 means).
  */
-import { billableUnits } from '../cost/api-gateway.ts';
+import { billableUnits } from '../model/metering.ts';
 import type { DispatchCohort } from '../load/dispatcher.ts';
 import { RequestMix } from '../load/request-mix.ts';
 import type { ScheduleCohort } from '../load/schedule.ts';

@@ -2,7 +2,7 @@ import type { Cohort } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
 import type { Timeline } from '../model/timeline.ts';
 import { TOTAL_KEYS, emptyTotals, sumTotals, type Totals } from '../model/totals.ts';
-import { billableUnits } from '../cost/api-gateway.ts';
+import { billableUnits } from '../model/metering.ts';
 import { CountRounder } from './rounding.ts';
 import { responseBytesByOutcome } from './response-bytes.ts';
 import { NF } from './fields.ts';

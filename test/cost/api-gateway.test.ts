@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayLines, billableUnits, httpApiBillableUnits } from '../../src/cost/api-gateway.ts';
+import { apiGatewayLines } from '../../src/cost/api-gateway.ts';
+import { billableUnits, httpApiBillableUnits } from '../../src/model/metering.ts';
 import { billFor } from '../../src/cost/bill.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
 import { MONTH, makeStack, outcomeTotals, totals } from './fixtures.ts';
