@@ -1,3 +1,4 @@
+import { pageHead } from './html-page.ts';
 import type { ResultDocument } from '../model/result.ts';
 import { formatDuration } from '../model/units.ts';
 import { escapeHtml as h } from './escape.ts';
@@ -11,7 +12,6 @@ import { cohortDeviationTable, latencyTable, runWindowTable } from './live-table
 
 // No script at all, and a policy that would refuse one anyway: a report must stay inert even if
 // some user text slipped past escaping. Inline styles are needed by the page and by the SVG charts.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 export interface HtmlOptions {
   /** Charts already rendered for this document (writeReports renders them once for HTML and Markdown). */
@@ -24,16 +24,7 @@ export function renderHtml(doc: ResultDocument, opts: HtmlOptions = {}): string 
   const hz = horizonLabel(doc);
   const overview = charts.filter((c) => c.stackIndex === undefined);
   const parts: string[] = [];
-  parts.push(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dowsim">
-<title>${h(`dowsim report: ${doc.scenario}`)}</title>
-<style>${STYLE}</style>
-</head>
+  parts.push(`${pageHead(`dowsim report: ${doc.scenario}`, STYLE)}
 <body>
 <header>
 <p class="kicker">dowsim · denial-of-wallet report</p>

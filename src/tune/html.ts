@@ -1,3 +1,4 @@
+import { pageHead } from '../report/html-page.ts';
 import { escapeHtml as h } from '../report/escape.ts';
 import { formatMoney } from '../report/format.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
@@ -5,7 +6,6 @@ import { frontChartSvg } from './front-chart.ts';
 import { formatChange, formatSuccess } from './format.ts';
 
 // As the simulate report: no script at all, and a policy that would refuse one anyway.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** The tune document as one self-contained HTML page: the recommendation, the front as inline SVG, the patches. */
 export function renderTuneHtml(doc: TuneDocument): string {
@@ -13,16 +13,7 @@ export function renderTuneHtml(doc: TuneDocument): string {
   const slo = doc.slo.map((s) => `<code>${h(s)}</code>`).join(', ');
   const sloShare = minLegitSlo(doc.slo);
   const parts: string[] = [];
-  parts.push(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="dowsim">
-<title>${h(`dowsim tune: ${doc.stack.name}`)}</title>
-<style>${STYLE}</style>
-</head>
+  parts.push(`${pageHead(`dowsim tune: ${doc.stack.name}`, STYLE)}
 <body>
 <header>
 <p class="kicker">dowsim · tune</p>
