@@ -30,6 +30,10 @@ function throttleDimension(opts: {
       return rs.flatMap((r, i) => (r.variant === 1 && levels.includes(r.level) ? [i] : []));
     },
     same: (a, b) => a.rate === b.rate && a.burst === b.burst,
+    // a token bucket that refills at least as fast and holds at least as many tokens, fed the same
+    // requests, never holds fewer tokens: it refuses nothing the tighter one lets through
+    refuses: 'gatewayThrottled',
+    looser: (a, b) => b.rate >= a.rate && b.burst >= a.burst,
     apply: opts.apply,
     changes: (from, to) => {
       const out: Change[] = [];

@@ -25,6 +25,8 @@ export interface TuneOptions {
   costTolerance?: number;
   /** Simulator tick for the search (default: 1 s, 10 s for scenarios of 30 minutes or more); the shortlist is re-checked at 1 s. */
   searchTickSeconds?: number;
+  /** false: simulate every candidate the search visits: no implied outcomes, no pruning on cost floors (default true). */
+  shortcuts?: boolean;
   /** A monotonic clock in milliseconds (the core never reads the clock itself). */
   clock?: () => number;
   now?: Date;
@@ -59,11 +61,12 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   delete tunedBase.file;
   const dims = searchSpace(tunedBase, scenarios);
   const tick = opts.searchTickSeconds ?? (Math.min(...scenarios.map(scenarioDuration)) >= 1800 ? 10 : 1);
-  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, tick);
-  const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000 });
+  const shortcuts = opts.shortcuts ?? true;
+  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, tick, shortcuts);
+  const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000, prune: shortcuts });
   const searched = ev.evaluated;
   // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
-  const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1);
+  const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1, shortcuts);
   const picked = selectBest(ev.all(), fine, opts.costTolerance ?? 0.01);
   const baselineEval = fine.evaluate(dims.map((d) => d.base));
   const elapsed = Math.max(0, (clock() - t0) / 1000);
@@ -99,6 +102,8 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
       searched,
       tickSeconds: tick,
       rechecked: picked.rechecked,
+      implied: ev.implied,
+      pruned: found.pruned,
       costTolerance: opts.costTolerance ?? 0.01,
       capped: found.capped,
     },
