@@ -10,6 +10,7 @@ import type { SloClause } from './slo.ts';
 import { scenarioTraffic } from './traffic.ts';
 import { routeDimensions, stageDimension, usagePlanDimensions } from './throttle-dimensions.ts';
 import { wafDimension } from './waf-dimension.ts';
+import { quotaDimensions } from './quota-dimension.ts';
 import { concurrencyDimensions } from './concurrency-dimension.ts';
 import { stackFileObject } from './stack-file.ts';
 import { cloudFormationPatch } from './patch-cloudformation.ts';
@@ -45,6 +46,7 @@ export function searchSpace(stack: Stack, scenarios: Scenario[]): Dimension[] {
     stageDimension(stack, traffic),
     ...routeDimensions(stack, traffic),
     ...usagePlanDimensions(stack, traffic),
+    ...quotaDimensions(stack, traffic),
     wafDimension(stack, traffic),
     ...concurrencyDimensions(stack, traffic),
   ].filter((d): d is Dimension => d !== undefined);

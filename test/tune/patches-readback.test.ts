@@ -119,6 +119,7 @@ function expected(s: Stack) {
     routes: Object.fromEntries(Object.entries(s.api.routes).filter(([, t]) => t).map(([k, t]) => [k, { rate: t!.rate, burst: t!.burst }])),
     waf: s.waf?.rateLimit ? { limit: s.waf.rateLimit.limit, window: `${s.waf.rateLimit.windowSeconds}s` } : undefined,
     reservedConcurrency: s.lambda.reservedConcurrency,
+    usagePlans: s.api.usagePlans.map((p) => ({ name: p.name, throttle: p.throttle, quota: p.quota })),
   };
 }
 
@@ -128,6 +129,7 @@ function got(doc: Record<string, any>) {
     routes: Object.fromEntries(Object.entries(doc.api.routes as Record<string, any>).filter(([, t]) => t.rate !== undefined).map(([k, t]) => [k, { rate: t.rate, burst: t.burst }])),
     waf: doc.waf?.rateLimit,
     reservedConcurrency: doc.lambda.reservedConcurrency,
+    usagePlans: ((doc.api.usagePlans ?? []) as Record<string, any>[]).map((p) => ({ name: p.name, throttle: p.throttle, quota: p.quota })),
   };
 }
 
@@ -152,8 +154,29 @@ describe("tune's patches read back by the audit to the same settings", () => {
       lambda: { reservedConcurrency: 40 },
     });
     // hand-written expectation: what the tuned stack above sets
-    const want = { stage: { rate: 120, burst: 240 }, routes: { 'GET /items/{id}': { rate: 5, burst: 10 } }, waf: { limit: 300, window: '120s' }, reservedConcurrency: 40 };
+    const want = { stage: { rate: 120, burst: 240 }, routes: { 'GET /items/{id}': { rate: 5, burst: 10 } }, waf: { limit: 300, window: '120s' }, reservedConcurrency: 40, usagePlans: [] };
     expect(got(fromCloudFormation(cloudFormationPatch(base, tuned)))).toEqual(want);
     expect(got(fromTerraform(terraformPatch(base, tuned)))).toEqual(want);
+  });
+
+  it('a usage plan with a per-key throttle and a quota (AWS::ApiGateway::UsagePlan Throttle and Quota; aws_api_gateway_usage_plan throttle_settings and quota_settings)', () => {
+    const base = makeStack({ api: { apiKeyRequired: true, usagePlans: [{ name: 'partner' }] } });
+    const tuned = makeStack({
+      api: { apiKeyRequired: true, usagePlans: [{ name: 'partner', throttle: { rate: 2, burst: 4 }, quota: { limit: 15_000, period: 'DAY', offset: 0 } }] },
+    });
+    // hand-written expectation: what the tuned stack above sets
+    const plan = { name: 'partner', throttle: { rate: 2, burst: 4 }, quota: { limit: 15_000, period: 'DAY', offset: 0 } };
+    expect(got(fromCloudFormation(cloudFormationPatch(base, tuned))).usagePlans).toEqual([plan]);
+    expect(got(fromTerraform(terraformPatch(base, tuned))).usagePlans).toEqual([plan]);
+  });
+
+  it('dowsim tune on leaked-key × rest-keyed: the quota it recommends reads back from both patches', () => {
+    const stack = loadStack(`${FIX}/rest-keyed.yaml`);
+    const scenarios = [loadScenario(`${FIX}/leaked-key.yaml`)];
+    const { doc, recommended } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook('us-east-1') });
+    expect(recommended.api.usagePlans[0].quota).toBeDefined();
+    const want = expected(recommended).usagePlans;
+    expect(got(fromCloudFormation(doc.patches!.cloudformation)).usagePlans).toEqual(want);
+    expect(got(fromTerraform(doc.patches!.terraform)).usagePlans).toEqual(want);
   });
 });
