@@ -8,7 +8,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
   const rec = doc.best ?? doc.closest!;
   lines.push(`dowsim tune: ${doc.stack.name} against ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`);
   lines.push(
-    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
+    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
   );
   lines.push('');
   lines.push(row('as given', doc.baseline));
@@ -35,4 +35,11 @@ export function formatTuneSummary(doc: TuneDocument): string {
 function row(label: string, c: TunedConfig, from?: number): string {
   const delta = from !== undefined && from > 0 ? ` (${c.perHour <= from ? '−' : '+'}${Math.abs((1 - c.perHour / from) * 100).toFixed(1)}%)` : '';
   return `${label.padEnd(9)} ${formatMoney(c.perHour)}/h${delta}, legit success ${formatSuccess(c.legitSuccess)}${c.sloMet ? '' : ' (misses the SLO)'}`;
+}
+
+/** The candidates settled without a simulation of their own, if any. */
+function skipped(doc: TuneDocument): string {
+  const { implied, pruned } = doc.search;
+  if (!implied && !pruned) return '';
+  return `; ${implied + pruned} more settled unsimulated (${implied} implied by a simulated one, ${pruned} pruned on their cost floor)`;
 }
