@@ -135,7 +135,8 @@ export class Evaluator {
       const S = this.durations[i];
       return p - wafPerHour(by.stack, offered, this.book, S) + wafPerHour(stack, offered, this.book, S);
     });
-    return { ...by, perHourByScenario, perHour: Math.max(...perHourByScenario), simulated: false };
+    const { legitSuccess, legitByScenario, success, sloMet, shortfall, quiet } = by;
+    return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, quiet, simulated: false };
   }
 
   private simulate(stack: Stack): Figures {

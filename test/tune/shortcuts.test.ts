@@ -81,6 +81,9 @@ describe('tune skips simulations without changing its answer', () => {
       for (const e of ev.all().filter((x) => !x.simulated && x.perHour < Infinity)) {
         const real = sim.evaluate(e.candidate);
         expect(real.simulated).toBe(true);
+        // it is the candidate asked for, with its own stack, not the one that implied it
+        expect(e.key).toBe(e.candidate.join(','));
+        expect(e.stack).toEqual(ev.stackFor(e.candidate));
         expect(e.perHour).toBeCloseTo(real.perHour, 12);
         expect(e.success).toEqual(real.success);
         expect(e.sloMet).toBe(real.sloMet);
