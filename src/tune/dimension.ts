@@ -28,6 +28,8 @@ export interface Dimension {
   coarse: number[];
   /** What the setting's limiter makes of a request it refuses. */
   refuses: LimiterOutcome;
+  /** Which requests the limiter sees, when not all: one route's, or those holding one usage plan's keys. */
+  scope?: { route?: string; plan?: string };
   /**
    * Whether value j lets through every request value i lets through, whatever the traffic (j is at
    * least as loose: a higher rate and burst, a higher WAF limit on the same window, none). The
@@ -49,6 +51,7 @@ export function ladderDimension<V>(spec: {
   coarse: (rungs: Rung<V>[]) => number[];
   same: (a: V, b: V) => boolean;
   refuses: LimiterOutcome;
+  scope?: { route?: string; plan?: string };
   /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false). */
   looser: (a: V, b: V) => boolean;
   noneLoosest?: boolean;
@@ -89,6 +92,7 @@ export function ladderDimension<V>(spec: {
       return [...out].sort((a, b) => a - b);
     },
     refuses: spec.refuses,
+    ...(spec.scope ? { scope: spec.scope } : {}),
     looser(i, j) {
       if (i === j) return true;
       const a = rungs[i].value;

@@ -4,10 +4,10 @@ import type { PriceBook } from '../pricing/types.ts';
 import { scenarioDuration } from '../scenario/profile.ts';
 import { simulate } from '../simulate/engine.ts';
 import { priceVariant } from '../cost/stack-result.ts';
-import type { Change, Dimension, LimiterOutcome } from './dimension.ts';
+import type { Change, Dimension } from './dimension.ts';
 import { shortfall, type SloClause } from './slo.ts';
 import { reservedWithinAccount } from './concurrency-dimension.ts';
-import { implies, quietOf, type Quiet } from './implied.ts';
+import { addRefusals, implies, noRefusals, type Refusals } from './implied.ts';
 import { costFloor, minimumSucceeded, wafPerHour, type Offered } from './cost-floor.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
@@ -32,8 +32,8 @@ export interface Evaluation {
   changes: Change[];
   /** false: not simulated, its outcome implied by a simulated candidate's (implied.ts). */
   simulated: boolean;
-  /** Which limiters refused nothing, in any scenario. */
-  quiet: Quiet;
+  /** What the limiters refused across the scenarios (what implied.ts needs). */
+  refusals: Refusals;
 }
 
 type Figures = Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>;
@@ -47,8 +47,8 @@ type Figures = Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>;
 export class Evaluator {
   private readonly cache = new Map<string, Evaluation>();
   private readonly durations: number[];
-  /** Simulated candidates with a limiter that refused nothing: they may imply others' outcomes. */
-  private readonly quietOnes: Evaluation[] = [];
+  /** Simulated candidates: they may imply others' outcomes. */
+  private readonly simulatedOnes: Evaluation[] = [];
   private readonly floors = new Map<string, number>();
   /** What each scenario offers every candidate (from the first simulation). */
   private offered?: Offered[];
@@ -117,14 +117,14 @@ export class Evaluator {
     if (seen) return seen;
     const stack = this.stackFor(candidate);
     if (!reservedWithinAccount(stack)) return this.remember(key, candidate, stack, this.invalid());
-    const by = this.implication ? this.quietOnes.find((e) => implies(this.dims, e, candidate)) : undefined;
+    const by = this.implication ? this.simulatedOnes.find((e) => implies(this.dims, e, candidate)) : undefined;
     if (by) {
       this.impliedCount++;
       return this.remember(key, candidate, stack, this.repriced(by, stack));
     }
     this.simulations++;
     const e = this.remember(key, candidate, stack, this.simulate(stack));
-    if (Object.values(e.quiet).some(Boolean)) this.quietOnes.push(e);
+    this.simulatedOnes.push(e);
     return e;
   }
 
@@ -135,13 +135,13 @@ export class Evaluator {
       const S = this.durations[i];
       return p - wafPerHour(by.stack, offered, this.book, S) + wafPerHour(stack, offered, this.book, S);
     });
-    const { legitSuccess, legitByScenario, success, sloMet, shortfall, quiet } = by;
-    return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, quiet, simulated: false };
+    const { legitSuccess, legitByScenario, success, sloMet, shortfall, refusals } = by;
+    return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, refusals, simulated: false };
   }
 
   private simulate(stack: Stack): Figures {
     const offered: Offered[] = [];
-    const limited: Record<LimiterOutcome, number>[] = [];
+    const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
     const perHourByScenario: number[] = [];
     const success: Record<string, number>[] = [];
     const legitByScenario: number[] = [];
@@ -152,7 +152,7 @@ export class Evaluator {
       const priced = priceVariant(timeline, stack, this.book, S);
       perHourByScenario.push(priced.bill.perHour);
       const t = priced.totals;
-      limited.push({ wafBlocked: t.wafBlocked, gatewayThrottled: t.gatewayThrottled, quotaExceeded: t.quotaExceeded, lambdaThrottled: t.lambdaThrottled });
+      addRefusals(refusals, priced, scenario);
       const shares: Record<string, number> = {};
       const byCohort: Record<string, number> = {};
       let legitOffered = 0;
@@ -184,7 +184,7 @@ export class Evaluator {
       sloMet: short === 0,
       shortfall: short,
       simulated: true,
-      quiet: quietOf(limited),
+      refusals,
     };
   }
 
@@ -207,7 +207,7 @@ export class Evaluator {
       sloMet: false,
       shortfall: Infinity,
       simulated: false,
-      quiet: { wafBlocked: false, gatewayThrottled: false, quotaExceeded: false, lambdaThrottled: false },
+      refusals: { total: noRefusals(), route: {}, plan: {} },
     };
   }
 }

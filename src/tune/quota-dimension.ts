@@ -44,6 +44,7 @@ export function quotaDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
         same: (a, b) => a.limit === b.limit && a.period === b.period && a.offset === b.offset,
         // one key's count over the same periods: a higher limit is reached later, if ever
         refuses: 'quotaExceeded',
+        scope: { plan: plan.name },
         looser: (a, b) => a.period === b.period && a.offset === b.offset && b.limit >= a.limit,
         apply: (s, v) => {
           if (v) s.api.usagePlans[i].quota = v;
