@@ -68,16 +68,17 @@ describe('tune skips simulations without changing its answer', () => {
     }
   });
 
-  it('an implied outcome is exactly what simulating the candidate gives', () => {
+  it('an implied outcome is exactly what simulating the candidate gives (routes, a usage plan, WAF, concurrency)', () => {
     let implied = 0;
-    for (const { scenario } of CASES) {
+    const keyed = loadStack(`${FIX}/rest-keyed.yaml`);
+    for (const { scenario, stack } of [...CASES.map((c) => ({ ...c, stack: open })), { scenario: 'leaked-key.yaml', stack: keyed }]) {
       const scenarios = [loadScenario(`${FIX}/${scenario}`)];
       const slo = parseSlo([], scenarios);
-      const dims = searchSpace(open, scenarios);
-      const ev = new Evaluator(open, scenarios, dims, slo, book);
+      const dims = searchSpace(stack, scenarios);
+      const ev = new Evaluator(stack, scenarios, dims, slo, book);
       search(ev, dims, { maxEvaluations: 3000 });
       // an independent evaluator that simulates whatever it is asked
-      const sim = new Evaluator(open, scenarios, dims, slo, book, 1, false);
+      const sim = new Evaluator(stack, scenarios, dims, slo, book, 1, false);
       for (const e of ev.all().filter((x) => !x.simulated && x.perHour < Infinity)) {
         const real = sim.evaluate(e.candidate);
         expect(real.simulated).toBe(true);
