@@ -81,12 +81,6 @@ export class WafRateRule implements Limiter, FastForward {
     if (st) this.advance(st, Math.floor(now - over / 2));
   }
 
-  /** Whether `key` is blocked at `now`. */
-  blocked(now: number, key = ''): boolean {
-    const st = this.keys.get(key);
-    return st ? this.isBlocked(st, now) : false;
-  }
-
   /** Forgets a key: an attacker that moved to a fresh IP starts from zero. */
   forget(key: string): void {
     this.keys.delete(key);

@@ -102,3 +102,56 @@ describe('WAF rule: pauses, strides and long spread takes', () => {
     expect(r.take(4, 40, 4, 'a')).toBe(20);
   });
 });
+
+describe('WAF rule: bookkeeping edges', () => {
+  it('a take of nothing records nothing (no key is made)', () => {
+    const r = rule(5);
+    expect(r.take(1, 0, 0, 'a')).toBe(0);
+    expect(r.take(2, 0, 1, 'b')).toBe(0);
+    expect(r.trackedKeys).toBe(0);
+  });
+
+  it('a take spread over 2.5 s is cut into three 0.83 s pieces, each counted in its own second', () => {
+    // now 10: pieces end at 8.33, 9.17, 10 and count in seconds 7, 8, 9 (their midpoints);
+    // limit 5: the first passes 10, the next two see the 10 before them and are blocked
+    const r = rule(5);
+    expect(r.take(10, 30, 2.5, 'a')).toBe(10);
+    expect(r.snapshot(10)).toBe('a=10,10,10,0');
+  });
+
+  it('keys are listed in order, whatever order they came in', () => {
+    const r = rule(100);
+    r.take(1, 1, 1, 'b');
+    r.take(1, 2, 1, 'a');
+    expect(r.snapshot(1)).toBe('a=0,0,2,0;b=0,0,1,0');
+  });
+
+  it('a late take (an earlier second) is counted there and does not move the window back', () => {
+    const r = rule(100);
+    r.take(6, 1, 1, 'a'); // second 5
+    r.take(4, 2, 1, 'a'); // second 3
+    // remembered seconds 3 … 6: 2, 0, 1, and 6 not begun
+    expect(r.snapshot(6)).toBe('a=2,0,1,0');
+  });
+
+  it('a skip to an earlier time changes nothing', () => {
+    const r = rule(100);
+    tick(r, 0, 10, 3);
+    r.skipTo(5);
+    expect(r.snapshot(10)).toBe('a=3,3,3,0');
+  });
+
+  it('a shift by a number of seconds that is not a multiple of the memory moves each second by it', () => {
+    const r = rule(100);
+    r.take(1, 1, 1, 'a'); // second 0
+    r.take(2, 2, 1, 'a'); // second 1
+    r.shift(51);
+    expect(r.snapshot(53)).toBe('a=0,1,2,0');
+  });
+
+  it('silence from a key never seen is nothing to remember', () => {
+    const r = rule(5);
+    r.silent(3, 1, 'nobody');
+    expect(r.trackedKeys).toBe(0);
+  });
+});
