@@ -96,6 +96,8 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
       clients: c.clients,
       rotate: c.rotate ?? 0,
       identityBase: base,
+      // each forging cohort numbers its forged addresses in its own block of 2^40
+      ...(c.forgeForwardedFor ? { forgeBase: i * 2 ** 40 } : {}),
       keys: cohortKeys,
       plan: arrivals.plan,
       ...vus,

@@ -4,7 +4,7 @@ import type { AdmitRequest } from '../limits/gateway.ts';
 import { arrivalsBetween, constantUntil, profileDuration } from '../scenario/profile.ts';
 import { functionIndexOfRoute } from '../stack/functions.ts';
 import { matchRoute } from '../stack/routes.ts';
-import { representativeClient, representativeKey } from './identities.ts';
+import { representativeAddresses, representativeKey } from './identities.ts';
 import { NF } from './fields.ts';
 
 /**
@@ -41,7 +41,7 @@ export function buildLanes(scenario: Scenario, stack: Stack, onlyRole: 'legit' |
         cohortIndex: cohorts.indexOf(cohort),
         share: r.weight / weights,
         bodyBytes: r.bodyBytes,
-        req: { method: r.method, path: r.path, apiKey: representativeKey(cohort, i), client: representativeClient(cohort), clients: cohort.clients },
+        req: { method: r.method, path: r.path, apiKey: representativeKey(cohort, i), ...representativeAddresses(cohort), clients: cohort.clients },
         routeKey: route ? route.key : `${r.method} ${r.path} (no route)`,
         routed: route !== undefined,
         fn: functionIndexOfRoute(stack, route?.key),
