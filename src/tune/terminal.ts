@@ -1,4 +1,4 @@
-import { formatMoney } from '../report/format.ts';
+import { formatMoney, formatMoneyColumn } from '../report/format.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
 import { formatChange, formatSuccess } from './format.ts';
 
@@ -17,15 +17,18 @@ export function formatTuneSummary(doc: TuneDocument): string {
   else lines.push('  no change: the stack as given is already the cheapest that meets the SLO');
   lines.push('');
   lines.push('per scenario (worst case counts):');
+  const given = formatMoneyColumn(doc.baseline.perScenario.map((b) => b.perHour));
+  const tuned = formatMoneyColumn(rec.perScenario.map((s) => s.perHour));
   rec.perScenario.forEach((s, i) => {
     const b = doc.baseline.perScenario[i];
-    lines.push(`  ${s.scenario}: ${formatMoney(b.perHour)}/h → ${formatMoney(s.perHour)}/h, legit success ${formatSuccess(b.legitSuccess)} → ${formatSuccess(s.legitSuccess)}`);
+    lines.push(`  ${s.scenario}: ${given[i]}/h → ${tuned[i]}/h, legit success ${formatSuccess(b.legitSuccess)} → ${formatSuccess(s.legitSuccess)}`);
   });
   lines.push('');
   lines.push('Pareto front (cost vs legit success; * meets the SLO):');
-  for (const p of doc.front) {
-    lines.push(`  ${p.sloMet ? '*' : ' '} ${formatMoney(p.perHour).padStart(10)}/h  ${formatSuccess(p.legitSuccess).padStart(8)}  ${p.changes.map(formatChange).join('; ') || 'no change'}`);
-  }
+  const costs = formatMoneyColumn(doc.front.map((p) => p.perHour)); // one precision down the column
+  doc.front.forEach((p, i) => {
+    lines.push(`  ${p.sloMet ? '*' : ' '} ${costs[i].padStart(10)}/h  ${formatSuccess(p.legitSuccess).padStart(8)}  ${p.changes.map(formatChange).join('; ') || 'no change'}`);
+  });
   if (doc.patches) {
     lines.push('', 'CloudFormation / SAM:', doc.patches.cloudformation.trimEnd(), '', 'Terraform:', doc.patches.terraform.trimEnd());
   }
