@@ -138,7 +138,7 @@ export class ApiFront {
     if (r.kind === 'gateway') {
       return { status: this.writer.statusOf(r.answer), bytesOut: this.writer.sendCanned(res, r.answer, ids) };
     }
-    this.writer.sendFunction(res, r.response.status, r.response.headers, r.response.body, ids);
+    this.writer.sendFunction(res, r.response, ids);
     return { status: r.response.status, bytesOut: r.response.body.length };
   }
 

@@ -4,6 +4,7 @@ import { lambdaModels, type LambdaModel } from '../limits/lambda.ts';
 import type { GatewayAnswer } from '../model/gateway-responses.ts';
 import { proxyEventV1, proxyEventV2, type ProxyRequest } from './proxy-event.ts';
 import { mapResponseV1, mapResponseV2, type MappedResponse } from './proxy-response.ts';
+import { functionHeaderLines } from './response-writer.ts';
 import { invokeHandler, type HandlerOutcome, type LambdaHandler } from './user-handler.ts';
 
 /** What the client gets: the function's own response, or one of API Gateway's canned answers. */
@@ -65,7 +66,9 @@ export class LambdaRuntime {
   ) {
     this.models = lambdaModels(stack);
     this.model = this.models[0];
-    this.okReply = { kind: 'function', response: { status: 200, headers: [['content-type', 'application/json']], body: syntheticBody(stack.responseBytes) } };
+    const body = syntheticBody(stack.responseBytes);
+    const headers: [string, string][] = [['content-type', 'application/json']];
+    this.okReply = { kind: 'function', response: { status: 200, headers, body, lines: functionHeaderLines(headers, body.length) } };
   }
 
   /**
