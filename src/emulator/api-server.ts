@@ -10,6 +10,7 @@ import { matchRoute } from '../stack/routes.ts';
 import type { GatewayAnswer } from '../model/gateway-responses.ts';
 import { Exchange, type Pending } from './exchange.ts';
 import type { FunctionReply, InvocationRecord, LambdaRuntime } from './lambda-runtime.ts';
+import type { RequestRecord } from './metrics-cell.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
 import { clientAddress, COHORT_HEADER, firstHeader, ROLE_HEADER } from './request-headers.ts';
@@ -106,7 +107,7 @@ export class ApiFront {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = req.method ?? 'GET'; // node's parser takes upper-case methods only
     if (path === METRICS_PATH && method === 'GET') {
       this.writer.sendJson(res, 200, this.describe());
       return;
@@ -130,41 +131,63 @@ export class ApiFront {
 
     pending.route = admission.routeKey;
     const fn = this.severalFunctions ? functionIndexOfRoute(this.stack, admission.routeKey) : 0;
-    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }), fn);
+    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }), fn, now);
   }
 
-  /** Sends the function's answer (or API Gateway's in its stead): the status and body bytes sent. */
-  reply(res: ServerResponse, r: FunctionReply, ids: RequestIds): { status: number; bytesOut: number } {
-    if (r.kind === 'gateway') {
-      return { status: this.writer.statusOf(r.answer), bytesOut: this.writer.sendCanned(res, r.answer, ids) };
-    }
+  /** The status the client gets for this answer. */
+  statusOf(r: FunctionReply): number {
+    return r.kind === 'gateway' ? this.writer.statusOf(r.answer) : r.response.status;
+  }
+
+  /** Sends the function's answer (or API Gateway's in its stead): the body bytes sent. */
+  reply(res: ServerResponse, r: FunctionReply, ids: RequestIds): number {
+    if (r.kind === 'gateway') return this.writer.sendCanned(res, r.answer, ids);
     this.writer.sendFunction(res, r.response, ids);
-    return { status: r.response.status, bytesOut: r.response.body.length };
+    return r.response.body.length;
   }
 
   record(p: Pending, outcome: Outcome, status: number, bytesOut: number, latencyMs: number, inv?: InvocationRecord): void {
     const kind = this.stack.api.kind;
     const billed = GATEWAY_BILLED_OUTCOMES.includes(outcome);
-    const billedApiRequests = billed ? billableUnits(kind, p.bytesIn, bytesOut) : 0;
-    this.metrics.record(p.arrival, {
-      cohort: p.cohort,
-      role: p.role,
-      ...(p.route !== undefined ? { route: p.route } : {}),
-      outcome,
-      status,
-      reachedGateway: outcome !== 'wafBlocked',
-      latencyMs,
-      integrationLatencyMs: inv?.integrationLatencyMs,
-      durationMs: inv?.durationMs,
-      functionError: inv?.functionError,
-      coldStart: inv?.coldStart ?? false,
-      gbSeconds: inv?.gbSeconds ?? 0,
-      initGbSeconds: inv?.initGbSeconds ?? 0,
-      billedApiRequests,
-      bytesIn: p.bytesIn,
-      bytesOut,
-    });
+    // one object, refilled for every request of a flood: the store reads it and keeps none of it
+    const r = this.scratch;
+    r.cohort = p.cohort;
+    r.role = p.role;
+    r.route = p.route;
+    r.outcome = outcome;
+    r.status = status;
+    r.reachedGateway = outcome !== 'wafBlocked';
+    r.latencyMs = latencyMs;
+    r.integrationLatencyMs = inv?.integrationLatencyMs;
+    r.durationMs = inv?.durationMs;
+    r.functionError = inv?.functionError;
+    r.coldStart = inv?.coldStart ?? false;
+    r.gbSeconds = inv?.gbSeconds ?? 0;
+    r.initGbSeconds = inv?.initGbSeconds ?? 0;
+    r.billedApiRequests = billed ? billableUnits(kind, p.bytesIn, bytesOut) : 0;
+    r.bytesIn = p.bytesIn;
+    r.bytesOut = bytesOut;
+    this.metrics.record(p.arrival, r);
   }
+
+  private readonly scratch: RequestRecord = {
+    cohort: '',
+    role: 'attack',
+    route: undefined,
+    outcome: 'succeeded',
+    status: 0,
+    reachedGateway: true,
+    latencyMs: 0,
+    integrationLatencyMs: undefined,
+    durationMs: undefined,
+    functionError: undefined,
+    coldStart: false,
+    gbSeconds: 0,
+    initGbSeconds: 0,
+    billedApiRequests: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+  };
 
   /** The cohort a request counts under; past MAX_COHORTS names everything new is "other" (bounded memory). */
   private cohortName(header: string | undefined): string {

@@ -67,9 +67,8 @@ export class Exchange implements InvocationSink {
   reply(r: FunctionReply): void {
     if (this.replied) return;
     this.replied = true;
-    const sent = this.front.reply(this.res, r, this.ids);
-    this.status = sent.status;
-    this.bytesOut = sent.bytesOut;
+    this.status = this.front.statusOf(r);
+    this.bytesOut = this.front.reply(this.res, r, this.ids);
     this.latencyMs = performance.now() - this.t0;
   }
 

@@ -75,18 +75,19 @@ export class LambdaRuntime {
    * Invokes the function for one request that passed the gateway: `sink.reply` is called exactly
    * once, when the client's answer is known; `sink.done` once the function has ended (for a
    * timed-out invocation, after the reply). `sink.request()` is only asked for by a real handler.
-   * `fn`: which function (index into `models`) serves the request's route.
+   * `fn`: which function (index into `models`) serves the request's route; `now`: the clock at
+   * the request's admission, when the caller has read it.
    */
-  invoke(sink: InvocationSink, fn = 0): void {
+  invoke(sink: InvocationSink, fn = 0, now = this.clock()): void {
     const t0 = performance.now();
     const model = this.models[fn] ?? this.model;
-    const start = model.startInvocation(this.clock());
+    const start = model.startInvocation(now);
     if (!start.ok) {
       sink.reply(THROTTLED_REPLY);
       sink.done(THROTTLED_RECORD);
       return;
     }
-    this.onConcurrency(this.clock(), this.inFlight);
+    this.onConcurrency(now, this.inFlight);
     if (this.handler) {
       this.runUser(model, start.cold, start.initSeconds, t0, sink).then(
         (r) => this.end(model, sink, r),
@@ -97,7 +98,7 @@ export class LambdaRuntime {
         },
       );
     } else {
-      this.runSynthetic(model, start.cold, start.initSeconds, t0, sink);
+      this.runSynthetic(model, start.cold, start.initSeconds, t0, sink, now);
     }
   }
 
@@ -120,8 +121,7 @@ export class LambdaRuntime {
     return n;
   }
 
-  private end(model: LambdaModel, sink: InvocationSink, r: InvocationRecord): void {
-    const now = this.clock();
+  private end(model: LambdaModel, sink: InvocationSink, r: InvocationRecord, now = this.clock()): void {
     model.endInvocation(now);
     this.onConcurrency(now, this.inFlight);
     sink.done(r);
@@ -149,12 +149,18 @@ export class LambdaRuntime {
   }
 
   // Timers and callbacks, not promises: this path carries every request of a flood.
-  private runSynthetic(model: LambdaModel, cold: boolean, init: number, t0: number, sink: InvocationSink): void {
+  private runSynthetic(model: LambdaModel, cold: boolean, init: number, t0: number, sink: InvocationSink, now: number): void {
     const limits = model.limits;
     const duration = model.durations.sample(this.rng);
     const errored = limits.errorRate > 0 && this.rng() < limits.errorRate;
     const o = model.outcomeFor(duration, { errored, cold });
     const functionError = o.outcome === 'failed' || duration > limits.functionTimeout;
+    if (o.outcome !== 'timedOut' && init + o.busySeconds < 0.001) {
+      // a sub-millisecond run ends at once (see after): no closure, no second clock read
+      sink.reply(o.outcome === 'succeeded' ? this.okReply : FAILED_REPLY);
+      this.end(model, sink, synthetic(o, cold, functionError, performance.now() - t0), now);
+      return;
+    }
     if (o.outcome === 'timedOut') {
       // API Gateway gives up at its integration timeout; the function runs (and bills) on
       this.after(init + limits.integrationTimeout, () => {
