@@ -131,7 +131,7 @@ export class ApiFront {
 
     pending.route = admission.routeKey;
     const fn = this.severalFunctions ? functionIndexOfRoute(this.stack, admission.routeKey) : 0;
-    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }), fn, now);
+    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending), fn, now);
   }
 
   /** The status the client gets for this answer. */

@@ -3,7 +3,7 @@ import type { Role } from '../model/timeline.ts';
 import type { ApiFront } from './api-server.ts';
 import type { FunctionReply, InvocationRecord, InvocationSink } from './lambda-runtime.ts';
 import type { ProxyRequest } from './proxy-event.ts';
-import { firstHeader } from './request-headers.ts';
+import { clientAddress, firstHeader } from './request-headers.ts';
 import { newIds } from './request-ids.ts';
 
 /** A request admitted by the front, waiting to be recorded once it ends. */
@@ -13,17 +13,6 @@ export interface Pending {
   role: Role;
   bytesIn: number;
   route?: string;
-}
-
-/** Where the request was sent and by whom, as the front read it. */
-export interface RequestLine {
-  method: string;
-  path: string;
-  url: string;
-  q: number;
-  client: string;
-  apiKey?: string;
-  routeKey?: string;
 }
 
 /** One request handed to the function: a class, not closures, as it is made for every request. */
@@ -41,25 +30,27 @@ export class Exchange implements InvocationSink {
     private readonly body: Buffer,
     private readonly t0: number,
     private readonly pending: Pending,
-    private readonly at: RequestLine,
   ) {}
 
+  /** Only a real handler asks for it: read again from the request, not kept for every request of a flood. */
   request(): ProxyRequest {
-    const { req, at } = this;
+    const { req } = this;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
     return {
-      method: at.method,
-      path: at.path,
-      rawQuery: at.q < 0 ? '' : at.url.slice(at.q + 1),
+      method: req.method ?? 'GET',
+      path: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
       rawHeaders: req.rawHeaders,
       body: this.body,
-      sourceIp: at.client,
+      sourceIp: clientAddress(req),
       userAgent: firstHeader(req.headers['user-agent']) ?? '',
       host: firstHeader(req.headers.host) ?? '',
-      apiKey: at.apiKey,
+      apiKey: firstHeader(req.headers['x-api-key']),
       requestId: this.ids.requestId,
       shortId: this.ids.shortId,
       timeEpochMs: Date.now(),
-      routeKey: at.routeKey,
+      routeKey: this.pending.route,
       protocol: `HTTP/${req.httpVersion}`,
     };
   }
