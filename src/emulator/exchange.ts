@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from '../model/timeline.ts';
 import type { ApiFront } from './api-server.ts';

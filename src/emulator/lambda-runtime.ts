@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
 import { lambdaModels, type LambdaModel } from '../limits/lambda.ts';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Stack } from '../stack/types.ts';
