@@ -69,8 +69,9 @@ export class ApiFront {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const t0 = performance.now();
-    const length = req.headers['content-length'];
-    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+    const headers = req.headers; // a getter on node's request: read it once
+    const length = headers['content-length'];
+    if ((length === undefined || length === '0') && headers['transfer-encoding'] === undefined) {
       // no body to wait for (most flood requests): node discards the empty stream after the response
       this.handle(req, res, EMPTY, 0, t0);
       return;
@@ -114,10 +115,11 @@ export class ApiFront {
       return;
     }
     const now = this.clock();
-    const cohort = this.cohortName(firstHeader(req.headers[COHORT_HEADER]));
-    const role: Role = firstHeader(req.headers[ROLE_HEADER]) === 'legit' ? 'legit' : 'attack';
+    const headers = req.headers;
+    const cohort = this.cohortName(firstHeader(headers[COHORT_HEADER]));
+    const role: Role = firstHeader(headers[ROLE_HEADER]) === 'legit' ? 'legit' : 'attack';
     const client = clientAddress(req);
-    const apiKey = firstHeader(req.headers['x-api-key']);
+    const apiKey = firstHeader(headers['x-api-key']);
     const pending: Pending = { arrival: now, cohort, role, bytesIn };
 
     const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client });
