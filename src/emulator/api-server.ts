@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
@@ -10,6 +11,7 @@ import { matchRoute } from '../stack/routes.ts';
 import type { GatewayAnswer } from '../model/gateway-responses.ts';
 import { Exchange, type Pending } from './exchange.ts';
 import type { FunctionReply, InvocationRecord, LambdaRuntime } from './lambda-runtime.ts';
+import type { RequestRecord } from './metrics-cell.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
 import { clientAddresses, COHORT_HEADER, firstHeader, ROLE_HEADER } from './request-headers.ts';
@@ -67,8 +69,9 @@ export class ApiFront {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const t0 = performance.now();
-    const length = req.headers['content-length'];
-    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) {
+    const headers = req.headers; // a getter on node's request: read it once
+    const length = headers['content-length'];
+    if ((length === undefined || length === '0') && headers['transfer-encoding'] === undefined) {
       // no body to wait for (most flood requests): node discards the empty stream after the response
       this.handle(req, res, EMPTY, 0, t0);
       return;
@@ -106,16 +109,17 @@ export class ApiFront {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = req.method ?? 'GET'; // node's parser takes upper-case methods only
     if (path === METRICS_PATH && method === 'GET') {
       this.writer.sendJson(res, 200, this.describe());
       return;
     }
     const now = this.clock();
-    const cohort = this.cohortName(firstHeader(req.headers[COHORT_HEADER]));
-    const role: Role = firstHeader(req.headers[ROLE_HEADER]) === 'legit' ? 'legit' : 'attack';
+    const headers = req.headers;
+    const cohort = this.cohortName(firstHeader(headers[COHORT_HEADER]));
+    const role: Role = firstHeader(headers[ROLE_HEADER]) === 'legit' ? 'legit' : 'attack';
     const { source: client, forwarded } = clientAddresses(req);
-    const apiKey = firstHeader(req.headers['x-api-key']);
+    const apiKey = firstHeader(headers['x-api-key']);
     const pending: Pending = { arrival: now, cohort, role, bytesIn };
 
     const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client, ...(forwarded !== undefined ? { forwarded } : {}) });
@@ -130,41 +134,63 @@ export class ApiFront {
 
     pending.route = admission.routeKey;
     const fn = this.severalFunctions ? functionIndexOfRoute(this.stack, admission.routeKey) : 0;
-    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending, { method, path, url, q, client, apiKey, routeKey: admission.routeKey }), fn);
+    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending), fn, now);
   }
 
-  /** Sends the function's answer (or API Gateway's in its stead): the status and body bytes sent. */
-  reply(res: ServerResponse, r: FunctionReply, ids: RequestIds): { status: number; bytesOut: number } {
-    if (r.kind === 'gateway') {
-      return { status: this.writer.statusOf(r.answer), bytesOut: this.writer.sendCanned(res, r.answer, ids) };
-    }
-    this.writer.sendFunction(res, r.response.status, r.response.headers, r.response.body, ids);
-    return { status: r.response.status, bytesOut: r.response.body.length };
+  /** The status the client gets for this answer. */
+  statusOf(r: FunctionReply): number {
+    return r.kind === 'gateway' ? this.writer.statusOf(r.answer) : r.response.status;
+  }
+
+  /** Sends the function's answer (or API Gateway's in its stead): the body bytes sent. */
+  reply(res: ServerResponse, r: FunctionReply, ids: RequestIds): number {
+    if (r.kind === 'gateway') return this.writer.sendCanned(res, r.answer, ids);
+    this.writer.sendFunction(res, r.response, ids);
+    return r.response.body.length;
   }
 
   record(p: Pending, outcome: Outcome, status: number, bytesOut: number, latencyMs: number, inv?: InvocationRecord): void {
     const kind = this.stack.api.kind;
     const billed = GATEWAY_BILLED_OUTCOMES.includes(outcome);
-    const billedApiRequests = billed ? billableUnits(kind, p.bytesIn, bytesOut) : 0;
-    this.metrics.record(p.arrival, {
-      cohort: p.cohort,
-      role: p.role,
-      ...(p.route !== undefined ? { route: p.route } : {}),
-      outcome,
-      status,
-      reachedGateway: outcome !== 'wafBlocked',
-      latencyMs,
-      integrationLatencyMs: inv?.integrationLatencyMs,
-      durationMs: inv?.durationMs,
-      functionError: inv?.functionError,
-      coldStart: inv?.coldStart ?? false,
-      gbSeconds: inv?.gbSeconds ?? 0,
-      initGbSeconds: inv?.initGbSeconds ?? 0,
-      billedApiRequests,
-      bytesIn: p.bytesIn,
-      bytesOut,
-    });
+    // one object, refilled for every request of a flood: the store reads it and keeps none of it
+    const r = this.scratch;
+    r.cohort = p.cohort;
+    r.role = p.role;
+    r.route = p.route;
+    r.outcome = outcome;
+    r.status = status;
+    r.reachedGateway = outcome !== 'wafBlocked';
+    r.latencyMs = latencyMs;
+    r.integrationLatencyMs = inv?.integrationLatencyMs;
+    r.durationMs = inv?.durationMs;
+    r.functionError = inv?.functionError;
+    r.coldStart = inv?.coldStart ?? false;
+    r.gbSeconds = inv?.gbSeconds ?? 0;
+    r.initGbSeconds = inv?.initGbSeconds ?? 0;
+    r.billedApiRequests = billed ? billableUnits(kind, p.bytesIn, bytesOut) : 0;
+    r.bytesIn = p.bytesIn;
+    r.bytesOut = bytesOut;
+    this.metrics.record(p.arrival, r);
   }
+
+  private readonly scratch: RequestRecord = {
+    cohort: '',
+    role: 'attack',
+    route: undefined,
+    outcome: 'succeeded',
+    status: 0,
+    reachedGateway: true,
+    latencyMs: 0,
+    integrationLatencyMs: undefined,
+    durationMs: undefined,
+    functionError: undefined,
+    coldStart: false,
+    gbSeconds: 0,
+    initGbSeconds: 0,
+    billedApiRequests: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+  };
 
   /** The cohort a request counts under; past MAX_COHORTS names everything new is "other" (bounded memory). */
   private cohortName(header: string | undefined): string {

@@ -1,9 +1,10 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from '../model/timeline.ts';
 import type { ApiFront } from './api-server.ts';
 import type { FunctionReply, InvocationRecord, InvocationSink } from './lambda-runtime.ts';
 import type { ProxyRequest } from './proxy-event.ts';
-import { firstHeader } from './request-headers.ts';
+import { clientAddresses, firstHeader } from './request-headers.ts';
 import { newIds } from './request-ids.ts';
 
 /** A request admitted by the front, waiting to be recorded once it ends. */
@@ -13,17 +14,6 @@ export interface Pending {
   role: Role;
   bytesIn: number;
   route?: string;
-}
-
-/** Where the request was sent and by whom, as the front read it. */
-export interface RequestLine {
-  method: string;
-  path: string;
-  url: string;
-  q: number;
-  client: string;
-  apiKey?: string;
-  routeKey?: string;
 }
 
 /** One request handed to the function: a class, not closures, as it is made for every request. */
@@ -41,25 +31,27 @@ export class Exchange implements InvocationSink {
     private readonly body: Buffer,
     private readonly t0: number,
     private readonly pending: Pending,
-    private readonly at: RequestLine,
   ) {}
 
+  /** Only a real handler asks for it: read again from the request, not kept for every request of a flood. */
   request(): ProxyRequest {
-    const { req, at } = this;
+    const { req } = this;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
     return {
-      method: at.method,
-      path: at.path,
-      rawQuery: at.q < 0 ? '' : at.url.slice(at.q + 1),
+      method: req.method ?? 'GET',
+      path: q < 0 ? url : url.slice(0, q),
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
       rawHeaders: req.rawHeaders,
       body: this.body,
-      sourceIp: at.client,
+      sourceIp: clientAddresses(req).source,
       userAgent: firstHeader(req.headers['user-agent']) ?? '',
       host: firstHeader(req.headers.host) ?? '',
-      apiKey: at.apiKey,
+      apiKey: firstHeader(req.headers['x-api-key']),
       requestId: this.ids.requestId,
       shortId: this.ids.shortId,
       timeEpochMs: Date.now(),
-      routeKey: at.routeKey,
+      routeKey: this.pending.route,
       protocol: `HTTP/${req.httpVersion}`,
     };
   }
@@ -67,9 +59,8 @@ export class Exchange implements InvocationSink {
   reply(r: FunctionReply): void {
     if (this.replied) return;
     this.replied = true;
-    const sent = this.front.reply(this.res, r, this.ids);
-    this.status = sent.status;
-    this.bytesOut = sent.bytesOut;
+    this.status = this.front.statusOf(r);
+    this.bytesOut = this.front.reply(this.res, r, this.ids);
     this.latencyMs = performance.now() - this.t0;
   }
 

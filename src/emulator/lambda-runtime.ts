@@ -1,9 +1,11 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
 import { lambdaModels, type LambdaModel } from '../limits/lambda.ts';
 import type { GatewayAnswer } from '../model/gateway-responses.ts';
 import { proxyEventV1, proxyEventV2, type ProxyRequest } from './proxy-event.ts';
 import { mapResponseV1, mapResponseV2, type MappedResponse } from './proxy-response.ts';
+import { functionHeaderLines } from './response-writer.ts';
 import { invokeHandler, type HandlerOutcome, type LambdaHandler } from './user-handler.ts';
 
 /** What the client gets: the function's own response, or one of API Gateway's canned answers. */
@@ -65,25 +67,28 @@ export class LambdaRuntime {
   ) {
     this.models = lambdaModels(stack);
     this.model = this.models[0];
-    this.okReply = { kind: 'function', response: { status: 200, headers: [['content-type', 'application/json']], body: syntheticBody(stack.responseBytes) } };
+    const body = syntheticBody(stack.responseBytes);
+    const headers: [string, string][] = [['content-type', 'application/json']];
+    this.okReply = { kind: 'function', response: { status: 200, headers, body, lines: functionHeaderLines(headers, body.length) } };
   }
 
   /**
    * Invokes the function for one request that passed the gateway: `sink.reply` is called exactly
    * once, when the client's answer is known; `sink.done` once the function has ended (for a
    * timed-out invocation, after the reply). `sink.request()` is only asked for by a real handler.
-   * `fn`: which function (index into `models`) serves the request's route.
+   * `fn`: which function (index into `models`) serves the request's route; `now`: the clock at
+   * the request's admission, when the caller has read it.
    */
-  invoke(sink: InvocationSink, fn = 0): void {
+  invoke(sink: InvocationSink, fn = 0, now = this.clock()): void {
     const t0 = performance.now();
     const model = this.models[fn] ?? this.model;
-    const start = model.startInvocation(this.clock());
+    const start = model.startInvocation(now);
     if (!start.ok) {
       sink.reply(THROTTLED_REPLY);
       sink.done(THROTTLED_RECORD);
       return;
     }
-    this.onConcurrency(this.clock(), this.inFlight);
+    this.onConcurrency(now, this.inFlight);
     if (this.handler) {
       this.runUser(model, start.cold, start.initSeconds, t0, sink).then(
         (r) => this.end(model, sink, r),
@@ -94,7 +99,7 @@ export class LambdaRuntime {
         },
       );
     } else {
-      this.runSynthetic(model, start.cold, start.initSeconds, t0, sink);
+      this.runSynthetic(model, start.cold, start.initSeconds, t0, sink, now);
     }
   }
 
@@ -117,8 +122,7 @@ export class LambdaRuntime {
     return n;
   }
 
-  private end(model: LambdaModel, sink: InvocationSink, r: InvocationRecord): void {
-    const now = this.clock();
+  private end(model: LambdaModel, sink: InvocationSink, r: InvocationRecord, now = this.clock()): void {
     model.endInvocation(now);
     this.onConcurrency(now, this.inFlight);
     sink.done(r);
@@ -146,12 +150,18 @@ export class LambdaRuntime {
   }
 
   // Timers and callbacks, not promises: this path carries every request of a flood.
-  private runSynthetic(model: LambdaModel, cold: boolean, init: number, t0: number, sink: InvocationSink): void {
+  private runSynthetic(model: LambdaModel, cold: boolean, init: number, t0: number, sink: InvocationSink, now: number): void {
     const limits = model.limits;
     const duration = model.durations.sample(this.rng);
     const errored = limits.errorRate > 0 && this.rng() < limits.errorRate;
     const o = model.outcomeFor(duration, { errored, cold });
     const functionError = o.outcome === 'failed' || duration > limits.functionTimeout;
+    if (o.outcome !== 'timedOut' && init + o.busySeconds < 0.001) {
+      // a sub-millisecond run ends at once (see after): no closure, no second clock read
+      sink.reply(o.outcome === 'succeeded' ? this.okReply : FAILED_REPLY);
+      this.end(model, sink, synthetic(o, cold, functionError, performance.now() - t0), now);
+      return;
+    }
     if (o.outcome === 'timedOut') {
       // API Gateway gives up at its integration timeout; the function runs (and bills) on
       this.after(init + limits.integrationTimeout, () => {

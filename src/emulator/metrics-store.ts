@@ -40,7 +40,7 @@ export class MetricsStore {
     this.coarse = new Array(Math.max(1, Math.floor(opts.coarseMinutes ?? 15 * 1440)));
   }
 
-  /** Records one finished request against the second it arrived in. */
+  /** Records one finished request against the second it arrived in (keeps nothing of `r`: the front refills one object). */
   record(arrival: number, r: RequestRecord): void {
     const second = Math.floor(arrival);
     this.first = this.first === undefined ? second : Math.min(this.first, second);

@@ -3,6 +3,8 @@ export interface MappedResponse {
   status: number;
   headers: [string, string][];
   body: Buffer;
+  /** Checked header lines for it (framing ones replaced), when the emulator made it itself: response-writer.ts. */
+  lines?: string;
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

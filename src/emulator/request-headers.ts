@@ -1,9 +1,13 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 
 /** Requests with this header are counted under that cohort (the load driver sends it); else 'all'. */
 export const COHORT_HEADER = 'x-dowsim-cohort';
 /** 'legit' or 'attack' (default) for the cohort named by COHORT_HEADER. */
 export const ROLE_HEADER = 'x-dowsim-role';
+
+// a socket's peer never changes: read it once per connection, not once per request
+const socketAddresses = new WeakMap<Socket, string>();
 
 /**
  * Where a request comes from, as a WAF rule sees it: `source`, the address API Gateway saw the
@@ -21,8 +25,19 @@ export function clientAddresses(req: IncomingMessage): { source: string; forward
     const hops = raw.includes(',') ? raw.split(',').map((h) => h.trim()).filter((h) => h !== '') : [raw.trim()];
     if (hops[0]) return { source: hops[hops.length - 1], forwarded: hops[0] };
   }
-  const addr = req.socket.remoteAddress ?? '';
-  return { source: addr.startsWith('::ffff:') ? addr.slice(7) : addr };
+  return { source: socketAddress(req.socket) };
+}
+
+/** The socket's peer address (IPv4-mapped IPv6 unwrapped), remembered per connection. */
+function socketAddress(socket: Socket): string {
+  let known = socketAddresses.get(socket);
+  if (known === undefined) {
+    const addr = socket.remoteAddress;
+    if (addr === undefined) return ''; // closed before it was asked: nothing to keep
+    known = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+    socketAddresses.set(socket, known);
+  }
+  return known;
 }
 
 export function firstHeader(v: string | string[] | undefined): string | undefined {

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiKind } from '../model/api-kind.ts';
 import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.ts';
+import type { MappedResponse } from './proxy-response.ts';
+import { headerLines, writeRawHead } from './raw-head.ts';
 import { newIds, type RequestIds } from './request-ids.ts';
 
 interface Canned {
@@ -9,6 +11,23 @@ interface Canned {
   length: string;
   contentType: string;
   errorType?: string;
+  /** Its header lines before and after the request ids (raw-head.ts). */
+  lines: string;
+  trailingLines: string;
+}
+
+/** Framing headers node writes itself; a function's own would contradict it. */
+function isFraming(name: string): boolean {
+  const key = name.toLowerCase();
+  return key === 'content-length' || key === 'transfer-encoding' || key === 'connection';
+}
+
+/**
+ * The header lines of a function response the emulator makes itself (the synthetic handler's),
+ * checked once: its headers without framing ones, and its content-length (raw-head.ts).
+ */
+export function functionHeaderLines(headers: readonly [string, string][], bodyBytes: number): string {
+  return headerLines([...headers.filter(([k]) => !isFraming(k)), ['content-length', String(bodyBytes)]]);
 }
 
 /**
@@ -31,7 +50,11 @@ export class ResponseWriter {
     if (!c) {
       const r = cannedResponse(this.kind, answer);
       const body = Buffer.from(r.body, 'utf8');
-      c = { status: r.status, body, length: String(body.length), contentType: r.body.startsWith('{') ? 'application/json' : 'text/plain', errorType: r.errorType };
+      const contentType = r.body.startsWith('{') ? 'application/json' : 'text/plain';
+      const length = String(body.length);
+      const lines = headerLines([['content-type', contentType], ['content-length', length]]);
+      const trailingLines = r.errorType ? headerLines([['x-amzn-ErrorType', r.errorType]]) : '';
+      c = { status: r.status, body, length, contentType, errorType: r.errorType, lines, trailingLines };
       this.canned.set(answer, c);
     }
     return c;
@@ -45,10 +68,22 @@ export class ResponseWriter {
     else out.push('x-amzn-RequestId', ids.requestId);
   }
 
-  // Headers go to writeHead as one flat [name, value, …] list: no object to build per response.
+  /** The request-id header lines (raw-head.ts): the ids are hex and base64url, nothing to check. */
+  private idLines(ids: RequestIds): string {
+    const kind = this.kind;
+    if (kind === 'http') return 'apigw-requestid: ' + ids.shortId + '\r\n';
+    if (kind === 'rest') return 'x-amzn-RequestId: ' + ids.requestId + '\r\nx-amz-apigw-id: ' + ids.shortId + '\r\n';
+    return 'x-amzn-RequestId: ' + ids.requestId + '\r\n';
+  }
+
+  // Off raw-head's path, headers go to writeHead as one flat [name, value, …] list: no object to build.
   sendCanned(res: ServerResponse, answer: GatewayAnswer, ids: RequestIds = newIds()): number {
     const c = this.cannedFor(answer);
     if (res.headersSent || res.destroyed) return 0;
+    if (writeRawHead(res, c.status, c.lines + this.idLines(ids) + c.trailingLines)) {
+      res.end(c.body);
+      return c.body.length;
+    }
     const headers = ['content-type', c.contentType, 'content-length', c.length];
     this.pushIdHeaders(headers, ids);
     if (c.errorType) headers.push('x-amzn-ErrorType', c.errorType);
@@ -57,15 +92,16 @@ export class ResponseWriter {
     return c.body.length;
   }
 
-  sendFunction(res: ServerResponse, status: number, headers: [string, string][], body: Buffer, ids: RequestIds): void {
+  /** The function's response, its framing headers replaced; `r.lines` (the synthetic handler's) skip node's checks. */
+  sendFunction(res: ServerResponse, r: MappedResponse, ids: RequestIds): void {
     if (res.headersSent || res.destroyed) return;
-    const out: string[] = [];
-    for (const [k, v] of headers) {
-      const key = k.toLowerCase();
-      // node frames the body itself; the function's own framing headers would contradict it
-      if (key === 'content-length' || key === 'transfer-encoding' || key === 'connection') continue;
-      out.push(k, v);
+    const { status, body } = r;
+    if (r.lines !== undefined && writeRawHead(res, status, r.lines + this.idLines(ids))) {
+      res.end(body);
+      return;
     }
+    const out: string[] = [];
+    for (const [k, v] of r.headers) if (!isFraming(k)) out.push(k, v);
     out.push('content-length', String(body.length));
     this.pushIdHeaders(out, ids);
     res.writeHead(status, out);

@@ -1,7 +1,8 @@
+import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Stack } from '../stack/types.ts';
-import { realClock, type Clock } from '../limits/types.ts';
+import type { Clock } from '../limits/types.ts';
 import { seededRandom } from '../limits/duration-model.ts';
 import { RuntimeError } from '../model/errors.ts';
 import type { Timeline } from '../model/timeline.ts';
@@ -44,6 +45,11 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+// limits/' realClock with the origin read once: the emulator reads its clock for every request,
+// and performance.timeOrigin is a getter that costs as much as performance.now() itself
+const ORIGIN_SECONDS = performance.timeOrigin / 1000;
+const emulatorClock: Clock = () => ORIGIN_SECONDS + performance.now() / 1000;
+
 function listen(server: Server, port: number, host: string, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -85,7 +91,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65534) throw new RuntimeError(`port must be 0..65534, not ${port}`);
-  const clock = opts.clock ?? realClock;
+  const clock = opts.clock ?? emulatorClock;
   const rng = opts.seed !== undefined ? seededRandom(opts.seed) : Math.random;
   const limits = emulatorLimits(opts.limits);
   const handler = typeof opts.handler === 'string' ? await loadHandler(opts.handler) : opts.handler;
