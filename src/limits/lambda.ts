@@ -146,6 +146,11 @@ export class LambdaModel {
     return this.urlRps ? `${p}|${this.urlRps.fingerprint()}` : p;
   }
 
+  /** Until when the steady state may repeat (an older concurrency peak leaving the idle window). */
+  steadyUntil(): number {
+    return this.pool.steadyUntil();
+  }
+
   snapshot(now: number): string {
     return `${this.pool.snapshot(now)}|${this.urlRps?.fingerprint() ?? ''}`;
   }

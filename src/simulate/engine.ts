@@ -178,6 +178,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   /** End of the stretch from t over which every cohort's rate and identity stay the same. */
   function steadyUntil(t: number): number {
     let until = epochToT(gateway.limits.steadyUntil(epoch0 + t));
+    for (const m of lambdas) until = Math.min(until, epochToT(m.steadyUntil()));
     for (const r of runs) {
       until = Math.min(until, repeatingConstantUntil(r, t, S));
       // rotating faster than a tick is the same every tick; slower, each rotation is a change

@@ -45,7 +45,7 @@ export class Ticker {
       if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, this.run.S);
       flows[c].n = arrivals[r.cohortIndex] * r.share;
     }
-    const adm = gateway.admitBatch(now, step, flows);
+    const adm = gateway.admitBatch(now, step, flows, true);
     passedByFn.fill(0);
     for (let c = 0; c < lanes.length; c++) passedByFn[lanes[c].fn] += adm[c].passed;
     const lams = lambdas.map((m, f) => m.invokeFluid(now, passedByFn[f], step));
