@@ -79,9 +79,9 @@ export class GatewayLimits {
     return parts.join('|');
   }
 
-  /** Until when the current steady flows may be repeated (quota resets and exhaustion). */
+  /** Until when the current steady flows may be repeated (quota resets and exhaustion, WAF verdicts turning). */
   steadyUntil(now: number): number {
-    let until = Infinity;
+    let until = this.waf ? this.waf.steadyUntil() : Infinity;
     for (const l of this.keys.values()) if (l.quota) until = Math.min(until, l.quota.steadyUntil(now));
     return until;
   }
