@@ -3,6 +3,18 @@ import { TokenBucket } from './token-bucket.ts';
 import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
 
+/**
+ * Whether the stack has a limit the "unthrottled" variant removes (stage, route or usage-plan
+ * throttle or quota): without one, both variants are the same simulation.
+ */
+export function hasRemovableLimits(stack: Stack): boolean {
+  const api = stack.api;
+  if (api.kind === 'function-url') return false;
+  if (api.stage) return true;
+  if (Object.values(api.routes).some((t) => t?.rate !== undefined)) return true;
+  return api.kind === 'rest' && api.apiKeyRequired === true && api.usagePlans.some((p) => p.throttle || p.quota);
+}
+
 export interface KeyLimits {
   bucket?: TokenBucket;
   quota?: QuotaCounter;
