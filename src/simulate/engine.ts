@@ -115,7 +115,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       if (step > dt) opts.stats.strides++;
     }
     const out = ticker.tick(t, step);
-    sink.add({ start: t, length: step, ticks: 1, out });
+    sink.add(t, step, 1, out);
     t += step;
     // steady: two one-second ticks in a row with the same outputs and the same limiter state
     // (the state is only fingerprinted once the outputs already repeat: strings are not free)
@@ -125,7 +125,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       const until = Math.min(H, steadyUntil(t - step), nextPeriod(t));
       const m = Math.floor((until - t) / dt + 1e-9);
       if (m >= 1) {
-        sink.add({ start: t, length: m * dt, ticks: m, out });
+        sink.add(t, m * dt, m, out);
         gateway.limits.skipTo(epoch0 + t + m * dt);
         for (const l of lambdas) l.skipTo(epoch0 + t + m * dt);
         t += m * dt;
