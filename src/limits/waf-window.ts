@@ -128,27 +128,33 @@ export class WafWindow {
  * v up to its own (not yet counted). Sums within a part in 10⁹ of the limit count as "may differ".
  */
 export function steadyVerdictUntil(w: WafWindow, opts: { v: number; blocked: boolean; limit: number; lag: number }): number {
-  const { v, blocked, limit, lag } = opts;
+  const { v, blocked, limit, lag: end0 } = opts;
   const W = w.windowSeconds;
   const last = w.lastSlot;
-  const end0 = lag;
-  // A: what the ring already holds of the window ending at end0 + k (slid one slot at a time)
+  // what the ring holds from the first slot any of these windows covers, in order
+  const base = end0 + 2 - W;
+  const held = new Float64Array(Math.max(0, last - base + 1));
+  let all = 0;
+  for (let s = base; s <= last; s++) all += held[s - base] = w.value(s);
+  // a quiet key that stays quiet even counting everything it holds and a full window more
+  if (!blocked && all + v * W < limit - 1e-9 * (limit + all + v * W)) return Infinity;
   let e = end0 + 1;
-  let held = 0;
-  for (let s = e - W + 1; s <= Math.min(e, last); s++) held += w.value(s);
+  let sum = 0;
+  for (let s = e - W + 1; s <= Math.min(e, last); s++) sum += held[s - base];
   const K = last - end0 + W + 2;
   for (let k = 1; k <= K; k++) {
     if (k > 1) {
       e++;
-      if (e <= last) held += w.value(e);
-      held -= w.value(e - W);
-      if (held < 0) held = 0;
+      if (e <= last) sum += held[e - base];
+      const out = e - W;
+      if (out >= base && out <= last) sum -= held[out - base];
+      if (sum < 0) sum = 0;
     }
     // new slots counted: (e − W, e] ∩ [last + 1, last + k − 1]
     const newCount = Math.max(0, Math.min(e, last + k - 1) - Math.max(e - W + 1, last + 1) + 1);
-    const sum = held + v * newCount;
-    const margin = 1e-9 * (limit + sum);
-    const safe = blocked ? sum > limit + margin : sum < limit - margin;
+    const total = sum + v * newCount;
+    const margin = 1e-9 * (limit + total);
+    const safe = blocked ? total > limit + margin : total < limit - margin;
     if (!safe) return last + k;
   }
   return Infinity;
