@@ -45,6 +45,7 @@ export async function benchSoak(): Promise<BenchFigure[]> {
     const recorder = new Recorder({ cohorts, source: 'emulator', startTime: new Date(), plannedSeconds: seconds });
     const at: number[] = [];
     const rss: number[] = [];
+    const heap: number[] = [];
     const report = await dispatch({
       origin: `http://127.0.0.1:${port}`,
       cohorts,
@@ -57,12 +58,18 @@ export async function benchSoak(): Promise<BenchFigure[]> {
       onTick: (el) => {
         if (Math.floor(el) % 10 !== 0) return;
         at.push(el / 60);
-        rss.push(process.memoryUsage().rss / 2 ** 20);
+        const m = process.memoryUsage();
+        rss.push(m.rss / 2 ** 20);
+        heap.push(m.heapUsed / 2 ** 20);
+        if (process.env.DOWSIM_BENCH_SOAK_TRACE) console.log(`   ${el.toFixed(0)} s: rss ${(m.rss / 2 ** 20).toFixed(1)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(1)}/${(m.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(m.external / 2 ** 20).toFixed(1)} MB, buffers ${(m.arrayBuffers / 2 ** 20).toFixed(1)} MB`);
       },
     });
     const t = timelineTotals(recorder.finish(report.durationSeconds));
     const after = at.map((m, i) => [m, rss[i]]).filter(([m]) => m >= 1);
     const perMinute = after.length >= 2 ? slope(after.map((p) => p[0]), after.map((p) => p[1])) : NaN;
+    // live JS objects: a leak shows here first; RSS also moves with V8 growing or returning heap space
+    const heapAfter = at.map((m, i) => [m, heap[i]]).filter(([m]) => m >= 1);
+    const heapPerMinute = heapAfter.length >= 2 ? slope(heapAfter.map((p) => p[0]), heapAfter.map((p) => p[1])) : NaN;
     return [
       {
         name: `driver RSS slope over ${seconds} s at 20,000 rps`,
@@ -70,7 +77,13 @@ export async function benchSoak(): Promise<BenchFigure[]> {
         unit: 'MB/min',
         detail:
           `RSS ${rss[0]?.toFixed(0)} → ${rss[rss.length - 1]?.toFixed(0)} MB (max ${Math.max(...rss).toFixed(0)}), fitted after the first minute; ` +
-          `${t.offered.toLocaleString('en-US')} sent, ${t.dropped} dropped (goal: flat)`,
+          `${t.offered.toLocaleString('en-US')} sent, ${t.dropped.toLocaleString('en-US')} dropped (goal: flat)`,
+      },
+      {
+        name: `driver heap-used slope over ${seconds} s at 20,000 rps`,
+        value: heapPerMinute,
+        unit: 'MB/min',
+        detail: `heap used ${Math.min(...heap).toFixed(0)}–${Math.max(...heap).toFixed(0)} MB over the run, sampled every 10 s (a leak would climb here; DOWSIM_BENCH_SOAK_TRACE=1 prints the samples)`,
       },
     ];
   } finally {

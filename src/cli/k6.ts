@@ -3,6 +3,7 @@ import { InputError } from '../model/errors.ts';
 import { buildK6Export, DEFAULT_TARGET, writeK6Export } from '../k6/export.ts';
 import { loadSimulationInputs } from './simulation-input.ts';
 import { outDirOption } from '../report/out-dir.ts';
+import { parseDuration } from '../model/units.ts';
 
 interface K6Flags {
   stack: string;
@@ -10,6 +11,7 @@ interface K6Flags {
   out: string;
   parallelism: string;
   failIf?: string[];
+  duration?: string;
 }
 
 export async function runK6Export(scenarioArg: string, flags: K6Flags): Promise<void> {
@@ -17,9 +19,14 @@ export async function runK6Export(scenarioArg: string, flags: K6Flags): Promise<
   if (!/^\d+$/.test(flags.parallelism.trim()) || parallelism < 1) {
     throw new InputError([{ path: '--parallelism', message: `expected a whole number of k6 runners ≥ 1, got "${flags.parallelism}"` }]);
   }
+  let durationSeconds: number | undefined;
+  if (flags.duration !== undefined) {
+    durationSeconds = parseDuration(flags.duration);
+    if (durationSeconds === undefined || durationSeconds <= 0) throw new InputError([{ path: '--duration', message: `expected a duration like "2h" or "1d", got "${flags.duration}"` }]);
+  }
   const { scenario, stacks, warnings } = loadSimulationInputs(scenarioArg, [flags.stack]);
   const stack = stacks[0];
-  const exp = buildK6Export(scenario, stack, { target: flags.target, parallelism, failIf: flags.failIf ?? [], stackFile: flags.stack });
+  const exp = buildK6Export(scenario, stack, { target: flags.target, parallelism, failIf: flags.failIf ?? [], stackFile: flags.stack, durationSeconds });
   const paths = writeK6Export(exp, flags.out);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const lines = [
@@ -61,6 +68,7 @@ export function registerK6Command(program: Command): void {
     .option('--target <url>', 'base URL the script sends to (DOWSIM_TARGET overrides it at run time)', DEFAULT_TARGET)
     .option('--out <dir>', 'directory to write the two files into', outDirOption, 'k6/')
     .option('--parallelism <n>', 'k6-operator runners (TestRun spec.parallelism)', '1')
+    .option('--duration <d>', 'how long the k6 run lasts (default: one pass of the scenario); longer repeats the scenario, diurnal curves going on along their period')
     .option('--fail-if <gate>', 'gate to mirror as a k6 threshold, e.g. "collateral>0.01" (repeatable)', collect)
     .addHelpText(
       'after',

@@ -33,12 +33,12 @@ export function registerTuneCommand(program: Command): void {
     .command('tune')
     .summary('search the cheapest throttle settings that keep legit users within the SLO')
     .description(
-      'Searches stage and route throttles, usage-plan throttles, a WAF rate-based rule (added and priced if the stack has none) and reserved concurrency for the configuration whose worst-case $/hour across <scenario>s is lowest while every legit cohort meets --slo in every scenario. Prints the best configuration and its changes, the Pareto front of cost vs legit success, and the change as CloudFormation/SAM and Terraform. Exits 3 when no configuration meets the SLO (naming the closest).',
+      'Searches stage and route throttles, usage-plan throttles and quotas (plans whose keys attackers hold), a WAF rate-based rule (added and priced if the stack has none, or removed) and reserved concurrency for the configuration whose worst-case $/hour across <scenario>s is lowest while every legit cohort meets --slo in every scenario. Prints the best configuration and its changes, the Pareto front of cost vs legit success, and the change as CloudFormation/SAM and Terraform (what to delete as "# delete:" lines). Candidates whose outcome a simulated one implies, or whose cost floor is above one that meets the SLO, are settled without simulating them. Exits 3 when no configuration meets the SLO (naming the closest).',
     )
     .argument('<scenario...>', 'scenario files or built-in names (the worst case across them counts)')
     .requiredOption('--stack <file>', 'the stack file or built-in name to tune', collectStacks)
     .option('--slo <expr>', 'success SLO, "legit.success>=0.999" (default) or per cohort "users.success>=99%" (repeatable or comma-separated)', collectStacks)
-    .option('--max-candidates <n>', 'stop after simulating this many distinct configurations', '3000')
+    .option('--max-candidates <n>', 'stop after simulating this many distinct configurations (implied or pruned ones do not count)', '3000')
     .option('--cost-tolerance <share>', 'costs within this share of the cheapest count as equal; the kindest to legit users among them wins ("1%", "0.5%", "0")', '1%')
     .option('--json', 'print only the dowsim.tune/1 document on stdout')
     .option('--out <dir>', 'write the recommended stack file, the HTML report, the JSON document and the patches into <dir>')

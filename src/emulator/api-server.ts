@@ -12,12 +12,12 @@ import { Exchange, type Pending } from './exchange.ts';
 import type { FunctionReply, InvocationRecord, LambdaRuntime } from './lambda-runtime.ts';
 import type { MetricsStore } from './metrics-store.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
-import { clientAddress, COHORT_HEADER, firstHeader, ROLE_HEADER } from './request-headers.ts';
+import { clientAddresses, COHORT_HEADER, firstHeader, ROLE_HEADER } from './request-headers.ts';
 import type { RequestIds } from './request-ids.ts';
 import { ResponseWriter } from './response-writer.ts';
 import { createLimitedServer, type EmulatorLimits } from './server-limits.ts';
 
-export { clientAddress, COHORT_HEADER, ROLE_HEADER } from './request-headers.ts';
+export { clientAddresses, COHORT_HEADER, ROLE_HEADER } from './request-headers.ts';
 export const METRICS_PATH = '/__dowsim/metrics';
 const MAX_COHORTS = 100;
 
@@ -114,11 +114,11 @@ export class ApiFront {
     const now = this.clock();
     const cohort = this.cohortName(firstHeader(req.headers[COHORT_HEADER]));
     const role: Role = firstHeader(req.headers[ROLE_HEADER]) === 'legit' ? 'legit' : 'attack';
-    const client = clientAddress(req);
+    const { source: client, forwarded } = clientAddresses(req);
     const apiKey = firstHeader(req.headers['x-api-key']);
     const pending: Pending = { arrival: now, cohort, role, bytesIn };
 
-    const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client });
+    const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client, ...(forwarded !== undefined ? { forwarded } : {}) });
     const verdict = gatewayVerdict(admission);
     if (verdict !== 'passed') {
       const answer: GatewayAnswer = verdict === 'authRejected' && admission.authReason === 'unknown-route' ? 'unknownRoute' : verdict;

@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../io/write-atomic.ts';
 import { bodyStatuses, HINT_METRIC, SUMMARY_MESSAGES, telling } from './response-hints.ts';
 import type { CohortKeys, ScriptCohort } from './script.ts';
 import { EMULATOR_URL, renderScript, scriptOptions } from './script.ts';
-import { planArrivals, type ArrivalPlan } from './stages.ts';
+import { planArrivals, type ArrivalPlan, type RepeatOptions } from './stages.ts';
+import { scenarioDuration } from '../scenario/profile.ts';
 import { renderTestRun, kubeName } from './testrun.ts';
 import { gateThresholds, mapGates, summaryThresholds, type GateMapping } from './thresholds.ts';
 import { requestTimeoutSeconds, sizeVus } from './vus.ts';
@@ -29,6 +30,8 @@ export interface K6ExportOptions {
   failIf?: readonly string[];
   /** How the stack was named on the command line (for the run instructions in the header). */
   stackFile?: string;
+  /** How long the k6 run lasts; default one pass of the scenario. Longer repeats it (diurnal curves go on). */
+  durationSeconds?: number;
 }
 
 export interface K6CohortPlan {
@@ -63,6 +66,7 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
   const scriptFile = `${base}.k6.js`;
   const testRunFile = `${base}.testrun.yaml`;
   const notes: string[] = [];
+  const repeat = repeatOptions(scenario, opts.durationSeconds);
 
   const keys = scenarioKeys(scenario.cohorts);
   const totalClients = scenario.cohorts.reduce((s, c) => s + c.clients, 0);
@@ -73,7 +77,7 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
   scenario.cohorts.forEach((c, i) => {
     const base = identityBase;
     identityBase += c.clients;
-    const arrivals = planArrivals(c.rate);
+    const arrivals = planArrivals(c.rate, repeat);
     if (!arrivals.plan) {
       silent.push(c.name);
       return;
@@ -92,6 +96,8 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
       clients: c.clients,
       rotate: c.rotate ?? 0,
       identityBase: base,
+      // each forging cohort numbers its forged addresses in its own block of 2^40
+      ...(c.forgeForwardedFor ? { forgeBase: i * 2 ** 40 } : {}),
       keys: cohortKeys,
       plan: arrivals.plan,
       ...vus,
@@ -204,6 +210,13 @@ function cohortSummary(key: string, a: ArrivalPlan, vus: { preAllocatedVUs: numb
       : `ramping-arrival-rate, ${p.stages.length} stage${p.stages.length === 1 ? '' : 's'}, timeUnit ${p.timeUnit}`;
   const start = p.startTime === '0s' ? '' : `, from ${p.startTime}`;
   return `k6 scenario ${key}: ${shape}${start}; ${Math.round(a.planned).toLocaleString('en-US')} requests (profile: ${Math.round(a.expected).toLocaleString('en-US')}), VUs ${vus.preAllocatedVUs}–${vus.maxVUs}`;
+}
+
+/** A run other than one pass of the scenario: its length, and the scenario's as the period it repeats with. */
+function repeatOptions(scenario: Scenario, durationSeconds: number | undefined): RepeatOptions | undefined {
+  if (durationSeconds === undefined) return undefined;
+  if (!(durationSeconds > 0)) throw new InputError([{ path: '--duration', message: `expected a duration > 0, got ${durationSeconds}` }]);
+  return { durationSeconds, periodSeconds: scenarioDuration(scenario) };
 }
 
 function checkTarget(target: string): string {

@@ -5,7 +5,7 @@
  * Plain ES2017: k6's JavaScript runtime is not Node, and older k6 releases lack `??` and `?.`.
  */
 
-/** Same addresses as load/identity.ts documentationAddress: RFC 5737 TEST-NETs, then 2001:db8::/32. */
+/** Same addresses as load/identity.ts documentationAddress (RFC 5737 TEST-NETs, then 2001:db8::/32) and forgedAddress. */
 export const ADDRESS_JS = `/**
  * The documentation-range address of identity number n (RFC 5737 TEST-NET-1/2/3, then RFC 3849
  * 2001:db8::/32): header values only, never a real host.
@@ -22,6 +22,20 @@ function documentationAddress(n) {
   const top = Math.floor(m / 0x100000000);
   const head = '2001:db8:' + hi.toString(16) + ':' + lo.toString(16);
   return top === 0 ? head + '::1' : head + ':' + top.toString(16) + '::1';
+}
+
+/**
+ * A forged X-Forwarded-For address, a fresh one per seq (same as load/identity.ts forgedAddress):
+ * 2001:db8:ffff:…::f, apart from every client's address (those end in ::1).
+ * @param {number} seq
+ * @returns {string}
+ */
+function forgedAddress(seq) {
+  /** @param {number} k */
+  const group = function (k) {
+    return (Math.floor(seq / Math.pow(0x10000, k)) % 0x10000).toString(16);
+  };
+  return '2001:db8:ffff:' + group(2) + ':' + group(1) + ':' + group(0) + '::f';
 }`;
 
 /** The text of a response that tells outcomes apart: its JSON `message` (or `Message`), else its start. */

@@ -31,6 +31,7 @@ export interface ScriptCohort {
   clients: number;
   rotate: number; // seconds; 0 = never
   identityBase: number;
+  forgeBase?: number; // absent: X-Forwarded-For is the client's address; else a forged one numbered from here goes first
   keys: CohortKeys;
   plan: ExecutorPlan;
   preAllocatedVUs: number;
@@ -101,8 +102,8 @@ export function renderScript(m: ScriptModel): string {
           "  emulator's synthetic keys are used, and the script refuses to send them to any host but this one.",
         ]
       : []),
-    'Headers: X-Forwarded-For is a documentation-range address per client (fresh ones after each',
-    'rotation); x-api-key per client where the cohort holds keys.',
+    'Headers: X-Forwarded-For is a documentation-range address per client (fresh after each rotation;',
+    'a forging cohort puts a fresh forged one before it); x-api-key per client where the cohort holds keys.',
     ...(m.gateLines.length ? ['', 'Thresholds mirroring --fail-if:', ...m.gateLines.map((l) => `  ${l}`)] : []),
     '',
     'The "count>=0" and "max>=0" thresholds always pass: they only make k6 keep per-cohort and per-status',
@@ -122,6 +123,7 @@ export function renderScript(m: ScriptModel): string {
       clients: c.clients,
       rotate: c.rotate,
       identityBase: c.identityBase,
+      ...(c.forgeBase !== undefined ? { forgeBase: c.forgeBase } : {}),
       keys: c.keys,
     };
   }
@@ -145,7 +147,7 @@ const BODY_STATUSES = ${JSON.stringify(m.bodyStatuses)};
  *   | { kind: 'plan', plan: string, env: string, list: string[] }} Keys
  * @typedef {{ method: string, path: string, bodyBytes: number, weight: number }} MixRequest
  * @typedef {{ cohort: string, role: string, method: string, path: string, bodyBytes: number,
- *   mix?: MixRequest[], clients: number, rotate: number, identityBase: number, keys: Keys }} Cohort
+ *   mix?: MixRequest[], clients: number, rotate: number, identityBase: number, forgeBase?: number, keys: Keys }} Cohort
  */
 
 /** @type {Record<string, Cohort>} */
@@ -233,9 +235,10 @@ export function send() {
   // k6-operator splits the run over many runners.
   const client = exec.scenario.iterationInTest % c.clients;
   const epoch = c.rotate > 0 ? Math.floor((Date.now() - exec.scenario.startTime) / 1000 / c.rotate) : 0;
+  const address = documentationAddress(c.identityBase + client + epoch * TOTAL_CLIENTS);
   /** @type {Record<string, string>} */
   const headers = {
-    'X-Forwarded-For': documentationAddress(c.identityBase + client + epoch * TOTAL_CLIENTS),
+    'X-Forwarded-For': c.forgeBase === undefined ? address : forgedAddress(c.forgeBase + exec.scenario.iterationInTest) + ', ' + address,
     // how dowsim emulate counts requests per cohort (API Gateway ignores them)
     'x-dowsim-cohort': c.cohort,
     'x-dowsim-role': c.role,

@@ -5,7 +5,9 @@
  * fine enough that the planned total stays within 0.2 % of the profile's exact integral.
  */
 import type { Segment } from '../scenario/types.ts';
-import { arrivalsBetween, constantUntil, profileDuration, rateAt } from '../scenario/profile.ts';
+import { arrivalsBetween, profileDuration } from '../scenario/profile.ts';
+import { repeatedArrivals } from '../scenario/repetition.ts';
+import { mergePieces, piecesOf, repeatedPieces, trimZeros, type Piece, type RepeatOptions } from './pieces.ts';
 import { k6Duration, parseK6Duration as parseSeconds } from './k6-duration.ts';
 
 export type K6TimeUnit = '1s' | '1m' | '1h';
@@ -22,7 +24,7 @@ export type ExecutorPlan =
 export interface ArrivalPlan {
   /** undefined when the cohort never sends anything. */
   plan?: ExecutorPlan;
-  /** Requests the profile asks for over its whole length (exact integral). */
+  /** Requests the profile asks for over its whole length, or over the repeated run (exact integral). */
   expected: number;
   /** Requests the k6 plan asks for (area under its stages). */
   planned: number;
@@ -33,13 +35,7 @@ export interface ArrivalPlan {
   endSeconds: number;
 }
 
-/** A stretch of the profile drawn as a straight line: rate `from` at t0 to `to` at t1 (rps). */
-interface Piece {
-  t0: number;
-  t1: number;
-  from: number;
-  to: number;
-}
+export type { RepeatOptions } from './pieces.ts';
 
 const UNITS: { unit: K6TimeUnit; seconds: number }[] = [
   { unit: '1s', seconds: 1 },
@@ -47,26 +43,20 @@ const UNITS: { unit: K6TimeUnit; seconds: number }[] = [
   { unit: '1h', seconds: 3600 },
 ];
 
-/** Relative error allowed on the total of the chord approximation, and after rounding targets. */
-const CURVE_TOLERANCE = 0.0005;
+/** Relative error allowed on the plan's total after rounding targets. */
 const TOTAL_TOLERANCE = 0.002;
 /** A target may be off its exact rate by 2 % after rounding (or be exact, or below 1 per unit). */
 const TARGET_TOLERANCE = 0.02;
-/**
- * Chords per characteristic time of a curve: 48 per diurnal period (half-hour chords of a day),
- * 12 per exponential step (a chord strays < 0.1 % from a doubling curve); refine() then adds
- * chords wherever the area is still off.
- */
-const CHORDS_PER_PERIOD = 48;
-const CHORDS_PER_STEP = 12;
-/** The planner cuts at whole milliseconds: k6 durations are written to the millisecond. */
-const MS = 0.001;
 
 /** How k6 should drive `segments`: executor, timeUnit, stages, and the totals to check it by. */
-export function planArrivals(segments: readonly Segment[]): ArrivalPlan {
+export function planArrivals(segments: readonly Segment[], repeat?: RepeatOptions): ArrivalPlan {
   const total = profileDuration(segments as Segment[]);
-  const expected = total > 0 ? arrivalsBetween(segments as Segment[], 0, total) : 0;
-  const pieces = trimZeros(mergePieces(piecesOf(segments)));
+  const expected = repeat
+    ? repeatedArrivals(segments, 0, repeat.durationSeconds, repeat.periodSeconds)
+    : total > 0
+      ? arrivalsBetween(segments as Segment[], 0, total)
+      : 0;
+  const pieces = trimZeros(mergePieces(repeat ? repeatedPieces(segments, repeat) : piecesOf(segments)));
   if (pieces.length === 0 || expected <= 0) return { expected, planned: 0, peakRps: 0, startSeconds: 0, endSeconds: 0 };
 
   const startSeconds = pieces[0].t0;
@@ -125,104 +115,6 @@ export function peakRps(plan: ExecutorPlan): number {
 
 export function unitSeconds(unit: K6TimeUnit): number {
   return UNITS.find((u) => u.unit === unit)!.seconds;
-}
-
-/** The profile as straight pieces, segment by segment. */
-function piecesOf(segments: readonly Segment[]): Piece[] {
-  const segs = segments as Segment[];
-  const out: Piece[] = [];
-  let a = 0;
-  for (const seg of segments) {
-    const b = a + seg.duration;
-    let t = a;
-    while (t < b - MS / 2) {
-      const c = Math.min(snap(constantUntil(segs, t)), b);
-      if (c > t + MS / 2) {
-        const r = rateAt(segs, t);
-        out.push({ t0: t, t1: c, from: r, to: r });
-        t = c;
-        continue;
-      }
-      if (seg.kind === 'ramp') {
-        // a ramp is already linear: one stage, ending exactly on the ramp's `to`
-        out.push({ t0: t, t1: b, from: rateAt(segs, t), to: seg.to });
-      } else {
-        out.push(...chords(segs, t, b, chordLength(seg)));
-      }
-      t = b;
-    }
-    a = b;
-  }
-  return out;
-}
-
-/** Chords of a curved stretch [t0, t1): short enough to follow its shape, refined until its area is right. */
-function chords(segs: Segment[], t0: number, t1: number, chordSeconds: number): Piece[] {
-  const n = Math.max(1, Math.ceil((t1 - t0) / chordSeconds));
-  const cuts: number[] = [];
-  for (let i = 0; i <= n; i++) cuts.push(i === n ? t1 : snap(t0 + ((t1 - t0) * i) / n));
-  const out: Piece[] = [];
-  for (let i = 0; i < n; i++) refine(segs, cuts[i], cuts[i + 1], t1, out, 0);
-  return out;
-}
-
-function refine(segs: Segment[], x: number, y: number, end: number, out: Piece[], depth: number): void {
-  if (y - x < MS / 2) return;
-  const from = rateAt(segs, x);
-  const to = y >= end ? leftLimit(segs, y) : rateAt(segs, y);
-  const exact = arrivalsBetween(segs, x, y);
-  const chord = ((from + to) / 2) * (y - x);
-  const mid = snap((x + y) / 2);
-  if (Math.abs(chord - exact) > CURVE_TOLERANCE * Math.max(exact, 1e-9) && depth < 12 && mid - x >= MS && y - mid >= MS) {
-    refine(segs, x, mid, end, out, depth + 1);
-    refine(segs, mid, y, end, out, depth + 1);
-    return;
-  }
-  out.push({ t0: x, t1: y, from, to });
-}
-
-/** The rate just before `t` (the end of a curved segment, where rateAt already answers for the next one). */
-function leftLimit(segs: Segment[], t: number): number {
-  return rateAt(segs, Math.max(0, t - 1e-7));
-}
-
-/** How long a chord may be: short enough to follow the curve's shape, not just its area. */
-function chordLength(seg: Segment): number {
-  switch (seg.kind) {
-    case 'diurnal':
-      return seg.period / CHORDS_PER_PERIOD;
-    case 'exponential':
-      return seg.every / CHORDS_PER_STEP;
-    default:
-      return seg.duration / CHORDS_PER_STEP;
-  }
-}
-
-function snap(t: number): number {
-  return Number.isFinite(t) ? Math.round(t / MS) * MS : t;
-}
-
-/** Joins neighbouring pieces that continue one another (same constant rate across a segment boundary). */
-function mergePieces(pieces: Piece[]): Piece[] {
-  const out: Piece[] = [];
-  for (const p of pieces) {
-    const last = out[out.length - 1];
-    if (last && last.from === last.to && p.from === p.to && last.to === p.from && Math.abs(last.t1 - p.t0) < MS / 2) {
-      last.t1 = p.t1;
-    } else {
-      out.push({ ...p });
-    }
-  }
-  return out;
-}
-
-/** Drops silent stretches at both ends: the leading one becomes the scenario's startTime. */
-function trimZeros(pieces: Piece[]): Piece[] {
-  let i = 0;
-  let j = pieces.length;
-  while (i < j && pieces[i].from === 0 && pieces[i].to === 0) i++;
-  while (j > i && pieces[j - 1].from === 0 && pieces[j - 1].to === 0) j--;
-  return pieces.slice(i, j);
 }
 
 /**

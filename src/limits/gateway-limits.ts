@@ -2,6 +2,7 @@ import type { Stack, Throttle } from '../stack/types.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
+import type { AdmitRequest } from './gateway.ts';
 
 /**
  * Whether the stack has a limit the "unthrottled" variant removes (stage, route or usage-plan
@@ -27,6 +28,8 @@ export interface KeyLimits {
  */
 export class GatewayLimits {
   readonly waf?: WafRateRule;
+  /** What the WAF rule counts a request by: its source IP, or its first X-Forwarded-For hop. */
+  readonly wafKey: 'ip' | 'forwarded-ip' = 'ip';
   readonly account?: TokenBucket;
   readonly stage?: TokenBucket;
   private readonly routes = new Map<string, TokenBucket>();
@@ -43,7 +46,13 @@ export class GatewayLimits {
     if (api.kind === 'rest' && stack.waf?.rateLimit) {
       const r = stack.waf.rateLimit;
       this.waf = new WafRateRule({ limit: r.limit, windowSeconds: r.windowSeconds, delaySeconds: r.delaySeconds });
+      this.wafKey = r.key;
     }
+  }
+
+  /** The WAF key of a request; undefined when the rule cannot block it (see AdmitRequest.forwarded). */
+  wafKeyOf(req: AdmitRequest): string | undefined {
+    return this.wafKey === 'ip' ? req.client : req.forwarded;
   }
 
   routeBucket(key: string): TokenBucket | undefined {
@@ -68,9 +77,10 @@ export class GatewayLimits {
     return l;
   }
 
-  /** An attacker moved to a fresh IP: per-IP state for `client` starts over. */
-  forgetClient(client: string): void {
-    this.waf?.forget(client);
+  /** An attacker moved to a fresh IP: per-IP state for its requests starts over. */
+  forgetClient(req: AdmitRequest): void {
+    const key = this.wafKeyOf(req);
+    if (key !== undefined) this.waf?.forget(key);
   }
 
   /** Drops per-IP state nobody has used for a while (the emulator calls this now and then). */

@@ -12,7 +12,14 @@ export interface AdmitRequest {
   method: string;
   path: string;
   apiKey?: string; // the x-api-key value presented, if any
-  client: string; // identity for per-IP limits (source or forwarded IP)
+  client: string; // the source IP (what a WAF rule keyed on `ip` counts)
+  /**
+   * The first X-Forwarded-For address (what a rule keyed on `forwarded-ip` counts). Absent: the
+   * request has no such header, or its first hop is forged afresh each time — either way a
+   * `forwarded-ip` rule never blocks it (AWS WAF skips the rule without the header; a key seen once
+   * never exceeds a limit).
+   */
+  forwarded?: string;
   /** How many alike clients this flow stands for (simulator); per-client limits see n / clients. */
   clients?: number;
 }
@@ -120,9 +127,12 @@ export class Gateway {
       out.push(NO_FLOW);
       if (n <= 0 || band.hi <= 0) return;
       const clients = Math.max(1, req.clients ?? 1);
-      const c = byClient.get(req.client) ?? { clients, hi: 0 };
-      c.hi += band.hi;
-      byClient.set(req.client, c);
+      const wafKey = this.limits.wafKeyOf(req);
+      if (wafKey !== undefined) {
+        const c = byClient.get(wafKey) ?? { clients, hi: 0 };
+        c.hi += band.hi;
+        byClient.set(wafKey, c);
+      }
       const route = this.route(req);
       if (!route) return; // refused before any limit
       if (api.kind === 'rest' && api.apiKeyRequired) {
@@ -134,7 +144,7 @@ export class Gateway {
       routed.push(i);
       routeOf[i] = route.key;
     });
-    if (this.limits.waf) for (const [client, c] of byClient) if (!this.limits.waf.quietFor(client, c.hi / c.clients, over)) return undefined;
+    if (this.limits.waf) for (const [key, c] of byClient) if (!this.limits.waf.quietFor(key, c.hi / c.clients, over)) return undefined;
     for (const [key, idx] of byKey) if (!this.keyBands(key, now, over, out, idx, flows[idx[0]].req)) return undefined;
     if (this.throttled) {
       const byRoute = new Map<string, number[]>();
@@ -189,11 +199,12 @@ export class Gateway {
   private perClient(now: number, over: number, out: Admission[], g: ClientGroup, plan: BatchPlan): void {
     const { idx, req: first, clients } = g;
     const waf = this.limits.waf;
-    if (waf) {
+    const wafKey = this.limits.wafKeyOf(first);
+    if (waf && wafKey !== undefined) {
       const total = passedOf(out, idx);
       // a client that sent nothing still moves its WAF window on: a paused key is no steady sender
-      if (!(total > 0)) waf.silent(now, over, first.client);
-      else refuseShare(out, idx, 'wafBlocked', total, waf.take(now, total / clients, over, first.client) * clients);
+      if (!(total > 0)) waf.silent(now, over, wafKey);
+      else refuseShare(out, idx, 'wafBlocked', total, waf.take(now, total / clients, over, wafKey) * clients);
     }
     let routed = 0;
     for (const i of idx) {

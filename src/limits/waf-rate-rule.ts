@@ -14,6 +14,13 @@ export class WafRateRule implements Limiter, FastForward {
   readonly delaySeconds: number;
   private readonly size: number;
   private readonly keys = new Map<string, KeyState>();
+  /**
+   * Keys seen by one instant take only (the emulator's requests), kept as their slot and count
+   * until they come back: a flood of forged forwarded IPs brings a new key per request, and a
+   * whole window of slots for each would take gigabytes. Spread takes (the simulator's, the only
+   * user of the fast-forward members) never leave a key here.
+   */
+  private readonly once = new Map<string, { slot: number; n: number }>();
 
   constructor(opts: { limit: number; windowSeconds: number; delaySeconds: number }) {
     this.limit = opts.limit;
@@ -25,9 +32,9 @@ export class WafRateRule implements Limiter, FastForward {
   /** Of `n` requests from `key` arriving at `now` (spread over the last `over` seconds), how many pass. */
   take(now: number, n: number, over = 0, key = ''): number {
     if (n <= 0) return 0;
-    const st = this.state(key);
-    st.silentLast = false;
     if (over > 1) {
+      const st = this.state(key);
+      st.silentLast = false;
       // spread takes longer than a slot go second by second
       let passed = 0;
       const pieces = Math.ceil(over);
@@ -47,6 +54,20 @@ export class WafRateRule implements Limiter, FastForward {
       return passed;
     }
     const t = now - over / 2;
+    let st = this.keys.get(key);
+    if (!st && over <= 0) {
+      // a key never seen is not blocked (it has no count); one seen once gets its window now
+      const first = this.once.get(key);
+      if (!first) {
+        this.once.set(key, { slot: Math.floor(t), n });
+        return n;
+      }
+      this.once.delete(key);
+      st = this.state(key);
+      st.window.record(first.slot, first.n);
+    }
+    st ??= this.state(key);
+    st.silentLast = false;
     st.aligned = over === 1 && t - Math.floor(t) === 0.5;
     st.window.mixed = false;
     return this.takeSlot(st, t, n) ? 0 : n;
@@ -68,7 +89,7 @@ export class WafRateRule implements Limiter, FastForward {
    */
   quietFor(key: string, perSecond: number, over: number): boolean {
     const st = this.keys.get(key);
-    let remembered = 0;
+    let remembered = this.once.get(key)?.n ?? 0;
     if (st) for (const v of st.window.slots) remembered += v;
     return remembered + perSecond * (over + 1) <= this.limit;
   }
@@ -84,25 +105,21 @@ export class WafRateRule implements Limiter, FastForward {
     st.silentLast = true;
   }
 
-  /** Whether `key` is blocked at `now`. */
-  blocked(now: number, key = ''): boolean {
-    const st = this.keys.get(key);
-    return st ? st.window.blocked(Math.floor(now - this.delaySeconds), this.limit) : false;
-  }
-
   /** Forgets a key: an attacker that moved to a fresh IP starts from zero. */
   forget(key: string): void {
     this.keys.delete(key);
+    this.once.delete(key);
   }
 
   /** Drops keys that sent nothing for longer than the rule can remember (bounded memory). */
   sweep(now: number): void {
     const horizon = Math.floor(now) - this.size;
     for (const [k, st] of this.keys) if (st.window.lastSlot < horizon) this.keys.delete(k);
+    for (const [k, o] of this.once) if (o.slot < horizon) this.once.delete(k);
   }
 
   get trackedKeys(): number {
-    return this.keys.size;
+    return this.keys.size + this.once.size;
   }
 
   private state(key: string): KeyState {

@@ -19,6 +19,8 @@ export interface DispatchCohort {
   plainForbidden?: 'wafBlocked' | 'authRejected';
   /** A weighted mix of requests: each send takes the mix's next one instead of method/path/body. */
   mix?: RequestMix;
+  /** Each request's X-Forwarded-For starts with a fresh forged address (the client's own follows). */
+  forgeForwardedFor?: boolean;
 }
 
 export interface DispatchOptions {

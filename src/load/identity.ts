@@ -22,6 +22,17 @@ export function documentationAddress(n: number): string {
 }
 
 /**
+ * A forged X-Forwarded-For address, a fresh one per `seq` (0, 1, 2, … all distinct): what an
+ * attacker who writes the header itself puts first. 2001:db8:ffff:…::f — apart from every
+ * client's address, which ends in ::1 (so a forged hop never names a real client either).
+ */
+export function forgedAddress(seq: number): string {
+  if (!Number.isInteger(seq) || seq < 0) throw new RangeError(`forged address number must be a non-negative integer, got ${seq}`);
+  const group = (k: number) => (Math.floor(seq / 0x10000 ** k) % 0x10000).toString(16);
+  return `2001:db8:ffff:${group(2)}:${group(1)}:${group(0)}::f`;
+}
+
+/**
  * Numbers identities so that every (cohort, client, epoch) gets its own: epoch 0 of all cohorts
  * first, then each rotation epoch takes a fresh block of `totalClients`.
  */

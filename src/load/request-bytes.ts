@@ -3,10 +3,17 @@
  * socket, built once per client and rotation epoch and then reused: a flood sends the same few
  * hundred bytes over and over, and building (and encoding) them per request was a large part of
  * the driver's CPU.
+ *
+ * X-Forwarded-For stands in for the network: locally every TCP peer is 127.0.0.1, so the client's
+ * own address goes last in the header, where API Gateway appends the address it saw (the emulator
+ * reads the last hop as the source IP, the first as the forwarded IP). A cohort that forges the
+ * header puts a fresh forged address first on every request: "<forged>, <client>".
  */
 import type { DispatchCohort } from './dispatch-types.ts';
-import type { IdentityPlan } from './identity.ts';
+import { forgedAddress, type IdentityPlan } from './identity.ts';
 import type { Arrival } from './schedule.ts';
+
+const XFF = Buffer.from('\r\nx-forwarded-for: ', 'latin1');
 
 /** Requests are cached for cohorts up to this many clients (a bigger botnet builds them per request). */
 const CACHE_CLIENTS = 65_536;
@@ -18,6 +25,8 @@ export class RequestBytes {
   private readonly cache: ({ epoch: number; bytes: (Buffer | undefined)[] } | undefined)[][];
   /** Whether the request `of` answered last is a HEAD (its answer has no body). */
   head = false;
+  /** Forged addresses handed out so far (each is used once). */
+  private forged = 0;
 
   constructor(
     /** The Host header's value ("127.0.0.1:8787"). */
@@ -36,10 +45,20 @@ export class RequestBytes {
     const req = c.mix ? c.mix.requests[pick] : { method: c.method, path: c.path, body: this.bodies[a.cohort] };
     this.head = req.method === 'HEAD';
     const cache = this.cache[a.cohort];
-    if (a.client >= cache.length) return this.build(a, req);
-    let hit = cache[a.client];
-    if (hit === undefined || hit.epoch !== a.epoch) hit = cache[a.client] = { epoch: a.epoch, bytes: [] };
-    return (hit.bytes[pick] ??= this.build(a, req));
+    let bytes: Buffer | undefined;
+    if (a.client >= cache.length) bytes = this.build(a, req);
+    else {
+      let hit = cache[a.client];
+      if (hit === undefined || hit.epoch !== a.epoch) hit = cache[a.client] = { epoch: a.epoch, bytes: [] };
+      bytes = hit.bytes[pick] ??= this.build(a, req);
+    }
+    return bytes && c.forgeForwardedFor ? this.forge(bytes) : bytes;
+  }
+
+  /** The request with a fresh forged address put first in its X-Forwarded-For. */
+  private forge(bytes: Buffer): Buffer {
+    const at = bytes.indexOf(XFF) + XFF.length;
+    return Buffer.concat([bytes.subarray(0, at), Buffer.from(`${forgedAddress(this.forged++)}, `, 'latin1'), bytes.subarray(at)]);
   }
 
   private build(a: Arrival, req: { method: string; path: string; body: Buffer | null }): Buffer | undefined {

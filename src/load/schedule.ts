@@ -16,6 +16,7 @@
 import { seededRandom } from '../limits/duration-model.ts';
 import type { Segment } from '../scenario/types.ts';
 import { arrivalsBetween, constantUntil, profileDuration, rateAt } from '../scenario/profile.ts';
+import { repeatedArrivals, trafficPeriod } from '../scenario/repetition.ts';
 
 export type ArrivalProcess = 'uniform' | 'poisson' | 'random';
 
@@ -129,7 +130,7 @@ class CohortArrivals {
 
   private openWindow(a: number): void {
     const rep = Math.floor(a / this.period + 1e-12);
-    const base = rep * this.period;
+    const base = rep * this.period; // also how far this repetition's clock is ahead (diurnal curves go on)
     const u = Math.max(0, a - base); // time inside the profile
     let uEnd: number;
     let mass: number;
@@ -137,17 +138,17 @@ class CohortArrivals {
       uEnd = this.period; // silent until the scenario repeats
       mass = 0;
     } else {
-      const c = constantUntil(this.c.segments, u);
+      const c = constantUntil(this.c.segments, u, base);
       uEnd = c > u ? Math.min(c, this.own) : Math.min(u + VARYING_STEP, this.own);
       if (uEnd <= u) uEnd = Math.min(u + VARYING_STEP, this.period);
-      mass = c > u ? rateAt(this.c.segments, u) * (uEnd - u) : arrivalsBetween(this.c.segments, u, uEnd);
+      mass = c > u ? rateAt(this.c.segments, u, base) * (uEnd - u) : arrivalsBetween(this.c.segments, u, uEnd, base);
     }
     let b = base + Math.min(uEnd, this.period);
     if (b <= a) b = base + this.period; // float guard: always make progress
     if (b > this.duration) {
       // The last window is cut at the end of the run, its mass with it.
       const cut = this.duration - base;
-      mass = u >= this.own ? 0 : arrivalsBetween(this.c.segments, u, Math.min(cut, this.own));
+      mass = u >= this.own ? 0 : arrivalsBetween(this.c.segments, u, Math.min(cut, this.own), base);
       b = this.duration;
     }
     this.a = a;
@@ -230,18 +231,25 @@ export function* arrivals(cohorts: readonly ScheduleCohort[], opts: ScheduleOpti
 
 /**
  * The highest one-second arrival count of any stretch of the run (all cohorts together): what the
- * connection pool is sized for. Sampled on at most ~20,000 windows, so long runs stay cheap.
+ * connection pool is sized for. Sampled on at most ~20,000 windows, so long runs stay cheap, over
+ * the stretch after which the traffic comes round again (one repetition, or more with diurnal curves).
  */
 export function peakRate(cohorts: readonly ScheduleCohort[], durationSeconds: number, periodSeconds?: number): number {
   const period = periodSeconds ?? Math.max(0, ...cohorts.map((c) => profileDuration(c.segments)));
-  const span = Math.min(durationSeconds, period > 0 ? period : durationSeconds);
+  if (!(period > 0)) return 0;
+  const repeats = trafficPeriod(
+    cohorts.map((c) => c.segments),
+    period,
+    durationSeconds,
+  );
+  const span = Math.min(durationSeconds, repeats ?? durationSeconds);
   if (span <= 0) return 0;
   const step = Math.max(1, span / 20_000);
   let peak = 0;
   for (let t = 0; t < span; t += step) {
     const t1 = Math.min(span, t + step);
     let sum = 0;
-    for (const c of cohorts) sum += arrivalsBetween(c.segments, t, t1) / (t1 - t);
+    for (const c of cohorts) sum += repeatedArrivals(c.segments, t, t1, period) / (t1 - t);
     if (sum > peak) peak = sum;
   }
   return peak;

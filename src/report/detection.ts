@@ -3,7 +3,8 @@
  * then, and a ranking by the cost until anyone is told. "Never fires" is said in those words.
  */
 import type { Detection, ResultDocument, StackResult, VariantResult } from '../model/result.ts';
-import { formatMoney } from './format.ts';
+import { formatMoney, formatMoneyColumn } from './format.ts';
+import { moneyCell } from './money-cells.ts';
 import { horizonLabel } from './figures.ts';
 import { formatDuration } from '../model/units.ts';
 import type { Cell, Table } from './tables.ts';
@@ -67,9 +68,9 @@ export function detectionTable(s: StackResult, stackIndex: number, horizon: stri
       return [
         cell(d.alarm),
         cell(whenText(d, horizon), `${p}.throttled.detection.${j}.firesAtSeconds`, d.firesAtSeconds === null),
-        cell(formatMoney(d.costBeforeUsd), `${p}.throttled.detection.${j}.costBeforeUsd`, true),
+        moneyCell(d.costBeforeUsd, `${p}.throttled.detection.${j}.costBeforeUsd`, true),
         cell(w ? whenText(w, horizon) : ''),
-        cell(w ? formatMoney(w.costBeforeUsd) : ''),
+        w ? moneyCell(w.costBeforeUsd) : cell(''),
       ];
     }),
   };
@@ -82,8 +83,9 @@ export function detectionLines(s: StackResult, horizon: string): string[] {
   const names = t.map((d) => oneLine(d.alarm));
   const width = Math.max(...names.map((n) => n.length));
   const lines = ['  cost until detection (with throttling):'];
+  const amounts = formatMoneyColumn(t.map((d) => d.costBeforeUsd));
   t.forEach((d, i) => {
-    const cost = d.firesAtSeconds === null ? `nobody told: the whole ${formatMoney(d.costBeforeUsd)}` : `${formatMoney(d.costBeforeUsd)} by then`;
+    const cost = d.firesAtSeconds === null ? `nobody told: the whole ${amounts[i]}` : `${amounts[i]} by then`;
     lines.push(`    ${names[i].padEnd(width)}  ${whenText(d, horizon).padEnd(24)} ${cost}`);
   });
   const first = firstDetection(s.throttled);
@@ -116,7 +118,7 @@ export function detectionRanking(doc: ResultDocument): Table | undefined {
     rows: ranked.map((r, i) => [
       { text: String(i + 1) },
       { text: r.s.name },
-      { text: formatMoney(r.cost), strong: true },
+      moneyCell(r.cost, undefined, true),
       { text: r.first ? `after ${formatElapsed(r.first.firesAtSeconds)}` : `never within ${h}` },
       { text: r.first ? r.first.alarm : '—' },
     ]),

@@ -14,6 +14,37 @@ export function formatMoney(usd: number): string {
   return `${sign}$${smallDecimal(a, 2)}`;
 }
 
+/** Most decimals a money column gets: below a millionth of a dollar nothing on a bill is worth reading. */
+export const MAX_MONEY_DECIMALS = 6;
+
+/**
+ * The decimals one column of amounts is shown with: cents (2), or more when the smallest non-zero
+ * amount needs them to show two significant digits ($0.0012 → 4), at most MAX_MONEY_DECIMALS.
+ */
+export function moneyDecimals(values: Iterable<number>): number {
+  let least = Infinity;
+  for (const v of values) if (Number.isFinite(v) && v !== 0) least = Math.min(least, Math.abs(v));
+  if (least === Infinity) return 2;
+  const d = 1 - Math.floor(Math.log10(least)); // two significant digits of `least`
+  return Math.min(MAX_MONEY_DECIMALS, Math.max(2, d));
+}
+
+/** "$1,234.5600" with exactly `decimals` decimals; "-$3.10". */
+export function formatMoneyFixed(usd: number, decimals: number): string {
+  if (!Number.isFinite(usd)) return String(usd);
+  const text = Math.abs(usd).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  return `${usd < 0 && /[1-9]/.test(text) ? '-' : ''}$${text}`;
+}
+
+/**
+ * A table column of amounts, all with the same decimals (moneyDecimals of the column), so that
+ * $0.0012 and $1,234.56 read as "$0.0012" and "$1,234.5600", not as two precisions.
+ */
+export function formatMoneyColumn(values: readonly number[]): string[] {
+  const d = moneyDecimals(values);
+  return values.map((v) => formatMoneyFixed(v, d));
+}
+
 /** A unit price with up to six significant digits ("$0.0000166667", "$3.50"). */
 export function formatUnitPrice(usd: number): string {
   if (!Number.isFinite(usd)) return String(usd);

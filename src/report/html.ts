@@ -9,6 +9,7 @@ import { formatMoney, formatPercent } from './format.ts';
 import { routeTable } from './route-table.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
+import { moneyColumns } from './money-cells.ts';
 
 // No script at all, and a policy that would refuse one anyway: a report must stay inert even if
 // some user text slipped past escaping. Inline styles are needed by the page and by the SVG charts.
@@ -119,7 +120,8 @@ function figure(c: Chart): string {
   return `<figure class="chart" id="chart-${h(c.id)}" data-chart="${h(c.kind)}"><figcaption>${h(c.title)}</figcaption>${c.svg}</figure>`;
 }
 
-function table(t: Table, id?: string): string {
+function table(drawn: Table, id?: string): string {
+  const t = moneyColumns(drawn);
   const th = t.headers.map((x, i) => `<th class="${t.align[i]}">${h(x)}</th>`).join('');
   const rows = t.rows
     .map(

@@ -5,8 +5,9 @@
  * Markdown and HTML all render these same tables.
  */
 import type { ResultDocument } from '../model/result.ts';
-import { formatCount, formatMoney, formatNumber, formatPercent } from './format.ts';
+import { formatCount, formatNumber, formatPercent } from './format.ts';
 import type { Cell, Table } from './tables.ts';
+import { moneyCell } from './money-cells.ts';
 
 const c = (text: string, figure?: string, strong?: boolean): Cell => ({ text, figure, strong });
 
@@ -46,8 +47,8 @@ export function runWindowTable(doc: ResultDocument): Table | undefined {
     if (!w) return;
     rows.push([
       c(s.name),
-      c(formatMoney(w.measured.bill.total), `stacks.${i}.runWindow.measured.bill.total`),
-      c(formatMoney(w.predicted.bill.total), `stacks.${i}.runWindow.predicted.bill.total`),
+      moneyCell(w.measured.bill.total, `stacks.${i}.runWindow.measured.bill.total`),
+      moneyCell(w.predicted.bill.total, `stacks.${i}.runWindow.predicted.bill.total`),
       c(formatPercent(w.collateral.measured)),
       c(formatPercent(w.collateral.predicted)),
     ]);

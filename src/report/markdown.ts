@@ -7,6 +7,7 @@ import { routeTable } from './route-table.ts';
 import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
 import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
+import { moneyColumns } from './money-cells.ts';
 
 export interface MarkdownOptions {
   /** Chart id → path of its SVG file relative to the Markdown file; charts without one are left out. */
@@ -98,7 +99,8 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
   return out.join('\n');
 }
 
-function table(t: Table): string[] {
+function table(drawn: Table): string[] {
+  const t = moneyColumns(drawn);
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [
     row(t.headers.map(md)),

@@ -2,6 +2,7 @@ import type { BillLine, ResultDocument, StackResult, VariantResult } from '../mo
 import { formatCount, formatMoney, formatNumber, formatPercent, formatQuantity, formatUnitPrice } from './format.ts';
 import { horizonLabel, nonZeroOutcomes, stackFigures } from './figures.ts';
 import { liveRows } from './terminal.ts';
+import { moneyCell as m } from './money-cells.ts';
 
 /** A cell: display text (raw user text allowed — each renderer escapes it) and an optional figure key. */
 export interface Cell {
@@ -9,9 +10,11 @@ export interface Cell {
   /** Names the document figure this cell shows (`stacks.0.throttled.bill.perHour`), so tests can find it. */
   figure?: string;
   strong?: boolean;
+  /** An amount in dollars: `text` shows it, with its column's decimals once the table is drawn (money-cells.ts). */
+  usd?: number;
 }
 
-/** A table both Markdown and HTML render: the same figures in both, escaped by each. */
+/** A table both Markdown and HTML render: the same figures in both, escaped by each, amounts aligned per column. */
 export interface Table {
   headers: string[];
   align: ('left' | 'right')[];
@@ -30,12 +33,12 @@ export function headlineTable(doc: ResultDocument): Table {
       const p = `stacks.${f.index}`;
       return [
         c(f.name, `${p}.name`),
-        c(formatMoney(f.throttledPerHour), `${p}.throttled.bill.perHour`, true),
-        c(formatMoney(f.throttledTotal), `${p}.throttled.bill.total`, true),
-        c(formatMoney(f.unthrottledPerHour), `${p}.unthrottled.bill.perHour`),
-        c(formatMoney(f.unthrottledTotal), `${p}.unthrottled.bill.total`),
-        c(formatMoney(f.savings), `${p}.savings`),
-        c(formatMoney(f.damage), `${p}.damage`),
+        m(f.throttledPerHour, `${p}.throttled.bill.perHour`, true),
+        m(f.throttledTotal, `${p}.throttled.bill.total`, true),
+        m(f.unthrottledPerHour, `${p}.unthrottled.bill.perHour`),
+        m(f.unthrottledTotal, `${p}.unthrottled.bill.total`),
+        m(f.savings, `${p}.savings`),
+        m(f.damage, `${p}.damage`),
         c(formatPercent(f.collateral), `${p}.collateral`),
       ];
     }),
@@ -103,9 +106,9 @@ export function billTable(s: StackResult, stackIndex: number): Table {
       c(any.item),
       c(unitPriceText(any)),
       c(a ? `${formatQuantity(a.quantity)} ${any.unit}` : '—'),
-      c(a ? formatMoney(a.cost) : '—'),
+      a ? m(a.cost) : c('—'),
       c(b ? `${formatQuantity(b.quantity)} ${any.unit}` : '—'),
-      c(b ? formatMoney(b.cost) : '—'),
+      b ? m(b.cost) : c('—'),
     ];
   });
   rows.push([
@@ -113,9 +116,9 @@ export function billTable(s: StackResult, stackIndex: number): Table {
     c(''),
     c(''),
     c(''),
-    c(formatMoney(s.throttled.bill.total), `${p}.throttled.bill.total`, true),
+    m(s.throttled.bill.total, `${p}.throttled.bill.total`, true),
     c(''),
-    c(formatMoney(s.unthrottled.bill.total), `${p}.unthrottled.bill.total`, true),
+    m(s.unthrottled.bill.total, `${p}.unthrottled.bill.total`, true),
   ]);
   return {
     headers: ['Service', 'Item', 'Unit price', 'Quantity with throttling', 'Cost with', 'Quantity without', 'Cost without'],

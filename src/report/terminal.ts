@@ -2,13 +2,14 @@ import type { ResultDocument, StackResult } from '../model/result.ts';
 import type { Outcome } from '../model/outcomes.ts';
 import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
-import { formatCount, formatCountShort, formatMoney, formatPercent } from './format.ts';
+import { formatCount, formatCountShort, formatMoney, formatMoneyColumn, formatPercent } from './format.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
 import { detectionLines, detectionRanking, detectionWindow } from './detection.ts';
 import { cohortDeviationTable, latencyTable } from './live-tables.ts';
 import { routeLines } from './route-table.ts';
 import type { Table } from './tables.ts';
 import { tableWidth, textTable, truncate, visibleLength, wrapText, type TextColumn } from './text-table.ts';
+import { moneyColumns } from './money-cells.ts';
 
 const MAX_WIDTH = 100;
 
@@ -60,7 +61,8 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
     out.push('');
     out.push(bold(`Ranking (cheapest under attack first, then least collateral; costs over ${horizon})`));
     out.push(...rankingTable(doc));
-    const byDetection = detectionRanking(doc);
+    const ranking = detectionRanking(doc);
+    const byDetection = ranking && moneyColumns(ranking);
     if (byDetection) out.push('', bold('Ranking by cost until first detection (with throttling)'), ...textTable(byDetection.headers.map((header, i) => ({ header, align: byDetection.align[i] })), byDetection.rows.map((r) => r.map((c) => oneLine(c.text)))));
   }
   const live = liveTable(doc);
@@ -130,25 +132,39 @@ function cohortTable(s: StackResult): string[] {
 function billLines(s: StackResult, horizon: string): string[] {
   const t = s.throttled.bill;
   const u = s.unthrottled.bill;
+  const totals = formatMoneyColumn([t.total, u.total]);
+  const perHour = formatMoneyColumn([t.perHour, u.perHour]);
   const rows = [
-    ['bill with throttling', formatMoney(t.total), `${formatMoney(t.perHour)}/h`],
-    ['bill without throttling', formatMoney(u.total), `${formatMoney(u.perHour)}/h`],
+    ['bill with throttling', totals[0], `${perHour[0]}/h`],
+    ['bill without throttling', totals[1], `${perHour[1]}/h`],
   ];
   return [
     ...textTable([{ header: `over ${horizon}` }, { header: 'total', align: 'right' }, { header: 'per hour', align: 'right' }], rows),
     `  savings ${formatMoney(s.savings)} · damage ${formatMoney(s.damage)} · collateral ${formatPercent(s.collateral)} of legit requests not served`,
     ...(s.runWindow
       ? [
-          `  this run itself (${Math.round(s.runWindow.seconds * 10) / 10} s, not scaled): cost ${formatMoney(s.runWindow.measured.bill.total)} measured, ` +
-            `${formatMoney(s.runWindow.predicted.bill.total)} predicted`,
+          `  this run itself (${Math.round(s.runWindow.seconds * 10) / 10} s, not scaled): cost ${runCost(s.runWindow)[0]} measured, ` +
+            `${runCost(s.runWindow)[1]} predicted`,
           `  legit requests not served in the run: ${formatPercent(s.runWindow.collateral.measured)} measured, ${formatPercent(s.runWindow.collateral.predicted)} predicted`,
         ]
       : []),
   ];
 }
 
+/** The run's measured and predicted cost at one precision, so that the two compare digit by digit. */
+function runCost(w: NonNullable<StackResult['runWindow']>): string[] {
+  return formatMoneyColumn([w.measured.bill.total, w.predicted.bill.total]);
+}
+
 function rankingTable(doc: ResultDocument): string[] {
   const ranked = rankStacks(doc);
+  // each money column at one precision: [throttled total, per hour, unthrottled total, savings]
+  const money = [
+    formatMoneyColumn(ranked.map((f) => f.throttledTotal)),
+    formatMoneyColumn(ranked.map((f) => f.throttledPerHour)),
+    formatMoneyColumn(ranked.map((f) => f.unthrottledTotal)),
+    formatMoneyColumn(ranked.map((f) => f.savings)),
+  ];
   const build = (nameMax: number) =>
     textTable(
       [
@@ -163,10 +179,10 @@ function rankingTable(doc: ResultDocument): string[] {
       ranked.map((f, i) => [
         String(i + 1),
         truncate(oneLine(f.name), nameMax),
-        formatMoney(f.throttledTotal),
-        formatMoney(f.throttledPerHour),
-        formatMoney(f.unthrottledTotal),
-        formatMoney(f.savings),
+        money[0][i],
+        money[1][i],
+        money[2][i],
+        money[3][i],
         formatPercent(f.collateral),
       ]),
     );

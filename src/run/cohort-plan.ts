@@ -36,6 +36,7 @@ export function planCohorts(scenario: Scenario, stack: Stack, basePath: string, 
         bodyBytes: c.requests.length > 1 ? 0 : first.bodyBytes,
         plainForbidden: kind === 'rest' && stack.waf?.rateLimit && keyCannotFail ? 'wafBlocked' : 'authRejected',
       };
+      if (c.forgeForwardedFor) d.forgeForwardedFor = true;
       if (c.requests.length > 1) d.mix = new RequestMix(c.requests.map((r) => ({ ...r, path: joinPath(basePath, r.path) })));
       const key = keys[i];
       if (key) d.apiKey = key;

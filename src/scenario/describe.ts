@@ -12,6 +12,7 @@ export function describeCohort(cohort: Cohort): string {
     `${cohort.clients.toLocaleString('en-US')} client${cohort.clients === 1 ? '' : 's'}`,
   ];
   if (cohort.rotate !== undefined) traits.push(`new IPs every ${formatDuration(cohort.rotate)}`);
+  if (cohort.forgeForwardedFor) traits.push('forged X-Forwarded-For');
   if (cohort.requests.length > 1) traits.push(`mix of ${describeMix(cohort)}`);
   else if (cohort.requests[0].bodyBytes > 0) traits.push(`${formatBytes(cohort.requests[0].bodyBytes)} bodies`);
   if (cohort.apiKey === 'invalid') traits.push('invalid API keys');

@@ -36,6 +36,7 @@ function normalizeScenario(s: ScenarioFile, file: string | undefined): Scenario 
       clients: c.clients,
       apiKey: c.apiKey,
       ...(c.rotate !== undefined ? { rotate: c.rotate } : {}),
+      ...(c.forgeForwardedFor ? { forgeForwardedFor: true } : {}),
       requests,
       rate: c.rate.map(toSegment),
     };

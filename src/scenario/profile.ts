@@ -2,6 +2,9 @@
  * A cohort's rate over time. Segments run one after another from t = 0; before 0 and after the
  * last segment the rate is 0. All functions are pure: the simulator calls them per tick and
  * jumps over stretches where `constantUntil` says nothing changes.
+ *
+ * `ahead` (default 0) plays the profile as repetition k of a scenario lasting S seconds does,
+ * with ahead = k·S: diurnal segments follow their period in absolute time (see shapes/shape.ts).
  */
 import { shapeOf } from './shapes/index.ts';
 import type { Scenario, Segment } from './types.ts';
@@ -33,14 +36,14 @@ function segmentAt(segments: readonly Segment[], t: number): { seg: Segment; sta
 }
 
 /** Requests per second at time t (seconds from the cohort's start). */
-export function rateAt(segments: readonly Segment[], t: number): number {
+export function rateAt(segments: readonly Segment[], t: number, ahead = 0): number {
   const at = segmentAt(segments, t);
-  return at ? shapeOf(at.seg).rate(at.seg, t - at.start) : 0;
+  return at ? shapeOf(at.seg).rate(at.seg, t - at.start, ahead) : 0;
 }
 
 /** Expected arrivals in [t0, t1]: the exact integral of the rate (negative if t1 < t0). */
-export function arrivalsBetween(segments: readonly Segment[], t0: number, t1: number): number {
-  if (t1 < t0) return -arrivalsBetween(segments, t1, t0);
+export function arrivalsBetween(segments: readonly Segment[], t0: number, t1: number, ahead = 0): number {
+  if (t1 < t0) return -arrivalsBetween(segments, t1, t0, ahead);
   let sum = 0;
   let start = 0;
   for (const seg of segments) {
@@ -49,7 +52,7 @@ export function arrivalsBetween(segments: readonly Segment[], t0: number, t1: nu
       if (start >= t1) break;
       const lo = Math.max(t0, start);
       const hi = Math.min(t1, end);
-      if (hi > lo) sum += shapeOf(seg).integral(seg, lo - start, hi - start);
+      if (hi > lo) sum += shapeOf(seg).integral(seg, lo - start, hi - start, ahead);
     }
     start = end;
   }
@@ -71,13 +74,13 @@ function localConstantEnd(segments: readonly Segment[], t: number, total: number
  * pulse phase, a random step, a flat ramp; neighbouring stretches at the same rate are merged).
  * Returns t itself when the rate is changing at t, and Infinity once the profile is over (0 forever).
  */
-export function constantUntil(segments: readonly Segment[], t: number): number {
+export function constantUntil(segments: readonly Segment[], t: number, ahead = 0): number {
   const total = profileDuration(segments);
-  const rate = rateAt(segments, t);
+  const rate = rateAt(segments, t, ahead);
   let end = localConstantEnd(segments, t, total);
   // Merging is bounded: equal neighbouring stretches are rare, and a pathological chain stops here.
   for (let i = 0; i < 10_000 && end > t && end < Infinity; i++) {
-    if (rateAt(segments, end) !== rate) break;
+    if (rateAt(segments, end, ahead) !== rate) break;
     const next = localConstantEnd(segments, end, total);
     if (!(next > end)) break;
     end = next;

@@ -102,6 +102,8 @@ export const cohortSchema = z.strictObject({
     .regex(/^[A-Za-z0-9._-]{1,128}$/, 'expected none, invalid or a usage plan name (letters, digits, ".", "_", "-")')
     .default('none'), // default "none"; or "invalid", or a usage plan's name
   rotate: duration({ positive: true }).optional(), // default: never (no IP rotation)
+  // default false: X-Forwarded-For names the client; true: a fresh forged first hop per request
+  forgeForwardedFor: z.boolean().default(false),
   request: requestOverrideSchema.optional(), // default: the scenario's request
   // default: one request (`request`); or a weighted mix, each a share weight/Σweights of the cohort's rate
   requests: z.array(weightedRequestSchema).min(1).max(100).optional(),

@@ -25,6 +25,11 @@ export interface Cohort {
   /** 'none' | 'invalid' | a usage plan's name (each client holds its own key of that plan). */
   apiKey: string;
   rotate?: number; // seconds between IP rotations
+  /**
+   * Each request claims a fresh forged address as its first X-Forwarded-For hop (the client's real
+   * address follows as the last): a WAF rule keyed on `forwarded-ip` sees a new key every time.
+   */
+  forgeForwardedFor?: boolean;
   /** What the cohort sends: one request (weight 1) or a weighted mix, in file order. */
   requests: WeightedRequest[];
   rate: Segment[];

@@ -10,6 +10,7 @@ import { rotationEpoch } from './identities.ts';
 import { MAX_STRIDE, planStride } from './stride.ts';
 import { NF } from './fields.ts';
 import { buildLanes, repeatingConstantUntil } from './lanes.ts';
+import { foldPeriod } from './fold-period.ts';
 import { Accumulator } from './accumulator.ts';
 import { Ticker } from './ticker.ts';
 import { timelineOf } from './timeline-output.ts';
@@ -42,6 +43,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const H = opts.horizonSeconds;
   const dt = opts.tickSeconds ?? 1;
   const S = Math.max(dt, scenarioDuration(scenario));
+  const F = foldPeriod(scenario, S, H, dt); // the traffic comes round every F (a multiple of S)
   const epoch0 = opts.startEpoch ?? DEFAULT_START_EPOCH;
   const bucketSeconds = opts.bucketSeconds ?? chooseBucketSeconds(H);
   const nb = Math.max(1, Math.ceil(H / bucketSeconds - 1e-9));
@@ -50,7 +52,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const lambdas = lambdaModels(stack);
 
   const { cohorts, lanes: runs } = buildLanes(scenario, stack, opts.onlyRole, nb);
-  const sink = new Accumulator(runs, { H, S, bucketSeconds, nb });
+  const sink = new Accumulator(runs, { H, S: F, bucketSeconds, nb });
   const ticker = new Ticker(runs, gateway, lambdas, { epoch0, S, cohorts: cohorts.length });
 
   let t = 0;
@@ -67,7 +69,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   let strideBackoff = 1;
 
   while (t < H - 1e-9) {
-    if (S > dt && t > 0 && isMultiple(t, S)) {
+    if (F < Infinity && t > 0 && isMultiple(t, F)) {
       const snap = snapshot(t);
       const quotas = gateway.limits.quotaCounters();
       if (sink.folds && periodSnap !== undefined && snap === periodSnap) {
@@ -75,7 +77,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
         const j = periodicSkip(t, quotas, deltas);
         if (j > 0) {
           sink.replay(t, j);
-          const D = j * S;
+          const D = j * F;
           gateway.limits.shift(D, deltas.map((d) => j * d));
           for (const m of lambdas) m.shift(D);
           for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
@@ -175,12 +177,12 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
 
   /** How many whole repetitions can be copied from the last one. */
   function periodicSkip(at: number, quotas: ReturnType<GatewayLimits['quotaCounters']>, deltas: number[]): number {
-    let j = Math.floor((H - at) / S + 1e-9);
+    let j = Math.floor((H - at) / F + 1e-9);
     const now = epoch0 + at;
     quotas.forEach((q, i) => {
       const delta = deltas[i] ?? 0;
       if (delta < 0) j = 0; // it reset during the last repetition: not a repeat
-      j = Math.min(j, Math.floor((q.nextReset(now) - now) / S));
+      j = Math.min(j, Math.floor((q.nextReset(now) - now) / F));
       if (delta > 0) j = Math.min(j, Math.floor((q.limit - q.usedInPeriod) / delta) - 1);
     });
     return Math.max(0, j);

@@ -10,8 +10,18 @@ export function representativeKey(cohort: Cohort, cohortIndex: number): string |
 }
 
 /** The per-IP identity of a cohort's representative client. */
-export function representativeClient(cohort: Cohort): string {
+function representativeClient(cohort: Cohort): string {
   return `cohort:${cohort.name}`;
+}
+
+/**
+ * The source and first X-Forwarded-For addresses of a cohort's representative client: the same,
+ * unless the cohort forges the header afresh per request — then no forwarded key repeats, which a
+ * `forwarded-ip` WAF rule never blocks (AdmitRequest.forwarded absent).
+ */
+export function representativeAddresses(cohort: Cohort): { client: string; forwarded?: string } {
+  const client = representativeClient(cohort);
+  return cohort.forgeForwardedFor ? { client } : { client, forwarded: client };
 }
 
 /** Which IP-rotation epoch a cohort is in at scenario time t (0 when it never rotates). */

@@ -4,7 +4,7 @@ import type { AdmitRequest } from '../limits/gateway.ts';
 import { arrivalsBetween, constantUntil, profileDuration } from '../scenario/profile.ts';
 import { functionIndexOfRoute } from '../stack/functions.ts';
 import { matchRoute } from '../stack/routes.ts';
-import { representativeClient, representativeKey } from './identities.ts';
+import { representativeAddresses, representativeKey } from './identities.ts';
 import { NF } from './fields.ts';
 
 /**
@@ -41,7 +41,7 @@ export function buildLanes(scenario: Scenario, stack: Stack, onlyRole: 'legit' |
         cohortIndex: cohorts.indexOf(cohort),
         share: r.weight / weights,
         bodyBytes: r.bodyBytes,
-        req: { method: r.method, path: r.path, apiKey: representativeKey(cohort, i), client: representativeClient(cohort), clients: cohort.clients },
+        req: { method: r.method, path: r.path, apiKey: representativeKey(cohort, i), ...representativeAddresses(cohort), clients: cohort.clients },
         routeKey: route ? route.key : `${r.method} ${r.path} (no route)`,
         routed: route !== undefined,
         fn: functionIndexOfRoute(stack, route?.key),
@@ -54,7 +54,7 @@ export function buildLanes(scenario: Scenario, stack: Stack, onlyRole: 'legit' |
   return { cohorts, lanes };
 }
 
-/** A lane's cohort's arrivals over [a, b), its profile repeating every S seconds. */
+/** A lane's cohort's arrivals over [a, b), its profile repeating every S seconds (repetition k k·S ahead). */
 export function repeatingArrivals(r: Lane, a: number, b: number, S: number): number {
   let total = 0;
   let s = a;
@@ -63,7 +63,7 @@ export function repeatingArrivals(r: Lane, a: number, b: number, S: number): num
     const local = s - k * S;
     const e = Math.min(b, (k + 1) * S);
     const lb = local + (e - s);
-    if (local < r.duration) total += arrivalsBetween(r.cohort.rate, local, Math.min(lb, r.duration));
+    if (local < r.duration) total += arrivalsBetween(r.cohort.rate, local, Math.min(lb, r.duration), k * S);
     s = e;
   }
   return total;
@@ -75,7 +75,7 @@ export function repeatingConstantUntil(r: Lane, t: number, S: number): number {
   const local = t - k * S;
   const periodEnd = (k + 1) * S;
   if (local >= r.duration - 1e-9) return periodEnd; // silent until the scenario starts over
-  const cu = constantUntil(r.cohort.rate, local);
+  const cu = constantUntil(r.cohort.rate, local, k * S);
   if (cu <= local) return t;
   return Math.min(periodEnd, t + (cu - local));
 }

@@ -29,20 +29,21 @@ export interface StridePlan {
  * more qualifies. Whether the limiters allow it is the caller's question.
  */
 export function planStride(lanes: readonly StrideLane[], t: number, period: number, most: number): StridePlan | undefined {
-  const local = t - Math.floor(t / period + 1e-9) * period;
+  const ahead = Math.floor(t / period + 1e-9) * period; // repetition k: diurnal curves k·period on
+  const local = t - ahead;
   let length = Math.floor(most + 1e-9);
   for (const lane of lanes) {
     if (local >= lane.duration - 1e-9) continue; // silent until the period ends
     length = Math.min(length, Math.floor(Math.min(lane.duration, gradualUntil(lane.segments, local)) - local + 1e-9));
   }
   for (; length >= 2; length = Math.floor(length / 2)) {
-    const plan = tryStride(lanes, local, length);
+    const plan = tryStride(lanes, local, length, ahead);
     if (plan) return plan;
   }
   return undefined;
 }
 
-function tryStride(lanes: readonly StrideLane[], local: number, length: number): StridePlan | undefined {
+function tryStride(lanes: readonly StrideLane[], local: number, length: number, ahead: number): StridePlan | undefined {
   const n: number[] = [];
   const lo: number[] = [];
   const hi: number[] = [];
@@ -54,13 +55,13 @@ function tryStride(lanes: readonly StrideLane[], local: number, length: number):
       continue;
     }
     // the rate at both ends and the middle (just inside the stride: a segment may end at its end)
-    const a = rateAt(lane.segments, local);
-    const b = rateAt(lane.segments, local + length / 2);
-    const c = rateAt(lane.segments, local + length - 1e-6);
+    const a = rateAt(lane.segments, local, ahead);
+    const b = rateAt(lane.segments, local + length / 2, ahead);
+    const c = rateAt(lane.segments, local + length - 1e-6, ahead);
     const top = Math.max(a, b, c);
     const bottom = Math.min(a, b, c);
     if (top - bottom > STRIDE_TOLERANCE * top) return undefined;
-    n.push(arrivalsBetween(lane.segments, local, local + length) * lane.share);
+    n.push(arrivalsBetween(lane.segments, local, local + length, ahead) * lane.share);
     // a gradual shape between three samples this close stays within the tolerance of them
     lo.push(bottom * (1 - STRIDE_TOLERANCE) * lane.share);
     hi.push(top * (1 + STRIDE_TOLERANCE) * lane.share);

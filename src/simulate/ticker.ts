@@ -41,7 +41,7 @@ export class Ticker {
       const r = lanes[c];
       const e = rotationEpoch(r.cohort, t);
       if (e !== r.lastEpoch) {
-        gateway.limits.forgetClient(r.req.client);
+        gateway.limits.forgetClient(r.req);
         r.lastEpoch = e;
       }
       if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, this.run.S);

@@ -1,11 +1,10 @@
 import type { Stack } from '../stack/types.ts';
 import { stackFunctions } from '../stack/functions.ts';
 
-/** Which resources a tuned stack changes against its base: what a patch must carry. */
+/** Which resources a tuned stack changes against its base: what a patch must carry (the web ACL: waf-change.ts). */
 export interface ChangedParts {
   throttles: boolean; // stage or route throttles
   usagePlans: number[]; // indices of changed plans
-  waf: boolean;
   /** Functions whose reserved concurrency changed: "lambda" (the stack's own) or a `functions` name. */
   reservedConcurrency: string[];
 }
@@ -15,7 +14,6 @@ export function changedParts(base: Stack, tuned: Stack): ChangedParts {
   return {
     throttles: !same(base.api.stage, tuned.api.stage) || !same(base.api.routes, tuned.api.routes),
     usagePlans: tuned.api.usagePlans.flatMap((p, i) => (same(p, base.api.usagePlans[i]) ? [] : [i])),
-    waf: !same(base.waf, tuned.waf),
     reservedConcurrency: stackFunctions(tuned).flatMap((f, i) => (f.reservedConcurrency === stackFunctions(base)[i]?.reservedConcurrency ? [] : [f.name])),
   };
 }

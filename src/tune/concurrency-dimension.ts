@@ -27,7 +27,7 @@ export function concurrencyDimensions(stack: Stack, traffic: CohortTraffic[]): D
   const out: Dimension[] = [];
   for (const f of reached) {
     const i = fns.indexOf(f);
-    const d = functionDimension(stack, f, i === 0 ? 'lambda' : `functions[${i - 1}]`, max, {
+    const d = functionDimension(stack, f, i === 0 ? 'lambda' : `functions[${i - 1}]`, max, fns.length === 1, {
       legit: peakRate(traffic, (c) => (c.cohort.role === 'legit' ? shareTo(c, f.name) : 0)),
       all: peakRate(traffic, (c) => shareTo(c, f.name)),
     });
@@ -36,7 +36,7 @@ export function concurrencyDimensions(stack: Stack, traffic: CohortTraffic[]): D
   return out;
 }
 
-function functionDimension(stack: Stack, f: FunctionConfig, path: string, max: number, peak: { legit: number; all: number }): Dimension | undefined {
+function functionDimension(stack: Stack, f: FunctionConfig, path: string, max: number, alone: boolean, peak: { legit: number; all: number }): Dimension | undefined {
   const busy = new DurationModel(f.duration).fluid({
     functionTimeout: f.timeout,
     integrationTimeout: stack.api.integrationTimeout,
@@ -59,6 +59,12 @@ function functionDimension(stack: Stack, f: FunctionConfig, path: string, max: n
       return rs.flatMap((r, i) => (r.value !== null && picks.includes(r.level) ? [i] : []));
     },
     same: (a, b) => a === b,
+    // A lone function's cap only rises with its reservation, and without one it has the whole
+    // account (≥ 100 more than any reservation). Beside other functions a reservation also
+    // shrinks the pool they share, so no value is looser than another there.
+    refuses: 'lambdaThrottled',
+    looser: (a, b) => alone && b >= a,
+    noneLoosest: alone,
     apply: (s, v) => {
       const t = target(s);
       if (v === null) delete t.reservedConcurrency;

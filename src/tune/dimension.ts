@@ -14,6 +14,9 @@ export interface Rung<V> {
   variant: number;
 }
 
+/** The outcome a limiter gives the requests it refuses (the outcome vocabulary, DESIGN "Outcomes"). */
+export type LimiterOutcome = 'wafBlocked' | 'gatewayThrottled' | 'quotaExceeded' | 'lambdaThrottled';
+
 /**
  * One dimension of the search space: an ordered ladder of values for one setting (index 0 is always
  * "none"), which of them the coarse grid tries, and how a value is written into a stack.
@@ -23,6 +26,16 @@ export interface Dimension {
   size: number;
   base: number; // the ladder index of the stack's own setting
   coarse: number[];
+  /** What the setting's limiter makes of a request it refuses. */
+  refuses: LimiterOutcome;
+  /** Which requests the limiter sees, when not all: one route's, or those holding one usage plan's keys. */
+  scope?: { route?: string; plan?: string };
+  /**
+   * Whether value j lets through every request value i lets through, whatever the traffic (j is at
+   * least as loose: a higher rate and burst, a higher WAF limit on the same window, none). The
+   * search uses it to know a candidate's outcome without simulating it (implied.ts).
+   */
+  looser(i: number, j: number): boolean;
   /** Indices worth trying next to i when refining: the next level up and down, the other variants, none. */
   neighbors(i: number): number[];
   apply(stack: Stack, i: number): void;
@@ -37,6 +50,11 @@ export function ladderDimension<V>(spec: {
   rungs: Rung<V>[];
   coarse: (rungs: Rung<V>[]) => number[];
   same: (a: V, b: V) => boolean;
+  refuses: LimiterOutcome;
+  scope?: { route?: string; plan?: string };
+  /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false). */
+  looser: (a: V, b: V) => boolean;
+  noneLoosest?: boolean;
   apply: (stack: Stack, value: V | null) => void;
   changes: (from: V | null, to: V | null) => Change[];
   describe: (value: V | null) => string;
@@ -72,6 +90,15 @@ export function ladderDimension<V>(spec: {
       if (r.value === null || Number.isNaN(r.level)) for (const c of coarse) out.add(c);
       out.delete(i);
       return [...out].sort((a, b) => a - b);
+    },
+    refuses: spec.refuses,
+    ...(spec.scope ? { scope: spec.scope } : {}),
+    looser(i, j) {
+      if (i === j) return true;
+      const a = rungs[i].value;
+      const b = rungs[j].value;
+      if (b === null) return spec.noneLoosest !== false;
+      return a !== null && spec.looser(a, b);
     },
     apply: (stack, i) => spec.apply(stack, rungs[i].value),
     changes: (i) => (i === base ? [] : spec.changes(spec.base, rungs[i].value)),

@@ -42,6 +42,10 @@ export interface TuneDocument {
     tickSeconds: number;
     /** The search's best candidates simulated again on 1-second ticks; the recommendation is one of them. */
     rechecked: number;
+    /** Candidates the search did not simulate because a simulated one implied their outcome (a looser limiter where the same kind refused nothing). */
+    implied: number;
+    /** Candidates the search did not simulate because even their cost floor was above a candidate meeting the SLO. */
+    pruned: number;
     costTolerance: number;
     capped: boolean;
   };

@@ -7,6 +7,8 @@ import { priceVariant } from '../cost/stack-result.ts';
 import type { Change, Dimension } from './dimension.ts';
 import { shortfall, type SloClause } from './slo.ts';
 import { reservedWithinAccount } from './concurrency-dimension.ts';
+import { addRefusals, implies, noRefusals, type Refusals } from './implied.ts';
+import { costFloor, minimumSucceeded, wafPerHour, type Offered } from './cost-floor.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
 export type Candidate = number[];
@@ -28,17 +30,30 @@ export interface Evaluation {
   /** Sum of how far each SLO clause falls short in each scenario (0 when met). */
   shortfall: number;
   changes: Change[];
+  /** false: not simulated, its outcome implied by a simulated candidate's (implied.ts). */
+  simulated: boolean;
+  /** What the limiters refused across the scenarios (what implied.ts needs). */
+  refusals: Refusals;
 }
+
+type Figures = Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>;
 
 /**
  * Prices candidates: each is the base stack with the dimensions' values written in, simulated
  * against every scenario over the scenario's own length, priced per hour. Scenarios are parsed
  * once; each candidate costs one simulator run per scenario, and a candidate seen before costs
- * nothing (the search revisits many).
+ * nothing (the search revisits many), nor does one whose outcome a simulated one implies.
  */
 export class Evaluator {
   private readonly cache = new Map<string, Evaluation>();
   private readonly durations: number[];
+  /** Simulated candidates: they may imply others' outcomes. */
+  private readonly simulatedOnes: Evaluation[] = [];
+  private readonly floors = new Map<string, number>();
+  /** What each scenario offers every candidate (from the first simulation). */
+  private offered?: Offered[];
+  private simulations = 0;
+  private impliedCount = 0;
 
   constructor(
     readonly base: Stack,
@@ -48,13 +63,20 @@ export class Evaluator {
     readonly book: PriceBook,
     /** Simulator tick in seconds: 1 is full fidelity; the search may use coarser ticks and re-check. */
     readonly tickSeconds = 1,
+    /** false: simulate every candidate, even one whose outcome a simulated one implies (to test that rule). */
+    readonly implication = true,
   ) {
     this.durations = scenarios.map((s) => Math.max(1, scenarioDuration(s)));
   }
 
-  /** Distinct candidates simulated so far. */
+  /** Distinct candidates simulated so far (against every scenario). */
   get evaluated(): number {
-    return this.cache.size;
+    return this.simulations;
+  }
+
+  /** Distinct candidates whose outcome was implied by a simulated one, not simulated. */
+  get implied(): number {
+    return this.impliedCount;
   }
 
   all(): Evaluation[] {
@@ -72,12 +94,54 @@ export class Evaluator {
     return this.cache.get(candidate.join(','));
   }
 
+  /**
+   * The least $/hour the candidate can cost in its dearest scenario if it meets the SLO (cost-floor.ts);
+   * 0 before anything was simulated.
+   */
+  floor(candidate: Candidate): number {
+    const offered = this.offered;
+    if (!offered) return 0;
+    const key = candidate.join(',');
+    let f = this.floors.get(key);
+    if (f === undefined) {
+      const stack = this.stackFor(candidate);
+      f = Math.max(...offered.map((o, i) => costFloor(stack, o, minimumSucceeded(this.slo, o), this.book, this.durations[i])));
+      this.floors.set(key, f);
+    }
+    return f;
+  }
+
   evaluate(candidate: Candidate): Evaluation {
     const key = candidate.join(',');
     const seen = this.cache.get(key);
     if (seen) return seen;
     const stack = this.stackFor(candidate);
     if (!reservedWithinAccount(stack)) return this.remember(key, candidate, stack, this.invalid());
+    const by = this.implication ? this.simulatedOnes.find((e) => implies(this.dims, e, candidate)) : undefined;
+    if (by) {
+      this.impliedCount++;
+      return this.remember(key, candidate, stack, this.repriced(by, stack));
+    }
+    this.simulations++;
+    const e = this.remember(key, candidate, stack, this.simulate(stack));
+    this.simulatedOnes.push(e);
+    return e;
+  }
+
+  /** `by`'s outcome on another stack: the same requests ended the same way; only WAF's own price differs. */
+  private repriced(by: Evaluation, stack: Stack): Figures {
+    const perHourByScenario = by.perHourByScenario.map((p, i) => {
+      const offered = this.offered![i].all;
+      const S = this.durations[i];
+      return p - wafPerHour(by.stack, offered, this.book, S) + wafPerHour(stack, offered, this.book, S);
+    });
+    const { legitSuccess, legitByScenario, success, sloMet, shortfall, refusals } = by;
+    return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, refusals, simulated: false };
+  }
+
+  private simulate(stack: Stack): Figures {
+    const offered: Offered[] = [];
+    const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
     const perHourByScenario: number[] = [];
     const success: Record<string, number>[] = [];
     const legitByScenario: number[] = [];
@@ -87,16 +151,21 @@ export class Evaluator {
       const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
       const priced = priceVariant(timeline, stack, this.book, S);
       perHourByScenario.push(priced.bill.perHour);
+      const t = priced.totals;
+      addRefusals(refusals, priced, scenario);
       const shares: Record<string, number> = {};
+      const byCohort: Record<string, number> = {};
       let legitOffered = 0;
       let legitSucceeded = 0;
       for (const [name, c] of Object.entries(priced.cohorts)) {
+        byCohort[name] = c.totals.offered;
         shares[name] = c.totals.offered > 0 ? c.totals.succeeded / c.totals.offered : 1;
         if (c.role === 'legit') {
           legitOffered += c.totals.offered;
           legitSucceeded += c.totals.succeeded;
         }
       }
+      offered.push({ all: t.offered, legit: legitOffered, byCohort });
       const legit = legitOffered > 0 ? legitSucceeded / legitOffered : 1;
       legitByScenario.push(legit);
       success.push(shares);
@@ -105,7 +174,8 @@ export class Evaluator {
         if (value !== undefined) short += shortfall(clause, value);
       }
     });
-    return this.remember(key, candidate, stack, {
+    this.offered ??= offered;
+    return {
       perHour: Math.max(...perHourByScenario),
       perHourByScenario,
       legitSuccess: Math.min(1, ...legitByScenario),
@@ -113,10 +183,12 @@ export class Evaluator {
       success,
       sloMet: short === 0,
       shortfall: short,
-    });
+      simulated: true,
+      refusals,
+    };
   }
 
-  private remember(key: string, candidate: Candidate, stack: Stack, figures: Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>): Evaluation {
+  private remember(key: string, candidate: Candidate, stack: Stack, figures: Figures): Evaluation {
     const changes = this.dims.flatMap((d, i) => d.changes(candidate[i]));
     const e: Evaluation = { key, candidate: [...candidate], stack, ...figures, changes };
     this.cache.set(key, e);
@@ -124,7 +196,7 @@ export class Evaluator {
   }
 
   /** A combination AWS would refuse (functions reserving too much together): never an answer, never on the front. */
-  private invalid(): Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'> {
+  private invalid(): Figures {
     const n = this.scenarios.length;
     return {
       perHour: Infinity,
@@ -134,6 +206,8 @@ export class Evaluator {
       success: Array.from({ length: n }, () => ({})),
       sloMet: false,
       shortfall: Infinity,
+      simulated: false,
+      refusals: { total: noRefusals(), route: {}, plan: {} },
     };
   }
 }

@@ -1,6 +1,6 @@
 import { pageHead } from '../report/html-page.ts';
 import { escapeHtml as h } from '../report/escape.ts';
-import { formatMoney } from '../report/format.ts';
+import { formatMoney, formatMoneyColumn } from '../report/format.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
 import { frontChartSvg } from './front-chart.ts';
 import { formatChange, formatSuccess } from './format.ts';
@@ -56,16 +56,20 @@ function card(label: string, c: TunedConfig, id: string): string {
 }
 
 function scenarioTable(base: TunedConfig, rec: TunedConfig): string {
+  // each money column at one precision
+  const given = formatMoneyColumn(base.perScenario.map((b) => b.perHour));
+  const tuned = formatMoneyColumn(rec.perScenario.map((s) => s.perHour));
   const rows = rec.perScenario.map((s, i) => {
     const b = base.perScenario[i];
-    return `<tr><td>${h(s.scenario)}</td><td class="right">${h(formatMoney(b.perHour))}</td><td class="right">${h(formatSuccess(b.legitSuccess))}</td><td class="right">${h(formatMoney(s.perHour))}</td><td class="right">${h(formatSuccess(s.legitSuccess))}</td></tr>`;
+    return `<tr><td>${h(s.scenario)}</td><td class="right">${h(given[i])}</td><td class="right">${h(formatSuccess(b.legitSuccess))}</td><td class="right">${h(tuned[i])}</td><td class="right">${h(formatSuccess(s.legitSuccess))}</td></tr>`;
   });
   return `<table><thead><tr><th>scenario</th><th class="right">$/hour as given</th><th class="right">legit success</th><th class="right">$/hour tuned</th><th class="right">legit success</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function frontTable(doc: TuneDocument): string {
+  const costs = formatMoneyColumn(doc.front.map((p) => p.perHour));
   const rows = doc.front.map(
-    (p) => `<tr><td class="right">${h(formatMoney(p.perHour))}</td><td class="right">${h(formatSuccess(p.legitSuccess))}</td><td>${p.sloMet ? 'yes' : 'no'}</td><td>${p.changes.map((c) => h(formatChange(c))).join('<br>') || 'no change'}</td></tr>`,
+    (p, i) => `<tr><td class="right">${h(costs[i])}</td><td class="right">${h(formatSuccess(p.legitSuccess))}</td><td>${p.sloMet ? 'yes' : 'no'}</td><td>${p.changes.map((c) => h(formatChange(c))).join('<br>') || 'no change'}</td></tr>`,
   );
   return `<table id="front-table"><thead><tr><th class="right">$/hour</th><th class="right">legit success</th><th>SLO</th><th>changes</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -3,6 +3,9 @@ import type { Stack, Throttle } from '../stack/types.ts';
 import { CATCH_ALL_ROUTE } from '../stack/routes.ts';
 import { changedParts } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
+import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-change.ts';
+
+const CFN_WAF_NAMES = { acl: 'RateLimitWebAcl', association: 'RateLimitWebAclAssociation', aclType: 'AWS::WAFv2::WebACL', associationType: 'AWS::WAFv2::WebACLAssociation' };
 
 /**
  * The tuned settings as CloudFormation/SAM would say them: complete, minimal resources for what
@@ -49,7 +52,8 @@ export function cloudFormationPatch(base: Stack, tuned: Stack): string {
       },
     };
   }
-  if (parts.waf && tuned.waf?.rateLimit) Object.assign(resources, wafResources(tuned));
+  const waf = wafChange(base, tuned);
+  if (waf.kind === 'new-acl' || waf.kind === 'set-rule') Object.assign(resources, wafResources(tuned));
   for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
     resources[f.name === DEFAULT_FUNCTION ? 'Function' : `Function${logicalSuffix(f.name)}`] = {
       Type: 'AWS::Lambda::Function',
@@ -60,8 +64,10 @@ export function cloudFormationPatch(base: Stack, tuned: Stack): string {
       },
     };
   }
-  if (!Object.keys(resources).length) return '# dowsim tune: no change to the stack\n';
-  return `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your template\n${stringify({ Resources: resources }, { lineWidth: 0 })}`;
+  const notes = [...deleteLines(waf, CFN_WAF_NAMES), ...keepOthersNote(waf, CFN_WAF_NAMES.acl)];
+  if (!Object.keys(resources).length && !notes.length) return '# dowsim tune: no change to the stack\n';
+  const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your template\n${notes.map((n) => `${n}\n`).join('')}`;
+  return Object.keys(resources).length ? `${head}${stringify({ Resources: resources }, { lineWidth: 0 })}` : head;
 }
 
 /** A web ACL with the rate-based rule, and its association with the API's stage. */
@@ -78,7 +84,7 @@ function wafResources(tuned: Stack): Record<string, unknown> {
         VisibilityConfig: visibility(`${tuned.deployed.apiName}-web-acl`),
         Rules: [
           {
-            Name: 'rate-limit-per-ip',
+            Name: RATE_RULE_NAME,
             Priority: 0,
             Action: { Block: {} },
             Statement: {
@@ -89,7 +95,7 @@ function wafResources(tuned: Stack): Record<string, unknown> {
                 ...(r.key === 'forwarded-ip' ? { ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } } : {}),
               },
             },
-            VisibilityConfig: visibility('rate-limit-per-ip'),
+            VisibilityConfig: visibility(RATE_RULE_NAME),
           },
         ],
       },

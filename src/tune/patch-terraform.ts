@@ -2,6 +2,9 @@ import type { Stack } from '../stack/types.ts';
 import { changedParts } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
+import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-change.ts';
+
+const TF_WAF_NAMES = { acl: 'aws_wafv2_web_acl.rate_limit', association: 'aws_wafv2_web_acl_association.rate_limit', aclType: 'aws_wafv2_web_acl', associationType: 'aws_wafv2_web_acl_association' };
 
 /**
  * The tuned settings as Terraform would say them: complete, minimal resources for what changed,
@@ -35,15 +38,18 @@ export function terraformPatch(base: Stack, tuned: Stack): string {
     if (p.quota) lines.push(`  quota_settings {`, `    limit  = ${p.quota.limit}`, `    period = ${str(p.quota.period)}`, `    offset = ${p.quota.offset}`, `  }`);
     blocks.push([...lines, '}'].join('\n'));
   }
-  if (parts.waf && tuned.waf?.rateLimit) blocks.push(...wafBlocks(tuned, stage));
+  const waf = wafChange(base, tuned);
+  if (waf.kind === 'new-acl' || waf.kind === 'set-rule') blocks.push(...wafBlocks(tuned, stage));
   for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
     const name = f.name === DEFAULT_FUNCTION ? 'function' : tfName(f.name);
     const lines = [`resource "aws_lambda_function" ${str(name)} {`, `  function_name = ${str(f.functionName)}`, `  memory_size   = ${f.memoryMb}`];
     if (f.reservedConcurrency !== undefined) lines.push(`  reserved_concurrent_executions = ${f.reservedConcurrency}`);
     blocks.push([...lines, '}'].join('\n'));
   }
-  if (!blocks.length) return '# dowsim tune: no change to the stack\n';
-  return `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your configuration\n\n${blocks.join('\n\n')}\n`;
+  const notes = [...deleteLines(waf, TF_WAF_NAMES), ...keepOthersNote(waf, TF_WAF_NAMES.acl)];
+  if (!blocks.length && !notes.length) return '# dowsim tune: no change to the stack\n';
+  const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your configuration\n${notes.map((n) => `${n}\n`).join('')}`;
+  return blocks.length ? `${head}\n${blocks.join('\n\n')}\n` : head;
 }
 
 function methodSettings(name: string, methodPath: string, rate: number, burst: number, stage: string): string {
@@ -71,7 +77,7 @@ function wafBlocks(stack: Stack, stage: string): string[] {
     `    allow {}`,
     `  }`,
     `  rule {`,
-    `    name     = "rate-limit-per-ip"`,
+    `    name     = ${str(RATE_RULE_NAME)}`,
     `    priority = 0`,
     `    action {`,
     `      block {}`,
@@ -84,7 +90,7 @@ function wafBlocks(stack: Stack, stage: string): string[] {
     ...(r.key === 'forwarded-ip' ? [`        forwarded_ip_config {`, `          header_name       = "X-Forwarded-For"`, `          fallback_behavior = "MATCH"`, `        }`] : []),
     `      }`,
     `    }`,
-    ...visibility('rate-limit-per-ip', '    '),
+    ...visibility(RATE_RULE_NAME, '    '),
     `  }`,
     ...visibility(`${stack.deployed.apiName}-web-acl`, '  '),
     `}`,

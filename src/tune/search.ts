@@ -9,13 +9,20 @@ export interface SearchOptions {
   maxEvaluations: number;
   /** How many of the grid's best points refinement starts from. */
   starts?: number;
+  /** false: never prune on cost floors (to test that pruning changes no answer). */
+  prune?: boolean;
 }
 
 export interface SearchOutcome {
   gridSize: number;
   /** The budget ran out before refinement settled. */
   capped: boolean;
+  /** Distinct candidates never simulated because their cost floor was above a candidate meeting the SLO. */
+  pruned: number;
 }
+
+/** Relative margin by which a cost floor must exceed a cost to prune: far above float noise, far below any real difference. */
+const PRUNE_MARGIN = 1e-6;
 
 /**
  * Coarse grid, then local refinement. The grid crosses every dimension's few coarse values (none,
@@ -26,32 +33,64 @@ export interface SearchOutcome {
  */
 export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): SearchOutcome {
   const budget = Math.max(1, opts.maxEvaluations);
+  const starts = opts.starts ?? 3;
+  const prune = opts.prune ?? true;
   ev.evaluate(dims.map((d) => d.base)); // the stack as given is always a candidate
   const grid = coarseGrid(dims, Math.max(1, Math.min(MAX_GRID, Math.floor(budget / 3))));
   let capped = false;
+  const pruned = new Set<string>();
   const room = () => {
     if (ev.evaluated < budget) return true;
     capped = true;
     return false;
   };
-  for (const c of grid) {
+  // the costs of the cheapest `starts` candidates meeting the SLO so far, cheapest first
+  const cheapest: number[] = [];
+  const note = (e: Evaluation) => {
+    if (!e.sloMet) return;
+    cheapest.push(e.perHour);
+    cheapest.sort((a, b) => a - b).splice(starts);
+  };
+  note(ev.all()[0]);
+  // cheapest floors first: the candidates that can beat the others are simulated before those
+  // they make pointless (the order changes which are simulated, not which are the best)
+  const order = grid.map((c, i) => ({ c, i, floor: ev.floor(c) })).sort((a, b) => a.floor - b.floor || a.i - b.i);
+  for (const { c, floor } of order) {
+    // Refinement starts from the grid's best `starts` points. A candidate whose floor is above
+    // `starts` candidates that meet the SLO would be worse than each of them (dearer if it met
+    // the SLO, behind them all if not), so it could not be a start: simulating it changes nothing.
+    if (prune && cheapest.length >= starts && !ev.peek(c) && floor > cheapest[starts - 1] * (1 + PRUNE_MARGIN)) {
+      pruned.add(c.join(','));
+      continue;
+    }
     if (!room()) break;
-    ev.evaluate(c);
+    note(ev.evaluate(c));
   }
   const ranked = ev.all().sort((a, b) => (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  for (const start of ranked.slice(0, opts.starts ?? 3)) descend(ev, dims, start, room);
-  return { gridSize: grid.length, capped };
+  for (const start of ranked.slice(0, starts)) descend(ev, dims, start, room, prune ? pruned : undefined);
+  // a candidate pruned once may have been simulated later from another point of the walk
+  const never = [...pruned].filter((k) => !ev.peek(k.split(',').map(Number)));
+  return { gridSize: grid.length, capped, pruned: never.length };
 }
 
-function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () => boolean): void {
+function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () => boolean, pruned: Set<string> | undefined): void {
   let cur = start;
   for (let improved = true; improved; ) {
     improved = false;
     for (let d = 0; d < dims.length; d++) {
       for (const j of dims[d].neighbors(cur.candidate[d])) {
-        const seen = ev.peek([...cur.candidate.slice(0, d), j, ...cur.candidate.slice(d + 1)]);
-        if (!seen && !room()) return;
-        const next = seen ?? ev.evaluate([...cur.candidate.slice(0, d), j, ...cur.candidate.slice(d + 1)]);
+        const c = [...cur.candidate.slice(0, d), j, ...cur.candidate.slice(d + 1)];
+        let next = ev.peek(c);
+        if (!next) {
+          // a move needs a better candidate; one that cannot cost less than `cur` if it meets the
+          // SLO cannot be better than a `cur` that meets it, so the walk goes on as if it had been tried
+          if (pruned && cur.sloMet && ev.floor(c) > cur.perHour * (1 + PRUNE_MARGIN)) {
+            pruned.add(c.join(','));
+            continue;
+          }
+          if (!room()) return;
+          next = ev.evaluate(c);
+        }
         if (better(next, cur)) {
           cur = next;
           improved = true;

@@ -1,4 +1,4 @@
-import { formatMoney } from '../report/format.ts';
+import { formatMoney, formatMoneyColumn } from '../report/format.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
 import { formatChange, formatSuccess } from './format.ts';
 
@@ -8,7 +8,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
   const rec = doc.best ?? doc.closest!;
   lines.push(`dowsim tune: ${doc.stack.name} against ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`);
   lines.push(
-    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
+    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
   );
   lines.push('');
   lines.push(row('as given', doc.baseline));
@@ -17,15 +17,18 @@ export function formatTuneSummary(doc: TuneDocument): string {
   else lines.push('  no change: the stack as given is already the cheapest that meets the SLO');
   lines.push('');
   lines.push('per scenario (worst case counts):');
+  const given = formatMoneyColumn(doc.baseline.perScenario.map((b) => b.perHour));
+  const tuned = formatMoneyColumn(rec.perScenario.map((s) => s.perHour));
   rec.perScenario.forEach((s, i) => {
     const b = doc.baseline.perScenario[i];
-    lines.push(`  ${s.scenario}: ${formatMoney(b.perHour)}/h → ${formatMoney(s.perHour)}/h, legit success ${formatSuccess(b.legitSuccess)} → ${formatSuccess(s.legitSuccess)}`);
+    lines.push(`  ${s.scenario}: ${given[i]}/h → ${tuned[i]}/h, legit success ${formatSuccess(b.legitSuccess)} → ${formatSuccess(s.legitSuccess)}`);
   });
   lines.push('');
   lines.push('Pareto front (cost vs legit success; * meets the SLO):');
-  for (const p of doc.front) {
-    lines.push(`  ${p.sloMet ? '*' : ' '} ${formatMoney(p.perHour).padStart(10)}/h  ${formatSuccess(p.legitSuccess).padStart(8)}  ${p.changes.map(formatChange).join('; ') || 'no change'}`);
-  }
+  const costs = formatMoneyColumn(doc.front.map((p) => p.perHour)); // one precision down the column
+  doc.front.forEach((p, i) => {
+    lines.push(`  ${p.sloMet ? '*' : ' '} ${costs[i].padStart(10)}/h  ${formatSuccess(p.legitSuccess).padStart(8)}  ${p.changes.map(formatChange).join('; ') || 'no change'}`);
+  });
   if (doc.patches) {
     lines.push('', 'CloudFormation / SAM:', doc.patches.cloudformation.trimEnd(), '', 'Terraform:', doc.patches.terraform.trimEnd());
   }
@@ -35,4 +38,11 @@ export function formatTuneSummary(doc: TuneDocument): string {
 function row(label: string, c: TunedConfig, from?: number): string {
   const delta = from !== undefined && from > 0 ? ` (${c.perHour <= from ? '−' : '+'}${Math.abs((1 - c.perHour / from) * 100).toFixed(1)}%)` : '';
   return `${label.padEnd(9)} ${formatMoney(c.perHour)}/h${delta}, legit success ${formatSuccess(c.legitSuccess)}${c.sloMet ? '' : ' (misses the SLO)'}`;
+}
+
+/** The candidates settled without a simulation of their own, if any. */
+function skipped(doc: TuneDocument): string {
+  const { implied, pruned } = doc.search;
+  if (!implied && !pruned) return '';
+  return `; ${implied + pruned} more settled unsimulated (${implied} implied by a simulated one, ${pruned} pruned on their cost floor)`;
 }

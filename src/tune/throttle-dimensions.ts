@@ -13,6 +13,7 @@ function throttleDimension(opts: {
   rates: number[];
   maxBurst: number;
   apply: (stack: Stack, t: Throttle | null) => void;
+  scope?: { route?: string; plan?: string };
 }): Dimension {
   const rungs: Rung<Throttle>[] = [];
   opts.rates.forEach((rate, level) => {
@@ -30,6 +31,11 @@ function throttleDimension(opts: {
       return rs.flatMap((r, i) => (r.variant === 1 && levels.includes(r.level) ? [i] : []));
     },
     same: (a, b) => a.rate === b.rate && a.burst === b.burst,
+    // a token bucket that refills at least as fast and holds at least as many tokens, fed the same
+    // requests, never holds fewer tokens: it refuses nothing the tighter one lets through
+    refuses: 'gatewayThrottled',
+    ...(opts.scope ? { scope: opts.scope } : {}),
+    looser: (a, b) => b.rate >= a.rate && b.burst >= a.burst,
     apply: opts.apply,
     changes: (from, to) => {
       const out: Change[] = [];
@@ -99,6 +105,7 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
         rates,
         maxBurst: stack.api.account.burst,
         apply: (s, t) => setRoute(s, stack, key, t, functionOf.get(key)),
+        scope: { route: key },
       }),
     );
   }
@@ -142,6 +149,7 @@ export function usagePlanDimensions(stack: Stack, traffic: CohortTraffic[]): Dim
         base: plan.throttle,
         rates,
         maxBurst: stack.api.account.burst,
+        scope: { plan: plan.name },
         apply: (s, t) => {
           if (t) s.api.usagePlans[i].throttle = t;
           else delete s.api.usagePlans[i].throttle;

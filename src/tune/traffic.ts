@@ -7,6 +7,7 @@ export interface CohortTraffic {
   cohort: Cohort;
   step: number; // seconds per sample
   arrivals: Float64Array; // requests in [i·step, (i+1)·step)
+  seconds: number; // the scenario's length (it repeats to fill a longer horizon)
 }
 
 /** At most this many samples per cohort: a 30-day scenario is sampled every 13 s, not every second. */
@@ -22,7 +23,7 @@ export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
     for (const cohort of s.cohorts) {
       const arrivals = new Float64Array(n);
       for (let k = 0; k < n; k++) arrivals[k] = arrivalsBetween(cohort.rate, k * step, Math.min(S, (k + 1) * step));
-      out.push({ scenario: i, cohort, step, arrivals });
+      out.push({ scenario: i, cohort, step, arrivals, seconds: S });
     }
   });
   return out;
@@ -83,6 +84,33 @@ export function peakClientWindowCount(traffic: CohortTraffic[], pick: (c: Cohort
       if (k >= w) sum -= c.arrivals[k - w];
       peak = Math.max(peak, sum / c.cohort.clients);
     }
+  }
+  return peak;
+}
+
+/** The most requests one client (one API key) of the picked cohorts sends in one run of its scenario. */
+export function peakClientCount(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean): number {
+  let peak = 0;
+  for (const c of traffic) {
+    if (!pick(c)) continue;
+    let sum = 0;
+    for (const a of c.arrivals) sum += a;
+    peak = Math.max(peak, sum / c.cohort.clients);
+  }
+  return peak;
+}
+
+/**
+ * The most requests one client of the picked cohorts can send within `period` seconds when its
+ * scenario repeats back to back (what a usage-plan quota over that period must leave it).
+ */
+export function peakClientPeriodCount(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean, period: number): number {
+  let peak = 0;
+  for (const c of traffic) {
+    if (!pick(c)) continue;
+    // a repeating run of S seconds puts its whole count in any k·S seconds, and at most that in less
+    const runs = Math.max(1, Math.ceil(period / Math.max(1, c.seconds) - 1e-9));
+    peak = Math.max(peak, peakClientCount([c], () => true) * runs);
   }
   return peak;
 }

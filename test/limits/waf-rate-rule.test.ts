@@ -30,6 +30,37 @@ describe('WAF rate-based rule', () => {
     expect(rule.take(2.5, 1, 0, 'x')).toBe(0);
   });
 
+  it('a key met once (an instant take) is counted from that first request when it comes back', () => {
+    // limit 1, no delay: request 1 sees 0, request 2 sees 1 (not over), request 3 sees 2 > 1
+    const rule = new WafRateRule({ limit: 1, windowSeconds: 60, delaySeconds: 0 });
+    expect(rule.take(1, 1, 0, 'k')).toBe(1);
+    expect(rule.take(1.5, 1, 0, 'k')).toBe(1);
+    expect(rule.take(1.7, 1, 0, 'k')).toBe(0);
+    // the first request is counted in its own second: at 61.5 the window is slots 2 … 61 and it has left
+    const later = new WafRateRule({ limit: 1, windowSeconds: 60, delaySeconds: 0 });
+    later.take(1, 1, 0, 'k');
+    expect(later.take(61.5, 1, 0, 'k')).toBe(1);
+    expect(later.take(62.5, 1, 0, 'k')).toBe(1);
+    expect(later.take(62.7, 1, 0, 'k')).toBe(0);
+  });
+
+  it('a key met once is forgotten by forget and by sweep, and quietFor counts it', () => {
+    const rule = new WafRateRule({ limit: 10, windowSeconds: 60, delaySeconds: 0 });
+    rule.take(1, 3, 0, 'k');
+    // 3 remembered + 2/s over 3 s (4 seconds' worth: 8) = 11 > 10; at 1/s: 3 + 4 = 7 ≤ 10
+    expect(rule.quietFor('k', 2, 3)).toBe(false);
+    expect(rule.quietFor('k', 1, 3)).toBe(true);
+    rule.forget('k');
+    expect(rule.trackedKeys).toBe(0);
+    expect(rule.quietFor('k', 2, 3)).toBe(true);
+    rule.take(1, 1, 0, 'k');
+    // remembered for window + delay + 2 = 62 slots: still there at 63, gone at 64
+    rule.sweep(63);
+    expect(rule.trackedKeys).toBe(1);
+    rule.sweep(64);
+    expect(rule.trackedKeys).toBe(0);
+  });
+
   it('memory stays bounded: idle keys are swept', () => {
     const rule = new WafRateRule({ limit: 10, windowSeconds: 60, delaySeconds: 30 });
     for (let i = 0; i < 5_000; i++) rule.take(1, 1, 0, `10.0.${i >> 8}.${i & 255}`);

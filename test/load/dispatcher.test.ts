@@ -156,6 +156,23 @@ describe('dispatcher', () => {
     expect([...first].some((a) => second.has(a))).toBe(false);
   });
 
+  it('a forging cohort sends "<fresh forged address>, <its client\'s address>" as X-Forwarded-For', async () => {
+    const xffs: string[] = [];
+    const origin = await serve((req, res) => {
+      xffs.push(String(req.headers['x-forwarded-for']));
+      res.end('ok');
+    });
+    await drive(origin, { cohorts: [cohort('bots', [constant(20, 1)], { clients: 2, forgeForwardedFor: true })], duration: 1 }, { lateToleranceMs: 250 });
+    expect(xffs.length).toBeGreaterThanOrEqual(16);
+    const hops = xffs.map((x) => x.split(', '));
+    expect(hops.every((h) => h.length === 2)).toBe(true);
+    // first hops: one per request, never a client's (forged ones end in ::f)
+    expect(new Set(hops.map((h) => h[0])).size).toBe(xffs.length);
+    expect(hops.every((h) => h[0].startsWith('2001:db8:ffff:') && h[0].endsWith('::f'))).toBe(true);
+    // last hops: the two clients' own addresses (identities 0 and 1: TEST-NET-1 .1 and .2)
+    expect(new Set(hops.map((h) => h[1]))).toEqual(new Set(['192.0.2.1', '192.0.2.2']));
+  });
+
   it('classifies what comes back into the outcome vocabulary', async () => {
     const answers: Record<string, [number, string, Record<string, string>?]> = {
       '/ok': [200, '{"ok":true}'],

@@ -50,6 +50,20 @@ describe('schedule', () => {
     expect(a.filter((x) => x.cohort === 1)).toHaveLength(40);
   });
 
+  it('a diurnal curve goes on along its period when a shorter scenario repeats', () => {
+    // A 10 s curve, mean 20, amplitude 10, period 60 s, repeated for 60 s: repetition k plays
+    // it 10k s ahead, so the run sends the whole period, 20 × 60 = 1,200 requests (the sine adds
+    // up to 0). Restarting it every 10 s would send 6 × (200 + 600/2π·(1 − cos(π/3))) ≈ 1,486.
+    const curve: Segment = { kind: 'diurnal', duration: 10, mean: 20, amplitude: 10, period: 60 };
+    const a = all(arrivals([{ segments: [curve], clients: 1 }], { durationSeconds: 60 }));
+    expect(a).toHaveLength(1200);
+    // [30, 40) is the trough's side: 200 + 600/2π·(cos π − cos(4π/3)) = 200 − 47.75; Λ(30) =
+    // 600 + 95.49·(1 − cos π) = 790.99 and Λ(40) = 943.24, so arrivals k − ½ for k = 792…943: 152
+    expect(a.filter((x) => x.at >= 30 && x.at < 40)).toHaveLength(152);
+    // and the connection pool is sized for the crest, 30 rps at 15 s, not the first 10 s (≤ 28.7)
+    expect(peakRate([{ segments: [curve], clients: 1 }], 60)).toBeGreaterThan(29.5);
+  });
+
   it('merges cohorts in time order', () => {
     const a = all(arrivals([{ segments: [constant(30, 5)], clients: 3 }, { segments: [ramp(0, 70, 5)], clients: 7 }], { durationSeconds: 5 }));
     for (let i = 1; i < a.length; i++) expect(a[i].at).toBeGreaterThanOrEqual(a[i - 1].at);

@@ -68,6 +68,22 @@ describe('dowsim run against the in-process emulator', () => {
     expect(JSON.parse(lines.at(-1)!).type).toBe('end');
   });
 
+  it('repeats a scenario shorter than the run, a diurnal curve going on along its period', async () => {
+    // a 2 s curve, mean 50, amplitude 25, period 4 s, run for 4 s: the second pass plays 2 s → 4 s
+    // of the curve, so the run sends the whole period, 50 × 4 = 200 (the sine adds up to 0).
+    // Replaying the first 2 s would send 2 × (100 + 25·4/2π·(1 − cos π)) = 2 × 131.8 = 263.7.
+    const wave = `
+name: wave
+request: { method: GET, path: /items }
+cohorts:
+  - { name: users, role: legit, clients: 5, rate: [ { duration: 2s, diurnal: { mean: 50, amplitude: 25, period: 4s } } ] }
+`;
+    const { doc } = await run(wave, STAGE_50, { durationSeconds: 4 });
+    const m = timelineTotals(doc.measured!);
+    expect(m.offered + m.dropped).toBe(200);
+    expect(timelineTotals(doc.predicted!).offered).toBe(200);
+  });
+
   it('lets each client key reach its usage plan limits: per-key throttle and per-key quota', async () => {
     const { doc } = await run(
       `

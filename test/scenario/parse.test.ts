@@ -56,6 +56,14 @@ describe('built-in scenarios', () => {
     }
   });
 
+  it('forgeForwardedFor: true is kept on its cohort only, and said in the cohort\'s description', async () => {
+    const { describeCohort } = await import('../../src/scenario/describe.ts');
+    const s = parseScenario('name: x\ncohorts: [{ name: a, role: attack, forgeForwardedFor: true, rate: [{ duration: 1s, rate: 1 }] }, { name: b, role: legit, forgeForwardedFor: false, rate: [{ duration: 1s, rate: 1 }] }]');
+    expect(s.cohorts[0].forgeForwardedFor).toBe(true);
+    expect('forgeForwardedFor' in s.cohorts[1]).toBe(false);
+    expect(describeCohort(s.cohorts[0])).toBe('a (attack, 1 client, forged X-Forwarded-For): 1 rps for 1s');
+  });
+
   it('botnet-flood is DESIGN\'s example, normalized to seconds', () => {
     const s = loadScenario('botnet-flood');
     const bots = s.cohorts[1];
@@ -206,6 +214,7 @@ describe('validation: each rule names its path', () => {
     ['fractional clients', 'name: x\ncohorts: [{ name: a, role: legit, clients: 2.5, rate: [{ duration: 1s, rate: 1 }] }]', 'cohorts[0].clients', /whole number/],
     ['an apiKey with spaces', 'name: x\ncohorts: [{ name: a, role: legit, apiKey: "my plan", rate: [{ duration: 1s, rate: 1 }] }]', 'cohorts[0].apiKey', /usage plan name/],
     ['a rotation of 0', 'name: x\ncohorts: [{ name: a, role: legit, rotate: 0, rate: [{ duration: 1s, rate: 1 }] }]', 'cohorts[0].rotate', /longer than 0/],
+    ['a forgeForwardedFor that is not true or false', 'name: x\ncohorts: [{ name: a, role: attack, forgeForwardedFor: "yes", rate: [{ duration: 1s, rate: 1 }] }]', 'cohorts[0].forgeForwardedFor', /expected true or false, got "yes"/],
     ['a rate that is a number, not segments', 'name: x\ncohorts: [{ name: a, role: legit, rate: 100 }]', 'cohorts[0].rate', /list of segments/],
     ['duplicate cohort names', 'name: x\ncohorts: [{ name: a, role: legit, rate: [{ duration: 1s, rate: 1 }] }, { name: a, role: attack, rate: [{ duration: 1s, rate: 1 }] }]', 'cohorts[1].name', /unique.*cohorts\[0\]/],
     ['an unknown method', 'name: x\nrequest: { method: FETCH }\ncohorts: [{ name: a, role: legit, rate: [{ duration: 1s, rate: 1 }] }]', 'request.method', /one of GET, POST/],

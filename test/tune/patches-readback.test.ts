@@ -6,111 +6,20 @@
  * same stage and route throttles, WAF rate limit and window, and reserved concurrency as the stack
  * the patch was written from.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parse as parseYaml, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
-import { readTerraform } from '../../src/audit/read/terraform.ts';
-import { deriveStack } from '../../src/audit/stack-document.ts';
-import type { AuditModel } from '../../src/audit/model.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { loadStack } from '../../src/stack/load.ts';
+import { parseStack } from '../../src/stack/parse.ts';
 import type { Stack } from '../../src/stack/types.ts';
 import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
 import { terraformPatch } from '../../src/tune/patch-terraform.ts';
 import { parseSlo } from '../../src/tune/slo.ts';
 import { tune } from '../../src/tune/tune.ts';
 import { makeStack } from '../support/stacks.ts';
+import { fromCloudFormation, fromCloudFormationOver, fromTerraform, fromTerraformOver, userCfnWaf, userTfWaf } from '../support/tune-readback.ts';
 
 const FIX = 'test/tune/fixtures';
-
-/** GET /items and GET /items/{id} on a REST API `Api`, both invoking `Function` (the patch supplies Function itself). */
-const CFN_REST_BASE = {
-  Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'orders' } },
-  Items: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, PathPart: 'items' } },
-  Item: { Type: 'AWS::ApiGateway::Resource', Properties: { RestApiId: { Ref: 'Api' }, ParentId: { Ref: 'Items' }, PathPart: '{id}' } },
-  ...Object.fromEntries(
-    [['GetItems', 'Items'], ['GetItem', 'Item']].map(([id, res]) => [
-      id,
-      {
-        Type: 'AWS::ApiGateway::Method',
-        Properties: {
-          RestApiId: { Ref: 'Api' },
-          ResourceId: { Ref: res },
-          HttpMethod: 'GET',
-          AuthorizationType: 'NONE',
-          Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST', Uri: { 'Fn::Sub': 'arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Function.Arn}/invocations' } },
-        },
-      },
-    ]),
-  ),
-  ApiDeployment: { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: 'Api' } } },
-};
-
-const TF_REST_BASE = `resource "aws_api_gateway_rest_api" "api" {
-  name = "orders"
-}
-resource "aws_api_gateway_resource" "items" {
-  rest_api_id = aws_api_gateway_rest_api.api.id
-  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
-  path_part   = "items"
-}
-resource "aws_api_gateway_resource" "item" {
-  rest_api_id = aws_api_gateway_rest_api.api.id
-  parent_id   = aws_api_gateway_resource.items.id
-  path_part   = "{id}"
-}
-resource "aws_api_gateway_method" "get_items" {
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_resource.items.id
-  http_method   = "GET"
-  authorization = "NONE"
-}
-resource "aws_api_gateway_method" "get_item" {
-  rest_api_id   = aws_api_gateway_rest_api.api.id
-  resource_id   = aws_api_gateway_resource.item.id
-  http_method   = "GET"
-  authorization = "NONE"
-}
-resource "aws_api_gateway_integration" "get_items" {
-  rest_api_id             = aws_api_gateway_rest_api.api.id
-  resource_id             = aws_api_gateway_resource.items.id
-  http_method             = aws_api_gateway_method.get_items.http_method
-  type                    = "AWS_PROXY"
-  integration_http_method = "POST"
-  uri                     = aws_lambda_function.function.invoke_arn
-}
-resource "aws_api_gateway_integration" "get_item" {
-  rest_api_id             = aws_api_gateway_rest_api.api.id
-  resource_id             = aws_api_gateway_resource.item.id
-  http_method             = aws_api_gateway_method.get_item.http_method
-  type                    = "AWS_PROXY"
-  integration_http_method = "POST"
-  uri                     = aws_lambda_function.function.invoke_arn
-}
-`;
-
-/** The one API's derived stack document, read back from a source. */
-function readBack(model: AuditModel): Record<string, any> {
-  expect(model.apis).toHaveLength(1);
-  return deriveStack(model, model.apis[0]).document as Record<string, any>;
-}
-
-function fromCloudFormation(patch: string): Record<string, any> {
-  const resources = (parseYaml(patch) as { Resources: Record<string, unknown> }).Resources;
-  const text = stringify({ Resources: { ...CFN_REST_BASE, ...resources } }, { lineWidth: 0 });
-  return readBack(readCloudFormation(text, '/repo/template.yaml'));
-}
-
-function fromTerraform(patch: string): Record<string, any> {
-  const dir = mkdtempSync(join(tmpdir(), 'dowsim-readback-'));
-  writeFileSync(join(dir, 'main.tf'), TF_REST_BASE);
-  writeFileSync(join(dir, 'patch.tf'), patch);
-  return readBack(readTerraform(dir));
-}
 
 /** The settings a patch must carry, as a derived stack document says them. */
 function expected(s: Stack) {
@@ -119,6 +28,7 @@ function expected(s: Stack) {
     routes: Object.fromEntries(Object.entries(s.api.routes).filter(([, t]) => t).map(([k, t]) => [k, { rate: t!.rate, burst: t!.burst }])),
     waf: s.waf?.rateLimit ? { limit: s.waf.rateLimit.limit, window: `${s.waf.rateLimit.windowSeconds}s` } : undefined,
     reservedConcurrency: s.lambda.reservedConcurrency,
+    usagePlans: s.api.usagePlans.map((p) => ({ name: p.name, throttle: p.throttle, quota: p.quota })),
   };
 }
 
@@ -128,6 +38,7 @@ function got(doc: Record<string, any>) {
     routes: Object.fromEntries(Object.entries(doc.api.routes as Record<string, any>).filter(([, t]) => t.rate !== undefined).map(([k, t]) => [k, { rate: t.rate, burst: t.burst }])),
     waf: doc.waf?.rateLimit,
     reservedConcurrency: doc.lambda.reservedConcurrency,
+    usagePlans: ((doc.api.usagePlans ?? []) as Record<string, any>[]).map((p) => ({ name: p.name, throttle: p.throttle, quota: p.quota })),
   };
 }
 
@@ -152,8 +63,72 @@ describe("tune's patches read back by the audit to the same settings", () => {
       lambda: { reservedConcurrency: 40 },
     });
     // hand-written expectation: what the tuned stack above sets
-    const want = { stage: { rate: 120, burst: 240 }, routes: { 'GET /items/{id}': { rate: 5, burst: 10 } }, waf: { limit: 300, window: '120s' }, reservedConcurrency: 40 };
+    const want = { stage: { rate: 120, burst: 240 }, routes: { 'GET /items/{id}': { rate: 5, burst: 10 } }, waf: { limit: 300, window: '120s' }, reservedConcurrency: 40, usagePlans: [] };
     expect(got(fromCloudFormation(cloudFormationPatch(base, tuned)))).toEqual(want);
     expect(got(fromTerraform(terraformPatch(base, tuned)))).toEqual(want);
   });
+
+  it('a usage plan with a per-key throttle and a quota (AWS::ApiGateway::UsagePlan Throttle and Quota; aws_api_gateway_usage_plan throttle_settings and quota_settings)', () => {
+    const base = makeStack({ api: { apiKeyRequired: true, usagePlans: [{ name: 'partner' }] } });
+    const tuned = makeStack({
+      api: { apiKeyRequired: true, usagePlans: [{ name: 'partner', throttle: { rate: 2, burst: 4 }, quota: { limit: 15_000, period: 'DAY', offset: 0 } }] },
+    });
+    // hand-written expectation: what the tuned stack above sets
+    const plan = { name: 'partner', throttle: { rate: 2, burst: 4 }, quota: { limit: 15_000, period: 'DAY', offset: 0 } };
+    expect(got(fromCloudFormation(cloudFormationPatch(base, tuned))).usagePlans).toEqual([plan]);
+    expect(got(fromTerraform(terraformPatch(base, tuned))).usagePlans).toEqual([plan]);
+  });
+
+  it('dowsim tune on leaked-key × rest-keyed: the quota it recommends reads back from both patches', () => {
+    const stack = loadStack(`${FIX}/rest-keyed.yaml`);
+    const scenarios = [loadScenario(`${FIX}/leaked-key.yaml`)];
+    const { doc, recommended } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook('us-east-1') });
+    expect(recommended.api.usagePlans[0].quota).toBeDefined();
+    const want = expected(recommended).usagePlans;
+    expect(got(fromCloudFormation(doc.patches!.cloudformation)).usagePlans).toEqual(want);
+    expect(got(fromTerraform(doc.patches!.terraform)).usagePlans).toEqual(want);
+  });
+
+  it('dowsim tune drops a WAF rule no rotating bot ever trips: both patches say to delete it, and read back without it', () => {
+    const stack = parseStack(`
+name: rest-waf-open
+api: { kind: rest }
+waf: { rules: 1, rateLimit: { limit: 2000, window: 5m } }
+lambda: { memoryMb: 512, duration: 120ms, initDuration: 400ms, timeout: 10s }
+`);
+    const scenarios = [loadScenario(`${FIX}/rotating-route-flood.yaml`)];
+    const { doc, recommended } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook('us-east-1') });
+    // no bot IP sends more than 10 requests before it rotates: the rule only adds WAF's price
+    expect(recommended.waf).toBeUndefined();
+    expect(doc.patches!.cloudformation).toMatch(/^# delete: RateLimitWebAcl — /m);
+    expect(doc.patches!.terraform).toMatch(/^# delete: aws_wafv2_web_acl\.rate_limit — /m);
+    expect(fromCloudFormationOver(userCfnWaf(stack, 0), doc.patches!.cloudformation).waf).toBeUndefined();
+    expect(fromTerraformOver(userTfWaf(stack, 0), doc.patches!.terraform).waf).toBeUndefined();
+  });
+
+  describe('a WAF change on a stack that already has a web ACL: the user template with the patch acted on ("# delete:" lines, then its resources merged) reads back to the tuned settings', () => {
+    const rule = { limit: 2_000, windowSeconds: 300, key: 'ip' as const, delaySeconds: 30 };
+    const cases = [
+      // the rate rule was the web ACL's only rule: web ACL and association go
+      { name: 'rate rule removed, it was the only rule', base: { rules: 1, rateLimit: rule }, tuned: undefined },
+      // two managed rule groups stay beside it
+      { name: 'rate rule removed, 2 other rules stay', base: { rules: 3, rateLimit: rule }, tuned: { rules: 2 } },
+      { name: 'rate rule tightened, 2 other rules stay', base: { rules: 3, rateLimit: rule }, tuned: { rules: 3, rateLimit: { ...rule, limit: 100, windowSeconds: 60 } } },
+      { name: 'rate rule added to a web ACL with 2 other rules', base: { rules: 2 }, tuned: { rules: 3, rateLimit: { ...rule, limit: 100 } } },
+    ];
+    for (const c of cases) {
+      it(c.name, () => {
+        const base = makeStack({ waf: c.base });
+        const tuned = makeStack({});
+        if (c.tuned) tuned.waf = c.tuned;
+        else delete tuned.waf;
+        const others = c.base.rules - (c.base.rateLimit ? 1 : 0);
+        // what each read must say, by hand: the tuned stack's rule count and rate limit
+        const want = c.tuned ? { rules: c.tuned.rules, ...(c.tuned.rateLimit ? { rateLimit: { limit: c.tuned.rateLimit.limit, window: `${c.tuned.rateLimit.windowSeconds}s` } } : {}) } : undefined;
+        expect(fromCloudFormationOver(userCfnWaf(base, others), cloudFormationPatch(base, tuned)).waf).toEqual(want);
+        expect(fromTerraformOver(userTfWaf(base, others), terraformPatch(base, tuned)).waf).toEqual(want);
+      });
+    }
+  });
 });
+

@@ -30,7 +30,7 @@ cohorts:
 describe('the search space keeps to what AWS allows', () => {
   it('every candidate: stage and plan rates ≤ the account rate, bursts ≤ its burst, WAF limit ≥ 10 on a 60/120/300/600 s window, reserved ≤ 150 − 100', () => {
     const dims = searchSpace(stack, [scenario]);
-    expect(dims.map((d) => d.id).sort()).toEqual(['api.stage', 'api.usagePlans[0].throttle', 'lambda.reservedConcurrency', 'waf.rateLimit']);
+    expect(dims.map((d) => d.id).sort()).toEqual(['api.stage', 'api.usagePlans[0].quota', 'api.usagePlans[0].throttle', 'lambda.reservedConcurrency', 'waf.rateLimit']);
     const ev = new Evaluator(stack, [scenario], dims, parseSlo([], [scenario]), loadPriceBook('us-east-1'));
     let checked = 0;
     // every value of every dimension, the others as given
@@ -52,6 +52,15 @@ describe('the search space keeps to what AWS allows', () => {
           expect(s.waf!.rules).toBe(1);
         }
         if (s.lambda.reservedConcurrency !== undefined) expect(s.lambda.reservedConcurrency).toBeLessThanOrEqual(50);
+        const q = s.api.usagePlans[0].quota;
+        if (q) {
+          // a user's key: 0.1 rps × 120 s = 12 per run, 8,640 a DAY of repeated runs; a bot's key:
+          // 500 rps × 120 s = 60,000 per run. A WEEK (60,480 for a user) has no room below the bots.
+          expect(q.period).toBe('DAY');
+          expect(Number.isInteger(q.limit)).toBe(true);
+          expect(q.limit).toBeGreaterThanOrEqual(8_640);
+          expect(q.limit).toBeLessThanOrEqual(60_000);
+        }
         // and the stack parser, which enforces the same AWS rules, accepts the stack file as written
         expect(parseStack(stackFileYaml(s, []))).toEqual(s);
         checked++;

@@ -3,12 +3,16 @@ import type { Segment } from '../types.ts';
 /**
  * The arithmetic of one rate shape, in time `u` measured from the segment's start
  * (0 ≤ u ≤ segment.duration). Every function is pure and closed-form where the shape allows.
+ *
+ * `ahead` is how far the clock of this play of the segment is ahead of the first play: k·S in
+ * repetition k of a scenario lasting S seconds. Only `diurnal` reads it — a daily curve follows
+ * the time of day, not the start of the scenario — every other shape restarts with its segment.
  */
 export interface ShapeMath<S extends Segment> {
   /** Requests per second at u. */
-  rate(seg: S, u: number): number;
+  rate(seg: S, u: number, ahead?: number): number;
   /** Exact ∫ rate du over [u0, u1], 0 ≤ u0 ≤ u1 ≤ duration: the expected arrivals. */
-  integral(seg: S, u0: number, u1: number): number;
+  integral(seg: S, u0: number, u1: number, ahead?: number): number;
   /** The end (≤ duration) of the stretch from u over which the rate stays constant; u if it is changing. */
   constantEnd(seg: S, u: number): number;
   /** "ramp 0→5,000 rps over 1m" */

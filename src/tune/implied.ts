@@ -1,0 +1,74 @@
+import type { VariantResult } from '../model/result.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { Candidate } from './evaluate.ts';
+import type { Dimension, LimiterOutcome } from './dimension.ts';
+
+/**
+ * How many requests the limiters refused in a simulated candidate's runs, summed over the
+ * scenarios: in all, per route key (gateway token buckets only), and per usage plan (the requests
+ * of the cohorts holding its keys).
+ */
+export interface Refusals {
+  total: Record<LimiterOutcome, number>;
+  route: Record<string, number>;
+  plan: Record<string, Record<LimiterOutcome, number>>;
+}
+
+export function noRefusals(): Record<LimiterOutcome, number> {
+  return { wafBlocked: 0, gatewayThrottled: 0, quotaExceeded: 0, lambdaThrottled: 0 };
+}
+
+/**
+ * Whether the limiter a dimension sets refused nothing in a run: no request of its scope ended in
+ * its outcome. A route throttle's scope is its route (any gateway bucket refusing a request on it
+ * counts, the stage's and the account's too), a usage plan's the cohorts holding its keys;
+ * everything else sees every request.
+ */
+export function refusedNothing(dim: Dimension, r: Refusals): boolean {
+  const scope = dim.scope;
+  if (scope?.route !== undefined) {
+    // a route no run counted under that key: judge by every request instead
+    const onRoute = r.route[scope.route];
+    return onRoute === undefined ? r.total.gatewayThrottled === 0 : onRoute === 0;
+  }
+  if (scope?.plan !== undefined) return (r.plan[scope.plan]?.[dim.refuses] ?? 0) === 0;
+  return r.total[dim.refuses] === 0;
+}
+
+/**
+ * Whether candidate `c` is bound to do exactly what the simulated candidate `seen` did, so that
+ * simulating it would only repeat that run. It is when every setting of `c` is `seen`'s own, or a
+ * looser one (Dimension.looser) of a limiter that refused nothing in `seen`'s run.
+ *
+ * Why: a limiter that refused nothing let every request it saw through. A looser one, shown the
+ * same requests, refuses none of them either (a token bucket refilling at least as fast and as
+ * deep never runs shorter of tokens; a WAF limit at least as high on the same window is crossed by
+ * no more IPs; a quota at least as high on the same period is reached no sooner; a lone function's
+ * concurrency cap at least as high is never reached sooner). Every limiter downstream then sees
+ * the same requests as before, and every limiter upstream never saw the change: by induction over
+ * the chain (WAF → keys and usage plans → stage and route throttles → Lambda) each request ends
+ * the same way, with the same duration, cold start and bill. Only what the setting itself costs
+ * can differ (a WAF rule and its inspections), and that is priced from the stack, not the run.
+ */
+export function implies(dims: Dimension[], seen: { candidate: Candidate; refusals: Refusals }, c: Candidate): boolean {
+  for (let d = 0; d < dims.length; d++) {
+    const from = seen.candidate[d];
+    if (c[d] === from) continue;
+    if (!dims[d].looser(from, c[d]) || !refusedNothing(dims[d], seen.refusals)) return false;
+  }
+  return true;
+}
+
+const LIMITER_OUTCOMES = ['wafBlocked', 'gatewayThrottled', 'quotaExceeded', 'lambdaThrottled'] as const;
+
+/** Adds one scenario's priced run to `into`: totals, routes' gateway refusals, and each plan's keys' refusals. */
+export function addRefusals(into: Refusals, run: VariantResult, scenario: Scenario): void {
+  for (const o of LIMITER_OUTCOMES) into.total[o] += run.totals[o];
+  for (const [key, t] of Object.entries(run.routes ?? {})) into.route[key] = (into.route[key] ?? 0) + t.gatewayThrottled;
+  for (const cohort of scenario.cohorts) {
+    const t = run.cohorts[cohort.name]?.totals;
+    if (!t) continue;
+    const plan = (into.plan[cohort.apiKey] ??= noRefusals());
+    for (const o of LIMITER_OUTCOMES) plan[o] += t[o];
+  }
+}

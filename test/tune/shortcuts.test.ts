@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { loadStack } from '../../src/stack/load.ts';
+import { loadPriceBook } from '../../src/pricing/loader.ts';
+import { searchSpace, tune } from '../../src/tune/tune.ts';
+import { Evaluator } from '../../src/tune/evaluate.ts';
+import { search } from '../../src/tune/search.ts';
+import { parseSlo } from '../../src/tune/slo.ts';
+
+const FIX = 'test/tune/fixtures';
+const book = loadPriceBook('us-east-1');
+const open = loadStack(`${FIX}/rest-open.yaml`);
+
+/** Scenario fixtures tune is known to answer (optimum.test.ts), and one where WAF can only cost. */
+const CASES = [
+  { scenario: 'fixed-ip-flood.yaml', costTolerance: 0 },
+  { scenario: 'rotating-route-flood.yaml', costTolerance: 0.01 },
+  { scenario: 'sticky-route-flood.yaml', costTolerance: 0 },
+];
+
+describe('tune skips simulations without changing its answer', () => {
+  it.each(CASES)('$scenario: the same recommendation with and without implied outcomes and cost-floor pruning', ({ scenario, costTolerance }) => {
+    const scenarios = [loadScenario(`${FIX}/${scenario}`)];
+    const slo = parseSlo([], scenarios);
+    const run = (shortcuts: boolean) => tune(open, scenarios, { slo, book, costTolerance, shortcuts, now: new Date(0) }).doc;
+    const fast = run(true);
+    const full = run(false);
+    expect(full.search.implied).toBe(0);
+    expect(full.search.pruned).toBe(0);
+    expect(fast.best).not.toBeNull();
+    expect(fast.best!.changes).toEqual(full.best!.changes);
+    expect(fast.best!.perHour).toBe(full.best!.perHour);
+    expect(fast.best!.legitSuccess).toBe(full.best!.legitSuccess);
+    // what was skipped was not simulated: the count of simulations went down by at least that much
+    expect(fast.search.searched).toBeLessThanOrEqual(full.search.searched);
+    expect(fast.search.implied + fast.search.pruned).toBeGreaterThan(0);
+  });
+
+  it('sticky-route-flood: every configuration with a WAF rule is pruned unsimulated, since a route throttle refuses the flood for free', () => {
+    const scenarios = [loadScenario(`${FIX}/sticky-route-flood.yaml`)];
+    const dims = searchSpace(open, scenarios);
+    const waf = dims.findIndex((d) => d.id === 'waf.rateLimit');
+    expect(waf).toBeGreaterThanOrEqual(0);
+    const ev = new Evaluator(open, scenarios, dims, parseSlo([], scenarios), book);
+    const found = search(ev, dims, { maxEvaluations: 3000 });
+    expect(found.pruned).toBeGreaterThan(100);
+    expect(ev.all().filter((e) => e.simulated && e.candidate[waf] !== 0)).toEqual([]);
+
+    // The floor of the stack with a WAF rule added, less the floor without: WAF's own price, by hand.
+    // Offered over the 5 minutes: users 20 rps × 300 s = 6,000; bots 2,000 rps × 240 s = 480,000.
+    // $5 per web ACL-month + $1 per rule-month (730-hour months) = 6/730 $/h; $0.60 per million
+    // requests inspected: 0.6e-6 × 486,000 requests in 1/12 h = 3.4992 $/h. Together 3.507419 $/h.
+    const none = dims.map((d) => d.base);
+    const withWaf = [...none];
+    withWaf[waf] = 1;
+    expect(ev.floor(withWaf) - ev.floor(none)).toBeCloseTo(6 / 730 + 0.6e-6 * 486_000 * 12, 9);
+  });
+
+  it('the cost floor is never above what a simulated candidate meeting the SLO costs', () => {
+    for (const { scenario } of CASES) {
+      const scenarios = [loadScenario(`${FIX}/${scenario}`)];
+      const dims = searchSpace(open, scenarios);
+      const ev = new Evaluator(open, scenarios, dims, parseSlo([], scenarios), book);
+      search(ev, dims, { maxEvaluations: 3000, prune: false });
+      const met = ev.all().filter((e) => e.simulated && e.sloMet);
+      expect(met.length).toBeGreaterThan(5);
+      for (const e of met) expect(ev.floor(e.candidate)).toBeLessThanOrEqual(e.perHour);
+    }
+  });
+
+  it('an implied outcome is exactly what simulating the candidate gives (routes, a usage plan, WAF, concurrency)', () => {
+    let implied = 0;
+    const keyed = loadStack(`${FIX}/rest-keyed.yaml`);
+    for (const { scenario, stack } of [...CASES.map((c) => ({ ...c, stack: open })), { scenario: 'leaked-key.yaml', stack: keyed }]) {
+      const scenarios = [loadScenario(`${FIX}/${scenario}`)];
+      const slo = parseSlo([], scenarios);
+      const dims = searchSpace(stack, scenarios);
+      const ev = new Evaluator(stack, scenarios, dims, slo, book);
+      search(ev, dims, { maxEvaluations: 3000 });
+      // an independent evaluator that simulates whatever it is asked
+      const sim = new Evaluator(stack, scenarios, dims, slo, book, 1, false);
+      for (const e of ev.all().filter((x) => !x.simulated && x.perHour < Infinity)) {
+        const real = sim.evaluate(e.candidate);
+        expect(real.simulated).toBe(true);
+        // it is the candidate asked for, with its own stack, not the one that implied it
+        expect(e.key).toBe(e.candidate.join(','));
+        expect(e.stack).toEqual(ev.stackFor(e.candidate));
+        expect(e.perHour).toBeCloseTo(real.perHour, 12);
+        expect(e.success).toEqual(real.success);
+        expect(e.sloMet).toBe(real.sloMet);
+        implied++;
+      }
+    }
+    expect(implied).toBeGreaterThan(10);
+  });
+});
