@@ -171,11 +171,18 @@ export class ConcurrencyPool implements FastForward {
     return this.scaling.level(now - over) + this.scaling.rate * over >= worst;
   }
 
-  /** Fluid steady-state fingerprint; `undefined` while an older peak is still keeping environments warm. */
+  /**
+   * Fluid steady-state fingerprint; `undefined` while environments are still in INIT. An older
+   * peak still keeping environments warm is part of it, and `steadyUntil` says when it goes.
+   */
   fingerprint(): string | undefined {
     if (this.pending.length > 0) return undefined;
-    const w = this.window.fingerprint();
-    return w === undefined ? undefined : `${this.scaling.fingerprint()}|${w}`;
+    return `${this.scaling.fingerprint()}|${this.window.fingerprint()}`;
+  }
+
+  /** Until when (epoch seconds) the steady state may repeat: the tick that starts when an older peak leaves the window is computed. */
+  steadyUntil(): number {
+    return this.window.expiresAt(this.idleTimeout);
   }
 
   /** Full fluid state relative to `now` (for the simulator's periodic check). */
@@ -250,10 +257,20 @@ class SlidingMax {
     return best;
   }
 
-  fingerprint(): string | undefined {
+  /**
+   * The values the window holds, oldest (largest) first: pushing the latest value again keeps
+   * them, and the answer is the oldest one's until it leaves the window (`expiresAt`).
+   */
+  fingerprint(): string {
     const live = this.values.length - this.head;
-    if (live > 1) return undefined;
-    return live === 0 ? '0' : String(this.values[this.head]);
+    if (live === 0) return '0';
+    if (live === 1) return String(this.values[this.head]);
+    return this.values.slice(this.head).join(',');
+  }
+
+  /** The last slot whose answer still includes the oldest value held (Infinity when only one is held). */
+  expiresAt(window: number): number {
+    return this.values.length - this.head > 1 ? this.slots[this.head] + window : Infinity;
   }
 
   snapshot(slot: number): string {

@@ -4,6 +4,18 @@ import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
 import type { AdmitRequest } from './gateway.ts';
 
+/**
+ * Whether the stack has a limit the "unthrottled" variant removes (stage, route or usage-plan
+ * throttle or quota): without one, both variants are the same simulation.
+ */
+export function hasRemovableLimits(stack: Stack): boolean {
+  const api = stack.api;
+  if (api.kind === 'function-url') return false;
+  if (api.stage) return true;
+  if (Object.values(api.routes).some((t) => t?.rate !== undefined)) return true;
+  return api.kind === 'rest' && api.apiKeyRequired === true && api.usagePlans.some((p) => p.throttle || p.quota);
+}
+
 export interface KeyLimits {
   bucket?: TokenBucket;
   quota?: QuotaCounter;
@@ -89,9 +101,9 @@ export class GatewayLimits {
     return parts.join('|');
   }
 
-  /** Until when the current steady flows may be repeated (quota resets and exhaustion). */
+  /** Until when the current steady flows may be repeated (quota resets and exhaustion, WAF verdicts turning). */
   steadyUntil(now: number): number {
-    let until = Infinity;
+    let until = this.waf ? this.waf.steadyUntil() : Infinity;
     for (const l of this.keys.values()) if (l.quota) until = Math.min(until, l.quota.steadyUntil(now));
     return until;
   }

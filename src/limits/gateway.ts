@@ -3,9 +3,9 @@ import { matchRoute } from '../stack/routes.ts';
 import { planForKey } from '../stack/api-keys.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import { NO_FLOW, sharedBands, type Band } from './band.ts';
-import { refuse, shareBucket } from './pro-rata.ts';
+import { passedOf, refuseShare, shareBucket } from './pro-rata.ts';
+import { makeBatchPlan, planFits, type BatchPlan, type ClientGroup, type Route } from './batch-plan.ts';
 import { GatewayLimits } from './gateway-limits.ts';
-type Route = NonNullable<ReturnType<typeof matchRoute>>;
 
 /** A request (or a flow of alike requests) at the front door. */
 export interface AdmitRequest {
@@ -54,7 +54,7 @@ export class Gateway {
   /** The limiters this gateway holds, and their fast-forward (the simulator's steady and periodic skips). */
   readonly limits: GatewayLimits;
   private readonly routeCache = new Map<string, Map<string, Route | null>>();
-  private lastGroups?: { reqs: AdmitRequest[]; groups: number[][] };
+  private plan?: BatchPlan;
 
   constructor(stack: Stack, opts: { throttled: boolean }) {
     this.stack = stack;
@@ -72,28 +72,38 @@ export class Gateway {
     this.limits.sweep(now);
   }
 
-  /** Several flows arriving over the same interval, sharing the route, stage and account buckets. */
-  admitBatch(now: number, over: number, flows: { n: number; req: AdmitRequest }[]): Admission[] {
-    const results: Admission[] = new Array(flows.length);
-    for (const idx of this.clientGroups(flows)) {
-      const adm = this.perClient(now, over, idx.map((i) => flows[i]));
-      idx.forEach((i, j) => (results[i] = adm[j]));
+  /**
+   * Several flows arriving over the same interval, sharing the route, stage and account buckets.
+   * `reuse`: the caller reads the answers before its next batch (the simulator's ticks), so the
+   * same records are filled in again instead of new ones.
+   */
+  admitBatch(now: number, over: number, flows: readonly { n: number; req: AdmitRequest }[], reuse = false): Admission[] {
+    const plan = planFits(this.plan, flows) ? this.plan : (this.plan = makeBatchPlan(this.stack, flows, (req) => this.route(req)));
+    const results = reuse ? plan.results : flows.map(() => ({}) as Admission);
+    for (let i = 0; i < flows.length; i++) {
+      const r = results[i];
+      r.wafBlocked = 0;
+      r.authRejected = 0;
+      r.gatewayThrottled = 0;
+      r.quotaExceeded = 0;
+      r.passed = Math.max(0, flows[i].n);
+      r.routeKey = undefined;
+      r.authReason = undefined;
     }
-    if (!this.limits.account) return results;
+    if (this.stack.api.kind === 'function-url') return results;
+    for (const g of plan.groups) this.perClient(now, over, results, g, plan);
+    const account = this.limits.account;
+    if (!account) return results;
     // shared buckets: route (per route key), then stage, then account
     if (this.throttled) {
-      const byRoute = new Map<string, number[]>();
-      results.forEach((r, i) => {
-        if (r.passed > 0 && r.routeKey !== undefined && this.limits.routeBucket(r.routeKey)) {
-          const list = byRoute.get(r.routeKey) ?? [];
-          list.push(i);
-          byRoute.set(r.routeKey, list);
-        }
-      });
-      for (const [key, idx] of byRoute) shareBucket(this.limits.routeBucket(key)!, now, over, idx.map((i) => results[i]));
-      if (this.limits.stage) shareBucket(this.limits.stage, now, over, results);
+      for (const { key, idx } of plan.byRoute) {
+        if (!(passedOf(results, idx) > 0)) continue;
+        const b = this.limits.routeBucket(key);
+        if (b) shareBucket(b, now, over, results, idx);
+      }
+      if (this.limits.stage) shareBucket(this.limits.stage, now, over, results, plan.all);
     }
-    shareBucket(this.limits.account, now, over, results);
+    shareBucket(account, now, over, results, plan.all);
     return results;
   }
 
@@ -181,66 +191,57 @@ export class Gateway {
     return route;
   }
 
-  /** Flows grouped by the client and key they come from (indices, in first-seen order); the simulator's lanes repeat, so the last grouping is kept. */
-  private clientGroups(flows: readonly { req: AdmitRequest }[]): number[][] {
-    if (flows.length === 1) return [[0]];
-    const last = this.lastGroups;
-    if (last && last.reqs.length === flows.length && flows.every((f, i) => f.req === last.reqs[i])) return last.groups;
-    const groups = new Map<string, number[]>();
-    flows.forEach(({ req }, i) => {
-      const key = `${req.client}\u0000${req.apiKey ?? ''}`;
-      const g = groups.get(key);
-      if (g) g.push(i);
-      else groups.set(key, [i]);
-    });
-    this.lastGroups = { reqs: flows.map((f) => f.req), groups: [...groups.values()] };
-    return this.lastGroups.groups;
-  }
-
   /**
-   * The steps that belong to one client: WAF, route lookup, API key, usage plan. `group` holds the
+   * The steps that belong to one client: WAF, route lookup, API key, usage plan. A group holds the
    * flows one client sends at once (a cohort's weighted mix: same client, same key, several
    * routes); per-client limits see their sum, and what they refuse is split pro rata.
    */
-  private perClient(now: number, over: number, group: readonly { n: number; req: AdmitRequest }[]): Admission[] {
-    const out: Admission[] = group.map(({ n }) => ({ wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: Math.max(0, n) }));
-    const api = this.stack.api;
-    if (api.kind === 'function-url') return out;
-    const first = group[0].req;
-    const clients = Math.max(1, first.clients ?? 1);
+  private perClient(now: number, over: number, out: Admission[], g: ClientGroup, plan: BatchPlan): void {
+    const { idx, req: first, clients } = g;
     const waf = this.limits.waf;
     const wafKey = this.limits.wafKeyOf(first);
-    // a client that sent nothing still moves its WAF window on: a paused key is no steady sender
-    if (waf && wafKey !== undefined && !out.some((f) => f.passed > 0)) waf.silent(now, over, wafKey);
-    else if (waf && wafKey !== undefined) refuse(out, 'wafBlocked', (total) => waf.take(now, total / clients, over, wafKey) * clients);
-    group.forEach(({ req }, i) => {
-      const route = this.route(req);
+    if (waf && wafKey !== undefined) {
+      const total = passedOf(out, idx);
+      // a client that sent nothing still moves its WAF window on: a paused key is no steady sender
+      if (!(total > 0)) waf.silent(now, over, wafKey);
+      else refuseShare(out, idx, 'wafBlocked', total, waf.take(now, total / clients, over, wafKey) * clients);
+    }
+    let routed = 0;
+    for (const i of idx) {
+      const route = plan.routes[i];
+      const a = out[i];
       if (route) {
-        out[i].routeKey = route.key;
+        a.routeKey = route.key;
+        if (a.passed > 0) routed++;
       } else {
-        out[i].authRejected = out[i].passed;
-        out[i].authReason = 'unknown-route';
-        out[i].passed = 0;
+        a.authRejected = a.passed;
+        a.authReason = 'unknown-route';
+        a.passed = 0;
       }
-    });
-    if (api.kind !== 'rest' || !api.apiKeyRequired) return out;
-    const routed = out.filter((a) => a.routeKey !== undefined && a.passed > 0);
-    if (routed.length === 0) return out;
-    const plan = first.apiKey ? planForKey(this.stack, first.apiKey) : undefined;
-    if (!plan) {
-      for (const a of routed) {
+    }
+    const api = this.stack.api;
+    if (api.kind !== 'rest' || !api.apiKeyRequired || routed === 0) return;
+    // the flows without a route pass nothing by now: the key's checks may run over the whole group
+    if (!g.plan) {
+      for (const i of idx) {
+        const a = out[i];
+        if (a.routeKey === undefined || !(a.passed > 0)) continue;
         a.authRejected = a.passed;
         a.authReason = first.apiKey ? 'invalid-key' : 'missing-key';
         a.passed = 0;
       }
-      return out;
+      return;
     }
     // usage plans only apply where the method requires a key
-    if (this.throttled) {
-      const { bucket: b, quota: q } = this.limits.keyLimits(first.apiKey!, plan);
-      if (b) refuse(routed, 'gatewayThrottled', (total) => b.take(now, total / clients, over) * clients);
-      if (q) refuse(routed, 'quotaExceeded', (total) => q.take(now, total / clients, over) * clients);
+    if (!this.throttled) return;
+    const { bucket: b, quota: q } = this.limits.keyLimits(first.apiKey!, g.plan);
+    if (b) {
+      const total = passedOf(out, idx);
+      if (total > 0) refuseShare(out, idx, 'gatewayThrottled', total, b.take(now, total / clients, over) * clients);
     }
-    return out;
+    if (q) {
+      const total = passedOf(out, idx);
+      if (total > 0) refuseShare(out, idx, 'quotaExceeded', total, q.take(now, total / clients, over) * clients);
+    }
   }
 }

@@ -114,23 +114,23 @@ export class LambdaModel {
     return this.pool.inFlight;
   }
 
-  /** Fluid: `n` requests reach the function evenly over [now − over, now]. */
-  invokeFluid(now: number, n: number, over: number): FluidLambdaResult {
+  /** Fluid: `n` requests reach the function evenly over [now − over, now]. `into`: fill this record (the simulator's ticks reuse one). */
+  invokeFluid(now: number, n: number, over: number, into?: FluidLambdaResult): FluidLambdaResult {
     this.fluidShares ??= this.durations.fluid(this.limits);
     const s = this.fluidShares;
     let admitted = n;
     if (this.urlRps) admitted = this.urlRps.take(now, n, over);
     const { passed, coldStarts } = this.pool.takeFluid(now, admitted, over, s.busySeconds, this.initSeconds);
     const initGbSeconds = coldStarts * billedPerMs(this.initSeconds) * this.memoryGb;
-    return {
-      lambdaThrottled: n - passed,
-      succeeded: passed * s.succeeded,
-      failed: passed * s.failed,
-      timedOut: passed * s.timedOut,
-      coldStarts,
-      gbSeconds: passed * s.billedSeconds * this.memoryGb + initGbSeconds,
-      initGbSeconds,
-    };
+    const out = into ?? ({} as FluidLambdaResult);
+    out.lambdaThrottled = n - passed;
+    out.succeeded = passed * s.succeeded;
+    out.failed = passed * s.failed;
+    out.timedOut = passed * s.timedOut;
+    out.coldStarts = coldStarts;
+    out.gbSeconds = passed * s.billedSeconds * this.memoryGb + initGbSeconds;
+    out.initGbSeconds = initGbSeconds;
+    return out;
   }
 
   /** Whether invocations within `band` (per second) over (now − over, now] meet no limit (see ConcurrencyPool.coversStride). */
@@ -144,6 +144,11 @@ export class LambdaModel {
     const p = this.pool.fingerprint();
     if (p === undefined) return undefined;
     return this.urlRps ? `${p}|${this.urlRps.fingerprint()}` : p;
+  }
+
+  /** Until when the steady state may repeat (an older concurrency peak leaving the idle window). */
+  steadyUntil(): number {
+    return this.pool.steadyUntil();
   }
 
   snapshot(now: number): string {

@@ -1,4 +1,5 @@
 import type { FastForward, Limiter } from './types.ts';
+import { WafWindow, steadyVerdictUntil } from './waf-window.ts';
 
 /**
  * An AWS WAF rate-based rule: a key (source IP or forwarded IP) is blocked while it sent more
@@ -32,13 +33,24 @@ export class WafRateRule implements Limiter, FastForward {
   take(now: number, n: number, over = 0, key = ''): number {
     if (n <= 0) return 0;
     if (over > 1) {
+      const st = this.state(key);
+      st.silentLast = false;
       // spread takes longer than a slot go second by second
       let passed = 0;
       const pieces = Math.ceil(over);
+      const piece = over / pieces;
+      const each = n / pieces;
+      let first: boolean | undefined;
+      let mixed = false;
       for (let i = 0; i < pieces; i++) {
-        const end = now - over + Math.min(over, (i + 1) * (over / pieces));
-        passed += this.take(end, n / pieces, over / pieces, key);
+        const end = now - over + Math.min(over, (i + 1) * piece);
+        const blocked = this.takeSlot(st, end - piece / 2, each);
+        if (first === undefined) first = blocked;
+        else if (blocked !== first) mixed = true;
+        passed += blocked ? 0 : each;
       }
+      st.aligned = piece === 1 && now === Math.floor(now);
+      st.window.mixed = mixed;
       return passed;
     }
     const t = now - over / 2;
@@ -52,12 +64,22 @@ export class WafRateRule implements Limiter, FastForward {
       }
       this.once.delete(key);
       st = this.state(key);
-      this.record(st, first.slot, first.n);
+      st.window.record(first.slot, first.n);
     }
     st ??= this.state(key);
-    const blocked = this.isBlocked(st, t);
-    this.record(st, Math.floor(t), n);
-    return blocked ? 0 : n;
+    st.silentLast = false;
+    st.aligned = over === 1 && t - Math.floor(t) === 0.5;
+    st.window.mixed = false;
+    return this.takeSlot(st, t, n) ? 0 : n;
+  }
+
+  /** One slot's take at time t: the verdict (from the window `delaySeconds` back), then the count. */
+  private takeSlot(st: KeyState, t: number, n: number): boolean {
+    const w = st.window;
+    const blocked = w.blocked(Math.floor(t - this.delaySeconds), this.limit);
+    w.record(Math.floor(t), n);
+    w.lastBlocked = blocked;
+    return blocked;
   }
 
   /**
@@ -68,7 +90,7 @@ export class WafRateRule implements Limiter, FastForward {
   quietFor(key: string, perSecond: number, over: number): boolean {
     const st = this.keys.get(key);
     let remembered = this.once.get(key)?.n ?? 0;
-    if (st) for (const v of st.slots) remembered += v;
+    if (st) for (const v of st.window.slots) remembered += v;
     return remembered + perSecond * (over + 1) <= this.limit;
   }
 
@@ -78,7 +100,9 @@ export class WafRateRule implements Limiter, FastForward {
    */
   silent(now: number, over = 0, key = ''): void {
     const st = this.keys.get(key);
-    if (st) this.advance(st, Math.floor(now - over / 2));
+    if (!st) return;
+    st.window.advance(Math.floor(now - over / 2));
+    st.silentLast = true;
   }
 
   /** Forgets a key: an attacker that moved to a fresh IP starts from zero. */
@@ -90,7 +114,7 @@ export class WafRateRule implements Limiter, FastForward {
   /** Drops keys that sent nothing for longer than the rule can remember (bounded memory). */
   sweep(now: number): void {
     const horizon = Math.floor(now) - this.size;
-    for (const [k, st] of this.keys) if (st.lastSlot < horizon) this.keys.delete(k);
+    for (const [k, st] of this.keys) if (st.window.lastSlot < horizon) this.keys.delete(k);
     for (const [k, o] of this.once) if (o.slot < horizon) this.once.delete(k);
   }
 
@@ -101,24 +125,42 @@ export class WafRateRule implements Limiter, FastForward {
   private state(key: string): KeyState {
     let st = this.keys.get(key);
     if (!st) {
-      st = { slots: new Float64Array(this.size), lastSlot: -Infinity, cachedAt: NaN, cachedBlocked: false };
+      st = { window: new WafWindow(this.size, this.windowSeconds, this.delaySeconds >= 1), aligned: false, silentLast: false };
       this.keys.set(key, st);
     }
     return st;
   }
 
   /**
-   * Steady-state fingerprint: defined only while every key's window holds one repeated per-second
-   * count (then time passing changes nothing); `undefined` while any window is still filling.
+   * Steady-state fingerprint: per key, the verdict its last whole-second takes got and the count
+   * it sends per second (or that it was silent); `steadyUntil` says how long sending the same
+   * keeps that verdict. Undefined while a key's verdict changed within its last take.
    */
   fingerprint(): string | undefined {
     const parts: string[] = [];
     for (const [k, st] of this.keys) {
-      const v = st.slots[0];
-      for (let i = 1; i < st.slots.length; i++) if (st.slots[i] !== v) return undefined;
-      parts.push(`${k}=${v}`);
+      const w = st.window;
+      if (st.silentLast) {
+        parts.push(`${k}=s`);
+        continue;
+      }
+      if (!st.aligned || w.mixed) return undefined;
+      parts.push(`${k}=${w.lastBlocked ? 'b' : 'q'}${w.value(w.lastSlot)}`);
     }
     return parts.join(';');
+  }
+
+  /** Until when (epoch seconds) every key sending as in its last take keeps its verdict. */
+  steadyUntil(): number {
+    let until = Infinity;
+    for (const st of this.keys.values()) {
+      if (st.silentLast) continue;
+      const w = st.window;
+      if (!st.aligned || w.mixed) return -Infinity;
+      const lag = Math.floor(w.lastSlot + 0.5 - this.delaySeconds);
+      until = Math.min(until, steadyVerdictUntil(w, { v: w.value(w.lastSlot), blocked: w.lastBlocked, limit: this.limit, lag }));
+    }
+    return until;
   }
 
   /** Full state relative to `now` (for the simulator's periodic check). */
@@ -126,11 +168,9 @@ export class WafRateRule implements Limiter, FastForward {
     const end = Math.floor(now);
     const parts: string[] = [];
     for (const k of [...this.keys.keys()].sort()) {
-      const st = this.keys.get(k)!;
+      const w = this.keys.get(k)!.window;
       const vals: number[] = [];
-      for (let s = end - this.size + 1; s <= end; s++) {
-        vals.push(s > st.lastSlot || s <= st.lastSlot - this.size ? 0 : st.slots[((s % this.size) + this.size) % this.size]);
-      }
+      for (let s = end - this.size + 1; s <= end; s++) vals.push(w.value(s));
       parts.push(`${k}=${vals.join(',')}`);
     }
     return parts.join(';');
@@ -139,64 +179,24 @@ export class WafRateRule implements Limiter, FastForward {
   /** Moves every key's window forward by a whole number of seconds: the state repeats dt later. */
   shift(dt: number): void {
     const d = Math.round(dt);
-    for (const st of this.keys.values()) {
-      if (st.lastSlot === -Infinity) continue;
-      const old = st.slots.slice();
-      st.slots.fill(0);
-      for (let s = st.lastSlot - this.size + 1; s <= st.lastSlot; s++) {
-        const v = old[((s % this.size) + this.size) % this.size];
-        const ns = s + d;
-        st.slots[((ns % this.size) + this.size) % this.size] = v;
-      }
-      st.lastSlot += d;
-      st.cachedAt = NaN;
-    }
+    for (const st of this.keys.values()) st.window.shift(d);
   }
 
-  /** Fast-forward: every key keeps sending its steady per-second count until `t`. */
+  /** Fast-forward: every key keeps sending its steady per-second count (a silent one nothing) until `t`. */
   skipTo(t: number): void {
     const slot = Math.floor(t) - 1;
     for (const st of this.keys.values()) {
-      if (slot > st.lastSlot) st.lastSlot = slot;
-      st.cachedAt = NaN;
+      const w = st.window;
+      if (st.silentLast) w.advance(slot);
+      else w.fillTo(slot, w.value(w.lastSlot));
     }
-  }
-
-  private record(st: KeyState, slot: number, n: number): void {
-    this.advance(st, slot);
-    st.slots[((slot % this.size) + this.size) % this.size] += n;
-    // the cached verdict only covers slots up to cachedAt; later slots do not change it
-    if (slot <= st.cachedAt) st.cachedAt = NaN;
-  }
-
-  private advance(st: KeyState, slot: number): void {
-    if (slot <= st.lastSlot) return;
-    const gap = st.lastSlot === -Infinity ? this.size : Math.min(this.size, slot - st.lastSlot);
-    for (let i = 1; i <= gap; i++) {
-      const s = st.lastSlot === -Infinity ? slot - this.size + i : st.lastSlot + i;
-      st.slots[((s % this.size) + this.size) % this.size] = 0;
-    }
-    st.lastSlot = slot;
-  }
-
-  private isBlocked(st: KeyState, t: number): boolean {
-    const end = Math.floor(t - this.delaySeconds); // last whole slot the rule has seen
-    if (st.cachedAt === end) return st.cachedBlocked;
-    let sum = 0;
-    for (let s = end - this.windowSeconds + 1; s <= end; s++) {
-      if (s > st.lastSlot || s <= st.lastSlot - this.size) continue;
-      sum += st.slots[((s % this.size) + this.size) % this.size];
-    }
-    // AWS blocks requests over the limit: a key at exactly `limit` is still allowed
-    st.cachedAt = end;
-    st.cachedBlocked = sum > this.limit;
-    return st.cachedBlocked;
   }
 }
 
 interface KeyState {
-  slots: Float64Array;
-  lastSlot: number;
-  cachedAt: number;
-  cachedBlocked: boolean;
+  window: WafWindow;
+  /** The last take went second by second on whole seconds (what the steady forecast assumes). */
+  aligned: boolean;
+  /** The key's client sent nothing in the last tick. */
+  silentLast: boolean;
 }

@@ -4,14 +4,6 @@ import type { Lane } from './lanes.ts';
 /** Largest folded period the periodic fast-forward keeps (values): beyond it, periods are simulated through. */
 const MAX_FOLD = 4_000_000;
 
-/** A piece of the output: `out` per tick, repeated over [start, start + length). */
-export interface Piece {
-  start: number;
-  length: number;
-  ticks: number;
-  out: readonly Float64Array[]; // per lane, NF values for one tick
-}
-
 /**
  * Where the engine's output goes: each piece is spread over the lanes' output buckets, and also
  * folded into one repetition of the scenario (period S) in slots that each fall inside one output
@@ -44,9 +36,10 @@ export class Accumulator {
     this.periodStart = at;
   }
 
-  add(p: Piece): void {
-    this.spread(p.start, p.length, p.ticks, p.out);
-    this.foldIn(p);
+  /** `out` per tick, `ticks` ticks of it spread over [start, start + length). */
+  add(start: number, length: number, ticks: number, out: readonly Float64Array[]): void {
+    this.spread(start, length, ticks, out);
+    this.foldIn(start, length, ticks, out);
   }
 
   /** Spreads `ticks` ticks' worth of output evenly over [start, start + length). */
@@ -69,20 +62,20 @@ export class Accumulator {
     }
   }
 
-  private foldIn(p: Piece): void {
+  private foldIn(start: number, length: number, ticks: number, out: readonly Float64Array[]): void {
     const fold = this.fold;
     if (!fold) return;
     const r = this.slotSeconds;
     const n = this.lanes.length;
-    let s0 = p.start - this.periodStart;
-    const end = s0 + p.length;
+    let s0 = start - this.periodStart;
+    const end = s0 + length;
     while (s0 < end - 1e-9) {
       const k = Math.min(this.slots - 1, Math.floor(s0 / r + 1e-9));
       const kEnd = Math.min(end, (k + 1) * r);
-      const share = (p.ticks * (kEnd - s0)) / p.length;
+      const share = (ticks * (kEnd - s0)) / length;
       for (let c = 0; c < n; c++) {
         const base = (k * n + c) * NF;
-        const src = p.out[c];
+        const src = out[c];
         for (let f = 0; f < NF; f++) fold[base + f] += src[f] * share;
       }
       s0 = kEnd;

@@ -61,6 +61,8 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   // periodic fast-forward bookkeeping: start of the current repetition (folded into `fold`), its snapshot
   let periodSnap: string | undefined;
   let periodQuota: number[] = [];
+  // what each quota counted in one repetition, once a repetition was seen to repeat
+  let periodDelta: number[] | undefined;
   // long steps through gradual stretches: when the limiters last said no, wait a while before asking again
   const strideLanes = runs.map((r) => ({ segments: r.cohort.rate, duration: r.duration, share: r.share }));
   let strideAfter = 0;
@@ -71,23 +73,32 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       const snap = snapshot(t);
       const quotas = gateway.limits.quotaCounters();
       if (sink.folds && periodSnap !== undefined && snap === periodSnap) {
-        const j = periodicSkip(t, quotas);
+        const deltas = periodDelta ?? quotas.map((q, i) => q.usedInPeriod - (periodQuota[i] ?? 0));
+        const j = periodicSkip(t, quotas, deltas);
         if (j > 0) {
           sink.replay(t, j);
           const D = j * F;
-          gateway.limits.shift(D, quotas.map((q, i) => j * (q.usedInPeriod - (periodQuota[i] ?? 0))));
+          gateway.limits.shift(D, deltas.map((d) => j * d));
           for (const m of lambdas) m.shift(D);
           for (const r of runs) r.lastEpoch = rotationEpoch(r.cohort, t + D - dt);
           t += D;
           prevOut = undefined;
           prevFp = undefined;
-          // look for the next repeat from scratch (a quota reset may have cut this one short)
-          periodSnap = undefined;
+          // a skip stops at the next quota reset at the latest: a quota that resets here and never
+          // ran out (so it refused nothing in the repetition) starts over, and the repetition goes on
+          // being the same; one that ran out looks for the next repeat from scratch
+          if (quotas.some((q) => q.usedInPeriod >= q.limit)) periodSnap = undefined;
+          periodQuota = quotas.map((q) => {
+            q.remaining(epoch0 + t);
+            return q.usedInPeriod;
+          });
+          periodDelta = periodSnap === undefined ? undefined : deltas;
           continue;
         }
       }
       periodSnap = snap;
       periodQuota = quotas.map((q) => q.usedInPeriod);
+      periodDelta = undefined;
       sink.startPeriod(t);
     }
     let step = Math.min(dt, H - t);
@@ -106,7 +117,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       if (step > dt) opts.stats.strides++;
     }
     const out = ticker.tick(t, step);
-    sink.add({ start: t, length: step, ticks: 1, out });
+    sink.add(t, step, 1, out);
     t += step;
     // steady: two one-second ticks in a row with the same outputs and the same limiter state
     // (the state is only fingerprinted once the outputs already repeat: strings are not free)
@@ -116,7 +127,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
       const until = Math.min(H, steadyUntil(t - step), nextPeriod(t));
       const m = Math.floor((until - t) / dt + 1e-9);
       if (m >= 1) {
-        sink.add({ start: t, length: m * dt, ticks: m, out });
+        sink.add(t, m * dt, m, out);
         gateway.limits.skipTo(epoch0 + t + m * dt);
         for (const l of lambdas) l.skipTo(epoch0 + t + m * dt);
         t += m * dt;
@@ -165,11 +176,11 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   }
 
   /** How many whole repetitions can be copied from the last one. */
-  function periodicSkip(at: number, quotas: ReturnType<GatewayLimits['quotaCounters']>): number {
+  function periodicSkip(at: number, quotas: ReturnType<GatewayLimits['quotaCounters']>, deltas: number[]): number {
     let j = Math.floor((H - at) / F + 1e-9);
     const now = epoch0 + at;
     quotas.forEach((q, i) => {
-      const delta = q.usedInPeriod - (periodQuota[i] ?? 0);
+      const delta = deltas[i] ?? 0;
       if (delta < 0) j = 0; // it reset during the last repetition: not a repeat
       j = Math.min(j, Math.floor((q.nextReset(now) - now) / F));
       if (delta > 0) j = Math.min(j, Math.floor((q.limit - q.usedInPeriod) / delta) - 1);
@@ -180,6 +191,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   /** End of the stretch from t over which every cohort's rate and identity stay the same. */
   function steadyUntil(t: number): number {
     let until = epochToT(gateway.limits.steadyUntil(epoch0 + t));
+    for (const m of lambdas) until = Math.min(until, epochToT(m.steadyUntil()));
     for (const r of runs) {
       until = Math.min(until, repeatingConstantUntil(r, t, S));
       // rotating faster than a tick is the same every tick; slower, each rotation is a change

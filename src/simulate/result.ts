@@ -6,6 +6,7 @@ import { stackResult, ASSUMPTIONS } from '../cost/stack-result.ts';
 import { simulate, type SimulateOptions } from './engine.ts';
 import { chooseBucketSeconds, rebucket, type Timeline } from '../model/timeline.ts';
 import { addDetection, detectionBucketSeconds } from '../detect/detection.ts';
+import { hasRemovableLimits } from '../limits/gateway-limits.ts';
 
 /** Model assumptions the simulator makes (shown in every simulated report). */
 export const SIMULATOR_ASSUMPTIONS = [
@@ -22,7 +23,8 @@ export function simulateStack(scenario: Scenario, stack: Stack, book: PriceBook,
   const bucketSeconds = options.bucketSeconds ?? chooseBucketSeconds(options.horizonSeconds);
   const opts = { ...options, bucketSeconds: detectionBucketSeconds(stack, bucketSeconds, options.horizonSeconds) };
   const throttled = simulate(scenario, stack, { ...opts, throttled: true });
-  const unthrottled = simulate(scenario, stack, { ...opts, throttled: false });
+  // a stack without stage, route or usage-plan limits: the unthrottled variant is the same run
+  const unthrottled = hasRemovableLimits(stack) ? simulate(scenario, stack, { ...opts, throttled: false }) : throttled;
   const legitOnly = simulate(scenario, stack, { ...options, bucketSeconds, throttled: true, onlyRole: 'legit' });
   const coarse = (tl: Timeline) => rebucket(tl, bucketSeconds);
   const result = stackResult({ stack, throttled: coarse(throttled), unthrottled: coarse(unthrottled), legitOnly, book, horizonSeconds: opts.horizonSeconds });

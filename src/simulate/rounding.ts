@@ -16,6 +16,7 @@ export class CountRounder {
   private readonly v = new Float64Array(NO);
   private readonly floor = new Float64Array(NO);
   private readonly order = new Int32Array(NO);
+  private readonly rem = new Float64Array(NO);
   private readonly bytes: Float64Array;
 
   /**
@@ -35,27 +36,26 @@ export class CountRounder {
    */
   round(fluid: ArrayLike<number>, at = 0): Totals {
     const { carry, v, floor } = this;
-    const out = blankTotals();
     const offered = fluid[at] + this.carryOffered;
-    out.offered = Math.max(0, Math.round(offered));
-    this.carryOffered = offered - out.offered;
+    const wholeOffered = Math.max(0, Math.round(offered));
+    this.carryOffered = offered - wholeOffered;
     let assigned = 0;
     for (let i = 0; i < NO; i++) {
       v[i] = Math.max(0, fluid[at + 1 + i] + carry[i]);
       floor[i] = Math.floor(v[i] + 1e-9);
       assigned += floor[i];
     }
-    if (assigned < out.offered) {
+    if (assigned < wholeOffered) {
       // largest remainders first (ties in outcome order)
-      const order = this.sorted((a, b) => v[b] - floor[b] - (v[a] - floor[a]));
-      for (let i = 0; assigned < out.offered && i < NO * 2; i++) {
+      const order = this.sorted(true);
+      for (let i = 0; assigned < wholeOffered && i < NO * 2; i++) {
         floor[order[i % NO]]++;
         assigned++;
       }
-    } else if (assigned > out.offered) {
+    } else if (assigned > wholeOffered) {
       // smallest remainders give back first
-      const order = this.sorted((a, b) => v[a] - floor[a] - (v[b] - floor[b]));
-      for (let i = 0; assigned > out.offered && i < NO * 4; i++) {
+      const order = this.sorted(false);
+      for (let i = 0; assigned > wholeOffered && i < NO * 4; i++) {
         const p = order[i % NO];
         if (floor[p] > 0) {
           floor[p]--;
@@ -65,27 +65,43 @@ export class CountRounder {
     }
     let bytesOut = 0;
     for (let i = 0; i < NO; i++) {
-      out[OUTCOMES[i]] = floor[i];
       carry[i] = v[i] - floor[i];
       bytesOut += floor[i] * this.bytes[i];
     }
-    out.invoked = out.succeeded + out.failed + out.timedOut;
     const cold = fluid[at + 1 + NO] + this.carryCold;
-    out.coldStarts = Math.max(0, Math.round(cold));
-    this.carryCold = cold - out.coldStarts;
-    out.billedApiRequests = this.billedUnits * (out.lambdaThrottled + out.invoked);
-    out.bytesOut = bytesOut;
-    out.gbSeconds = fluid[at + 2 + NO];
-    out.initGbSeconds = fluid[at + 3 + NO];
-    return out;
+    const coldStarts = Math.max(0, Math.round(cold));
+    this.carryCold = cold - coldStarts;
+    // one literal, keys in emptyTotals() order and outcomes in OUTCOMES order (indices 0-7)
+    const invoked = floor[5] + floor[6] + floor[7];
+    return {
+      offered: wholeOffered,
+      wafBlocked: floor[0],
+      authRejected: floor[1],
+      gatewayThrottled: floor[2],
+      quotaExceeded: floor[3],
+      lambdaThrottled: floor[4],
+      succeeded: floor[5],
+      failed: floor[6],
+      timedOut: floor[7],
+      invoked,
+      coldStarts,
+      gbSeconds: fluid[at + 2 + NO],
+      initGbSeconds: fluid[at + 3 + NO],
+      billedApiRequests: this.billedUnits * (floor[4] + invoked),
+      bytesOut,
+      dropped: 0,
+      connectionErrors: 0,
+    };
   }
 
-  /** Outcome indices in a stable order by `cmp` (insertion sort: eight items). */
-  private sorted(cmp: (a: number, b: number) => number): Int32Array {
-    const order = this.order;
+  /** Outcome indices in a stable order of remainder, largest first (`desc`) or smallest first (insertion sort: eight items). */
+  private sorted(desc: boolean): Int32Array {
+    const { order, v, floor } = this;
+    const rem = this.rem;
+    for (let i = 0; i < NO; i++) rem[i] = desc ? -(v[i] - floor[i]) : v[i] - floor[i];
     for (let i = 0; i < NO; i++) {
       let j = i - 1;
-      while (j >= 0 && cmp(order[j], i) > 0) {
+      while (j >= 0 && rem[order[j]] - rem[i] > 0) {
         order[j + 1] = order[j];
         j--;
       }
@@ -93,27 +109,4 @@ export class CountRounder {
     }
     return order;
   }
-}
-
-/** emptyTotals() as a literal, same keys in the same order (a spread per bucket shows in profiles). */
-function blankTotals(): Totals {
-  return {
-    offered: 0,
-    wafBlocked: 0,
-    authRejected: 0,
-    gatewayThrottled: 0,
-    quotaExceeded: 0,
-    lambdaThrottled: 0,
-    succeeded: 0,
-    failed: 0,
-    timedOut: 0,
-    invoked: 0,
-    coldStarts: 0,
-    gbSeconds: 0,
-    initGbSeconds: 0,
-    billedApiRequests: 0,
-    bytesOut: 0,
-    dropped: 0,
-    connectionErrors: 0,
-  };
 }

@@ -1,5 +1,5 @@
 import type { Gateway, AdmitRequest } from '../limits/gateway.ts';
-import type { LambdaModel } from '../limits/lambda.ts';
+import type { FluidLambdaResult, LambdaModel } from '../limits/lambda.ts';
 import { rotationEpoch } from './identities.ts';
 import { IDX, NF } from './fields.ts';
 import { repeatingArrivals, type Lane } from './lanes.ts';
@@ -16,6 +16,7 @@ export class Ticker {
   private turn = 0;
   private readonly arrivals: Float64Array;
   private readonly passedByFn: Float64Array;
+  private readonly lams: FluidLambdaResult[];
 
   constructor(
     private readonly lanes: readonly Lane[],
@@ -28,6 +29,7 @@ export class Ticker {
     this.outs = [set(), set()];
     this.arrivals = new Float64Array(run.cohorts);
     this.passedByFn = new Float64Array(lambdas.length);
+    this.lams = lambdas.map(() => ({ lambdaThrottled: 0, succeeded: 0, failed: 0, timedOut: 0, coldStarts: 0, gbSeconds: 0, initGbSeconds: 0 }));
   }
 
   tick(t: number, step: number): Float64Array[] {
@@ -45,10 +47,11 @@ export class Ticker {
       if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, this.run.S);
       flows[c].n = arrivals[r.cohortIndex] * r.share;
     }
-    const adm = gateway.admitBatch(now, step, flows);
+    const adm = gateway.admitBatch(now, step, flows, true);
     passedByFn.fill(0);
     for (let c = 0; c < lanes.length; c++) passedByFn[lanes[c].fn] += adm[c].passed;
-    const lams = lambdas.map((m, f) => m.invokeFluid(now, passedByFn[f], step));
+    const lams = this.lams;
+    for (let f = 0; f < lambdas.length; f++) lambdas[f].invokeFluid(now, passedByFn[f], step, lams[f]);
     const out = this.outs[this.turn];
     this.turn ^= 1;
     for (let c = 0; c < lanes.length; c++) {

@@ -31,11 +31,15 @@ describe('concurrency pool: fingerprint', () => {
     expect(p.fingerprint()).toBe('1000|10');
   });
 
-  it('undefined while an older, higher peak still keeps environments warm', () => {
+  it('an older, higher peak still keeping environments warm is part of it, until it leaves the idle window', () => {
     const p = pool();
-    tick(p, 0, 3, 200); // 20 environments
+    tick(p, 0, 3, 200); // 20 environments, the last in second 2
     tick(p, 3, 5, 100); // 10 in use, the 20 of the peak still alive
-    expect(p.fingerprint()).toBeUndefined();
+    expect(p.fingerprint()).toBe('1000|20,10');
+    // second 2 + idle timeout 600: the tick that starts then is the first that may differ
+    expect(p.steadyUntil()).toBe(602);
+    tick(p, 5, 6, 100);
+    expect(p.fingerprint()).toBe('1000|20,10');
   });
 });
 

@@ -65,7 +65,9 @@ describe('flows: pauses and refusals', () => {
     const r = req('c1');
     g.admitBatch(T0 + 1, 1, [{ n: 10, req: r }]);
     for (let s = 2; s <= 5; s++) g.admitBatch(T0 + s, 1, [{ n: 0, req: r }]);
-    expect(g.limits.fingerprint()).toBe('c1=0|5000');
+    // silent in its last tick ('s'), and nothing left of its 10 in the 4 seconds it remembers
+    expect(g.limits.fingerprint()).toBe('c1=s|5000');
+    expect(g.limits.snapshot(T0 + 5)).toBe('c1=0,0,0,0|5000|'); // no stage
   });
 
   it('nothing arriving at a gateway without WAF is nothing to count', () => {

@@ -36,14 +36,16 @@ describe('gateway limits: fingerprint and snapshot', () => {
     expect(g.limits.snapshot(T0 + 1)).toBe(`|5000||${KEY1}:20`); // no WAF, no stage
   });
 
-  it('is undefined while a WAF window still fills, defined once every second of it holds the same count', () => {
+  it('holds each WAF key\'s verdict and count per second, even while its window fills; steadyUntil says how long', () => {
     const g = keyed({ waf: { rules: 1, rateLimit: { limit: 100_000, windowSeconds: 60, key: 'ip', delaySeconds: 0 } } });
     const req = get(KEY1);
     g.admitBatch(T0 + 1, 1, [{ n: 10, req }]);
-    expect(g.limits.fingerprint()).toBeUndefined();
-    // the rule remembers window + delay + 2 = 62 seconds: after 62 ticks of 10 they are all 10
+    // the key sends 10 a second, far under 100,000 in any window: quiet for good; the quota (10,000
+    // a day, 10 used, 10/s) is the edge: spent after 999 s, one tick short of that
+    expect(g.limits.fingerprint()).toBe(`192.0.2.1=q10|5000|${KEY1}:60:10|in`);
+    expect(g.limits.steadyUntil(T0)).toBeCloseTo(T0 + 9990 / 10 - 1, 6);
     for (let s = 2; s <= 62; s++) g.admitBatch(T0 + s, 1, [{ n: 10, req }]);
-    expect(g.limits.fingerprint()).toBe(`192.0.2.1=10|5000|${KEY1}:60:10|in`);
+    expect(g.limits.fingerprint()).toBe(`192.0.2.1=q10|5000|${KEY1}:60:10|in`);
   });
 });
 

@@ -14,14 +14,14 @@ function tick(r: WafRateRule, from: number, to: number, n: number, key = 'a'): n
 }
 
 describe('WAF rule: fingerprint and snapshot', () => {
-  it('the fingerprint is undefined while a key\'s 4 remembered seconds differ, then its steady count', () => {
+  it('the fingerprint is each key\'s last verdict and count per second, even while its window fills (steadyUntil says how long it holds)', () => {
     const r = rule(100);
     tick(r, 0, 3, 10);
-    expect(r.fingerprint()).toBeUndefined();
-    tick(r, 3, 4, 10);
-    expect(r.fingerprint()).toBe('a=10');
+    expect(r.fingerprint()).toBe('a=q10');
     tick(r, 0, 4, 5, 'b');
-    expect(r.fingerprint()).toBe('a=10;b=5');
+    expect(r.fingerprint()).toBe('a=q10;b=q5');
+    // judged on the 2 seconds before: 20 and 10 ≤ 100 whatever comes, so for good
+    expect(r.steadyUntil()).toBe(Infinity);
   });
 
   it('the snapshot lists each key\'s remembered seconds, oldest first, relative to now', () => {
@@ -80,7 +80,7 @@ describe('WAF rule: pauses, strides and long spread takes', () => {
     tick(r, 0, 4, 10);
     expect(r.quietFor('a', 1, 1)).toBe(false); // 40 remembered
     for (let t = 5; t <= 8; t++) r.silent(t, 1, 'a');
-    expect(r.fingerprint()).toBe('a=0');
+    expect(r.fingerprint()).toBe('a=s');
     // 0 remembered + 1/s × (1 + 1) = 2 ≤ 15
     expect(r.quietFor('a', 1, 1)).toBe(true);
     expect(r.take(9, 10, 1, 'a')).toBe(10);

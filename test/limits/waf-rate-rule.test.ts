@@ -68,4 +68,46 @@ describe('WAF rate-based rule', () => {
     rule.sweep(1_000);
     expect(rule.trackedKeys).toBe(0);
   });
+
+  describe('steady forecast (the simulator fast-forwards a key that keeps sending the same)', () => {
+    // 10 rps from empty, limit 100 per 60 s, delay 30 s: the take at second s (t = s + 0.5) sees the
+    // window ending at s − 30, holding 10 × (s − 29) requests; 10 × (s − 29) > 100 first at s = 40.
+    // A sum exactly at the limit (s = 39) counts as "may change", so the forecast stops at 39 or 40.
+    it('a filling window: steady until just before it would cross the limit, and it does cross there', () => {
+      const rule = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      for (let s = 0; s < 5; s++) expect(rule.take(s + 1, 10, 1, 'k')).toBe(10);
+      expect(rule.fingerprint()).toBe('k=q10');
+      const until = rule.steadyUntil();
+      expect(until).toBeGreaterThanOrEqual(39);
+      expect(until).toBeLessThanOrEqual(40);
+      for (let s = 5; s < 40; s++) expect(rule.take(s + 1, 10, 1, 'k')).toBe(10);
+      expect(rule.take(41, 10, 1, 'k')).toBe(0);
+      // blocked with 10 × 60 = 600 > 100 in every later window: blocked for good
+      expect(rule.fingerprint()).toBe('k=b10');
+      expect(rule.steadyUntil()).toBe(Infinity);
+    });
+
+    it('a key far under the limit is steady for good (1 rps × 60 s = 60 ≤ 100)', () => {
+      const rule = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      for (let s = 0; s < 3; s++) rule.take(s + 1, 1, 1, 'k');
+      expect(rule.steadyUntil()).toBe(Infinity);
+    });
+
+    it('fast-forwarding leaves the windows as second-by-second takes do', () => {
+      const stepped = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      const skipped = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      for (let s = 0; s < 20; s++) stepped.take(s + 1, 3, 1, 'k');
+      for (let s = 0; s < 5; s++) skipped.take(s + 1, 3, 1, 'k');
+      skipped.skipTo(20);
+      expect(skipped.snapshot(20)).toBe(stepped.snapshot(20));
+      expect(skipped.take(21, 3, 1, 'k')).toBe(stepped.take(21, 3, 1, 'k'));
+    });
+
+    it('a take whose seconds got different verdicts is no steady state', () => {
+      const rule = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      // one 60-s take of 10 rps: seconds 0-39 pass (10 × 40 = 400), 40-59 are blocked
+      expect(rule.take(60, 600, 60, 'k')).toBe(400);
+      expect(rule.fingerprint()).toBeUndefined();
+    });
+  });
 });

@@ -1,0 +1,83 @@
+import type { Stack } from '../stack/types.ts';
+import { matchRoute } from '../stack/routes.ts';
+import { planForKey } from '../stack/api-keys.ts';
+import type { AdmitRequest, Admission } from './gateway.ts';
+
+export type Route = NonNullable<ReturnType<typeof matchRoute>>;
+
+/**
+ * What does not change between two batches of the same requests (the simulator's lanes repeat
+ * every tick): which flows one client sends together (same client, same key, in first-seen
+ * order), each flow's route, each group's usage plan, which flows meet each route's bucket, and
+ * the Admission records the batch fills in (reused by callers that read them before the next batch).
+ */
+export interface BatchPlan {
+  reqs: AdmitRequest[];
+  groups: ClientGroup[];
+  routes: (Route | undefined)[];
+  /** Per route key, the flows that take it. */
+  byRoute: { key: string; idx: number[] }[];
+  all: number[];
+  results: Admission[];
+}
+
+export interface ClientGroup {
+  idx: number[];
+  req: AdmitRequest; // the first flow's: client, key and client count are the group's
+  clients: number;
+  /** The usage plan of the group's key (REST with keys required only). */
+  plan?: string;
+}
+
+/** Whether `plan` was made for these requests (the same objects, in the same order). */
+export function planFits(plan: BatchPlan | undefined, flows: readonly { req: AdmitRequest }[]): plan is BatchPlan {
+  if (!plan || plan.reqs.length !== flows.length) return false;
+  for (let i = 0; i < flows.length; i++) if (flows[i].req !== plan.reqs[i]) return false;
+  return true;
+}
+
+export function makeBatchPlan(stack: Stack, flows: readonly { req: AdmitRequest }[], route: (req: AdmitRequest) => Route | undefined): BatchPlan {
+  if (flows.length === 1) return singlePlan(stack, flows[0].req, route);
+  const byClient = new Map<string, number[]>();
+  flows.forEach(({ req }, i) => {
+    const key = `${req.client}\u0000${req.apiKey ?? ''}`;
+    const g = byClient.get(key);
+    if (g) g.push(i);
+    else byClient.set(key, [i]);
+  });
+  const keyed = stack.api.kind === 'rest' && stack.api.apiKeyRequired;
+  const groups = [...byClient.values()].map((idx): ClientGroup => {
+    const req = flows[idx[0]].req;
+    const plan = keyed && req.apiKey ? planForKey(stack, req.apiKey) : undefined;
+    return { idx, req, clients: Math.max(1, req.clients ?? 1), ...(plan ? { plan } : {}) };
+  });
+  const routes = flows.map(({ req }) => (stack.api.kind === 'function-url' ? undefined : route(req)));
+  const byKey = new Map<string, number[]>();
+  routes.forEach((r, i) => {
+    if (r) byKey.set(r.key, [...(byKey.get(r.key) ?? []), i]);
+  });
+  return {
+    reqs: flows.map((f) => f.req),
+    groups,
+    routes,
+    byRoute: [...byKey].map(([key, idx]) => ({ key, idx })),
+    all: flows.map((_, i) => i),
+    results: flows.map(() => ({ wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 })),
+  };
+}
+
+/** The emulator's batch of one request (a plan per request: no maps, no copies). */
+function singlePlan(stack: Stack, req: AdmitRequest, route: (req: AdmitRequest) => Route | undefined): BatchPlan {
+  const keyed = stack.api.kind === 'rest' && stack.api.apiKeyRequired;
+  const plan = keyed && req.apiKey ? planForKey(stack, req.apiKey) : undefined;
+  const r = stack.api.kind === 'function-url' ? undefined : route(req);
+  const only = [0];
+  return {
+    reqs: [req],
+    groups: [{ idx: only, req, clients: Math.max(1, req.clients ?? 1), ...(plan ? { plan } : {}) }],
+    routes: [r],
+    byRoute: r ? [{ key: r.key, idx: only }] : [],
+    all: only,
+    results: [{ wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 }],
+  };
+}
