@@ -66,7 +66,27 @@ export function makeBatchPlan(stack: Stack, flows: readonly { req: AdmitRequest 
   };
 }
 
-/** The emulator's batch of one request (a plan per request: no maps, no copies). */
+/**
+ * The emulator's batch of one request: `plan` (a single plan made before, or undefined) filled in
+ * for `req` again, so a request allocates no plan of its own.
+ */
+export function refillSinglePlan(plan: BatchPlan | undefined, stack: Stack, req: AdmitRequest, route: (req: AdmitRequest) => Route | undefined): BatchPlan {
+  if (!plan || plan.reqs.length !== 1) return singlePlan(stack, req, route);
+  const keyed = stack.api.kind === 'rest' && stack.api.apiKeyRequired;
+  const g = plan.groups[0];
+  g.req = req;
+  g.clients = Math.max(1, req.clients ?? 1);
+  g.plan = keyed && req.apiKey ? planForKey(stack, req.apiKey) : undefined;
+  const r = stack.api.kind === 'function-url' ? undefined : route(req);
+  plan.reqs[0] = req;
+  plan.routes[0] = r;
+  if (!r) plan.byRoute.length = 0;
+  else if (plan.byRoute.length === 0) plan.byRoute.push({ key: r.key, idx: plan.all });
+  else plan.byRoute[0].key = r.key;
+  return plan;
+}
+
+/** A batch of one request (no maps, no copies). */
 function singlePlan(stack: Stack, req: AdmitRequest, route: (req: AdmitRequest) => Route | undefined): BatchPlan {
   const keyed = stack.api.kind === 'rest' && stack.api.apiKeyRequired;
   const plan = keyed && req.apiKey ? planForKey(stack, req.apiKey) : undefined;

@@ -32,7 +32,8 @@ export class GatewayLimits {
   readonly wafKey: 'ip' | 'forwarded-ip' = 'ip';
   readonly account?: TokenBucket;
   readonly stage?: TokenBucket;
-  private readonly routes = new Map<string, TokenBucket>();
+  /** Route buckets by route key; null: the route has no throttle of its own. */
+  private readonly routes = new Map<string, TokenBucket | null>();
   private readonly keys = new Map<string, KeyLimits>();
 
   constructor(
@@ -57,12 +58,12 @@ export class GatewayLimits {
 
   routeBucket(key: string): TokenBucket | undefined {
     const existing = this.routes.get(key);
-    if (existing) return existing;
+    if (existing !== undefined) return existing ?? undefined;
+    // route keys come from the stack's own routes, so "no bucket" is remembered too (bounded)
     const t = this.stack.api.routes[key];
-    if (!t || t.rate === undefined) return undefined;
-    const b = bucket(t);
+    const b = !t || t.rate === undefined ? null : bucket(t);
     this.routes.set(key, b);
-    return b;
+    return b ?? undefined;
   }
 
   keyLimits(key: string, planName: string): KeyLimits {
@@ -112,7 +113,10 @@ export class GatewayLimits {
   snapshot(now: number): string {
     const parts: string[] = [this.waf?.snapshot(now) ?? ''];
     for (const b of [this.account, this.stage]) parts.push(b ? b.fingerprint() : '');
-    for (const k of [...this.routes.keys()].sort()) parts.push(`${k}:${this.routes.get(k)!.fingerprint()}`);
+    for (const k of [...this.routes.keys()].sort()) {
+      const b = this.routes.get(k);
+      if (b) parts.push(`${k}:${b.fingerprint()}`);
+    }
     for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.fingerprint() ?? ''}`);
     return parts.join('|');
   }

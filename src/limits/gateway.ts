@@ -4,7 +4,7 @@ import { planForKey } from '../stack/api-keys.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import { NO_FLOW, sharedBands, type Band } from './band.ts';
 import { passedOf, refuseShare, shareBucket } from './pro-rata.ts';
-import { makeBatchPlan, planFits, type BatchPlan, type ClientGroup, type Route } from './batch-plan.ts';
+import { makeBatchPlan, planFits, refillSinglePlan, type BatchPlan, type ClientGroup, type Route } from './batch-plan.ts';
 import { GatewayLimits } from './gateway-limits.ts';
 
 /** A request (or a flow of alike requests) at the front door. */
@@ -55,6 +55,9 @@ export class Gateway {
   readonly limits: GatewayLimits;
   private readonly routeCache = new Map<string, Map<string, Route | null>>();
   private plan?: BatchPlan;
+  /** The emulator's batch of one: its plan and flow list are filled in again for every request. */
+  private single?: BatchPlan;
+  private readonly one: Admission[] = [];
 
   constructor(stack: Stack, opts: { throttled: boolean }) {
     this.stack = stack;
@@ -64,7 +67,12 @@ export class Gateway {
 
   /** One flow (the emulator: n = 1, over = 0): a batch of one, through the same code as the simulator's. */
   admit(now: number, n: number, over: number, req: AdmitRequest): Admission {
-    return this.admitBatch(now, over, [{ n, req }])[0];
+    const plan = (this.single = refillSinglePlan(this.single, this.stack, req, (r) => this.route(r)));
+    // a fresh record: callers may keep it; only the plan is reused
+    const a: Admission = { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: Math.max(0, n), routeKey: undefined, authReason: undefined };
+    this.one[0] = a;
+    this.evaluate(now, over, this.one, plan);
+    return a;
   }
 
   /** Drops per-IP state nobody has used for a while (the emulator calls this now and then). */
@@ -90,6 +98,11 @@ export class Gateway {
       r.routeKey = undefined;
       r.authReason = undefined;
     }
+    return this.evaluate(now, over, results, plan);
+  }
+
+  /** AWS's evaluation order over a batch whose records start with everything passed. */
+  private evaluate(now: number, over: number, results: Admission[], plan: BatchPlan): Admission[] {
     if (this.stack.api.kind === 'function-url') return results;
     for (const g of plan.groups) this.perClient(now, over, results, g, plan);
     const account = this.limits.account;
