@@ -30,8 +30,11 @@ describe('fluid INIT and the limit', () => {
     // INIT 0.5 s: tick 1 starts 100/s × (0.5 + 0.1) s = 60, ready at 0.5 + 0.5 = 1.0, the start of tick 2
     const p = pool(1000);
     expect(p.takeFluid(1, 100, 1, 0.1, 0.5).coldStarts).toBe(60);
-    expect(p.coversStride(11, 10, 100, 0.1, 0.5)).toBe(true);
     expect(p.takeFluid(2, 100, 1, 0.1, 0.5)).toEqual({ passed: 100, coldStarts: 0 });
+    // and a stride starting at 1.0 finds them ready too
+    const q = pool(1000);
+    q.takeFluid(1, 100, 1, 0.1, 0.5);
+    expect(q.coversStride(11, 10, 100, 0.1, 0.5)).toBe(true);
   });
 
   it('a pool held at its limit is steady (no empty INIT batches are recorded)', () => {
@@ -128,5 +131,82 @@ describe('discrete (emulator) edges', () => {
     p.acquire(700);
     p.release(701);
     expect(p.environments(702)).toBe(1);
+  });
+});
+
+describe('fluid: environments kept warm, and reclaimed', () => {
+  // idle timeout 2 s: a second's use counts for the next 2 seconds' "alive"
+  it('a lower use after a peak is remembered once the peak has expired', () => {
+    const p = pool(100, 2);
+    expect(p.takeFluid(1, 200, 1, 0.1, 0).coldStarts).toBe(20); // second 0: 20 new
+    expect(p.takeFluid(2, 100, 1, 0.1, 0).coldStarts).toBe(0); // second 1: 10 of the 20 in use
+    expect(p.snapshot(2)).toBe('1000|2:20,1:10|');
+    p.takeFluid(3, 0, 1, 0.1, 0); // second 2: idle
+    // second 3: the peak of second 0 has expired, the 10 of second 1 are still alive: all warm
+    expect(p.takeFluid(4, 100, 1, 0.1, 0)).toEqual({ passed: 100, coldStarts: 0 });
+  });
+
+  it('a use exactly idleTimeout seconds ago still counts; a second later it is gone', () => {
+    const warm = pool(100, 2);
+    warm.takeFluid(1, 100, 1, 0.1, 0); // second 0: 10 new
+    warm.takeFluid(2, 0, 1, 0.1, 0);
+    // second 2: second 0 is 2 s back → still alive
+    expect(warm.takeFluid(3, 100, 1, 0.1, 0).coldStarts).toBe(0);
+    const cold = pool(100, 2);
+    cold.takeFluid(1, 100, 1, 0.1, 0);
+    cold.takeFluid(2, 0, 1, 0.1, 0);
+    cold.takeFluid(3, 0, 1, 0.1, 0);
+    // second 3: second 0 is 3 s back → reclaimed, 10 new again
+    expect(cold.takeFluid(4, 100, 1, 0.1, 0).coldStarts).toBe(10);
+  });
+
+  it('an idle tick passes nothing and starts nothing', () => {
+    const p = pool();
+    expect(p.takeFluid(1, 0, 1, 0.1, 0)).toEqual({ passed: 0, coldStarts: 0 });
+  });
+
+  it('once an old peak has expired, one steady use is a fingerprint again', () => {
+    const p = pool(100, 2);
+    p.takeFluid(1, 200, 1, 0.1, 0);
+    for (let t = 2; t <= 6; t++) p.takeFluid(t, 100, 1, 0.1, 0);
+    expect(p.fingerprint()).toBe('1000|10');
+  });
+
+  it('warm ticks still refill the scaling rate (the fingerprint sees it)', () => {
+    // scaling 10 per 10 s (1/s, burst 10): 10 new in second 0 leave 10 + 1 − 10 = 1 token;
+    // a warm second later 2
+    const p = new ConcurrencyPool({ limit: 100, scaling: { environments: 10, perSeconds: 10 }, idleTimeout: 600 });
+    expect(p.takeFluid(1, 100, 1, 0.1, 0).coldStarts).toBe(10);
+    expect(p.takeFluid(2, 100, 1, 0.1, 0).coldStarts).toBe(0);
+    expect(p.fingerprint()).toBe('2|10');
+  });
+
+  it('a skip back in time changes nothing', () => {
+    const p = pool();
+    for (let t = 1; t <= 10; t++) p.takeFluid(t, 100, 1, 0.1, 0);
+    const before = p.snapshot(10);
+    p.skipTo(5);
+    expect(p.snapshot(10)).toBe(before);
+  });
+
+  it('environments in INIT are listed one batch after another in the snapshot', () => {
+    // INIT 2 s, limit 1,000: second 0 starts 100 (ready 2.5), second 1 finds them in INIT and starts 100 more (3.5)
+    const p = pool(1000);
+    p.takeFluid(1, 100, 1, 0.1, 2);
+    p.takeFluid(2, 100, 1, 0.1, 2);
+    expect(p.snapshot(2)).toBe('1000|1:200|0.5:100,1.5:100');
+  });
+});
+
+describe('fluid: a function with warm environments in a share', () => {
+  it('counts its own ready environments once against the share', () => {
+    // share 30. B makes 5 (50/s); A holds 10. Then B wants 300/s: its 5 serve 50, the other 250
+    // need 25 new; the share has 30 − 10 (A) − 5 (B's own) = 15 → 250 × 15 / 25 = 150 more
+    const share = new ConcurrencyShare(30);
+    const a = pool(30, 600, share);
+    const b = pool(30, 600, share);
+    b.takeFluid(1, 50, 1, 0.1, 0);
+    a.takeFluid(1, 100, 1, 0.1, 0);
+    expect(b.takeFluid(2, 300, 1, 0.1, 0)).toEqual({ passed: 200, coldStarts: 15 });
   });
 });

@@ -61,6 +61,19 @@ describe('LambdaModel: fast-forward', () => {
     expect(c.invokeFluid(104, 50, 1).coldStarts).toBe(0);
   });
 
+  it('behind API Gateway (no URL ceiling) the same members are the pool\'s alone', () => {
+    const a = model('rest');
+    const b = model('rest');
+    tick(a, 0, 3, 50);
+    tick(b, 0, 3, 50);
+    // 5 environments used in second 2; no ceiling after the last "|"
+    expect(a.snapshot(3)).toBe('1000|1:5||');
+    b.shift(100);
+    expect(b.snapshot(103)).toBe(a.snapshot(3));
+    b.skipTo(200);
+    expect(b.invokeFluid(201, 50, 1).coldStarts).toBe(0);
+  });
+
   it('a stride above the URL ceiling is never covered; below it, as the pool says', () => {
     const url = model('function-url');
     expect(url.coversStride(10, 10, { lo: 10, hi: 101 })).toBe(false);

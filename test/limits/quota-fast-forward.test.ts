@@ -79,6 +79,7 @@ describe('quota: skipTo and shift', () => {
     const back = quota();
     tick(back, 0, 10, 10);
     back.skipTo(T0 + 5);
+    expect(back.usedInPeriod).toBe(100);
     back.skipTo(T0 + 10);
     expect(back.usedInPeriod).toBe(100);
     const instant = quota();
@@ -148,5 +149,44 @@ describe('quota periods with offsets', () => {
     const fri = Date.parse('2026-03-13T23:00:00Z') / 1000;
     expect(q.take(fri, 5)).toBe(2);
     expect(q.take(fri + 3600, 5)).toBe(2); // Saturday 00:00: a new week
+  });
+});
+
+describe('quota: ticks longer than a second, and period edges', () => {
+  it('a 2 s tick of 20 is 10 a second: steadyUntil and skipTo use the rate, not the count', () => {
+    const q = quota();
+    q.take(T0 + 2, 20, 2);
+    // 980 left at 10/s: spent at T0 + 100; one 2 s tick short of it: T0 + 98
+    expect(q.steadyUntil(T0 + 2)).toBe(T0 + 98);
+    // 10 s more at 10/s: 20 + 100
+    q.skipTo(T0 + 12);
+    expect(q.usedInPeriod).toBe(120);
+  });
+
+  it('a spent quota is steady until it resets', () => {
+    const q = quota(10);
+    tick(q, 0, 1, 10);
+    expect(tick(q, 1, 2, 10)).toBe(0);
+    expect(q.steadyUntil(T0 + 2)).toBe(T0 + DAY);
+  });
+
+  it('a spread take across midnight charges each day its share, each within its own limit', () => {
+    // 300 over 23:59:00 … 00:01:00 into a 1,000/day quota: 150 + 150, all pass
+    const q = quota();
+    expect(q.take(T0 + DAY + 60, 300, 120)).toBeCloseTo(300, 9);
+    expect(q.usedInPeriod).toBeCloseTo(150, 9);
+  });
+
+  it('a tick ending exactly at midnight counts in the day it ran in', () => {
+    const q = quota();
+    q.take(T0 + DAY, 10, 1);
+    expect(q.usedInPeriod).toBe(10);
+    expect(q.remaining(T0 + DAY)).toBe(1000);
+  });
+
+  it('a MONTH period starts exactly at its first second', () => {
+    const start = Date.parse('2026-03-15T00:00:00Z') / 1000;
+    expect(periodStart(start, 'MONTH', 14)).toBe(start);
+    expect(periodStart(start - 1, 'MONTH', 14)).toBe(Date.parse('2026-02-15T00:00:00Z') / 1000);
   });
 });
