@@ -22,7 +22,9 @@ export class Accumulator {
   ) {
     this.slotSeconds = gcd(shape.S, shape.bucketSeconds);
     this.slots = this.slotSeconds >= 1 ? Math.round(shape.S / this.slotSeconds) : Infinity;
-    if (this.slots * lanes.length * NF <= MAX_FOLD) this.fold = new Float64Array(this.slots * lanes.length * NF);
+    // a horizon of one repetition or less has nothing to replay (tune's every candidate): no fold
+    const repeats = shape.S < shape.H - 1e-9;
+    if (repeats && this.slots * lanes.length * NF <= MAX_FOLD) this.fold = new Float64Array(this.slots * lanes.length * NF);
   }
 
   /** Whether whole periods can be replayed. */

@@ -7,7 +7,8 @@ import { Gateway } from '../limits/gateway.ts';
 import type { GatewayLimits } from '../limits/gateway-limits.ts';
 import { lambdaModels } from '../limits/lambda.ts';
 import { rotationEpoch } from './identities.ts';
-import { MAX_STRIDE, planStride } from './stride.ts';
+import { MAX_STRIDE } from './stride.ts';
+import { stridePlanner } from './stride-cache.ts';
 import { NF } from './fields.ts';
 import { buildLanes, repeatingConstantUntil } from './lanes.ts';
 import { foldPeriod } from './fold-period.ts';
@@ -64,7 +65,10 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   // what each quota counted in one repetition, once a repetition was seen to repeat
   let periodDelta: number[] | undefined;
   // long steps through gradual stretches: when the limiters last said no, wait a while before asking again
-  const strideLanes = runs.map((r) => ({ segments: r.cohort.rate, duration: r.duration, share: r.share }));
+  const planStride = stridePlanner(
+    scenario,
+    runs.map((r) => ({ segments: r.cohort.rate, duration: r.duration, share: r.share, cohort: r.cohort })),
+  );
   let strideAfter = 0;
   let strideBackoff = 1;
 
@@ -143,7 +147,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     let most = Math.min(MAX_STRIDE, H - t, bucketEnd - t, nextPeriod(t) - t);
     for (const r of runs) if (r.cohort.rotate && r.cohort.rotate > dt) most = Math.min(most, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate - t);
     if (!(most >= 2 * dt)) return 0;
-    const plan = planStride(strideLanes, t, S, most);
+    const plan = planStride(t, S, most);
     if (!plan) return 0;
     const end = epoch0 + t + plan.length;
     const flows = runs.map((r, c) => ({ n: plan.n[c], band: { lo: plan.lo[c], hi: plan.hi[c] }, req: r.req }));

@@ -50,6 +50,8 @@ export class Evaluator {
   /** Simulated candidates: they may imply others' outcomes. */
   private readonly simulatedOnes: Evaluation[] = [];
   private readonly floors = new Map<string, number>();
+  /** Stacks written for a floor, kept for the candidate's evaluation (a clone per candidate was measurable). */
+  private readonly stacks = new Map<string, Stack>();
   /** What each scenario offers every candidate (from the first simulation). */
   private offered?: Offered[];
   private simulations = 0;
@@ -105,6 +107,7 @@ export class Evaluator {
     let f = this.floors.get(key);
     if (f === undefined) {
       const stack = this.stackFor(candidate);
+      this.stacks.set(key, stack);
       f = Math.max(...offered.map((o, i) => costFloor(stack, o, minimumSucceeded(this.slo, o), this.book, this.durations[i])));
       this.floors.set(key, f);
     }
@@ -115,7 +118,8 @@ export class Evaluator {
     const key = candidate.join(',');
     const seen = this.cache.get(key);
     if (seen) return seen;
-    const stack = this.stackFor(candidate);
+    const stack = this.stacks.get(key) ?? this.stackFor(candidate);
+    this.stacks.delete(key);
     if (!reservedWithinAccount(stack)) return this.remember(key, candidate, stack, this.invalid());
     const by = this.implication ? this.simulatedOnes.find((e) => implies(this.dims, e, candidate)) : undefined;
     if (by) {
