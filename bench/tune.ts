@@ -22,13 +22,24 @@ export async function benchTune(): Promise<BenchFigure[]> {
   for (const c of CASES) {
     const scenarios = c.scenarios.map((s) => loadScenario(s));
     const stack = loadStack(c.stack);
-    const u0 = process.cpuUsage();
-    const { doc } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook(stack.region) });
-    const u = process.cpuUsage(u0);
-    const cpu = (u.user + u.system) / 1e6;
+    const run = () => {
+      const u0 = process.cpuUsage();
+      const { doc } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook(stack.region) });
+      const u = process.cpuUsage(u0);
+      return { doc, cpu: (u.user + u.system) / 1e6 };
+    };
+    // first as a user's one `dowsim tune` runs (JIT compilation included), then again warm
+    const { doc, cpu } = run();
+    const warm = run();
     const settled = doc.evaluated + doc.search.implied + doc.search.pruned;
     out.push({
-      name: `tune: ${c.name}`,
+      name: `tune: ${c.name}, warm (the same search again in the same process)`,
+      value: settled / warm.cpu,
+      unit: 'candidates/CPU-s',
+      detail: `target ≥ 1,000; ${warm.cpu.toFixed(2)} CPU-s; ${(warm.doc.evaluated / warm.cpu).toFixed(0)} simulated/CPU-s`,
+    });
+    out.push({
+      name: `tune: ${c.name}, first run`,
       value: settled / cpu,
       unit: 'candidates/CPU-s',
       detail:
