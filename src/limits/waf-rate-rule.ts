@@ -157,8 +157,18 @@ export class WafRateRule implements Limiter, FastForward {
       if (st.silentLast) continue;
       const w = st.window;
       if (!st.aligned || w.mixed) return -Infinity;
+      const v = w.value(w.lastSlot);
+      const blocked = w.lastBlocked;
+      const f = st.forecast;
+      // a forecast made a few seconds ago still holds when the key kept sending what it assumed
+      if (f && f.v === v && f.blocked === blocked && f.until > w.lastSlot && keptSending(w, f.from, v)) {
+        until = Math.min(until, f.until);
+        continue;
+      }
       const lag = Math.floor(w.lastSlot + 0.5 - this.delaySeconds);
-      until = Math.min(until, steadyVerdictUntil(w, { v: w.value(w.lastSlot), blocked: w.lastBlocked, limit: this.limit, lag }));
+      const u = steadyVerdictUntil(w, { v, blocked, limit: this.limit, lag });
+      st.forecast = { from: w.lastSlot, until: u, v, blocked };
+      until = Math.min(until, u);
     }
     return until;
   }
@@ -179,7 +189,10 @@ export class WafRateRule implements Limiter, FastForward {
   /** Moves every key's window forward by a whole number of seconds: the state repeats dt later. */
   shift(dt: number): void {
     const d = Math.round(dt);
-    for (const st of this.keys.values()) st.window.shift(d);
+    for (const st of this.keys.values()) {
+      st.window.shift(d);
+      st.forecast = undefined;
+    }
   }
 
   /** Fast-forward: every key keeps sending its steady per-second count (a silent one nothing) until `t`. */
@@ -199,4 +212,13 @@ interface KeyState {
   aligned: boolean;
   /** The key's client sent nothing in the last tick. */
   silentLast: boolean;
+  /** steadyUntil's last answer for this key: made at slot `from` for `v` a second and `blocked`. */
+  forecast?: { from: number; until: number; v: number; blocked: boolean };
+}
+
+/** Whether every slot after `from` up to the window's last holds `v` (a short look: a long gap is no match). */
+function keptSending(w: WafWindow, from: number, v: number): boolean {
+  if (w.lastSlot < from || w.lastSlot - from > w.windowSeconds) return false;
+  for (let s = from + 1; s <= w.lastSlot; s++) if (w.value(s) !== v) return false;
+  return true;
 }

@@ -127,17 +127,32 @@ export class WafWindow {
  * rule at slot lastSlot + k sees the window ending `lag` + k, in which slots after lastSlot hold
  * v up to its own (not yet counted). Sums within a part in 10⁹ of the limit count as "may differ".
  */
+/** steadyVerdictUntil's copy of the ring (reused: it is asked for every key at every steady check). */
+let scratch = new Float64Array(1024);
+
 export function steadyVerdictUntil(w: WafWindow, opts: { v: number; blocked: boolean; limit: number; lag: number }): number {
   const { v, blocked, limit, lag: end0 } = opts;
   const W = w.windowSeconds;
   const last = w.lastSlot;
   // what the ring holds from the first slot any of these windows covers, in order
   const base = end0 + 2 - W;
-  const held = new Float64Array(Math.max(0, last - base + 1));
+  const n = Math.max(0, last - base + 1);
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length));
+  const held = scratch;
   let all = 0;
-  for (let s = base; s <= last; s++) all += held[s - base] = w.value(s);
+  let least = v;
+  for (let s = base; s <= last; s++) {
+    const x = (held[s - base] = w.value(s));
+    all += x;
+    if (x < least) least = x;
+  }
   // a quiet key that stays quiet even counting everything it holds and a full window more
   if (!blocked && all + v * W < limit - 1e-9 * (limit + all + v * W)) return Infinity;
+  // a blocked key stays over the limit for good when every window it will be judged on does: each
+  // counts at least W − 1 slots (held ones, or new ones at v; a window ending at the judged slot
+  // itself leaves that slot out) of at least `least` each (the test is monotone in the total)
+  const floor = least * (W - 1);
+  if (blocked && floor > limit + 1e-9 * (limit + floor)) return Infinity;
   let e = end0 + 1;
   let sum = 0;
   for (let s = e - W + 1; s <= Math.min(e, last); s++) sum += held[s - base];

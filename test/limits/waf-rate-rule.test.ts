@@ -87,6 +87,33 @@ describe('WAF rate-based rule', () => {
       expect(rule.steadyUntil()).toBe(Infinity);
     });
 
+    it('a forecast asked every second answers what a fresh forecast answers (it is reused while the key keeps sending the same)', () => {
+      // limit 100, window 60, delay 30; 2/s, then 0.5/s from second 20, then 2/s again from 35
+      const asked = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      const rate = (s: number) => (s < 20 ? 2 : s < 35 ? 0.5 : 2);
+      const answers: number[] = [];
+      for (let s = 0; s < 70; s++) {
+        asked.take(s + 1, rate(s), 1, 'k');
+        answers.push(asked.steadyUntil());
+      }
+      for (let upTo = 0; upTo < 70; upTo += 7) {
+        const fresh = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+        for (let s = 0; s <= upTo; s++) fresh.take(s + 1, rate(s), 1, 'k');
+        expect(answers[upTo], `after second ${upTo}`).toBe(fresh.steadyUntil());
+      }
+      // by hand: the take at second s sees the window ending e = s − 30, slots e − 59 … e; sending
+      // 2/s from second 35 on, e = 80 holds 14 × 0.5 (21–34) + 46 × 2 (35–80) = 99 ≤ 100 and e = 81
+      // holds 13 × 0.5 + 47 × 2 = 100.5 > 100: the verdict changes at s = 81 + 30 = 111
+      expect(answers[69]).toBe(111);
+      // asked at seconds 10 and 40 only: it sends 2/s at both, but not in between — no reuse
+      const seldom = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+      for (let s = 0; s <= 40; s++) {
+        seldom.take(s + 1, rate(s), 1, 'k');
+        if (s === 10) seldom.steadyUntil();
+      }
+      expect(seldom.steadyUntil()).toBe(answers[40]);
+    });
+
     it('a key far under the limit is steady for good (1 rps × 60 s = 60 ≤ 100)', () => {
       const rule = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
       for (let s = 0; s < 3; s++) rule.take(s + 1, 1, 1, 'k');
