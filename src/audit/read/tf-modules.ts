@@ -42,7 +42,11 @@ function readApiModule(ctx: TfContext, b: TfBlock): void {
   }
 }
 
-function readLambdaModule(ctx: TfContext, b: TfBlock): void {
+/**
+ * A Lambda function from `aws_lambda_function` or the lambda module, which take the same inputs
+ * (memory_size, reserved_concurrent_executions, timeout, architectures).
+ */
+export function readTfLambdaFunction(ctx: TfContext, b: TfBlock): void {
   const memoryMb = ctx.num(b, b.body.memory_size, 'memory_size');
   const reserved = ctx.num(b, b.body.reserved_concurrent_executions, 'reserved_concurrent_executions');
   const timeout = ctx.num(b, b.body.timeout, 'timeout');
@@ -52,9 +56,13 @@ function readLambdaModule(ctx: TfContext, b: TfBlock): void {
     loc: b.loc,
     ...(memoryMb !== undefined ? { memoryMb } : {}),
     ...(Array.isArray(arch) && (arch[0] === 'arm64' || arch[0] === 'x86_64') ? { architecture: arch[0] } : {}),
-    ...(reserved !== undefined && reserved >= 0 ? { reservedConcurrency: reserved } : {}),
+    ...(reserved !== undefined && reserved >= 0 ? { reservedConcurrency: reserved } : {}), // -1: unreserved
     ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
   });
+}
+
+function readLambdaModule(ctx: TfContext, b: TfBlock): void {
+  readTfLambdaFunction(ctx, b);
   if (ctx.bool(b.body.create_lambda_function_url) === true) {
     // the module's authorization_type defaults to "NONE"
     ctx.model.functionUrls.push({ loc: b.loc, function: b.address, authType: ctx.str(b.body.authorization_type) ?? 'NONE' });

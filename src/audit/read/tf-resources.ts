@@ -3,7 +3,7 @@ import { SSE_ALGORITHMS, type ApiModel, type RouteAuth } from '../model.ts';
 import { UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
-import { readTfModule } from './tf-modules.ts';
+import { readTfLambdaFunction, readTfModule } from './tf-modules.ts';
 import { readTfAlarm, readTfBudget } from './tf-monitoring.ts';
 
 const AUTH: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', COGNITO_USER_POOLS: 'authorizer', JWT: 'authorizer' };
@@ -40,20 +40,7 @@ const FIRST: Record<string, Reader> = {
     const routes = b.body.target !== undefined ? [{ key: ctx.str(b.body.route_key) ?? '$default', auth: 'none' as const, apiKeyRequired: false, loc: b.loc }] : [];
     ctx.model.apis.push({ id: b.address, kind: 'http', loc: b.loc, routes, usagePlans: [] });
   },
-  aws_lambda_function(ctx, b) {
-    const memoryMb = ctx.num(b, b.body.memory_size, 'memory_size');
-    const reserved = ctx.num(b, b.body.reserved_concurrent_executions, 'reserved_concurrent_executions');
-    const timeout = ctx.num(b, b.body.timeout, 'timeout');
-    const arch = ctx.value(b.body.architectures);
-    ctx.model.functions.push({
-      id: b.address,
-      loc: b.loc,
-      ...(memoryMb !== undefined ? { memoryMb } : {}),
-      ...(Array.isArray(arch) && (arch[0] === 'arm64' || arch[0] === 'x86_64') ? { architecture: arch[0] } : {}),
-      ...(reserved !== undefined && reserved >= 0 ? { reservedConcurrency: reserved } : {}), // -1: unreserved
-      ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
-    });
-  },
+  aws_lambda_function: readTfLambdaFunction,
   module: readTfModule,
 };
 
