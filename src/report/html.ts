@@ -1,4 +1,4 @@
-import { pageHead } from './html-page.ts';
+import { BASE_STYLE, pageHead } from './html-page.ts';
 import type { ResultDocument } from '../model/result.ts';
 import { formatDuration } from '../model/units.ts';
 import { escapeHtml as h } from './escape.ts';
@@ -138,41 +138,14 @@ function table(drawn: Table, id?: string): string {
   return `<div class="table-wrap"><table${id ? ` id="${id}"` : ''}><thead><tr>${th}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
-const STYLE = `
-:root { color-scheme: light; --ink: #1d2330; --muted: #5b6474; --line: #dfe3ea; --accent: #3b72c4; --bad: #c44a4a; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f7f9; }
-header, main, footer { max-width: 1120px; margin: 0 auto; padding: 0 24px; }
-header { padding-top: 28px; }
-.kicker { margin: 0; color: var(--muted); text-transform: uppercase; letter-spacing: .06em; font-size: 12px; }
-h1 { margin: 4px 0 6px; font-size: 28px; overflow-wrap: anywhere; }
-h2 { margin: 0 0 12px; font-size: 20px; overflow-wrap: anywhere; }
-h2 small { color: var(--muted); font-weight: normal; font-size: 14px; }
-h3 { font-size: 15px; margin: 18px 0 8px; }
+const STYLE = `${BASE_STYLE}h2 small { color: var(--muted); font-weight: normal; font-size: 14px; }
 .description { margin: 0 0 6px; font-size: 16px; overflow-wrap: anywhere; }
-.meta { color: var(--muted); margin: 0 0 8px; font-size: 13px; overflow-wrap: anywhere; }
-section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; margin: 18px 0; }
-.cards { display: flex; gap: 16px; flex-wrap: wrap; margin-bottom: 12px; }
-.card { flex: 1 1 300px; border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; background: #fbfcfe; }
-.card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .05em; }
 .card .name { font-weight: 600; overflow-wrap: anywhere; }
-.card .big { font-size: 30px; font-weight: 700; color: var(--bad); }
-.card .big span { font-size: 15px; font-weight: 400; color: var(--muted); margin-left: 4px; }
-.card .small { color: var(--muted); font-size: 13px; }
+.card .big { color: var(--bad); }
 .sentences { padding-left: 20px; }
 .legend { color: var(--muted); font-size: 13px; }
 .table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; font-variant-numeric: tabular-nums; }
-th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: #f0f2f6; font-weight: 600; white-space: nowrap; }
-td { overflow-wrap: anywhere; }
-.right { text-align: right; }
 .left { text-align: left; }
 .charts { display: grid; grid-template-columns: 1fr; gap: 12px; }
-figure.chart { margin: 0; border: 1px solid var(--line); border-radius: 8px; padding: 8px; background: #fff; }
 figure.chart figcaption { font-size: 13px; font-weight: 600; margin: 0 0 4px 4px; overflow-wrap: anywhere; }
-figure.chart svg { display: block; width: 100%; height: auto; }
-.notes { color: var(--muted); font-size: 13px; }
-code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; background: #eef0f4; padding: 1px 4px; border-radius: 4px; }
-footer { color: var(--muted); font-size: 12px; padding-bottom: 28px; }
 `;
