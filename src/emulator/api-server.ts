@@ -122,7 +122,7 @@ export class ApiFront {
     const apiKey = firstHeader(headers['x-api-key']);
     const pending: Pending = { arrival: now, cohort, role, bytesIn };
 
-    const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client, ...(forwarded !== undefined ? { forwarded } : {}) });
+    const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client, forwarded });
     const verdict = gatewayVerdict(admission);
     if (verdict !== 'passed') {
       const answer: GatewayAnswer = verdict === 'authRejected' && admission.authReason === 'unknown-route' ? 'unknownRoute' : verdict;
