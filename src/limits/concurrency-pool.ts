@@ -1,5 +1,6 @@
 import type { FastForward } from './types.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { doubleArray, objectArray } from './doubles.ts';
 
 export interface ScalingRate {
   environments: number; // new execution environments a function may add …
@@ -43,7 +44,7 @@ export class ConcurrencyPool implements FastForward {
   // fluid state: environments in use per whole second, a sliding-window maximum over idleTimeout,
   // and the new environments still in INIT
   private readonly window = new SlidingMax();
-  private pending: { readyAt: number; count: number }[] = [];
+  private pending: { readyAt: number; count: number }[] = objectArray(inInit(0, 0));
   /** Fluid: environments this pool held in its latest tick (what a share's other pools see). */
   fluidUsed = 0;
   private readonly share?: ConcurrencyShare;
@@ -141,7 +142,7 @@ export class ConcurrencyPool implements FastForward {
       const want = Math.min(needed, room);
       granted = want > 0 ? this.scaling.take(now, want, over) : (this.scaling.take(now, 0, over), 0);
       coldServed = needed > 0 ? coldWanted * (granted / needed) : 0;
-      if (granted > 0) this.pending.push({ readyAt: now - over / 2 + initSeconds, count: granted });
+      if (granted > 0) this.pending.push(inInit(now - over / 2 + initSeconds, granted));
     } else {
       this.scaling.take(now, 0, over);
     }
@@ -216,10 +217,18 @@ export class ConcurrencyPool implements FastForward {
   }
 }
 
+/** New environments (`count`, fluid) in INIT until `readyAt`; both fields kept as doubles from the start (doubles.ts). */
+function inInit(readyAt: number, count: number): { readyAt: number; count: number } {
+  const p = { readyAt: 0.5, count: 0.5 };
+  p.readyAt = readyAt;
+  p.count = count;
+  return p;
+}
+
 /** Maximum of per-second values over a trailing window (monotonic deque, O(1) amortised). */
 class SlidingMax {
   private slots: number[] = [];
-  private values: number[] = [];
+  private values: number[] = doubleArray(); // per-second maxima: fractions in the fluid model
   private head = 0;
   private lastSlot = -Infinity;
 
