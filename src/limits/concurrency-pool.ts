@@ -149,6 +149,9 @@ export class ConcurrencyPool implements FastForward {
     const warmUsed = (warmServed * busy) / over;
     this.fluidUsed = Math.min(this.limit, warmUsed + initializing + granted);
     this.window.push(slot, this.fluidUsed);
+    // a long take that kept every environment busy (steadyStride's full case) held them up to its last
+    // second, as its one-second ticks would have: the full pool leaves the window from there
+    if (over > 1 && this.fluidUsed >= this.limit) this.window.push(Math.floor(now - 1), this.fluidUsed);
     return { passed: Math.min(n, warmServed + coldServed), coldStarts: granted };
   }
 
@@ -170,6 +173,35 @@ export class ConcurrencyPool implements FastForward {
     // INIT + busy at the step): then only a stride that needs no new environment is a sum of seconds
     if (initSeconds + busy > 1 && peakRate * busy > alive) return false;
     return this.scaling.level(now - over) + this.scaling.rate * over >= worst;
+  }
+
+  /**
+   * Two more stretches where one long fluid take answers what its one-second takes would (all
+   * served, or the same share throttled; cold starts may differ by the few a slow rise needs), both
+   * with no environment in INIT, judged by `kept`: the most environments the pool is known to hold
+   * warm for the whole of (now − over, now] (window entries that do not leave it before the end).
+   * - Warm: at most `band.hi` invocations per second need the kept environments plus what the
+   *   excess x = band.hi − kept / busy needs if every one of it were new (x · (INIT + busy)), and the
+   *   limit and the scaling rate allow that. Nothing is throttled either way. (Users beside a steady
+   *   flood the function absorbs: coversStride asks room for the whole flood to be new, this only
+   *   for its growth.) A new environment held longer than a second is counted by how long the step
+   *   is (takeFluid caps INIT + busy at the step), so then there may be no excess at all.
+   * - Full: the pool holds its limit, and even `band.lo` per second brings more than the limit can
+   *   serve (limit / busy per second). Every second serves limit / busy, throttles the rest and
+   *   starts nothing. (A flood far above the function's concurrency, users' diurnal traffic beside it.)
+   * Pools that share the account's unreserved concurrency take the warm case only without excess.
+   */
+  steadyStride(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number, initSeconds: number): boolean {
+    while (this.pending.length > 0 && this.pending[0].readyAt <= now - over + 1e-9) this.pending.shift();
+    if (this.pending.length > 0) return false;
+    const kept = this.window.maxWithin(Math.floor(now) - this.idleTimeout, Math.floor(now - over));
+    const busy = Math.max(busySeconds, 1e-9);
+    const excess = Math.max(0, band.hi - kept / busy);
+    if (excess === 0) return true;
+    const grow = excess * (busy + initSeconds);
+    if (!this.share && initSeconds + busy <= 1 && kept + grow <= this.limit && this.scaling.level(now - over) + this.scaling.rate * over >= grow) return true;
+    if (this.share || kept < this.limit) return false;
+    return band.lo * busy >= this.limit * (1 + 1e-9);
   }
 
   /**
@@ -250,6 +282,16 @@ class SlidingMax {
       this.slots = this.slots.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Max over slots in [from, to), without letting older entries go (the deque holds decreasing values). */
+  maxWithin(from: number, to: number): number {
+    for (let i = this.head; i < this.values.length; i++) {
+      const s = this.slots[i];
+      if (s >= to) break;
+      if (s >= from) return this.values[i];
+    }
+    return 0;
   }
 
   /** Max over slots in [slot − window, slot). */
