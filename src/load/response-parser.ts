@@ -26,7 +26,6 @@ const enum State {
   Done,
 }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 /** A head longer than this is not an answer we can read. */
 const MAX_HEAD_BYTES = 64 * 1024;
 
@@ -58,15 +57,17 @@ export class ResponseParser {
     return this.state === State.UntilClose;
   }
 
-  feed(chunk: Buffer): void {
+  /** The next `length` bytes of the answer, chunk[0, length) (a reused read buffer may be longer). */
+  feed(chunk: Buffer, length = chunk.length): void {
+    const n = length;
     let i = 0;
-    while (i < chunk.length) {
+    while (i < n) {
       switch (this.state) {
         case State.Head:
-          i = this.readHead(chunk, i);
+          i = this.readHead(chunk, i, n);
           break;
         case State.Length: {
-          const end = Math.min(chunk.length, i + this.remaining);
+          const end = Math.min(n, i + this.remaining);
           this.sink.data(chunk, i, end);
           this.remaining -= end - i;
           i = end;
@@ -74,15 +75,15 @@ export class ResponseParser {
           break;
         }
         case State.UntilClose:
-          this.sink.data(chunk, i, chunk.length);
-          i = chunk.length;
+          this.sink.data(chunk, i, n);
+          i = n;
           break;
         case State.ChunkSize:
         case State.Trailer:
-          i = this.readLine(chunk, i);
+          i = this.readLine(chunk, i, n);
           break;
         case State.ChunkData: {
-          const end = Math.min(chunk.length, i + this.remaining);
+          const end = Math.min(n, i + this.remaining);
           this.sink.data(chunk, i, end);
           this.remaining -= end - i;
           i = end;
@@ -93,9 +94,9 @@ export class ResponseParser {
           break;
         }
         case State.ChunkEnd: {
-          const n = Math.min(this.remaining, chunk.length - i);
-          this.remaining -= n;
-          i += n;
+          const k = Math.min(this.remaining, n - i);
+          this.remaining -= k;
+          i += k;
           if (this.remaining === 0) this.state = State.ChunkSize;
           break;
         }
@@ -105,57 +106,71 @@ export class ResponseParser {
     }
   }
 
-  private readHead(chunk: Buffer, from: number): number {
-    let buf = chunk;
-    let start = from;
-    if (this.partial !== undefined) {
-      buf = Buffer.concat([this.partial, chunk.subarray(from)]);
-      start = 0;
+  /** Reads the head from chunk[from, n) (and any part kept from earlier reads); answers where the body starts. */
+  private readHead(chunk: Buffer, from: number, n: number): number {
+    if (this.partial === undefined) {
+      const end = headEnd(chunk, from, n);
+      if (end >= 0) {
+        this.parseHead(chunk, from, end);
+        return end + 4;
+      }
+      if (n - from > MAX_HEAD_BYTES) throw new Error('response head too long');
+      // kept as a copy: the chunk may be a read buffer that the next read overwrites
+      this.partial = Buffer.from(chunk.subarray(from, n));
+      return n;
     }
-    const end = buf.indexOf(CRLFCRLF, start);
+    const before = this.partial.length;
+    const buf = Buffer.concat([this.partial, chunk.subarray(from, n)]);
+    // the end of the head was not in what was kept: look only where it can start
+    const end = headEnd(buf, Math.max(0, before - 3), buf.length);
     if (end < 0) {
-      if (buf.length - start > MAX_HEAD_BYTES) throw new Error('response head too long');
-      this.partial = Buffer.from(buf.subarray(start));
-      return chunk.length;
+      if (buf.length > MAX_HEAD_BYTES) throw new Error('response head too long');
+      this.partial = buf;
+      return n;
     }
-    const consumedBefore = this.partial === undefined ? 0 : this.partial.length;
     this.partial = undefined;
-    this.parseHead(buf.toString('latin1', start, end));
+    this.parseHead(buf, 0, end);
     // where the body starts, in `chunk`'s own offsets
-    return end + 4 - consumedBefore + (buf === chunk ? 0 : from);
+    return from + end + 4 - before;
   }
 
-  private parseHead(text: string): void {
-    const lines = text.split('\r\n');
-    const statusLine = lines[0];
-    const status = Number.parseInt(statusLine.slice(9, 12), 10);
-    const http10 = statusLine.startsWith('HTTP/1.0');
+  /**
+   * The status line and headers in buf[start, end) (end: the CRLFCRLF). Read as bytes: only the
+   * few headers that frame the answer are looked at (by name length first), and no string is made
+   * unless the headers were asked for.
+   */
+  private parseHead(buf: Buffer, start: number, end: number): void {
+    const status = statusOf(buf, start, end);
+    const http10 = buf[start + 7] === 0x30;
     if (status >= 100 && status < 200 && status !== 101) return; // informational: the real answer follows
-    const keep = this.sink.wantsHeaders(status);
-    const raw: string[] | undefined = keep ? [] : undefined;
+    const raw: string[] | undefined = this.sink.wantsHeaders(status) ? [] : undefined;
     let length = -1;
     let chunked = false;
-    let connection = '';
+    let close = false;
+    let keepAliveToken = false;
     this.keepAliveSeconds = undefined;
-    for (let k = 1; k < lines.length; k++) {
-      const l = lines[k];
-      const colon = l.indexOf(':');
-      if (colon <= 0) continue;
-      const n = colon;
-      // Only the few names that matter are compared (by length first: most headers skip the work).
-      if (raw === undefined && n !== 14 && n !== 17 && n !== 10) continue;
-      const name = l.slice(0, colon).toLowerCase();
-      const value = l.slice(colon + 1).trim();
-      raw?.push(name, value);
-      if (name === 'content-length') length = Number.parseInt(value, 10);
-      else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
-      else if (name === 'connection') connection = value.toLowerCase();
-      else if (name === 'keep-alive') {
-        const m = /timeout=(\d+)/i.exec(value);
-        if (m) this.keepAliveSeconds = Number(m[1]);
+    let p = lineEnd(buf, start, end) + 2;
+    while (p < end) {
+      const stop = lineEnd(buf, p, end);
+      let colon = p;
+      while (colon < stop && buf[colon] !== 0x3a) colon++;
+      const n = colon - p;
+      if (colon > p && colon < stop) {
+        if (raw !== undefined) raw.push(buf.toString('latin1', p, colon).toLowerCase(), buf.toString('latin1', colon + 1, stop).trim());
+        if (n === 14 && nameIs(buf, p, CONTENT_LENGTH)) length = digitsAt(buf, colon + 1, stop);
+        else if (n === 17 && nameIs(buf, p, TRANSFER_ENCODING)) chunked = find(buf, colon + 1, stop, CHUNKED) >= 0;
+        else if (n === 10 && nameIs(buf, p, CONNECTION)) {
+          close ||= find(buf, colon + 1, stop, CLOSE) >= 0;
+          keepAliveToken ||= find(buf, colon + 1, stop, KEEP_ALIVE) >= 0;
+        } else if (n === 10 && nameIs(buf, p, KEEP_ALIVE)) {
+          const t = find(buf, colon + 1, stop, TIMEOUT);
+          const seconds = t < 0 ? -1 : digitsAt(buf, t + TIMEOUT.length, stop);
+          if (seconds >= 0) this.keepAliveSeconds = seconds;
+        }
       }
+      p = stop + 2;
     }
-    this.keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
+    this.keepAlive = http10 ? keepAliveToken : !close;
     this.sink.headers(status, raw);
     if (this.head || status === 204 || status === 304) this.finish();
     else if (chunked) {
@@ -172,11 +187,11 @@ export class ResponseParser {
   }
 
   /** A chunk-size line or a trailer line, byte by byte (they are a few bytes long). */
-  private readLine(chunk: Buffer, from: number): number {
-    const nl = chunk.indexOf(10, from);
-    const endOfText = nl < 0 ? chunk.length : nl;
-    this.line += chunk.toString('latin1', from, endOfText);
-    if (nl < 0) return chunk.length;
+  private readLine(chunk: Buffer, from: number, n: number): number {
+    let nl = from;
+    while (nl < n && chunk[nl] !== 10) nl++;
+    this.line += chunk.toString('latin1', from, nl);
+    if (nl === n) return n;
     const text = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
     this.line = '';
     if (this.state === State.ChunkSize) {
@@ -195,4 +210,66 @@ export class ResponseParser {
     this.state = State.Done;
     this.sink.complete(this.keepAlive, this.keepAliveSeconds);
   }
+}
+
+const CONTENT_LENGTH = ascii('content-length');
+const TRANSFER_ENCODING = ascii('transfer-encoding');
+const CONNECTION = ascii('connection');
+const KEEP_ALIVE = ascii('keep-alive');
+const CHUNKED = ascii('chunked');
+const CLOSE = ascii('close');
+const TIMEOUT = ascii('timeout=');
+
+function ascii(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Where the head's CRLFCRLF starts in buf[from, to), or -1. */
+function headEnd(buf: Buffer, from: number, to: number): number {
+  for (let i = from + 3; i < to; i++) if (buf[i] === 10 && buf[i - 2] === 10 && buf[i - 1] === 13 && buf[i - 3] === 13) return i - 3;
+  return -1;
+}
+
+/** Where the line starting at `from` ends (its CR), at most `to` (the head's last line has its CRLF there). */
+function lineEnd(buf: Buffer, from: number, to: number): number {
+  let i = from;
+  while (i < to && buf[i] !== 13) i++;
+  return i;
+}
+
+/** The status of "HTTP/1.x NNN …"; anything else is not an answer we can read. */
+function statusOf(buf: Buffer, start: number, end: number): number {
+  const d0 = buf[start + 9] - 0x30;
+  const d1 = buf[start + 10] - 0x30;
+  const d2 = buf[start + 11] - 0x30;
+  const ok = end - start >= 12 && buf[start] === 0x48 && buf[start + 4] === 0x2f && buf[start + 5] === 0x31 && buf[start + 8] === 0x20;
+  if (!ok || !(d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) {
+    throw new Error(`not an HTTP/1.x status line: ${JSON.stringify(buf.toString('latin1', start, Math.min(end, start + 40)))}`);
+  }
+  return d0 * 100 + d1 * 10 + d2;
+}
+
+/** Whether the header name at `at` is `name` (lower case), in any case. */
+function nameIs(buf: Buffer, at: number, name: Uint8Array): boolean {
+  for (let k = 0; k < name.length; k++) if ((buf[at + k] | 0x20) !== name[k]) return false;
+  return true;
+}
+
+/** Where `word` (lower case) first occurs in buf[from, to), in any case, or -1. */
+function find(buf: Buffer, from: number, to: number, word: Uint8Array): number {
+  for (let i = from; i + word.length <= to; i++) if (nameIs(buf, i, word)) return i;
+  return -1;
+}
+
+/** The decimal number after optional blanks at buf[from, to), or -1 when there is none. */
+function digitsAt(buf: Buffer, from: number, to: number): number {
+  let i = from;
+  while (i < to && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  let v = -1;
+  for (; i < to; i++) {
+    const d = buf[i] - 0x30;
+    if (d < 0 || d > 9) break;
+    v = v < 0 ? d : v * 10 + d;
+  }
+  return v;
 }
