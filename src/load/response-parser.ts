@@ -4,6 +4,7 @@
  * be reused (and for how long, from Keep-Alive: timeout=N), and the headers only when asked for.
  * Pure: bytes in, callbacks out, any split of the bytes into chunks.
  */
+import { CHUNKED, CLOSE, CONNECTION, CONTENT_LENGTH, digitsAt, find, KEEP_ALIVE, nameIs, pushHeader, statusOf, TIMEOUT, TRANSFER_ENCODING } from './head-bytes.ts';
 
 export interface ParserSink {
   /** The status line and headers are in; `raw` is [name, value, …] when wantsHeaders said so. */
@@ -28,6 +29,8 @@ const enum State {
 
 /** A head longer than this is not an answer we can read. */
 const MAX_HEAD_BYTES = 64 * 1024;
+/** Heads up to this long are remembered for the next answer (see ResponseParser.seen). */
+const SEEN_BYTES = 512;
 
 export class ResponseParser {
   private state = State.Head;
@@ -38,6 +41,20 @@ export class ResponseParser {
   private line = '';
   private keepAlive = true;
   private keepAliveSeconds: number | undefined;
+  /** Where each line of the head being read ends (its CR), reused from answer to answer. */
+  private readonly lineEnds: number[] = [];
+  /**
+   * The last head read whole (with no headers asked for) and what it said. A server repeats its
+   * head byte for byte from answer to answer (node:http's changes with its Date, once a second):
+   * one memcmp against it replaces reading the head again.
+   */
+  private readonly seen = Buffer.allocUnsafe(SEEN_BYTES);
+  private seenLength = 0;
+  private seenStatus = 0;
+  private seenBodyLength = -1;
+  private seenChunked = false;
+  private seenKeepAlive = true;
+  private seenKeepAliveSeconds: number | undefined;
 
   constructor(private readonly sink: ParserSink) {}
 
@@ -109,7 +126,14 @@ export class ResponseParser {
   /** Reads the head from chunk[from, n) (and any part kept from earlier reads); answers where the body starts. */
   private readHead(chunk: Buffer, from: number, n: number): number {
     if (this.partial === undefined) {
-      const end = headEnd(chunk, from, n);
+      const seen = this.seenLength;
+      if (seen > 0 && n - from >= seen && this.seen.compare(chunk, from, from + seen, 0, seen) === 0 && !this.sink.wantsHeaders(this.seenStatus)) {
+        this.keepAlive = this.seenKeepAlive;
+        this.keepAliveSeconds = this.seenKeepAliveSeconds;
+        this.begin(this.seenStatus, undefined, this.seenBodyLength, this.seenChunked);
+        return from + seen;
+      }
+      const end = this.findLines(chunk, from, n);
       if (end >= 0) {
         this.parseHead(chunk, from, end);
         return end + 4;
@@ -121,8 +145,7 @@ export class ResponseParser {
     }
     const before = this.partial.length;
     const buf = Buffer.concat([this.partial, chunk.subarray(from, n)]);
-    // the end of the head was not in what was kept: look only where it can start
-    const end = headEnd(buf, Math.max(0, before - 3), buf.length);
+    const end = this.findLines(buf, 0, buf.length);
     if (end < 0) {
       if (buf.length > MAX_HEAD_BYTES) throw new Error('response head too long');
       this.partial = buf;
@@ -135,9 +158,34 @@ export class ResponseParser {
   }
 
   /**
-   * The status line and headers in buf[start, end) (end: the CRLFCRLF). Read as bytes: only the
-   * few headers that frame the answer are looked at (by name length first), and no string is made
-   * unless the headers were asked for.
+   * Finds the head's lines in buf[from, to) by hopping from CR to CR (memchr, not a byte loop in
+   * JavaScript), noting where each ends in `lineEnds`. Answers where the head's CRLFCRLF starts, or
+   * -1 when it is not all there yet.
+   */
+  private findLines(buf: Buffer, from: number, to: number): number {
+    const ends = this.lineEnds;
+    ends.length = 0;
+    let p = from;
+    for (;;) {
+      const cr = buf.indexOf(13, p);
+      // none, or only in the stale bytes past this read
+      if (cr < 0 || cr + 1 >= to) return -1;
+      if (buf[cr + 1] !== 10) {
+        p = cr + 1; // a lone CR inside a line
+        continue;
+      }
+      ends.push(cr);
+      if (cr + 3 >= to) return -1;
+      if (buf[cr + 2] === 13 && buf[cr + 3] === 10) return cr;
+      p = cr + 2;
+    }
+  }
+
+  /**
+   * The status line and headers in buf[start, end) (end: the CRLFCRLF), their lines as `findLines`
+   * noted them. Only the few headers that frame the answer are looked at — a colon right after the
+   * 10, 14 or 17 bytes of their names picks them out — and no string is made unless the headers
+   * were asked for.
    */
   private parseHead(buf: Buffer, start: number, end: number): void {
     const status = statusOf(buf, start, end);
@@ -149,28 +197,38 @@ export class ResponseParser {
     let close = false;
     let keepAliveToken = false;
     this.keepAliveSeconds = undefined;
-    let p = lineEnd(buf, start, end) + 2;
-    while (p < end) {
-      const stop = lineEnd(buf, p, end);
-      let colon = p;
-      while (colon < stop && buf[colon] !== 0x3a) colon++;
-      const n = colon - p;
-      if (colon > p && colon < stop) {
-        if (raw !== undefined) raw.push(buf.toString('latin1', p, colon).toLowerCase(), buf.toString('latin1', colon + 1, stop).trim());
-        if (n === 14 && nameIs(buf, p, CONTENT_LENGTH)) length = digitsAt(buf, colon + 1, stop);
-        else if (n === 17 && nameIs(buf, p, TRANSFER_ENCODING)) chunked = find(buf, colon + 1, stop, CHUNKED) >= 0;
-        else if (n === 10 && nameIs(buf, p, CONNECTION)) {
-          close ||= find(buf, colon + 1, stop, CLOSE) >= 0;
-          keepAliveToken ||= find(buf, colon + 1, stop, KEEP_ALIVE) >= 0;
-        } else if (n === 10 && nameIs(buf, p, KEEP_ALIVE)) {
-          const t = find(buf, colon + 1, stop, TIMEOUT);
+    const ends = this.lineEnds;
+    for (let k = 1; k < ends.length; k++) {
+      const p = ends[k - 1] + 2;
+      const stop = ends[k];
+      const size = stop - p;
+      if (raw !== undefined) pushHeader(raw, buf, p, stop);
+      if (size > 14 && buf[p + 14] === 0x3a && nameIs(buf, p, CONTENT_LENGTH)) length = digitsAt(buf, p + 15, stop);
+      else if (size > 10 && buf[p + 10] === 0x3a) {
+        if (nameIs(buf, p, CONNECTION)) {
+          close ||= find(buf, p + 11, stop, CLOSE) >= 0;
+          keepAliveToken ||= find(buf, p + 11, stop, KEEP_ALIVE) >= 0;
+        } else if (nameIs(buf, p, KEEP_ALIVE)) {
+          const t = find(buf, p + 11, stop, TIMEOUT);
           const seconds = t < 0 ? -1 : digitsAt(buf, t + TIMEOUT.length, stop);
           if (seconds >= 0) this.keepAliveSeconds = seconds;
         }
-      }
-      p = stop + 2;
+      } else if (size > 17 && buf[p + 17] === 0x3a && nameIs(buf, p, TRANSFER_ENCODING)) chunked = find(buf, p + 18, stop, CHUNKED) >= 0;
     }
     this.keepAlive = http10 ? keepAliveToken : !close;
+    if (raw === undefined && end + 4 - start <= SEEN_BYTES) {
+      this.seenLength = buf.copy(this.seen, 0, start, end + 4);
+      this.seenStatus = status;
+      this.seenBodyLength = length;
+      this.seenChunked = chunked;
+      this.seenKeepAlive = this.keepAlive;
+      this.seenKeepAliveSeconds = this.keepAliveSeconds;
+    }
+    this.begin(status, raw, length, chunked);
+  }
+
+  /** The head is read: tells the sink, then reads the body as its framing says. */
+  private begin(status: number, raw: readonly string[] | undefined, length: number, chunked: boolean): void {
     this.sink.headers(status, raw);
     if (this.head || status === 204 || status === 304) this.finish();
     else if (chunked) {
@@ -210,66 +268,4 @@ export class ResponseParser {
     this.state = State.Done;
     this.sink.complete(this.keepAlive, this.keepAliveSeconds);
   }
-}
-
-const CONTENT_LENGTH = ascii('content-length');
-const TRANSFER_ENCODING = ascii('transfer-encoding');
-const CONNECTION = ascii('connection');
-const KEEP_ALIVE = ascii('keep-alive');
-const CHUNKED = ascii('chunked');
-const CLOSE = ascii('close');
-const TIMEOUT = ascii('timeout=');
-
-function ascii(s: string): Uint8Array {
-  return Uint8Array.from(s, (c) => c.charCodeAt(0));
-}
-
-/** Where the head's CRLFCRLF starts in buf[from, to), or -1. */
-function headEnd(buf: Buffer, from: number, to: number): number {
-  for (let i = from + 3; i < to; i++) if (buf[i] === 10 && buf[i - 2] === 10 && buf[i - 1] === 13 && buf[i - 3] === 13) return i - 3;
-  return -1;
-}
-
-/** Where the line starting at `from` ends (its CR), at most `to` (the head's last line has its CRLF there). */
-function lineEnd(buf: Buffer, from: number, to: number): number {
-  let i = from;
-  while (i < to && buf[i] !== 13) i++;
-  return i;
-}
-
-/** The status of "HTTP/1.x NNN …"; anything else is not an answer we can read. */
-function statusOf(buf: Buffer, start: number, end: number): number {
-  const d0 = buf[start + 9] - 0x30;
-  const d1 = buf[start + 10] - 0x30;
-  const d2 = buf[start + 11] - 0x30;
-  const ok = end - start >= 12 && buf[start] === 0x48 && buf[start + 4] === 0x2f && buf[start + 5] === 0x31 && buf[start + 8] === 0x20;
-  if (!ok || !(d0 >= 0 && d0 <= 9 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)) {
-    throw new Error(`not an HTTP/1.x status line: ${JSON.stringify(buf.toString('latin1', start, Math.min(end, start + 40)))}`);
-  }
-  return d0 * 100 + d1 * 10 + d2;
-}
-
-/** Whether the header name at `at` is `name` (lower case), in any case. */
-function nameIs(buf: Buffer, at: number, name: Uint8Array): boolean {
-  for (let k = 0; k < name.length; k++) if ((buf[at + k] | 0x20) !== name[k]) return false;
-  return true;
-}
-
-/** Where `word` (lower case) first occurs in buf[from, to), in any case, or -1. */
-function find(buf: Buffer, from: number, to: number, word: Uint8Array): number {
-  for (let i = from; i + word.length <= to; i++) if (nameIs(buf, i, word)) return i;
-  return -1;
-}
-
-/** The decimal number after optional blanks at buf[from, to), or -1 when there is none. */
-function digitsAt(buf: Buffer, from: number, to: number): number {
-  let i = from;
-  while (i < to && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
-  let v = -1;
-  for (; i < to; i++) {
-    const d = buf[i] - 0x30;
-    if (d < 0 || d > 9) break;
-    v = v < 0 ? d : v * 10 + d;
-  }
-  return v;
 }

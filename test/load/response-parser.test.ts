@@ -148,4 +148,39 @@ describe('ResponseParser', () => {
     expect(() => parse('SSH-2.0-OpenSSH_9.6\r\n\r\n', 1000)).toThrow(/status line/);
     expect(() => parse('HTTP/1.1 2x0 OK\r\n\r\n', 1000)).toThrow(/status line/);
   });
+
+  it('a head repeated byte for byte is taken as read before; one byte different, it is read again', () => {
+    const { seen, p } = recorder([429]);
+    const answer = (wire: string, head = false) => {
+      p.expect(head);
+      const b = Buffer.from(wire, 'latin1');
+      p.feed(b, b.length);
+    };
+    answer('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok');
+    answer('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok');
+    // same length of head, one digit apart: 3 bytes of body, not 2
+    answer('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nKeep-Alive: timeout=5\r\n\r\nyes');
+    answer('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nKeep-Alive: timeout=9\r\n\r\nyes');
+    answer('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nKeep-Alive: timeout=9\r\n\r\n', true); // to a HEAD: no body
+    answer('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nyes');
+    // headers asked for (429): handed over every time
+    answer('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n');
+    answer('HTTP/1.1 429 Too Many Requests\r\nContent-Length: 0\r\n\r\n');
+    expect(seen.body).toBe('okokyesyesyes');
+    expect(seen.status).toEqual([200, 200, 200, 200, 200, 200, 429, 429]);
+    expect(seen.headers.slice(6)).toEqual([
+      ['content-length', '0'],
+      ['content-length', '0'],
+    ]);
+    expect(seen.done).toEqual([
+      { keepAlive: true, keepAliveSeconds: 5 },
+      { keepAlive: true, keepAliveSeconds: 5 },
+      { keepAlive: true, keepAliveSeconds: 5 },
+      { keepAlive: true, keepAliveSeconds: 9 },
+      { keepAlive: true, keepAliveSeconds: 9 },
+      { keepAlive: false, keepAliveSeconds: undefined },
+      { keepAlive: true, keepAliveSeconds: undefined },
+      { keepAlive: true, keepAliveSeconds: undefined },
+    ]);
+  });
 });
