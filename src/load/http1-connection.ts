@@ -55,6 +55,8 @@ export class Http1Connection {
   /** Reopen before sending after this time (the server's Keep-Alive timeout, less a second). */
   private reuseUntilMs = Infinity;
   private lastError: Error | undefined;
+  /** Whoever sends on this connection may keep its per-request record here (the dispatcher's ResponseHandler). */
+  exchange: Exchange | undefined;
 
   constructor(
     private readonly origin: Origin,
