@@ -1,4 +1,5 @@
 import type { Change } from './dimension.ts';
+import type { JudgedSpan } from './span.ts';
 
 export const TUNE_SCHEMA = 'dowsim.tune/1';
 
@@ -48,6 +49,12 @@ export interface TuneDocument {
     pruned: number;
     costTolerance: number;
     capped: boolean;
+    /**
+     * Per scenario, the span every candidate was simulated over and priced per hour on: the
+     * scenario repeated until its traffic comes round (a diurnal curve's whole period), at most a
+     * week (`capped`: the most whole repetitions that fit).
+     */
+    spans: JudgedSpan[];
   };
   prices: { region: string; asOf: string; source: string };
   /** The stack as given. */

@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
 import type { PriceBook } from '../pricing/types.ts';
-import { scenarioDuration } from '../scenario/profile.ts';
+import { judgedSpan } from './span.ts';
 import { simulate } from '../simulate/engine.ts';
 import { priceVariant } from '../cost/stack-result.ts';
 import type { Change, Dimension } from './dimension.ts';
@@ -40,13 +40,15 @@ type Figures = Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>;
 
 /**
  * Prices candidates: each is the base stack with the dimensions' values written in, simulated
- * against every scenario over the scenario's own length, priced per hour. Scenarios are parsed
+ * against every scenario over the span it is judged over (span.ts: until its traffic comes
+ * round, a diurnal curve included), priced per hour. Scenarios are parsed
  * once; each candidate costs one simulator run per scenario, and a candidate seen before costs
  * nothing (the search revisits many), nor does one whose outcome a simulated one implies.
  */
 export class Evaluator {
   private readonly cache = new Map<string, Evaluation>();
-  private readonly durations: number[];
+  /** Seconds simulated per scenario (span.ts). */
+  readonly durations: number[];
   /** Simulated candidates: they may imply others' outcomes. */
   private readonly simulatedOnes: Evaluation[] = [];
   private readonly floors = new Map<string, number>();
@@ -68,7 +70,7 @@ export class Evaluator {
     /** false: simulate every candidate, even one whose outcome a simulated one implies (to test that rule). */
     readonly implication = true,
   ) {
-    this.durations = scenarios.map((s) => Math.max(1, scenarioDuration(s)));
+    this.durations = scenarios.map((s) => judgedSpan(s).seconds);
   }
 
   /** Distinct candidates simulated so far (against every scenario). */
