@@ -65,8 +65,8 @@ export class Evaluator {
     readonly dims: Dimension[],
     readonly slo: SloClause[],
     readonly book: PriceBook,
-    /** Simulator tick in seconds: 1 is full fidelity; the search may use coarser ticks and re-check. */
-    readonly tickSeconds = 1,
+    /** Simulator tick in seconds, one for all scenarios or one each: 1 is full fidelity; the search may use coarser ticks and re-check. */
+    readonly tickSeconds: number | readonly number[] = 1,
     /** false: simulate every candidate, even one whose outcome a simulated one implies (to test that rule). */
     readonly implication = true,
   ) {
@@ -154,7 +154,8 @@ export class Evaluator {
     let short = 0;
     this.scenarios.forEach((scenario, i) => {
       const S = this.durations[i];
-      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
+      const tick = typeof this.tickSeconds === 'number' ? this.tickSeconds : this.tickSeconds[i];
+      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: tick });
       const priced = priceVariant(timeline, stack, this.book, S);
       perHourByScenario.push(priced.bill.perHour);
       const t = priced.totals;

@@ -43,3 +43,16 @@ export function judgedSpan(scenario: Scenario): JudgedSpan {
   const repetitions = cycle !== undefined ? Math.max(1, Math.round(cycle / S)) : Math.max(1, Math.floor(MAX_SPAN_SECONDS / S));
   return { scenario: scenario.name, seconds: repetitions * S, scenarioSeconds: S, repetitions, capped: cycle === undefined };
 }
+
+/**
+ * The tick the search simulates a scenario on (the shortlist is re-checked on 1-second ticks over
+ * the same span): 1 s for spans under 30 minutes, 10 s under 6 hours, 60 s beyond, so that a day's
+ * span costs a candidate about as many steps as an hour's; never longer than the fastest IP
+ * rotation of its cohorts (down to 10 s): a tick longer than a rotation hides what one IP sends.
+ */
+export function screeningTick(scenario: Scenario, span: JudgedSpan): number {
+  if (span.seconds < 1800) return 1;
+  if (span.seconds < 6 * 3600) return 10;
+  const rotations = scenario.cohorts.flatMap((c) => (c.rotate && c.rotate > 0 ? [c.rotate] : []));
+  return Math.max(10, Math.min(60, ...rotations));
+}

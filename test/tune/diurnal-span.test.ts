@@ -10,7 +10,7 @@ import { simulate } from '../../src/simulate/engine.ts';
 import { priceVariant } from '../../src/cost/stack-result.ts';
 import { loadPriceBook } from '../../src/pricing/loader.ts';
 import { searchSpace } from '../../src/tune/tune.ts';
-import { judgedSpan } from '../../src/tune/span.ts';
+import { judgedSpan, screeningTick } from '../../src/tune/span.ts';
 import type { ResultDocument } from '../../src/model/result.ts';
 import type { TuneDocument } from '../../src/tune/document.ts';
 
@@ -38,6 +38,17 @@ describe('tune judges a diurnal scenario over its whole curve, not its first run
     // a curve of 86,401 s under 1 h (86,401 = 24 · 3,600 + 1: coprime): lcm ≈ 9.9 years, capped at the most whole hours in a week
     const long = { ...seven, cohorts: seven.cohorts.map((c) => ({ ...c, rate: c.rate.map((s) => (s.kind === 'diurnal' ? { ...s, period: 86_401 } : s)) })) };
     expect(judgedSpan(long)).toMatchObject({ seconds: 168 * 3600, repetitions: 168, capped: true });
+  });
+
+  it('the search tick: 1 s under 30 minutes, 10 s under 6 hours, 60 s beyond, never past the fastest IP rotation', () => {
+    const tick = (name: string) => {
+      const s = loadScenario(name);
+      return screeningTick(s, judgedSpan(s));
+    };
+    expect(tick(`${FIX}/fixed-ip-flood.yaml`)).toBe(1); // 10 minutes
+    expect(tick('leech')).toBe(10); // 1 h, no diurnal curve
+    expect(tick('botnet-flood')).toBe(60); // 24 h; its bots rotate every 5 minutes, slower than 60 s
+    expect(tick(SCENARIO)).toBe(10); // 24 h, but bots rotating every 10 s
   });
 
   it('the stage ladder starts at the users’ peak over the whole curve (30 rps at hour 7), not hour 1’s 21.3 rps', () => {
@@ -68,7 +79,8 @@ describe('tune judges a diurnal scenario over its whole curve, not its first run
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as TuneDocument;
-    expect(doc.search.spans).toEqual([{ scenario: 'diurnal-off-hours-flood', seconds: 86_400, scenarioSeconds: 3600, repetitions: 24, capped: false }]);
+    // searched on 10-second ticks: a day's span would take 60 s, but the bots take a fresh IP every 10 s
+    expect(doc.search.spans).toEqual([{ scenario: 'diurnal-off-hours-flood', seconds: 86_400, scenarioSeconds: 3600, repetitions: 24, capped: false, tickSeconds: 10 }]);
     // the tightest stage rate that keeps users whole all day: their peak, 30 rps (any lower rung
     // refuses users around hour 7; reserved concurrency would refuse bots after API Gateway billed them)
     const rate = doc.best!.changes.find((c) => c.path === 'api.stage.rate');
