@@ -1,5 +1,5 @@
 import { scenarioDuration } from '../scenario/profile.ts';
-import { repeatedArrivals } from '../scenario/repetition.ts';
+import { diurnalPeriods, repeatedArrivals } from '../scenario/repetition.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
 import { judgedSpan } from './span.ts';
 
@@ -27,9 +27,14 @@ export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
     const span = judgedSpan(s).seconds;
     const step = Math.max(1, Math.ceil(span / MAX_SAMPLES));
     const n = Math.max(1, Math.ceil(span / step));
+    // a profile without a moving diurnal curve plays the same every repetition: when the samples
+    // fit a repetition exactly, its first repetition's samples are every repetition's
+    const perRun = Number.isInteger(S) && S % step === 0 ? S / step : 0;
     for (const cohort of s.cohorts) {
       const arrivals = new Float64Array(n);
-      for (let k = 0; k < n; k++) arrivals[k] = repeatedArrivals(cohort.rate, k * step, Math.min(span, (k + 1) * step), S);
+      const once = perRun > 0 && diurnalPeriods([cohort.rate]).length === 0 ? Math.min(n, perRun) : n;
+      for (let k = 0; k < once; k++) arrivals[k] = repeatedArrivals(cohort.rate, k * step, Math.min(span, (k + 1) * step), S);
+      for (let k = once; k < n; k += once) arrivals.copyWithin(k, 0, Math.min(once, n - k));
       out.push({ scenario: i, cohort, step, arrivals, seconds: span });
     }
   });
@@ -49,12 +54,15 @@ export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => b
   }
   let peak = 0;
   for (const list of byScenario.values()) {
+    // cohort by cohort into one sum per sample (the same additions in the same order as sample by sample)
     const n = list[0].c.arrivals.length;
-    for (let k = 0; k < n; k++) {
-      let sum = 0;
-      for (const { c, share } of list) sum += (c.arrivals[k] ?? 0) * share;
-      peak = Math.max(peak, sum / list[0].c.step);
+    const sums = new Float64Array(n);
+    for (const { c, share } of list) {
+      const a = c.arrivals;
+      for (let k = 0; k < n; k++) sums[k] += (a[k] ?? 0) * share;
     }
+    const step = list[0].c.step;
+    for (let k = 0; k < n; k++) peak = Math.max(peak, sums[k] / step);
   }
   return peak;
 }
