@@ -71,6 +71,9 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   );
   let strideAfter = 0;
   let strideBackoff = 1;
+  // what a stride asks the limiters, made once and filled in per attempt (allocations were measurable)
+  const strideFlows = runs.map((r) => ({ n: 0, band: { lo: 0, hi: 0 }, req: r.req }));
+  const toLambda = lambdas.map(() => ({ lo: 0, hi: 0 }));
 
   while (t < H - 1e-9) {
     if (F < Infinity && t > 0 && isMultiple(t, F)) {
@@ -150,10 +153,15 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     const plan = planStride(t, S, most);
     if (!plan) return 0;
     const end = epoch0 + t + plan.length;
-    const flows = runs.map((r, c) => ({ n: plan.n[c], band: { lo: plan.lo[c], hi: plan.hi[c] }, req: r.req }));
-    const passed = gateway.strideBands(end, plan.length, flows);
+    for (let c = 0; c < runs.length; c++) {
+      const f = strideFlows[c];
+      f.n = plan.n[c];
+      f.band.lo = plan.lo[c];
+      f.band.hi = plan.hi[c];
+    }
+    const passed = gateway.strideBands(end, plan.length, strideFlows);
     if (!passed) return 0;
-    const toLambda = lambdas.map(() => ({ lo: 0, hi: 0 }));
+    for (const b of toLambda) b.lo = b.hi = 0;
     passed.forEach((b, c) => {
       toLambda[runs[c].fn].lo += b.lo;
       toLambda[runs[c].fn].hi += b.hi;

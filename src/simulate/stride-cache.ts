@@ -4,7 +4,10 @@ import { planStride, type StrideLane, type StridePlan } from './stride.ts';
 /** Most plans kept per scenario and lane set: a month of stride tries need not all stay. */
 const MAX_PLANS = 20_000;
 
-const plans = new WeakMap<Scenario, Map<string, Map<string, StridePlan | undefined>>>();
+/** Plans by t, then by period and longest stride (numbers: a string key per question was measurable). */
+type Memo = { size: number; byT: Map<number, Map<number, Map<number, StridePlan | undefined>>> };
+
+const plans = new WeakMap<Scenario, Map<string, Memo>>();
 
 /**
  * planStride, remembered per scenario: a plan depends on the traffic alone (the lanes' profiles,
@@ -20,13 +23,20 @@ export function stridePlanner(scenario: Scenario, lanes: readonly (StrideLane & 
   let byLanes = plans.get(scenario);
   if (!byLanes) plans.set(scenario, (byLanes = new Map()));
   let memo = byLanes.get(sig);
-  if (!memo) byLanes.set(sig, (memo = new Map()));
+  if (!memo) byLanes.set(sig, (memo = { size: 0, byT: new Map() }));
   const known = memo;
   return (t, period, most) => {
-    const key = `${t}|${period}|${most}`;
-    if (known.has(key)) return known.get(key);
+    const byMost = known.byT.get(t)?.get(period);
+    if (byMost?.has(most)) return byMost.get(most);
     const plan = planStride(lanes, t, period, most);
-    if (known.size < MAX_PLANS) known.set(key, plan);
+    if (known.size < MAX_PLANS) {
+      let byPeriod = known.byT.get(t);
+      if (!byPeriod) known.byT.set(t, (byPeriod = new Map()));
+      let m = byPeriod.get(period);
+      if (!m) byPeriod.set(period, (m = new Map()));
+      m.set(most, plan);
+      known.size++;
+    }
     return plan;
   };
 }

@@ -30,6 +30,8 @@ export interface Dimension {
   refuses: LimiterOutcome;
   /** Which requests the limiter sees, when not all: one route's, or those holding one usage plan's keys. */
   scope?: { route?: string; plan?: string };
+  /** true: the setting is on the bill itself (a WAF rule and its inspections), so a candidate's cost floor depends on it. */
+  priced?: boolean;
   /**
    * Whether value j lets through every request value i lets through, whatever the traffic (j is at
    * least as loose: a higher rate and burst, a higher WAF limit on the same window, none). The
@@ -52,6 +54,7 @@ export function ladderDimension<V>(spec: {
   same: (a: V, b: V) => boolean;
   refuses: LimiterOutcome;
   scope?: { route?: string; plan?: string };
+  priced?: boolean;
   /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false). */
   looser: (a: V, b: V) => boolean;
   noneLoosest?: boolean;
@@ -93,6 +96,7 @@ export function ladderDimension<V>(spec: {
     },
     refuses: spec.refuses,
     ...(spec.scope ? { scope: spec.scope } : {}),
+    ...(spec.priced ? { priced: true } : {}),
     looser(i, j) {
       if (i === j) return true;
       const a = rungs[i].value;

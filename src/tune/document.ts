@@ -1,4 +1,5 @@
 import type { Change } from './dimension.ts';
+import type { JudgedSpan } from './span.ts';
 
 export const TUNE_SCHEMA = 'dowsim.tune/1';
 
@@ -37,8 +38,9 @@ export interface TuneDocument {
   search: {
     dimensions: { id: string; values: number }[];
     gridSize: number;
-    /** Candidates the search simulated, on ticks of `tickSeconds`. */
+    /** Candidates the search simulated, on ticks of `tickSeconds` (per scenario: `spans[].tickSeconds`). */
     searched: number;
+    /** The search's coarsest tick (1: the search was at full fidelity and is its own re-check). */
     tickSeconds: number;
     /** The search's best candidates simulated again on 1-second ticks; the recommendation is one of them. */
     rechecked: number;
@@ -48,6 +50,12 @@ export interface TuneDocument {
     pruned: number;
     costTolerance: number;
     capped: boolean;
+    /**
+     * Per scenario, the span every candidate was simulated over and priced per hour on: the
+     * scenario repeated until its traffic comes round (a diurnal curve's whole period), at most a
+     * week (`capped`: the most whole repetitions that fit); `tickSeconds`: the search's tick for it.
+     */
+    spans: (JudgedSpan & { tickSeconds: number })[];
   };
   prices: { region: string; asOf: string; source: string };
   /** The stack as given. */

@@ -1,7 +1,7 @@
 import type { Scenario } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
 import type { PriceBook } from '../pricing/types.ts';
-import { scenarioDuration } from '../scenario/profile.ts';
+import { judgedSpan } from './span.ts';
 import { simulate } from '../simulate/engine.ts';
 import { priceVariant } from '../cost/stack-result.ts';
 import type { Change, Dimension } from './dimension.ts';
@@ -9,6 +9,8 @@ import { shortfall, type SloClause } from './slo.ts';
 import { reservedWithinAccount } from './concurrency-dimension.ts';
 import { addRefusals, implies, noRefusals, type Refusals } from './implied.ts';
 import { costFloor, minimumSucceeded, wafPerHour, type Offered } from './cost-floor.ts';
+import { dimensionsSeen } from './scenario-scope.ts';
+import type { VariantResult } from '../model/result.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
 export type Candidate = number[];
@@ -40,22 +42,34 @@ type Figures = Omit<Evaluation, 'key' | 'candidate' | 'stack' | 'changes'>;
 
 /**
  * Prices candidates: each is the base stack with the dimensions' values written in, simulated
- * against every scenario over the scenario's own length, priced per hour. Scenarios are parsed
+ * against every scenario over the span it is judged over (span.ts: until its traffic comes
+ * round, a diurnal curve included), priced per hour. Scenarios are parsed
  * once; each candidate costs one simulator run per scenario, and a candidate seen before costs
  * nothing (the search revisits many), nor does one whose outcome a simulated one implies.
  */
 export class Evaluator {
   private readonly cache = new Map<string, Evaluation>();
-  private readonly durations: number[];
+  /** Seconds simulated per scenario (span.ts). */
+  readonly durations: number[];
   /** Simulated candidates: they may imply others' outcomes. */
   private readonly simulatedOnes: Evaluation[] = [];
+  /**
+   * Cost floors by the values of the dimensions on the bill (Dimension.priced): the floor's bill
+   * reads nothing else a dimension sets (no throttle, quota or reservation is billed), so
+   * candidates alike there share one floor, and one not simulated needs no stack written for it.
+   */
   private readonly floors = new Map<string, number>();
+  private readonly pricedDims: number[];
   /** Stacks written for a floor, kept for the candidate's evaluation (a clone per candidate was measurable). */
   private readonly stacks = new Map<string, Stack>();
   /** What each scenario offers every candidate (from the first simulation). */
   private offered?: Offered[];
   private simulations = 0;
   private impliedCount = 0;
+  /** Per scenario: the dimensions its requests can meet (scenario-scope.ts). */
+  private readonly seen: boolean[][];
+  /** Per scenario: priced runs by the values of the dimensions it sees, shared by candidates alike there. */
+  private readonly runs: Map<string, VariantResult>[];
 
   constructor(
     readonly base: Stack,
@@ -63,17 +77,27 @@ export class Evaluator {
     readonly dims: Dimension[],
     readonly slo: SloClause[],
     readonly book: PriceBook,
-    /** Simulator tick in seconds: 1 is full fidelity; the search may use coarser ticks and re-check. */
-    readonly tickSeconds = 1,
+    /** Simulator tick in seconds, one for all scenarios or one each: 1 is full fidelity; the search may use coarser ticks and re-check. */
+    readonly tickSeconds: number | readonly number[] = 1,
     /** false: simulate every candidate, even one whose outcome a simulated one implies (to test that rule). */
     readonly implication = true,
   ) {
-    this.durations = scenarios.map((s) => Math.max(1, scenarioDuration(s)));
+    this.durations = scenarios.map((s) => judgedSpan(s).seconds);
+    this.pricedDims = dims.flatMap((d, i) => (d.priced ? [i] : []));
+    const probe = (d: number) => (dims[d].size > 1 ? this.stackFor(dims.map((x, i) => (i === d ? (x.base === 0 ? 1 : x.base) : x.base))) : undefined);
+    // without shortcuts every candidate is simulated in every scenario (to test that sharing changes nothing)
+    this.seen = scenarios.map((s) => (implication ? dimensionsSeen(dims, s, probe) : dims.map(() => true)));
+    this.runs = scenarios.map(() => new Map());
   }
 
   /** Distinct candidates simulated so far (against every scenario). */
   get evaluated(): number {
     return this.simulations;
+  }
+
+  /** Simulator runs so far, summed over the scenarios (a run shared by candidates counts once). */
+  get scenarioRuns(): number {
+    return this.runs.reduce((n, m) => n + m.size, 0);
   }
 
   /** Distinct candidates whose outcome was implied by a simulated one, not simulated. */
@@ -103,11 +127,11 @@ export class Evaluator {
   floor(candidate: Candidate): number {
     const offered = this.offered;
     if (!offered) return 0;
-    const key = candidate.join(',');
+    const key = this.pricedDims.map((d) => candidate[d]).join(',');
     let f = this.floors.get(key);
     if (f === undefined) {
       const stack = this.stackFor(candidate);
-      this.stacks.set(key, stack);
+      this.stacks.set(candidate.join(','), stack);
       f = Math.max(...offered.map((o, i) => costFloor(stack, o, minimumSucceeded(this.slo, o), this.book, this.durations[i])));
       this.floors.set(key, f);
     }
@@ -127,7 +151,7 @@ export class Evaluator {
       return this.remember(key, candidate, stack, this.repriced(by, stack));
     }
     this.simulations++;
-    const e = this.remember(key, candidate, stack, this.simulate(stack));
+    const e = this.remember(key, candidate, stack, this.simulate(stack, candidate));
     this.simulatedOnes.push(e);
     return e;
   }
@@ -143,7 +167,21 @@ export class Evaluator {
     return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, refusals, simulated: false };
   }
 
-  private simulate(stack: Stack): Figures {
+  /** The scenario's priced run of the candidate: simulated, or shared with one alike in every setting the scenario sees. */
+  private run(i: number, stack: Stack, candidate: Candidate): VariantResult {
+    const key = candidate.map((v, d) => (this.seen[i][d] ? v : '*')).join(',');
+    let priced = this.runs[i].get(key);
+    if (!priced) {
+      const S = this.durations[i];
+      const tick = typeof this.tickSeconds === 'number' ? this.tickSeconds : this.tickSeconds[i];
+      const timeline = simulate(this.scenarios[i], stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: tick });
+      priced = priceVariant(timeline, stack, this.book, S);
+      this.runs[i].set(key, priced);
+    }
+    return priced;
+  }
+
+  private simulate(stack: Stack, candidate: Candidate): Figures {
     const offered: Offered[] = [];
     const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
     const perHourByScenario: number[] = [];
@@ -151,9 +189,7 @@ export class Evaluator {
     const legitByScenario: number[] = [];
     let short = 0;
     this.scenarios.forEach((scenario, i) => {
-      const S = this.durations[i];
-      const timeline = simulate(scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
-      const priced = priceVariant(timeline, stack, this.book, S);
+      const priced = this.run(i, stack, candidate);
       perHourByScenario.push(priced.bill.perHour);
       const t = priced.totals;
       addRefusals(refusals, priced, scenario);

@@ -13,8 +13,8 @@ const PERIODS: { period: Quota['period']; seconds: number }[] = [
  * Usage-plan quotas (REST APIs that require keys), for the plans whose keys an attack cohort holds:
  * none, or for each period (DAY, WEEK, MONTH) a per-key limit from what one legit key sends over
  * that period when its scenario repeats all period long (so users never meet it, whatever the
- * period's phase) up to what one attacking key sends in one run of its scenario (above that the
- * quota never refuses anything within the run tune simulates). A period whose legit need is
+ * period's phase) up to what one attacking key sends in its scenario's span (above that the
+ * quota never refuses anything within the span tune simulates). A period whose legit need is
  * above the attackers' count has no room and adds nothing. The plan's own offset is kept (0 for
  * a new quota).
  */

@@ -1,4 +1,5 @@
 import { formatMoney, formatMoneyColumn } from '../report/format.ts';
+import { formatDuration } from '../model/units.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
 import { formatChange, formatSuccess } from './format.ts';
 
@@ -10,6 +11,8 @@ export function formatTuneSummary(doc: TuneDocument): string {
   lines.push(
     `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
   );
+  const spans = judgedOver(doc);
+  if (spans) lines.push(spans);
   lines.push('');
   lines.push(row('as given', doc.baseline));
   lines.push(row(doc.best ? 'best' : 'closest', rec, doc.baseline.perHour));
@@ -45,4 +48,17 @@ function skipped(doc: TuneDocument): string {
   const { implied, pruned } = doc.search;
   if (!implied && !pruned) return '';
   return `; ${implied + pruned} more settled unsimulated (${implied} implied by a simulated one, ${pruned} pruned on their cost floor)`;
+}
+
+/** Which scenarios were judged over more than one run of themselves (a diurnal curve's cycle), if any. */
+function judgedOver(doc: TuneDocument): string | undefined {
+  const spans = doc.search.spans ?? []; // a document written before spans were recorded has none
+  if (!spans.some((s) => s.repetitions > 1 || s.capped)) return undefined;
+  const parts = spans.map((s) => {
+    const d = formatDuration(s.seconds);
+    if (s.repetitions === 1) return `${s.scenario} ${d}`;
+    const why = s.capped ? 'capped: its traffic comes round later than that, or never' : 'until its traffic comes round';
+    return `${s.scenario} ${d} (${s.repetitions} × ${formatDuration(s.scenarioSeconds)}, ${why})`;
+  });
+  return `judged over ${parts.join(', ')}; $/hour and success are over that span`;
 }

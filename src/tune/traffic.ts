@@ -1,5 +1,7 @@
-import { arrivalsBetween, scenarioDuration } from '../scenario/profile.ts';
+import { scenarioDuration } from '../scenario/profile.ts';
+import { diurnalPeriods, repeatedArrivals } from '../scenario/repetition.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
+import { judgedSpan } from './span.ts';
 
 /** A cohort's arrivals second by second (per `step` seconds for very long scenarios). */
 export interface CohortTraffic {
@@ -7,23 +9,33 @@ export interface CohortTraffic {
   cohort: Cohort;
   step: number; // seconds per sample
   arrivals: Float64Array; // requests in [i·step, (i+1)·step)
-  seconds: number; // the scenario's length (it repeats to fill a longer horizon)
+  seconds: number; // the span judged (span.ts): the scenario repeated until its traffic comes round
 }
 
 /** At most this many samples per cohort: a 30-day scenario is sampled every 13 s, not every second. */
 const MAX_SAMPLES = 200_000;
 
-/** Every cohort's arrivals over its scenario, sampled once: the search bounds come from these. */
+/**
+ * Every cohort's arrivals over the span its scenario is judged over (span.ts: repetition k plays
+ * the profile k·S ahead, so a diurnal curve's peak hours count), sampled once: the search bounds
+ * come from these.
+ */
 export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
   const out: CohortTraffic[] = [];
   scenarios.forEach((s, i) => {
-    const S = scenarioDuration(s);
-    const step = Math.max(1, Math.ceil(S / MAX_SAMPLES));
-    const n = Math.max(1, Math.ceil(S / step));
+    const S = Math.max(1, scenarioDuration(s));
+    const span = judgedSpan(s).seconds;
+    const step = Math.max(1, Math.ceil(span / MAX_SAMPLES));
+    const n = Math.max(1, Math.ceil(span / step));
+    // a profile without a moving diurnal curve plays the same every repetition: when the samples
+    // fit a repetition exactly, its first repetition's samples are every repetition's
+    const perRun = Number.isInteger(S) && S % step === 0 ? S / step : 0;
     for (const cohort of s.cohorts) {
       const arrivals = new Float64Array(n);
-      for (let k = 0; k < n; k++) arrivals[k] = arrivalsBetween(cohort.rate, k * step, Math.min(S, (k + 1) * step));
-      out.push({ scenario: i, cohort, step, arrivals, seconds: S });
+      const once = perRun > 0 && diurnalPeriods([cohort.rate]).length === 0 ? Math.min(n, perRun) : n;
+      for (let k = 0; k < once; k++) arrivals[k] = repeatedArrivals(cohort.rate, k * step, Math.min(span, (k + 1) * step), S);
+      for (let k = once; k < n; k += once) arrivals.copyWithin(k, 0, Math.min(once, n - k));
+      out.push({ scenario: i, cohort, step, arrivals, seconds: span });
     }
   });
   return out;
@@ -42,12 +54,15 @@ export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => b
   }
   let peak = 0;
   for (const list of byScenario.values()) {
+    // cohort by cohort into one sum per sample (the same additions in the same order as sample by sample)
     const n = list[0].c.arrivals.length;
-    for (let k = 0; k < n; k++) {
-      let sum = 0;
-      for (const { c, share } of list) sum += (c.arrivals[k] ?? 0) * share;
-      peak = Math.max(peak, sum / list[0].c.step);
+    const sums = new Float64Array(n);
+    for (const { c, share } of list) {
+      const a = c.arrivals;
+      for (let k = 0; k < n; k++) sums[k] += (a[k] ?? 0) * share;
     }
+    const step = list[0].c.step;
+    for (let k = 0; k < n; k++) peak = Math.max(peak, sums[k] / step);
   }
   return peak;
 }
@@ -88,7 +103,7 @@ export function peakClientWindowCount(traffic: CohortTraffic[], pick: (c: Cohort
   return peak;
 }
 
-/** The most requests one client (one API key) of the picked cohorts sends in one run of its scenario. */
+/** The most requests one client (one API key) of the picked cohorts sends over its scenario's judged span. */
 export function peakClientCount(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean): number {
   let peak = 0;
   for (const c of traffic) {

@@ -5,7 +5,7 @@ import type { Dimension } from './dimension.ts';
 import { Evaluator, type Evaluation } from './evaluate.ts';
 import { paretoFront, search } from './search.ts';
 import { selectBest } from './select.ts';
-import { scenarioDuration } from '../scenario/profile.ts';
+import { judgedSpan, screeningTick } from './span.ts';
 import type { SloClause } from './slo.ts';
 import { scenarioTraffic } from './traffic.ts';
 import { routeDimensions, stageDimension, usagePlanDimensions } from './throttle-dimensions.ts';
@@ -24,7 +24,7 @@ export interface TuneOptions {
   maxEvaluations?: number;
   /** Costs within this share of the cheapest count as equally cheap (default 0.01 = 1 %). */
   costTolerance?: number;
-  /** Simulator tick for the search (default: 1 s, 10 s for scenarios of 30 minutes or more); the shortlist is re-checked at 1 s. */
+  /** Simulator tick for the search in every scenario (default: each its own, span.ts screeningTick); the shortlist is re-checked at 1 s. */
   searchTickSeconds?: number;
   /** false: simulate every candidate the search visits: no implied outcomes, no pruning on cost floors (default true). */
   shortcuts?: boolean;
@@ -62,9 +62,14 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   const tunedBase: Stack = { ...stack, name: `${stack.name}-tuned` };
   delete tunedBase.file;
   const dims = searchSpace(tunedBase, scenarios);
-  const tick = opts.searchTickSeconds ?? (Math.min(...scenarios.map(scenarioDuration)) >= 1800 ? 10 : 1);
+  const spans = scenarios.map((s) => {
+    const span = judgedSpan(s);
+    return { ...span, tickSeconds: opts.searchTickSeconds ?? screeningTick(s, span) };
+  });
+  const ticks = spans.map((s) => s.tickSeconds);
+  const tick = Math.max(...ticks);
   const shortcuts = opts.shortcuts ?? true;
-  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, tick, shortcuts);
+  const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, ticks, shortcuts);
   const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000, prune: shortcuts });
   const searched = ev.evaluated;
   // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
@@ -108,6 +113,7 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
       pruned: found.pruned,
       costTolerance: opts.costTolerance ?? 0.01,
       capped: found.capped,
+      spans,
     },
     prices: { region: opts.book.region, asOf: opts.book.asOf, source: opts.book.source },
     baseline,

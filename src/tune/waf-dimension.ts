@@ -42,6 +42,8 @@ export function wafDimension(stack: Stack, traffic: CohortTraffic[]): Dimension 
     same: (a, b) => a.limit === b.limit && a.windowSeconds === b.windowSeconds,
     // same key, delay and window: an IP over the higher limit is over the lower one too
     refuses: 'wafBlocked',
+    // the web ACL, its rules and every inspected request are billed: the cost floor counts them
+    priced: true,
     looser: (a, b) => a.windowSeconds === b.windowSeconds && b.limit >= a.limit,
     apply: (s, v) => {
       if (v) {

@@ -93,4 +93,34 @@ describe('tune skips simulations without changing its answer', () => {
     }
     expect(implied).toBeGreaterThan(10);
   });
+
+  it('a scenario shares its run between candidates that differ only in a route throttle it never meets, and that run is what simulating gives', () => {
+    // fixed-ip-flood sends everything to GET /items; sticky-route-flood's bots call GET /search:
+    // the throttle on GET /search cannot change anything in fixed-ip-flood's run
+    const scenarios = [loadScenario(`${FIX}/sticky-route-flood.yaml`), loadScenario(`${FIX}/fixed-ip-flood.yaml`)];
+    const slo = parseSlo([], scenarios);
+    const dims = searchSpace(open, scenarios);
+    const search_ = dims.findIndex((d) => d.id === 'api.routes["GET /search"]');
+    expect(search_).toBeGreaterThanOrEqual(0);
+    const ev = new Evaluator(open, scenarios, dims, slo, book);
+    const sim = new Evaluator(open, scenarios, dims, slo, book, 1, false);
+    const none = dims.map((d) => d.base);
+    let shared = 0;
+    for (let j = 0; j < dims[search_].size; j++) {
+      const c = [...none];
+      c[search_] = j;
+      const e = ev.evaluate(c);
+      const real = sim.evaluate(c);
+      expect(real.simulated).toBe(true);
+      expect(e.perHourByScenario).toEqual(real.perHourByScenario);
+      expect(e.success).toEqual(real.success);
+      expect(e.refusals).toEqual(real.refusals);
+      if (e.simulated) shared++;
+    }
+    // every value of the GET /search throttle was simulated in sticky-route-flood; fixed-ip-flood ran once
+    expect(shared).toBeGreaterThan(10);
+    expect(ev.evaluated).toBe(shared);
+    expect(ev.scenarioRuns).toBe(shared + 1);
+    expect(sim.scenarioRuns).toBe(2 * dims[search_].size);
+  });
 });
