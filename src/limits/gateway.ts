@@ -112,8 +112,9 @@ export class Gateway {
     if (!account) return results;
     // shared buckets: route (per route key), then stage, then account
     if (this.throttled) {
+      // a route nobody sends to still refills (shareBucket takes nothing from it): left untouched, its
+      // tokens would look steady to the simulator's fast-forward, which then loses the refill
       for (const { key, idx } of plan.byRoute) {
-        if (!(passedOf(results, idx) > 0)) continue;
         const b = this.limits.routeBucket(key);
         if (b) shareBucket(b, now, over, results, idx);
       }
@@ -236,7 +237,12 @@ export class Gateway {
       }
     }
     const api = this.stack.api;
-    if (api.kind !== 'rest' || !api.apiKeyRequired || routed === 0) return;
+    if (api.kind !== 'rest' || !api.apiKeyRequired) return;
+    if (routed === 0) {
+      // a key that sends nothing now still refills its usage-plan bucket (as an idle route does)
+      if (g.plan && this.throttled) this.limits.keyLimits(first.apiKey!, g.plan).bucket?.take(now, 0, over);
+      return;
+    }
     // the flows without a route pass nothing by now: the key's checks may run over the whole group
     if (!g.plan) {
       for (const i of idx) {
@@ -254,6 +260,7 @@ export class Gateway {
     if (b) {
       const total = passedOf(out, idx);
       if (total > 0) refuseShare(out, idx, 'gatewayThrottled', total, b.take(now, total / clients, over) * clients);
+      else b.take(now, 0, over);
     }
     if (q) {
       const total = passedOf(out, idx);
