@@ -3,7 +3,13 @@
  * dowsim's driver with its default sizing sends 20,000 rps at a loopback node:http target for
  * DOWSIM_BENCH_SOAK_SECONDS (default 600); the driver process's RSS is sampled every 10 s and the
  * slope is fitted by least squares over the samples after the first minute (warm-up, JIT, pools).
+ *
+ * RSS is split in two to say what moves: the V8 heap V8 holds (heapTotal — it grows and shrinks
+ * its young generation with the allocation rate, and returns memory after a full GC) and the rest
+ * (native: code, node's and libuv's own allocations, Buffers outside the heap). A leak of ours
+ * would climb in heap used or in the native part; heapTotal moving alone is V8 sizing its heap.
  */
+import { getHeapSpaceStatistics } from 'node:v8';
 import { spawnPortServer } from './child-server.ts';
 import { dispatch } from '../src/load/dispatcher.ts';
 import { IdentityPlan } from '../src/load/identity.ts';
@@ -46,6 +52,8 @@ export async function benchSoak(): Promise<BenchFigure[]> {
     const at: number[] = [];
     const rss: number[] = [];
     const heap: number[] = [];
+    const heapTotal: number[] = [];
+    const native: number[] = [];
     const report = await dispatch({
       origin: `http://127.0.0.1:${port}`,
       cohorts,
@@ -59,17 +67,29 @@ export async function benchSoak(): Promise<BenchFigure[]> {
         if (Math.floor(el) % 10 !== 0) return;
         at.push(el / 60);
         const m = process.memoryUsage();
-        rss.push(m.rss / 2 ** 20);
-        heap.push(m.heapUsed / 2 ** 20);
-        if (process.env.DOWSIM_BENCH_SOAK_TRACE) console.log(`   ${el.toFixed(0)} s: rss ${(m.rss / 2 ** 20).toFixed(1)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(1)}/${(m.heapTotal / 2 ** 20).toFixed(1)} MB, external ${(m.external / 2 ** 20).toFixed(1)} MB, buffers ${(m.arrayBuffers / 2 ** 20).toFixed(1)} MB`);
+        const mb = (n: number) => n / 2 ** 20;
+        rss.push(mb(m.rss));
+        heap.push(mb(m.heapUsed));
+        heapTotal.push(mb(m.heapTotal));
+        native.push(mb(m.rss - m.heapTotal));
+        if (process.env.DOWSIM_BENCH_SOAK_TRACE) {
+          const young = getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space');
+          console.log(
+            `   ${el.toFixed(0)} s: rss ${mb(m.rss).toFixed(1)} MB = V8 heap ${mb(m.heapTotal).toFixed(1)} (used ${mb(m.heapUsed).toFixed(1)}, young generation ${mb(young?.space_size ?? 0).toFixed(1)}) + rest ${mb(m.rss - m.heapTotal).toFixed(1)}; external ${mb(m.external).toFixed(1)} MB, buffers ${mb(m.arrayBuffers).toFixed(1)} MB`,
+          );
+        }
       },
     });
     const t = timelineTotals(recorder.finish(report.durationSeconds));
-    const after = at.map((m, i) => [m, rss[i]]).filter(([m]) => m >= 1);
-    const perMinute = after.length >= 2 ? slope(after.map((p) => p[0]), after.map((p) => p[1])) : NaN;
+    // samples after the first minute, as a least-squares slope in MB per minute
+    const slopeAfter = (ys: number[]) => {
+      const pts = at.map((m, i) => [m, ys[i]]).filter(([m]) => m >= 1);
+      return pts.length >= 2 ? slope(pts.map((p) => p[0]), pts.map((p) => p[1])) : NaN;
+    };
+    const range = (ys: number[]) => `${Math.min(...ys).toFixed(0)}–${Math.max(...ys).toFixed(0)} MB`;
+    const perMinute = slopeAfter(rss);
     // live JS objects: a leak shows here first; RSS also moves with V8 growing or returning heap space
-    const heapAfter = at.map((m, i) => [m, heap[i]]).filter(([m]) => m >= 1);
-    const heapPerMinute = heapAfter.length >= 2 ? slope(heapAfter.map((p) => p[0]), heapAfter.map((p) => p[1])) : NaN;
+    const heapPerMinute = slopeAfter(heap);
     return [
       {
         name: `driver RSS slope over ${seconds} s at 20,000 rps`,
@@ -83,7 +103,13 @@ export async function benchSoak(): Promise<BenchFigure[]> {
         name: `driver heap-used slope over ${seconds} s at 20,000 rps`,
         value: heapPerMinute,
         unit: 'MB/min',
-        detail: `heap used ${Math.min(...heap).toFixed(0)}–${Math.max(...heap).toFixed(0)} MB over the run, sampled every 10 s (a leak would climb here; DOWSIM_BENCH_SOAK_TRACE=1 prints the samples)`,
+        detail: `heap used ${range(heap)} over the run, sampled every 10 s (a leak would climb here; DOWSIM_BENCH_SOAK_TRACE=1 prints the samples)`,
+      },
+      {
+        name: `driver RSS outside the V8 heap, slope over ${seconds} s`,
+        value: slopeAfter(native),
+        unit: 'MB/min',
+        detail: `RSS − heapTotal ${range(native)} (code, node's and libuv's own memory, Buffers); the V8 heap itself ${range(heapTotal)}, slope ${slopeAfter(heapTotal).toFixed(2)} MB/min (V8 sizing its young generation to the allocation rate)`,
       },
     ];
   } finally {

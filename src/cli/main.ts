@@ -13,6 +13,7 @@ import { registerImportK6Command } from './import-k6.ts';
 import { registerReportCommand } from './report.ts';
 import { registerTuneCommand } from './tune.ts';
 import { registerAuditCommand } from './audit.ts';
+import { SHORT_RUN_COMMANDS, useShortRunCompiler } from './compile-budget.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,7 +25,10 @@ export function buildProgram(): Command {
     )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => {
+      if (SHORT_RUN_COMMANDS.has(command.name())) useShortRunCompiler();
+    });
   registerSimulateCommand(program);
   registerCompareCommand(program);
   // register calls (one line each)

@@ -79,7 +79,7 @@ export function metricDatapoints(w: CountWindow, stack: Stack, metric: Exclude<A
   for (let i = 0; i < periods; i++) {
     const from = i * periodSeconds;
     const to = from + periodSeconds;
-    out.push(datapoint(metric, stack, w.between(from, to), (a, b) => w.between(a, b), from, to));
+    out.push(datapoint(metric, stack, w.between(from, to), (a, b) => w.field(a, b, 'gbSeconds'), from, to));
   }
   return out;
 }
@@ -88,12 +88,12 @@ function datapoint(
   metric: Exclude<AlarmMetric, 'EstimatedCharges'>,
   stack: Stack,
   t: Totals,
-  between: (from: number, to: number) => Totals,
+  gbSecondsBetween: (from: number, to: number) => number,
   from: number,
   to: number,
 ): Datapoint | undefined {
   const memGb = stack.lambda.memoryMb / 1024;
-  if (metric === 'ConcurrentExecutions') return concurrency(between, from, to, memGb);
+  if (metric === 'ConcurrentExecutions') return concurrency(gbSecondsBetween, from, to, memGb);
   if (metric === 'Latency' || metric === 'Duration') return timing(metric, stack, t, memGb);
   const [samples, hits] = COUNTS[metric](t);
   if (!(samples >= 0.5)) return undefined;
@@ -101,13 +101,13 @@ function datapoint(
 }
 
 /** Lambda publishes ConcurrentExecutions once a minute: one sample per minute (or per shorter period). */
-function concurrency(between: (from: number, to: number) => Totals, from: number, to: number, memGb: number): Datapoint | undefined {
+function concurrency(gbSecondsBetween: (from: number, to: number) => number, from: number, to: number, memGb: number): Datapoint | undefined {
   const step = Math.min(60, to - from);
   let sum = 0;
   let n = 0;
   let max = 0;
   for (let s = from; s < to - 1e-9; s += step) {
-    const busy = between(s, s + step).gbSeconds / memGb;
+    const busy = gbSecondsBetween(s, s + step) / memGb;
     if (!(busy > 1e-9)) continue;
     const c = busy / step;
     sum += c;

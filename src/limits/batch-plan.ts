@@ -62,7 +62,7 @@ export function makeBatchPlan(stack: Stack, flows: readonly { req: AdmitRequest 
     routes,
     byRoute: [...byKey].map(([key, idx]) => ({ key, idx })),
     all: flows.map((_, i) => i),
-    results: flows.map(() => ({ wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 })),
+    results: flows.map(() => blankAdmission(0)),
   };
 }
 
@@ -98,6 +98,21 @@ function singlePlan(stack: Stack, req: AdmitRequest, route: (req: AdmitRequest) 
     routes: [r],
     byRoute: r ? [{ key: r.key, idx: only }] : [],
     all: only,
-    results: [{ wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: 0 }],
+    results: [blankAdmission(0)],
   };
+}
+
+/**
+ * A fresh Admission of `n` passed: every record has all seven fields in one order, and its counts
+ * are kept as doubles from the start (see doubles.ts: a tick's shares are fractions), so the
+ * gateway's and the simulator's optimised code meets one hidden class only.
+ */
+export function blankAdmission(n: number): Admission {
+  const a: Admission = { wafBlocked: 0.5, authRejected: 0.5, gatewayThrottled: 0.5, quotaExceeded: 0.5, passed: 0.5, routeKey: undefined, authReason: undefined };
+  a.wafBlocked = 0;
+  a.authRejected = 0;
+  a.gatewayThrottled = 0;
+  a.quotaExceeded = 0;
+  a.passed = n;
+  return a;
 }

@@ -1,5 +1,6 @@
 import type { FastForward } from './types.ts';
 import { TokenBucket } from './token-bucket.ts';
+import { doubleArray, objectArray } from './doubles.ts';
 
 export interface ScalingRate {
   environments: number; // new execution environments a function may add …
@@ -43,7 +44,7 @@ export class ConcurrencyPool implements FastForward {
   // fluid state: environments in use per whole second, a sliding-window maximum over idleTimeout,
   // and the new environments still in INIT
   private readonly window = new SlidingMax();
-  private pending: { readyAt: number; count: number }[] = [];
+  private pending: { readyAt: number; count: number }[] = objectArray(inInit(0, 0));
   /** Fluid: environments this pool held in its latest tick (what a share's other pools see). */
   fluidUsed = 0;
   private readonly share?: ConcurrencyShare;
@@ -141,13 +142,16 @@ export class ConcurrencyPool implements FastForward {
       const want = Math.min(needed, room);
       granted = want > 0 ? this.scaling.take(now, want, over) : (this.scaling.take(now, 0, over), 0);
       coldServed = needed > 0 ? coldWanted * (granted / needed) : 0;
-      if (granted > 0) this.pending.push({ readyAt: now - over / 2 + initSeconds, count: granted });
+      if (granted > 0) this.pending.push(inInit(now - over / 2 + initSeconds, granted));
     } else {
       this.scaling.take(now, 0, over);
     }
     const warmUsed = (warmServed * busy) / over;
     this.fluidUsed = Math.min(this.limit, warmUsed + initializing + granted);
     this.window.push(slot, this.fluidUsed);
+    // a long take that kept every environment busy (steadyStride's full case) held them up to its last
+    // second, as its one-second ticks would have: the full pool leaves the window from there
+    if (over > 1 && this.fluidUsed >= this.limit) this.window.push(Math.floor(now - 1), this.fluidUsed);
     return { passed: Math.min(n, warmServed + coldServed), coldStarts: granted };
   }
 
@@ -169,6 +173,35 @@ export class ConcurrencyPool implements FastForward {
     // INIT + busy at the step): then only a stride that needs no new environment is a sum of seconds
     if (initSeconds + busy > 1 && peakRate * busy > alive) return false;
     return this.scaling.level(now - over) + this.scaling.rate * over >= worst;
+  }
+
+  /**
+   * Two more stretches where one long fluid take answers what its one-second takes would (all
+   * served, or the same share throttled; cold starts may differ by the few a slow rise needs), both
+   * with no environment in INIT, judged by `kept`: the most environments the pool is known to hold
+   * warm for the whole of (now − over, now] (window entries that do not leave it before the end).
+   * - Warm: at most `band.hi` invocations per second need the kept environments plus what the
+   *   excess x = band.hi − kept / busy needs if every one of it were new (x · (INIT + busy)), and the
+   *   limit and the scaling rate allow that. Nothing is throttled either way. (Users beside a steady
+   *   flood the function absorbs: coversStride asks room for the whole flood to be new, this only
+   *   for its growth.) A new environment held longer than a second is counted by how long the step
+   *   is (takeFluid caps INIT + busy at the step), so then there may be no excess at all.
+   * - Full: the pool holds its limit, and even `band.lo` per second brings more than the limit can
+   *   serve (limit / busy per second). Every second serves limit / busy, throttles the rest and
+   *   starts nothing. (A flood far above the function's concurrency, users' diurnal traffic beside it.)
+   * Pools that share the account's unreserved concurrency take the warm case only without excess.
+   */
+  steadyStride(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number, initSeconds: number): boolean {
+    while (this.pending.length > 0 && this.pending[0].readyAt <= now - over + 1e-9) this.pending.shift();
+    if (this.pending.length > 0) return false;
+    const kept = this.window.maxWithin(Math.floor(now) - this.idleTimeout, Math.floor(now - over));
+    const busy = Math.max(busySeconds, 1e-9);
+    const excess = Math.max(0, band.hi - kept / busy);
+    if (excess === 0) return true;
+    const grow = excess * (busy + initSeconds);
+    if (!this.share && initSeconds + busy <= 1 && kept + grow <= this.limit && this.scaling.level(now - over) + this.scaling.rate * over >= grow) return true;
+    if (this.share || kept < this.limit) return false;
+    return band.lo * busy >= this.limit * (1 + 1e-9);
   }
 
   /**
@@ -216,10 +249,18 @@ export class ConcurrencyPool implements FastForward {
   }
 }
 
+/** New environments (`count`, fluid) in INIT until `readyAt`; both fields kept as doubles from the start (doubles.ts). */
+function inInit(readyAt: number, count: number): { readyAt: number; count: number } {
+  const p = { readyAt: 0.5, count: 0.5 };
+  p.readyAt = readyAt;
+  p.count = count;
+  return p;
+}
+
 /** Maximum of per-second values over a trailing window (monotonic deque, O(1) amortised). */
 class SlidingMax {
   private slots: number[] = [];
-  private values: number[] = [];
+  private values: number[] = doubleArray(); // per-second maxima: fractions in the fluid model
   private head = 0;
   private lastSlot = -Infinity;
 
@@ -241,6 +282,16 @@ class SlidingMax {
       this.slots = this.slots.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Max over slots in [from, to), without letting older entries go (the deque holds decreasing values). */
+  maxWithin(from: number, to: number): number {
+    for (let i = this.head; i < this.values.length; i++) {
+      const s = this.slots[i];
+      if (s >= to) break;
+      if (s >= from) return this.values[i];
+    }
+    return 0;
   }
 
   /** Max over slots in [slot − window, slot). */

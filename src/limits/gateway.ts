@@ -4,7 +4,7 @@ import { planForKey } from '../stack/api-keys.ts';
 import type { TokenBucket } from './token-bucket.ts';
 import { NO_FLOW, sharedBands, type Band } from './band.ts';
 import { passedOf, refuseShare, shareBucket } from './pro-rata.ts';
-import { makeBatchPlan, planFits, refillSinglePlan, type BatchPlan, type ClientGroup, type Route } from './batch-plan.ts';
+import { blankAdmission, makeBatchPlan, planFits, refillSinglePlan, type BatchPlan, type ClientGroup, type Route } from './batch-plan.ts';
 import { GatewayLimits } from './gateway-limits.ts';
 
 /** A request (or a flow of alike requests) at the front door. */
@@ -50,6 +50,8 @@ export interface Admission {
  */
 export class Gateway {
   readonly stack: Stack;
+  // read once: stacks differ in shape (optional parts), and a per-batch read of stack.api met many hidden classes
+  private readonly functionUrl: boolean;
   readonly throttled: boolean;
   /** The limiters this gateway holds, and their fast-forward (the simulator's steady and periodic skips). */
   readonly limits: GatewayLimits;
@@ -61,6 +63,7 @@ export class Gateway {
 
   constructor(stack: Stack, opts: { throttled: boolean }) {
     this.stack = stack;
+    this.functionUrl = stack.api.kind === 'function-url';
     this.throttled = opts.throttled;
     this.limits = new GatewayLimits(stack, opts.throttled);
   }
@@ -69,7 +72,7 @@ export class Gateway {
   admit(now: number, n: number, over: number, req: AdmitRequest): Admission {
     const plan = (this.single = refillSinglePlan(this.single, this.stack, req, (r) => this.route(r)));
     // a fresh record: callers may keep it; only the plan is reused
-    const a: Admission = { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: Math.max(0, n), routeKey: undefined, authReason: undefined };
+    const a = blankAdmission(Math.max(0, n));
     this.one[0] = a;
     this.evaluate(now, over, this.one, plan);
     return a;
@@ -87,7 +90,7 @@ export class Gateway {
    */
   admitBatch(now: number, over: number, flows: readonly { n: number; req: AdmitRequest }[], reuse = false): Admission[] {
     const plan = planFits(this.plan, flows) ? this.plan : (this.plan = makeBatchPlan(this.stack, flows, (req) => this.route(req)));
-    const results = reuse ? plan.results : flows.map(() => ({}) as Admission);
+    const results = reuse ? plan.results : flows.map(() => blankAdmission(0));
     for (let i = 0; i < flows.length; i++) {
       const r = results[i];
       r.wafBlocked = 0;
@@ -103,7 +106,7 @@ export class Gateway {
 
   /** AWS's evaluation order over a batch whose records start with everything passed. */
   private evaluate(now: number, over: number, results: Admission[], plan: BatchPlan): Admission[] {
-    if (this.stack.api.kind === 'function-url') return results;
+    if (this.functionUrl) return results;
     for (const g of plan.groups) this.perClient(now, over, results, g, plan);
     const account = this.limits.account;
     if (!account) return results;

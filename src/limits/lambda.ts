@@ -3,7 +3,7 @@ import type { FunctionConfig, Stack } from '../stack/types.ts';
 import { ConcurrencyPool, ConcurrencyShare } from './concurrency-pool.ts';
 import { DurationModel, billedPerMs, type DurationLimits, type FluidInvocations, type InvocationOutcome } from './duration-model.ts';
 import { TokenBucket } from './token-bucket.ts';
-import type { Band } from './band.ts';
+import { bucketBand, type Band } from './band.ts';
 
 /** What one invocation became and what it is billed. */
 export interface InvocationCharge {
@@ -133,11 +133,14 @@ export class LambdaModel {
     return out;
   }
 
-  /** Whether invocations within `band` (per second) over (now − over, now] meet no limit (see ConcurrencyPool.coversStride). */
+  /** Whether invocations within `band` (per second) over (now − over, now] meet no limit, or keep to warm environments, or find the pool full throughout (see ConcurrencyPool.coversStride, steadyStride). */
   coversStride(now: number, over: number, band: Band): boolean {
-    if (this.urlRps && band.hi > this.urlRps.rate) return false;
+    // the URL's own requests-per-second limit first: never reached, or drained throughout
+    const reaching = this.urlRps ? bucketBand(this.urlRps, now, over, band) : band;
+    if (!reaching) return false;
     this.fluidShares ??= this.durations.fluid(this.limits);
-    return this.pool.coversStride(now, over, band.hi, this.fluidShares.busySeconds, this.initSeconds);
+    const busy = this.fluidShares.busySeconds;
+    return this.pool.coversStride(now, over, reaching.hi, busy, this.initSeconds) || this.pool.steadyStride(now, over, reaching, busy, this.initSeconds);
   }
 
   fingerprint(): string | undefined {

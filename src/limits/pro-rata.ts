@@ -23,7 +23,10 @@ export function refuseShare(flows: Admission[], idx: readonly number[], as: 'waf
   for (let k = 0; k < idx.length; k++) {
     const f = flows[idx[k]];
     const refused = f.passed * (1 - keep);
-    f[as] += refused;
+    // named fields, not f[as]: a keyed store with three names is megamorphic and deoptimises callers
+    if (as === 'gatewayThrottled') f.gatewayThrottled += refused;
+    else if (as === 'wafBlocked') f.wafBlocked += refused;
+    else f.quotaExceeded += refused;
     f.passed -= refused;
   }
 }

@@ -15,13 +15,14 @@
  */
 import type { Http1Connection, Origin } from './http1-connection.ts';
 import { answerOutcome } from './answer-outcome.ts';
+import { ArrivalQueue } from './arrival-queue.ts';
 import { ConnectionPool, CONNECT_AHEAD } from './connection-pool.ts';
 import { ErrorTally } from './error-tally.ts';
 import type { DispatchOptions, DispatchReport, StopReason } from './dispatch-types.ts';
 import { InFlightWindow } from './in-flight-window.ts';
 import { RequestBytes } from './request-bytes.ts';
 import { ResponseHandler, type ResponseSink } from './response-handler.ts';
-import type { Arrival } from './schedule.ts';
+import type { Arrival, ArrivalSchedule } from './schedule.ts';
 
 export type { DispatchCohort, DispatchOptions, DispatchReport, StopReason } from './dispatch-types.ts';
 
@@ -34,7 +35,8 @@ class DriverRun implements ResponseSink {
   private readonly tolerance: number;
   private readonly bound: number;
   private readonly requestTimeout: number;
-  private readonly pending: Arrival[] = [];
+  /** Due, not yet sent (oldest first); its tail record holds `upcoming` while that is not due. */
+  private readonly pending = new ArrivalQueue();
   private readonly window: InFlightWindow | undefined;
   // Totals the window is fed every tick.
   private dueCount = 0;
@@ -43,7 +45,6 @@ class DriverRun implements ResponseSink {
   private minLatencyMs = Infinity;
   /** The next arrival, taken from the schedule but not yet due. */
   private upcoming: Arrival | undefined;
-  private head = 0;
   private inFlight = 0;
   private peakInFlight = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -94,13 +95,16 @@ class DriverRun implements ResponseSink {
     const s = this.o.schedule;
     // One arrival is held back from the schedule until it is due: taking each one once, rather than
     // peeking at it first, halves the schedule's work per request.
-    let a = this.upcoming ?? s.next().value;
+    // Arrivals are written straight into the queue's next free record; one not yet due stays there
+    // (upcoming), unqueued, until it is.
+    const q = this.pending;
+    let a = this.upcoming ?? this.take(s, q);
     while (a !== undefined && this.startMs + a.at * 1000 <= now + 0.5) {
       this.dueCount++;
       // Already too late (the loop stalled): booked at once, so a long stall costs no memory.
       if (now - (this.startMs + a.at * 1000) > this.tolerance) this.o.recorder.dropped(a.cohort, Math.floor(a.at));
-      else this.pending.push(a);
-      a = s.next().value;
+      else q.push();
+      a = this.take(s, q);
     }
     this.upcoming = a;
     this.sendPending(now);
@@ -113,18 +117,24 @@ class DriverRun implements ResponseSink {
     this.timer = setTimeout(this.pump, delay > 1 ? delay - 0.5 : 0);
   };
 
+  /** The schedule's next arrival, written into the queue's free record (not queued yet). */
+  private take(s: ArrivalSchedule, q: ArrivalQueue): Arrival | undefined {
+    const slot = q.tail();
+    return s.nextInto(slot) ? slot : undefined;
+  }
+
   /**
    * Sends what is due, oldest first, on free connections, and books what is too late as dropped.
    * `freed` is a connection just released by an answer: it takes the first request.
    */
   private sendPending(now: number, freed?: Http1Connection): void {
     const p = this.pending;
-    while (this.head < p.length) {
-      const a = p[this.head];
+    while (p.length > 0) {
+      const a = p.at(0);
       const due = this.startMs + a.at * 1000;
       if (now - due > this.tolerance) {
         this.o.recorder.dropped(a.cohort, Math.floor(a.at));
-        this.head++;
+        p.shift();
         continue;
       }
       // Past the bound, or more connections still opening than CONNECT_AHEAD: wait (up to the
@@ -136,17 +146,12 @@ class DriverRun implements ResponseSink {
       if (client !== undefined) freed = undefined;
       else client = this.pool.take();
       if (client === undefined) break;
-      this.head++;
+      // off the queue first (a send never re-enters here, but if it did it must not send `a` twice);
+      // its record is not refilled before the next push, after this send has read it
+      p.shift();
       this.send(a, due, now, client);
     }
     if (freed !== undefined) this.pool.release(freed);
-    if (this.head === p.length) {
-      p.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > p.length) {
-      p.splice(0, this.head);
-      this.head = 0;
-    }
   }
 
   private send(a: Arrival, dueMs: number, nowMs: number, client: Http1Connection): void {
@@ -155,7 +160,7 @@ class DriverRun implements ResponseSink {
     this.sentCount++;
     if (this.inFlight > this.peakInFlight) this.peakInFlight = this.inFlight;
     this.o.recorder.sent(a.cohort, second);
-    const h = new ResponseHandler(this, client, a.cohort, second, dueMs, nowMs);
+    const h = this.handlerOf(client).start(a.cohort, second, dueMs, nowMs);
     const request = this.requests.of(a);
     if (request === undefined) {
       // a header value that cannot go on the wire (a line break in a key): this request fails
@@ -163,6 +168,12 @@ class DriverRun implements ResponseSink {
       return;
     }
     client.send(request, h, this.requests.head, nowMs);
+  }
+
+  private handlerOf(client: Http1Connection): ResponseHandler {
+    let h = client.exchange as ResponseHandler | undefined;
+    if (h === undefined) client.exchange = h = new ResponseHandler(this, client);
+    return h;
   }
 
   answered(r: ResponseHandler): void {
@@ -195,7 +206,7 @@ class DriverRun implements ResponseSink {
     // Never send from inside an error callback: a connection that cannot connect fails every
     // request queued on it from within that callback, so a send here would fail at once, and the
     // next, until nothing due was left. Waiting requests go out on the next turn of the loop.
-    if (!this.stopped && this.head < this.pending.length) {
+    if (!this.stopped && this.pending.length > 0) {
       if (!this.refillScheduled) {
         this.refillScheduled = true;
         setImmediate(this.refill);
@@ -239,12 +250,12 @@ class DriverRun implements ResponseSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     // Requests already due but still waiting for a slot did not go out: they are dropped.
-    for (let i = this.head; i < this.pending.length; i++) {
-      const a = this.pending[i];
+    for (let i = 0; i < this.pending.length; i++) {
+      const a = this.pending.at(i);
       if (a.at * 1000 + this.startMs <= this.stopAtMs) this.o.recorder.dropped(a.cohort, Math.floor(a.at));
     }
-    this.pending.length = 0;
-    this.head = 0;
+    this.pending.clear();
+    this.upcoming = undefined;
     this.scheduleDone = true;
     const wait = reason === 'interrupted' ? (this.o.interruptDrainMs ?? 2000) : (this.o.drainTimeoutMs ?? this.requestTimeout);
     this.armDrain(wait);
@@ -264,7 +275,7 @@ class DriverRun implements ResponseSink {
 
   private maybeFinish(): void {
     if (!this.scheduleDone) return;
-    if (this.head < this.pending.length) return;
+    if (this.pending.length > 0) return;
     if (!this.stopped && !this.drainTimer) this.armDrain(this.o.drainTimeoutMs ?? this.requestTimeout);
     if (this.inFlight > 0) return;
     this.finish();

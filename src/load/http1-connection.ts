@@ -37,6 +37,14 @@ export interface ConnectionEvents {
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/**
+ * Where every plain-TCP connection's reads land (net.connect's `onread`): one buffer for all of
+ * them, as a read is handed to its parser before the next one starts. Without it each read is a
+ * new Buffer pushed through the socket's Readable stream and its 'data' event — most of the
+ * receive side's JavaScript. The parser copies what it keeps (a head split across reads).
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 export class Http1Connection {
   private socket: Socket | undefined;
   private connected = false;
@@ -47,6 +55,8 @@ export class Http1Connection {
   /** Reopen before sending after this time (the server's Keep-Alive timeout, less a second). */
   private reuseUntilMs = Infinity;
   private lastError: Error | undefined;
+  /** Whoever sends on this connection may keep its per-request record here (the dispatcher's ResponseHandler). */
+  exchange: Exchange | undefined;
 
   constructor(
     private readonly origin: Origin,
@@ -90,7 +100,9 @@ export class Http1Connection {
   private open(): Socket {
     const { host, port } = this.origin;
     // SNI carries host names only (RFC 6066): an address literal goes without one
-    const s = this.origin.tls ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] }) : netConnect({ host, port });
+    const s: Socket = this.origin.tls
+      ? tlsConnect({ host, port, servername: isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
+      : netConnect({ host, port, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => this.read(s, buf as Buffer, n) } });
     this.socket = s;
     this.connected = false;
     this.lastError = undefined;
@@ -104,20 +116,25 @@ export class Http1Connection {
       this.connected = true;
       this.events.connected();
     });
-    s.on('data', (chunk: Buffer) => {
-      if (this.socket !== s) return;
-      try {
-        this.parser.feed(chunk);
-      } catch (err) {
-        // not HTTP we can read: this request failed, and the connection cannot be trusted
-        this.abort(Object.assign(err as Error, { code: 'EPROTO' }));
-      }
-    });
+    // TLS sockets take no `onread`: their reads come as 'data' events
+    if (this.origin.tls) s.on('data', (chunk: Buffer) => void this.read(s, chunk, chunk.length));
     s.on('error', (err) => {
       if (this.socket === s) this.lastError = err;
     });
     s.on('close', () => this.closed(s));
     return s;
+  }
+
+  /** Hands n bytes read into buf to the parser; answers true: keep reading. */
+  private read(s: Socket, buf: Buffer, n: number): boolean {
+    if (this.socket !== s) return true;
+    try {
+      this.parser.feed(buf, n);
+    } catch (err) {
+      // not HTTP we can read: this request failed, and the connection cannot be trusted
+      this.abort(Object.assign(err as Error, { code: 'EPROTO' }));
+    }
+    return true;
   }
 
   private closed(s: Socket): void {

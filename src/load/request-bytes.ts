@@ -19,8 +19,8 @@ const XFF = Buffer.from('\r\nx-forwarded-for: ', 'latin1');
 const CACHE_CLIENTS = 65_536;
 
 export class RequestBytes {
-  /** One body per cohort, reused for every request. */
-  private readonly bodies: (Buffer | null)[];
+  /** Each cohort's one request when it has no mix (its body reused for every request). */
+  private readonly plain: { method: string; path: string; body: Buffer | null }[];
   /** Per cohort, per client: its requests (one per request of its mix) in its latest rotation epoch. */
   private readonly cache: ({ epoch: number; bytes: (Buffer | undefined)[] } | undefined)[][];
   /** Whether the request `of` answered last is a HEAD (its answer has no body). */
@@ -34,7 +34,7 @@ export class RequestBytes {
     private readonly cohorts: readonly DispatchCohort[],
     private readonly identities: IdentityPlan,
   ) {
-    this.bodies = cohorts.map((c) => (c.bodyBytes > 0 ? Buffer.alloc(c.bodyBytes, 0x78) : null));
+    this.plain = cohorts.map((c) => ({ method: c.method, path: c.path, body: c.bodyBytes > 0 ? Buffer.alloc(c.bodyBytes, 0x78) : null }));
     this.cache = cohorts.map((_c, i) => new Array(Math.min(CACHE_CLIENTS, identities.clients(i))));
   }
 
@@ -42,7 +42,7 @@ export class RequestBytes {
   of(a: Arrival): Buffer | undefined {
     const c = this.cohorts[a.cohort];
     const pick = c.mix ? c.mix.nextIndex() : 0;
-    const req = c.mix ? c.mix.requests[pick] : { method: c.method, path: c.path, body: this.bodies[a.cohort] };
+    const req = c.mix ? c.mix.requests[pick] : this.plain[a.cohort];
     this.head = req.method === 'HEAD';
     const cache = this.cache[a.cohort];
     let bytes: Buffer | undefined;

@@ -1,7 +1,8 @@
 /**
  * One request's life on a connection (http1-connection.ts), from send to answer or error. The
  * body is counted, not kept, and headers are not even split out, unless the status needs a closer
- * look (classify.ts `bodyMatters`).
+ * look (classify.ts `bodyMatters`). A connection carries one request at a time, so each has one
+ * handler, started afresh for every request (`start`): no object per request for the GC.
  */
 import { bodyMatters } from './classify.ts';
 import type { Exchange, Http1Connection } from './http1-connection.ts';
@@ -21,18 +22,33 @@ export class ResponseHandler implements Exchange {
   /** The start of the body, read only when the status needs it. */
   body: string | undefined = undefined;
   private rawHeaders: readonly string[] | undefined = undefined;
-  private finished = false;
+  private finished = true;
+  cohort = 0;
+  second = 0;
+  dueMs = 0;
+  /** When it went out (performance.now()): the target's own latency is measured from here. */
+  sentMs = 0;
 
   constructor(
     private readonly sink: ResponseSink,
-    /** The connection the request went out on: free again once this ends. */
+    /** The connection the requests go out on: free again once each ends. */
     readonly client: Http1Connection,
-    readonly cohort: number,
-    readonly second: number,
-    readonly dueMs: number,
-    /** When it went out (performance.now()): the target's own latency is measured from here. */
-    readonly sentMs: number,
   ) {}
+
+  /** A new request on the connection: forgets the previous one. */
+  start(cohort: number, second: number, dueMs: number, sentMs: number): this {
+    if (!this.finished) throw new Error('ResponseHandler: the previous request has not ended');
+    this.cohort = cohort;
+    this.second = second;
+    this.dueMs = dueMs;
+    this.sentMs = sentMs;
+    this.status = 0;
+    this.bytes = 0;
+    this.body = undefined;
+    this.rawHeaders = undefined;
+    this.finished = false;
+    return this;
+  }
 
   wantsHeaders(status: number): boolean {
     return bodyMatters(status);

@@ -4,6 +4,7 @@
  * be reused (and for how long, from Keep-Alive: timeout=N), and the headers only when asked for.
  * Pure: bytes in, callbacks out, any split of the bytes into chunks.
  */
+import { CHUNKED, CLOSE, CONNECTION, CONTENT_LENGTH, digitsAt, find, KEEP_ALIVE, nameIs, pushHeader, statusOf, TIMEOUT, TRANSFER_ENCODING } from './head-bytes.ts';
 
 export interface ParserSink {
   /** The status line and headers are in; `raw` is [name, value, …] when wantsHeaders said so. */
@@ -26,9 +27,10 @@ const enum State {
   Done,
 }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
 /** A head longer than this is not an answer we can read. */
 const MAX_HEAD_BYTES = 64 * 1024;
+/** Heads up to this long are remembered for the next answer (see ResponseParser.seen). */
+const SEEN_BYTES = 512;
 
 export class ResponseParser {
   private state = State.Head;
@@ -39,6 +41,20 @@ export class ResponseParser {
   private line = '';
   private keepAlive = true;
   private keepAliveSeconds: number | undefined;
+  /** Where each line of the head being read ends (its CR), reused from answer to answer. */
+  private readonly lineEnds: number[] = [];
+  /**
+   * The last head read whole (with no headers asked for) and what it said. A server repeats its
+   * head byte for byte from answer to answer (node:http's changes with its Date, once a second):
+   * one memcmp against it replaces reading the head again.
+   */
+  private readonly seen = Buffer.allocUnsafe(SEEN_BYTES);
+  private seenLength = 0;
+  private seenStatus = 0;
+  private seenBodyLength = -1;
+  private seenChunked = false;
+  private seenKeepAlive = true;
+  private seenKeepAliveSeconds: number | undefined;
 
   constructor(private readonly sink: ParserSink) {}
 
@@ -58,15 +74,17 @@ export class ResponseParser {
     return this.state === State.UntilClose;
   }
 
-  feed(chunk: Buffer): void {
+  /** The next `length` bytes of the answer, chunk[0, length) (a reused read buffer may be longer). */
+  feed(chunk: Buffer, length = chunk.length): void {
+    const n = length;
     let i = 0;
-    while (i < chunk.length) {
+    while (i < n) {
       switch (this.state) {
         case State.Head:
-          i = this.readHead(chunk, i);
+          i = this.readHead(chunk, i, n);
           break;
         case State.Length: {
-          const end = Math.min(chunk.length, i + this.remaining);
+          const end = Math.min(n, i + this.remaining);
           this.sink.data(chunk, i, end);
           this.remaining -= end - i;
           i = end;
@@ -74,15 +92,15 @@ export class ResponseParser {
           break;
         }
         case State.UntilClose:
-          this.sink.data(chunk, i, chunk.length);
-          i = chunk.length;
+          this.sink.data(chunk, i, n);
+          i = n;
           break;
         case State.ChunkSize:
         case State.Trailer:
-          i = this.readLine(chunk, i);
+          i = this.readLine(chunk, i, n);
           break;
         case State.ChunkData: {
-          const end = Math.min(chunk.length, i + this.remaining);
+          const end = Math.min(n, i + this.remaining);
           this.sink.data(chunk, i, end);
           this.remaining -= end - i;
           i = end;
@@ -93,9 +111,9 @@ export class ResponseParser {
           break;
         }
         case State.ChunkEnd: {
-          const n = Math.min(this.remaining, chunk.length - i);
-          this.remaining -= n;
-          i += n;
+          const k = Math.min(this.remaining, n - i);
+          this.remaining -= k;
+          i += k;
           if (this.remaining === 0) this.state = State.ChunkSize;
           break;
         }
@@ -105,57 +123,112 @@ export class ResponseParser {
     }
   }
 
-  private readHead(chunk: Buffer, from: number): number {
-    let buf = chunk;
-    let start = from;
-    if (this.partial !== undefined) {
-      buf = Buffer.concat([this.partial, chunk.subarray(from)]);
-      start = 0;
+  /** Reads the head from chunk[from, n) (and any part kept from earlier reads); answers where the body starts. */
+  private readHead(chunk: Buffer, from: number, n: number): number {
+    if (this.partial === undefined) {
+      const seen = this.seenLength;
+      if (seen > 0 && n - from >= seen && this.seen.compare(chunk, from, from + seen, 0, seen) === 0 && !this.sink.wantsHeaders(this.seenStatus)) {
+        this.keepAlive = this.seenKeepAlive;
+        this.keepAliveSeconds = this.seenKeepAliveSeconds;
+        this.begin(this.seenStatus, undefined, this.seenBodyLength, this.seenChunked);
+        return from + seen;
+      }
+      const end = this.findLines(chunk, from, n);
+      if (end >= 0) {
+        this.parseHead(chunk, from, end);
+        return end + 4;
+      }
+      if (n - from > MAX_HEAD_BYTES) throw new Error('response head too long');
+      // kept as a copy: the chunk may be a read buffer that the next read overwrites
+      this.partial = Buffer.from(chunk.subarray(from, n));
+      return n;
     }
-    const end = buf.indexOf(CRLFCRLF, start);
+    const before = this.partial.length;
+    const buf = Buffer.concat([this.partial, chunk.subarray(from, n)]);
+    const end = this.findLines(buf, 0, buf.length);
     if (end < 0) {
-      if (buf.length - start > MAX_HEAD_BYTES) throw new Error('response head too long');
-      this.partial = Buffer.from(buf.subarray(start));
-      return chunk.length;
+      if (buf.length > MAX_HEAD_BYTES) throw new Error('response head too long');
+      this.partial = buf;
+      return n;
     }
-    const consumedBefore = this.partial === undefined ? 0 : this.partial.length;
     this.partial = undefined;
-    this.parseHead(buf.toString('latin1', start, end));
+    this.parseHead(buf, 0, end);
     // where the body starts, in `chunk`'s own offsets
-    return end + 4 - consumedBefore + (buf === chunk ? 0 : from);
+    return from + end + 4 - before;
   }
 
-  private parseHead(text: string): void {
-    const lines = text.split('\r\n');
-    const statusLine = lines[0];
-    const status = Number.parseInt(statusLine.slice(9, 12), 10);
-    const http10 = statusLine.startsWith('HTTP/1.0');
+  /**
+   * Finds the head's lines in buf[from, to) by hopping from CR to CR (memchr, not a byte loop in
+   * JavaScript), noting where each ends in `lineEnds`. Answers where the head's CRLFCRLF starts, or
+   * -1 when it is not all there yet.
+   */
+  private findLines(buf: Buffer, from: number, to: number): number {
+    const ends = this.lineEnds;
+    ends.length = 0;
+    let p = from;
+    for (;;) {
+      const cr = buf.indexOf(13, p);
+      // none, or only in the stale bytes past this read
+      if (cr < 0 || cr + 1 >= to) return -1;
+      if (buf[cr + 1] !== 10) {
+        p = cr + 1; // a lone CR inside a line
+        continue;
+      }
+      ends.push(cr);
+      if (cr + 3 >= to) return -1;
+      if (buf[cr + 2] === 13 && buf[cr + 3] === 10) return cr;
+      p = cr + 2;
+    }
+  }
+
+  /**
+   * The status line and headers in buf[start, end) (end: the CRLFCRLF), their lines as `findLines`
+   * noted them. Only the few headers that frame the answer are looked at — a colon right after the
+   * 10, 14 or 17 bytes of their names picks them out — and no string is made unless the headers
+   * were asked for.
+   */
+  private parseHead(buf: Buffer, start: number, end: number): void {
+    const status = statusOf(buf, start, end);
+    const http10 = buf[start + 7] === 0x30;
     if (status >= 100 && status < 200 && status !== 101) return; // informational: the real answer follows
-    const keep = this.sink.wantsHeaders(status);
-    const raw: string[] | undefined = keep ? [] : undefined;
+    const raw: string[] | undefined = this.sink.wantsHeaders(status) ? [] : undefined;
     let length = -1;
     let chunked = false;
-    let connection = '';
+    let close = false;
+    let keepAliveToken = false;
     this.keepAliveSeconds = undefined;
-    for (let k = 1; k < lines.length; k++) {
-      const l = lines[k];
-      const colon = l.indexOf(':');
-      if (colon <= 0) continue;
-      const n = colon;
-      // Only the few names that matter are compared (by length first: most headers skip the work).
-      if (raw === undefined && n !== 14 && n !== 17 && n !== 10) continue;
-      const name = l.slice(0, colon).toLowerCase();
-      const value = l.slice(colon + 1).trim();
-      raw?.push(name, value);
-      if (name === 'content-length') length = Number.parseInt(value, 10);
-      else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
-      else if (name === 'connection') connection = value.toLowerCase();
-      else if (name === 'keep-alive') {
-        const m = /timeout=(\d+)/i.exec(value);
-        if (m) this.keepAliveSeconds = Number(m[1]);
-      }
+    const ends = this.lineEnds;
+    for (let k = 1; k < ends.length; k++) {
+      const p = ends[k - 1] + 2;
+      const stop = ends[k];
+      const size = stop - p;
+      if (raw !== undefined) pushHeader(raw, buf, p, stop);
+      if (size > 14 && buf[p + 14] === 0x3a && nameIs(buf, p, CONTENT_LENGTH)) length = digitsAt(buf, p + 15, stop);
+      else if (size > 10 && buf[p + 10] === 0x3a) {
+        if (nameIs(buf, p, CONNECTION)) {
+          close ||= find(buf, p + 11, stop, CLOSE) >= 0;
+          keepAliveToken ||= find(buf, p + 11, stop, KEEP_ALIVE) >= 0;
+        } else if (nameIs(buf, p, KEEP_ALIVE)) {
+          const t = find(buf, p + 11, stop, TIMEOUT);
+          const seconds = t < 0 ? -1 : digitsAt(buf, t + TIMEOUT.length, stop);
+          if (seconds >= 0) this.keepAliveSeconds = seconds;
+        }
+      } else if (size > 17 && buf[p + 17] === 0x3a && nameIs(buf, p, TRANSFER_ENCODING)) chunked = find(buf, p + 18, stop, CHUNKED) >= 0;
     }
-    this.keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
+    this.keepAlive = http10 ? keepAliveToken : !close;
+    if (raw === undefined && end + 4 - start <= SEEN_BYTES) {
+      this.seenLength = buf.copy(this.seen, 0, start, end + 4);
+      this.seenStatus = status;
+      this.seenBodyLength = length;
+      this.seenChunked = chunked;
+      this.seenKeepAlive = this.keepAlive;
+      this.seenKeepAliveSeconds = this.keepAliveSeconds;
+    }
+    this.begin(status, raw, length, chunked);
+  }
+
+  /** The head is read: tells the sink, then reads the body as its framing says. */
+  private begin(status: number, raw: readonly string[] | undefined, length: number, chunked: boolean): void {
     this.sink.headers(status, raw);
     if (this.head || status === 204 || status === 304) this.finish();
     else if (chunked) {
@@ -172,11 +245,11 @@ export class ResponseParser {
   }
 
   /** A chunk-size line or a trailer line, byte by byte (they are a few bytes long). */
-  private readLine(chunk: Buffer, from: number): number {
-    const nl = chunk.indexOf(10, from);
-    const endOfText = nl < 0 ? chunk.length : nl;
-    this.line += chunk.toString('latin1', from, endOfText);
-    if (nl < 0) return chunk.length;
+  private readLine(chunk: Buffer, from: number, n: number): number {
+    let nl = from;
+    while (nl < n && chunk[nl] !== 10) nl++;
+    this.line += chunk.toString('latin1', from, nl);
+    if (nl === n) return n;
     const text = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
     this.line = '';
     if (this.state === State.ChunkSize) {

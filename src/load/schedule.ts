@@ -163,7 +163,8 @@ class CohortArrivals {
  */
 export class ArrivalSchedule implements IterableIterator<Arrival> {
   private readonly streams: CohortArrivals[];
-  private readonly heads: (number | undefined)[];
+  /** Each cohort's next due time, NaN when it has none left (a Float64Array: no boxed number per arrival). */
+  private readonly heads: Float64Array;
   private readonly rotate: (number | undefined)[];
   private emitted = 0;
   private readonly max: number;
@@ -179,7 +180,7 @@ export class ArrivalSchedule implements IterableIterator<Arrival> {
     this.streams = cohorts.map(
       (c, i) => new CohortArrivals(c, duration, safePeriod, seeded ? seededRandom(hashSeed(seed, i)) : undefined, opts.arrivals === 'random'),
     );
-    this.heads = this.streams.map((s) => s.nextTime());
+    this.heads = Float64Array.from(this.streams, (s) => s.nextTime() ?? NaN);
     this.rotate = cohorts.map((c) => (c.rotate && c.rotate > 0 ? c.rotate : undefined));
     this.max = opts.maxRequests ?? Infinity;
     this.durationSeconds = duration;
@@ -197,25 +198,34 @@ export class ArrivalSchedule implements IterableIterator<Arrival> {
   coveredSeconds(): number {
     if (this.emitted < this.max) return this.durationSeconds;
     let best: number | undefined;
-    for (const h of this.heads) if (h !== undefined && (best === undefined || h < best)) best = h;
+    for (const h of this.heads) if (!Number.isNaN(h) && (best === undefined || h < best)) best = h;
     return best ?? this.durationSeconds;
   }
 
   next(): IteratorResult<Arrival> {
-    if (this.emitted >= this.max) return { done: true, value: undefined };
+    const a: Arrival = { at: 0, cohort: 0, client: 0, epoch: 0 };
+    return this.nextInto(a) ? { done: false, value: a } : { done: true, value: undefined };
+  }
+
+  /** The next arrival written into `out` (no object made: the dispatcher reuses its records); false when none is left. */
+  nextInto(out: Arrival): boolean {
+    if (this.emitted >= this.max) return false;
     let k = -1;
     for (let i = 0; i < this.heads.length; i++) {
       const h = this.heads[i];
-      if (h !== undefined && (k < 0 || h < (this.heads[k] as number))) k = i;
+      if (h === h && (k < 0 || h < this.heads[k])) k = i; // h === h: not NaN
     }
-    if (k < 0) return { done: true, value: undefined };
-    const at = this.heads[k] as number;
+    if (k < 0) return false;
+    const at = this.heads[k];
     const s = this.streams[k];
-    const client = s.nextClient();
     const r = this.rotate[k];
-    this.heads[k] = s.nextTime();
+    out.at = at;
+    out.cohort = k;
+    out.client = s.nextClient();
+    out.epoch = r ? Math.floor(at / r) : 0;
+    this.heads[k] = s.nextTime() ?? NaN;
     this.emitted++;
-    return { done: false, value: { at, cohort: k, client, epoch: r ? Math.floor(at / r) : 0 } };
+    return true;
   }
 
   [Symbol.iterator](): IterableIterator<Arrival> {

@@ -77,9 +77,14 @@ const RANK = new Map(KEY_ORDER.map((k, i) => [k, i]));
  * a month of per-minute buckets stays a few MB and diffs read one bucket per line.
  */
 export function renderJson(doc: ResultDocument): string {
-  return `${pretty(ordered(doc), '')}\n`;
+  return `${pretty(doc, '')}\n`;
 }
 
+/**
+ * One pass, ordering keys as it writes. Most objects of a document are buckets whose keys already
+ * come in order and hold plain values: those are written by JSON.stringify as they are, with no
+ * reordered copy (a month of buckets for several stacks is tens of thousands of them).
+ */
 function pretty(value: unknown, indent: string): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   const inner = `${indent}  `;
@@ -88,22 +93,37 @@ function pretty(value: unknown, indent: string): string {
     if (value.every(isPlain)) return JSON.stringify(value);
     return `[\n${value.map((v) => inner + pretty(v, inner)).join(',\n')}\n${indent}]`;
   }
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
-  if (entries.length === 0) return '{}';
-  if (entries.every(([, v]) => isPlain(v))) return JSON.stringify(value);
-  return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${pretty(v, inner)}`).join(',\n')}\n${indent}}`;
+  const obj = value as Record<string, unknown>;
+  const { keys: own, inOrder } = orderedKeys(obj);
+  const keys = own.filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function');
+  if (keys.length === 0) return '{}';
+  if (keys.every((k) => isPlain(obj[k]))) {
+    // keys already in order and nothing left out: JSON.stringify writes the very same line
+    if (inOrder && keys.length === own.length) return JSON.stringify(obj);
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(obj[k])}`).join(',')}}`;
+  }
+  return `{\n${keys.map((k) => `${inner}${JSON.stringify(k)}: ${pretty(obj[k], inner)}`).join(',\n')}\n${indent}}`;
 }
 
 function isPlain(v: unknown): boolean {
   return v === null || typeof v !== 'object';
 }
 
-function ordered(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(ordered);
-  if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  const keyed = entries.map(([k, v], i) => ({ k, v, r: RANK.get(k) ?? KEY_ORDER.length, i }));
+/** The object's own keys, known ones in KEY_ORDER, unknown ones after them in their own order; `inOrder`: as they were. */
+function orderedKeys(obj: Record<string, unknown>): { keys: string[]; inOrder: boolean } {
+  const keys = Object.keys(obj);
+  let last = -1;
+  let sorted = true;
+  for (const k of keys) {
+    const r = RANK.get(k) ?? KEY_ORDER.length;
+    if (r < last) {
+      sorted = false;
+      break;
+    }
+    last = r;
+  }
+  if (sorted) return { keys, inOrder: true };
+  const keyed = keys.map((k, i) => ({ k, r: RANK.get(k) ?? KEY_ORDER.length, i }));
   keyed.sort((a, b) => a.r - b.r || a.i - b.i);
-  // fromEntries defines own properties, so a cohort named "__proto__" stays a plain key
-  return Object.fromEntries(keyed.map(({ k, v }) => [k, ordered(v)]));
+  return { keys: keyed.map(({ k }) => k), inOrder: false };
 }

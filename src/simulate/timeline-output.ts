@@ -1,7 +1,7 @@
 import type { Cohort } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
 import type { Timeline } from '../model/timeline.ts';
-import { emptyTotals, sumTotals, type Totals } from '../model/totals.ts';
+import { addWholeTotals, emptyTotals, sumTotals, type Totals } from '../model/totals.ts';
 import { billableUnits } from '../model/metering.ts';
 import { CountRounder } from './rounding.ts';
 import { responseBytesByOutcome } from './response-bytes.ts';
@@ -36,28 +36,7 @@ function routeTotals(lanes: Lane[], rounded: Totals[][]): Record<string, Totals>
   lanes.forEach((lane, l) => {
     const t = (routes[lane.routeKey] ??= emptyTotals());
     // key by key, buckets in order: the same sums as addTotals bucket by bucket, without its checks
-    for (const b of rounded[l]) addInto(t, b);
+    for (const b of rounded[l]) addWholeTotals(t, b);
   });
   return routes;
-}
-
-/** t += b field by field, every field of Totals (named: a keyed loop over 17 keys was most of a month's output). */
-function addInto(t: Totals, b: Totals): void {
-  t.offered += b.offered;
-  t.wafBlocked += b.wafBlocked;
-  t.authRejected += b.authRejected;
-  t.gatewayThrottled += b.gatewayThrottled;
-  t.quotaExceeded += b.quotaExceeded;
-  t.lambdaThrottled += b.lambdaThrottled;
-  t.succeeded += b.succeeded;
-  t.failed += b.failed;
-  t.timedOut += b.timedOut;
-  t.invoked += b.invoked;
-  t.coldStarts += b.coldStarts;
-  t.gbSeconds += b.gbSeconds;
-  t.initGbSeconds += b.initGbSeconds;
-  t.billedApiRequests += b.billedApiRequests;
-  t.bytesOut += b.bytesOut;
-  t.dropped += b.dropped;
-  t.connectionErrors += b.connectionErrors;
 }

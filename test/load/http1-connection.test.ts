@@ -1,6 +1,6 @@
 /** The driver's HTTP/1.1 connection against real node:http servers on 127.0.0.1. */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Http1Connection, type Exchange } from '../../src/load/http1-connection.ts';
 
@@ -13,6 +13,19 @@ afterEach(async () => {
     }),
   );
 });
+
+const tcpServers: TcpServer[] = [];
+afterEach(async () => {
+  await Promise.all(tcpServers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+/** A raw TCP server that answers each connection's first request with `answer(socket)`. */
+async function listenRaw(answer: (socket: Socket) => void): Promise<number> {
+  const s = createTcpServer((socket) => socket.once('data', () => answer(socket)));
+  tcpServers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return (s.address() as AddressInfo).port;
+}
 
 async function listen(s: Server): Promise<number> {
   servers.push(s);
@@ -71,5 +84,35 @@ describe('Http1Connection', () => {
     await new Promise((r) => s.close(r));
     servers.splice(0);
     expect((await exchange(c, req)).error).toBe('ECONNREFUSED');
+  });
+
+  it('an answer written a few bytes at a time arrives whole', async () => {
+    const wire = 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\nKeep-Alive: timeout=30\r\n\r\nhello, world';
+    const port = await listenRaw((socket) => {
+      let i = 0;
+      // 3 bytes, then the next 3 after 1 ms, …: reads as small as the writes (no Nagle: noDelay)
+      socket.setNoDelay(true);
+      const t = setInterval(() => {
+        socket.write(wire.slice(i, i + 3));
+        i += 3;
+        if (i >= wire.length) clearInterval(t);
+      }, 1);
+    });
+    const c = new Http1Connection({ host: '127.0.0.1', port, tls: false }, { connected: () => {}, disconnected: () => {} });
+    expect(await exchange(c, `GET / HTTP/1.1\r\nhost: x\r\n\r\n`)).toEqual({ status: 200, body: 'hello, world' });
+    c.destroy();
+  });
+
+  it('a connection closed mid-answer fails the request (ECONNRESET) with what came so far; one that is not HTTP fails it (EPROTO)', async () => {
+    const cut = await listenRaw((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhalf'));
+    const c = new Http1Connection({ host: '127.0.0.1', port: cut, tls: false }, { connected: () => {}, disconnected: () => {} });
+    // 4 of the 10 promised bytes, then FIN
+    expect(await exchange(c, `GET / HTTP/1.1\r\nhost: x\r\n\r\n`)).toEqual({ status: 200, body: 'half', error: 'ECONNRESET' });
+    const midHead = await listenRaw((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Le'));
+    const d = new Http1Connection({ host: '127.0.0.1', port: midHead, tls: false }, { connected: () => {}, disconnected: () => {} });
+    expect(await exchange(d, `GET / HTTP/1.1\r\nhost: x\r\n\r\n`)).toEqual({ status: 0, body: '', error: 'ECONNRESET' });
+    const notHttp = await listenRaw((socket) => socket.write('SSH-2.0-OpenSSH_9.6\r\n\r\n'));
+    const e = new Http1Connection({ host: '127.0.0.1', port: notHttp, tls: false }, { connected: () => {}, disconnected: () => {} });
+    expect(await exchange(e, `GET / HTTP/1.1\r\nhost: x\r\n\r\n`)).toEqual({ status: 0, body: '', error: 'EPROTO' });
   });
 });

@@ -34,6 +34,13 @@ describe('JSON result document', () => {
     expect(lines.filter((l) => /^\s+\{"service":/.test(l)).length).toBeGreaterThan(0);
   });
 
+  it('orders a one-line object written out of order and leaves out its undefined fields', () => {
+    // DESIGN's bill-line order is service, item, quantity, unit, unitPrice, cost; `item` is undefined here
+    const doc = simulatedFixture();
+    doc.stacks[0].throttled.bill.lines = [{ cost: 1.5, unit: 'requests', item: undefined, quantity: 3, service: 'Lambda', unitPrice: 0.5 } as never];
+    expect(renderJson(doc)).toContain('\n            {"service":"Lambda","quantity":3,"unit":"requests","unitPrice":0.5,"cost":1.5}\n');
+  });
+
   it('keeps a cohort named __proto__ as a plain key', () => {
     // JSON.parse makes "__proto__" an own key, as reading a saved document would
     const text = renderJson(simulatedFixture({ cohorts: [{ name: 'users', role: 'legit', rate: () => 1 }] })).replace(/"users"/g, '"__proto__"');

@@ -61,6 +61,10 @@ describe('long steps agree with one-second ticks', () => {
     ['botnet-flood', 'rest-waf'],
     ['exponential-ramp', 'http-route-throttled'],
     ['constant-flood', 'rest-usage-plan'],
+    // diurnal users beside a flood the function absorbs (long steps that keep to warm environments)
+    ['botnet-flood', 'rest-unprotected'],
+    // … and beside a flood far above the function URL's rate and its 50 reserved environments (full throughout)
+    ['botnet-flood', 'function-url-reserved'],
   ];
   it.each(cases)('%s on %s over 24 h: every outcome within 0.1 %, cold starts within 5 %', (scenario, stack) => {
     const sc = loadScenario(scenario);
@@ -70,6 +74,23 @@ describe('long steps agree with one-second ticks', () => {
     for (const o of [...OUTCOMES, 'offered', 'billedApiRequests'] as const) expect(Math.abs(a[o] - b[o]), o).toBeLessThanOrEqual(Math.max(2, 0.001 * b[o]));
     expect(Math.abs(a.coldStarts - b.coldStarts)).toBeLessThanOrEqual(Math.max(2, 0.05 * b.coldStarts));
     expect(Math.abs(a.gbSeconds - b.gbSeconds)).toBeLessThanOrEqual(0.001 * b.gbSeconds);
+  });
+});
+
+describe('long steps through floods the function absorbs or cannot absorb', () => {
+  // botnet-flood: users 20 ± 10 rps on a 24 h curve beside 5,000 bots' rps for 54 min of each hour.
+  // The curve repeats every 24 h, so a 30-day horizon simulates two days before folding: 172,800
+  // one-second ticks. In the flood every second differs (the users' curve), yet nothing is at an edge:
+  // on rest-unprotected the function (1,000 environments, 0.12 s) needs ~600 warm ones for 5,020 rps;
+  // on function-url-reserved the URL's 500 rps and 50 environments (416.7 rps) are full throughout.
+  // Both may take long steps: at most one per 75 s of flood beside the ramps and rotations (bots take
+  // new IPs every 5 min, so steps end there): well under 10,000 steps where 1-s ticks took ~160,000.
+  it.each(['rest-unprotected', 'function-url-reserved'])('botnet-flood on %s over 30 days takes under 10,000 steps', (stack) => {
+    for (const throttled of [true, false]) {
+      const stats = { steps: 0, strides: 0 };
+      simulate(loadScenario('botnet-flood'), loadStack(stack), { horizonSeconds: 30 * 86400, throttled, stats });
+      expect(stats.steps).toBeLessThan(10_000);
+    }
   });
 });
 
