@@ -1,0 +1,7 @@
+/** The tune bench's cases: a scenario set and the stack to tune against it. */
+export const TUNE_CASES = [
+  { name: '10-min fixed-IP flood, REST open', scenarios: ['test/tune/fixtures/fixed-ip-flood.yaml'], stack: 'test/tune/fixtures/rest-open.yaml' },
+  { name: '5-min sticky route flood, REST open', scenarios: ['test/tune/fixtures/sticky-route-flood.yaml'], stack: 'test/tune/fixtures/rest-open.yaml' },
+  // botnet-flood lasts 1 h but its users follow a 24 h curve: tune judges it over the whole day
+  { name: 'botnet-flood (judged over 24 h) + leech (1 h), rest-unprotected', scenarios: ['botnet-flood', 'leech'], stack: 'rest-unprotected' },
+];
