@@ -53,7 +53,9 @@ describe('the emulator agrees with the simulator', () => {
     }
     expect(Math.abs(measured.billedApiRequests - predicted.billedApiRequests)).toBeLessThanOrEqual(Math.max(1, 0.02 * predicted.billedApiRequests));
     expect(Math.abs(measured.bytesOut - predicted.bytesOut)).toBeLessThanOrEqual(0.02 * predicted.bytesOut);
-    expect(Math.abs(measured.gbSeconds - predicted.gbSeconds)).toBeLessThanOrEqual(0.02 * predicted.gbSeconds);
+    // the same 2 % as the counts it follows (a difference of exactly 2 % is 7 requests × 0.75 mGB-s, summed in
+    // another order on each side: float rounding must not tip it over)
+    expect(Math.abs(measured.gbSeconds - predicted.gbSeconds)).toBeLessThanOrEqual(0.02 * predicted.gbSeconds * (1 + 1e-9));
     // both sides keep the cohorts apart
     expect(Object.keys(e.metrics.cohorts()).sort()).toEqual(['bots', 'users']);
   });
