@@ -86,6 +86,10 @@ export async function benchSoak(): Promise<BenchFigure[]> {
       const pts = at.map((m, i) => [m, ys[i]]).filter(([m]) => m >= 1);
       return pts.length >= 2 ? slope(pts.map((p) => p[0]), pts.map((p) => p[1])) : NaN;
     };
+    const maxWhere = (ys: number[], keep: (minute: number) => boolean) => {
+      const kept = ys.filter((_y, i) => keep(at[i]));
+      return kept.length > 0 ? Math.max(...kept).toFixed(0) : 'n/a';
+    };
     const range = (ys: number[]) => `${Math.min(...ys).toFixed(0)}–${Math.max(...ys).toFixed(0)} MB`;
     const perMinute = slopeAfter(rss);
     // live JS objects: a leak shows here first; RSS also moves with V8 growing or returning heap space
@@ -96,7 +100,7 @@ export async function benchSoak(): Promise<BenchFigure[]> {
         value: perMinute,
         unit: 'MB/min',
         detail:
-          `RSS ${rss[0]?.toFixed(0)} → ${rss[rss.length - 1]?.toFixed(0)} MB (max ${Math.max(...rss).toFixed(0)}), fitted after the first minute; ` +
+          `RSS ${rss[0]?.toFixed(0)} → ${rss[rss.length - 1]?.toFixed(0)} MB, fitted after the first minute; highest ${maxWhere(rss, (m) => m > 1)} MB after it vs ${maxWhere(rss, (m) => m <= 1)} MB in it (bounded if not above); ` +
           `${t.offered.toLocaleString('en-US')} sent, ${t.dropped.toLocaleString('en-US')} dropped (goal: flat)`,
       },
       {

@@ -7,8 +7,9 @@
  * opens another, up to its cap — hundreds of sockets, each adding client and server work per
  * request and no answers at all (measured: ~900 connections answered a third of what 50 did). So:
  *  - it starts from Little's law with the latency the caller expects (rate × latency × 2),
- *  - grows on demand: freely while the answers keep up with what comes due (the target is only
- *    slower, it needs more in flight), else by at most a quarter (or MIN_WINDOW) per span (below),
+ *  - grows on demand: freely after a span in which the bound held nothing back and the answers kept
+ *    up with what came due (the target is only slower, it needs more in flight), else by at most a
+ *    quarter (or MIN_WINDOW) per span (below),
  *    so that growth which brings no answers is seen before it has opened hundreds of connections,
  *  - and when, two spans running, the in-flight count grew by a fifth while demand went unmet and
  *    the answer rate did not grow (one such span can be a stall of this machine), the target is
@@ -45,6 +46,13 @@ const GREW = 1.2;
 const HELPED = 1.1;
 /** Demand counts as unmet when answers fall below this share of what came due. */
 const UNMET = 0.9;
+/**
+ * Growth is free after a span in which at least this share of what came due was sent: the bound
+ * never held requests back, so more in flight can only mean a slower target. A span that merely
+ * answered 90 % — a saturated target on a good stretch — once let the bound jump from 125 to 970
+ * in one span against node:http, at half the answers.
+ */
+const KEPT_UP = 0.98;
 
 interface SpanStart {
   nowMs: number;
@@ -130,7 +138,7 @@ export class InFlightWindow {
       this.saturations++;
     }
     this.lastRate = rate;
-    this.keptUp = !unmet;
+    this.keptUp = !unmet && s.sent - sp.sent >= KEPT_UP * (s.due - sp.due);
     this.startSpan(s);
   }
 

@@ -85,4 +85,15 @@ describe('InFlightWindow growth while the target keeps up', () => {
     w.tick(at(600, { due: 600, sent: 600, ended: 600, inFlight: 64, minLatencyMs: 50 }));
     expect(growAll(w)).toBe(300 - 64);
   });
+
+  it('is not free after a span that answered 91 % but held requests back: a saturated target on a good stretch', () => {
+    const w = new InFlightWindow(2000, 100);
+    w.tick(at(0, { inFlight: 100 }));
+    // 50,000/s due (30,000 in 600 ms), 27,400 sent (91 %, under the 98 % that counts as kept up),
+    // 27,300 answered (45,500/s: 91 %, demand not "unmet" at 90 %)
+    w.tick(at(600, { due: 30_000, sent: 27_400, ended: 27_300, inFlight: 100, minLatencyMs: 0.2 }));
+    // growth as when unmet: max(100 × 1.25, 100 + 16) = 125, not the cap of 2,000
+    expect(growAll(w)).toBe(25);
+    expect(w.limit).toBe(125);
+  });
 });
