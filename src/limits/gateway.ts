@@ -72,7 +72,8 @@ export class Gateway {
   admit(now: number, n: number, over: number, req: AdmitRequest): Admission {
     const plan = (this.single = refillSinglePlan(this.single, this.stack, req, (r) => this.route(r)));
     // a fresh record: callers may keep it; only the plan is reused
-    const a = blankAdmission(Math.max(0, n));
+    // whole requests: small-integer fields (no boxed doubles per request, unlike the simulator's records)
+    const a: Admission = { wafBlocked: 0, authRejected: 0, gatewayThrottled: 0, quotaExceeded: 0, passed: Math.max(0, n), routeKey: undefined, authReason: undefined };
     this.one[0] = a;
     this.evaluate(now, over, this.one, plan);
     return a;
