@@ -103,9 +103,10 @@ function singlePlan(stack: Stack, req: AdmitRequest, route: (req: AdmitRequest) 
 }
 
 /**
- * A fresh Admission of `n` passed: every record has all seven fields in one order, and its counts
- * are kept as doubles from the start (see doubles.ts: a tick's shares are fractions), so the
- * gateway's and the simulator's optimised code meets one hidden class only.
+ * A fresh Admission of `n` passed for a batch (the simulator's ticks, reused tick after tick): all
+ * seven fields in one order, counts kept as doubles from the start (see doubles.ts: a tick's shares
+ * are fractions), so the simulator's optimised code meets one hidden class only. The emulator's
+ * single requests make their own record with whole counts (Gateway.admit).
  */
 export function blankAdmission(n: number): Admission {
   const a: Admission = { wafBlocked: 0.5, authRejected: 0.5, gatewayThrottled: 0.5, quotaExceeded: 0.5, passed: 0.5, routeKey: undefined, authReason: undefined };
