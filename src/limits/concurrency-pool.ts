@@ -119,7 +119,7 @@ export class ConcurrencyPool implements FastForward {
     const slot = Math.floor(now - over / 2);
     const tickStart = now - over;
     // environments still in INIT at the start of this tick cannot take work yet
-    while (this.pending.length > 0 && this.pending[0].readyAt <= tickStart + 1e-9) this.pending.shift();
+    this.dropReady(tickStart);
     let initializing = 0;
     for (const p of this.pending) initializing += p.count;
     const alive = this.window.maxBefore(slot, this.idleTimeout);
@@ -163,7 +163,7 @@ export class ConcurrencyPool implements FastForward {
    */
   coversStride(now: number, over: number, peakRate: number, busySeconds: number, initSeconds: number): boolean {
     // environments whose INIT ended before the stride starts are ready (as takeFluid will find)
-    while (this.pending.length > 0 && this.pending[0].readyAt <= now - over + 1e-9) this.pending.shift();
+    this.dropReady(now - over);
     if (this.pending.length > 0) return false;
     const busy = Math.max(busySeconds, 1e-9);
     const worst = peakRate * (busy + initSeconds);
@@ -192,7 +192,7 @@ export class ConcurrencyPool implements FastForward {
    * Pools that share the account's unreserved concurrency take the warm case only without excess.
    */
   steadyStride(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number, initSeconds: number): boolean {
-    while (this.pending.length > 0 && this.pending[0].readyAt <= now - over + 1e-9) this.pending.shift();
+    this.dropReady(now - over);
     if (this.pending.length > 0) return false;
     const kept = this.window.maxWithin(Math.floor(now) - this.idleTimeout, Math.floor(now - over));
     const busy = Math.max(busySeconds, 1e-9);
@@ -235,6 +235,11 @@ export class ConcurrencyPool implements FastForward {
   skipTo(t: number): void {
     this.scaling.skipTo(t);
     this.window.skipTo(Math.floor(t) - 1);
+  }
+
+  /** Environments whose INIT ended by `at` are ready: off the INIT list. */
+  private dropReady(at: number): void {
+    while (this.pending.length > 0 && this.pending[0].readyAt <= at + 1e-9) this.pending.shift();
   }
 
   private reclaim(now: number): void {

@@ -121,3 +121,32 @@ describe('concurrency pool: coversStride', () => {
     expect(p.coversStride(10, 10, 20, 0.5, 0)).toBe(true);
   });
 });
+
+describe('concurrency pool: steadyStride', () => {
+  it('warm: a rate the kept environments serve, or whose growth fits the limit and the scaling rate', () => {
+    // 100 rps × 0.1 s held 10 environments for 20 s; a 10-s stride from 20 to 30 keeps them (idle 600 s)
+    const p = pool();
+    tick(p, 0, 20, 100);
+    expect(p.steadyStride(30, 10, { lo: 95, hi: 100 }, 0.1, 0)).toBe(true);
+    // 150/s: 5 more environments at worst (50/s × (0.1 s + 0.4 s INIT) = 25 ≤ 100 − 10, scaling ≥ 25): covered
+    expect(p.steadyStride(30, 10, { lo: 95, hi: 150 }, 0.1, 0.4)).toBe(true);
+    // 2,000/s: 1,900/s × 0.5 s = 950 more would pass the limit of 100
+    expect(p.steadyStride(30, 10, { lo: 95, hi: 2000 }, 0.1, 0.4)).toBe(false);
+  });
+
+  it('full: the pool holds its limit and even the lowest rate is above limit / busy', () => {
+    // 2,000 rps × 0.1 s wants 200 environments; the limit holds 100 (1,000/s served) once they are up
+    const p = pool();
+    tick(p, 0, 20, 2000);
+    expect(p.steadyStride(30, 10, { lo: 1900, hi: 2100 }, 0.1, 0)).toBe(true);
+    // 900/s at the low end is under the 1,000/s the full pool serves: some seconds would not be full
+    expect(p.steadyStride(30, 10, { lo: 900, hi: 2100 }, 0.1, 0)).toBe(false);
+  });
+
+  it('only environments that stay in the idle window for the whole stride count as kept', () => {
+    // idle timeout 4 s: a 10-s stride from 20 to 30 keeps nothing seen before it (entries must be ≥ 26)
+    const p = pool(4);
+    tick(p, 0, 20, 2000);
+    expect(p.steadyStride(30, 10, { lo: 1900, hi: 2100 }, 0.1, 0)).toBe(false);
+  });
+});
