@@ -11,6 +11,7 @@ import { addRefusals, implies, noRefusals, type Refusals } from './implied.ts';
 import { costFloor, minimumSucceeded, wafPerHour, type Offered } from './cost-floor.ts';
 import { dimensionsSeen } from './scenario-scope.ts';
 import type { VariantResult } from '../model/result.ts';
+import { writableCopy } from './stack-copy.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
 export type Candidate = number[];
@@ -110,7 +111,7 @@ export class Evaluator {
   }
 
   stackFor(candidate: Candidate): Stack {
-    const stack = structuredClone(this.base);
+    const stack = writableCopy(this.base);
     this.dims.forEach((d, i) => d.apply(stack, candidate[i]));
     return stack;
   }
@@ -176,6 +177,8 @@ export class Evaluator {
       const tick = typeof this.tickSeconds === 'number' ? this.tickSeconds : this.tickSeconds[i];
       const timeline = simulate(this.scenarios[i], stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: tick });
       priced = priceVariant(timeline, stack, this.book, S);
+      // kept for candidates alike in this scenario: its totals and bill, not its timeline
+      delete priced.timeline;
       this.runs[i].set(key, priced);
     }
     return priced;
