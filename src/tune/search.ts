@@ -53,8 +53,10 @@ export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): S
   };
   note(ev.all()[0]);
   // cheapest floors first: the candidates that can beat the others are simulated before those
-  // they make pointless (the order changes which are simulated, not which are the best)
-  const order = grid.map((c, i) => ({ c, i, floor: ev.floor(c) })).sort((a, b) => a.floor - b.floor || a.i - b.i);
+  // they make pointless (the order changes which are simulated, not which are the best); among
+  // equal floors the tightest settings first, "none" last, so that a looser candidate's outcome
+  // can be implied by a tighter one already simulated (implied.ts) instead of the other way round
+  const order = grid.map((c, i) => ({ c, i, floor: ev.floor(c) })).sort((a, b) => a.floor - b.floor || tighterFirst(a.c, b.c) || a.i - b.i);
   for (const { c, floor } of order) {
     // Refinement starts from the grid's best `starts` points. A candidate whose floor is above
     // `starts` candidates that meet the SLO would be worse than each of them (dearer if it met
@@ -98,6 +100,22 @@ function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () =
       }
     }
   }
+}
+
+/**
+ * Orders two grid points setting by setting: a set value before none (the loosest), lower ladder
+ * indices (lower levels) before higher ones. Equal floors keep pruning the same whatever the order
+ * among them (a candidate meeting the SLO costs at least its floor), so this changes only which
+ * of them are simulated and which implied.
+ */
+function tighterFirst(a: Candidate, b: Candidate): number {
+  for (let d = 0; d < a.length; d++) {
+    if (a[d] === b[d]) continue;
+    if (a[d] === 0) return 1;
+    if (b[d] === 0) return -1;
+    return a[d] - b[d];
+  }
+  return 0;
 }
 
 /** Every combination of the dimensions' coarse values; dimensions lose their middle values until it fits. */
