@@ -40,7 +40,7 @@ function measure(c: (typeof TUNE_CASES)[number]): BenchFigure[] {
       detail:
         `target ≥ 1,000; ${settled} candidates in ${cpu.toFixed(2)} CPU-s (V8's compiler threads included, compiled as \`dowsim tune\` is): ` +
         `${doc.evaluated} simulated × ${scenarios.length} scenario(s) (${(doc.evaluated / cpu).toFixed(0)}/CPU-s; ` +
-        `search ticks ${doc.search.spans.map((s) => `${s.tickSeconds} s`).join(' / ')}, ${doc.search.rechecked} re-checked at 1 s), ` +
+        `search ticks ${doc.search.spans.map((s) => `${s.tickSeconds} s`).join(' / ')}, runs ${doc.search.spans.map((s) => s.runs).join(' / ')}, ${doc.search.rechecked} re-checked at 1 s), ` +
         `${doc.search.implied} implied, ${doc.search.pruned} pruned; judged over ${doc.search.spans.map((s) => `${s.scenario} ${formatDuration(s.seconds)}`).join(', ')}`,
     },
   ];

@@ -53,9 +53,11 @@ export interface TuneDocument {
     /**
      * Per scenario, the span every candidate was simulated over and priced per hour on: the
      * scenario repeated until its traffic comes round (a diurnal curve's whole period), at most a
-     * week (`capped`: the most whole repetitions that fit); `tickSeconds`: the search's tick for it.
+     * week (`capped`: the most whole repetitions that fit); `tickSeconds`: the search's tick for it;
+     * `runs`: the simulator runs the search made of it (fewer than `searched` where candidates took
+     * another's run: alike in every setting the scenario meets, or implied in that scenario).
      */
-    spans: (JudgedSpan & { tickSeconds: number })[];
+    spans: (JudgedSpan & { tickSeconds: number; runs?: number })[];
   };
   prices: { region: string; asOf: string; source: string };
   /** The stack as given. */

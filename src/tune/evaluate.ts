@@ -2,16 +2,14 @@ import type { Scenario } from '../scenario/types.ts';
 import type { Stack } from '../stack/types.ts';
 import type { PriceBook } from '../pricing/types.ts';
 import { judgedSpan } from './span.ts';
-import { simulate } from '../simulate/engine.ts';
-import { priceVariant } from '../cost/stack-result.ts';
 import type { Change, Dimension } from './dimension.ts';
 import { shortfall, type SloClause } from './slo.ts';
 import { reservedWithinAccount } from './concurrency-dimension.ts';
-import { addRefusals, implies, noRefusals, type Refusals } from './implied.ts';
+import { implies, mergeRefusals, noRefusals, type Refusals } from './implied.ts';
 import { costFloor, minimumSucceeded, wafPerHour, type Offered } from './cost-floor.ts';
 import { dimensionsSeen } from './scenario-scope.ts';
-import type { VariantResult } from '../model/result.ts';
 import { writableCopy } from './stack-copy.ts';
+import { ScenarioRuns } from './scenario-runs.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
 export type Candidate = number[];
@@ -67,10 +65,8 @@ export class Evaluator {
   private offered?: Offered[];
   private simulations = 0;
   private impliedCount = 0;
-  /** Per scenario: the dimensions its requests can meet (scenario-scope.ts). */
-  private readonly seen: boolean[][];
-  /** Per scenario: priced runs by the values of the dimensions it sees, shared by candidates alike there. */
-  private readonly runs: Map<string, VariantResult>[];
+  /** Per scenario: its runs, shared by candidates alike in what it sees or implied by one simulated (scenario-runs.ts). */
+  private readonly runs: ScenarioRuns[];
 
   constructor(
     readonly base: Stack,
@@ -87,8 +83,11 @@ export class Evaluator {
     this.pricedDims = dims.flatMap((d, i) => (d.priced ? [i] : []));
     const probe = (d: number) => (dims[d].size > 1 ? this.stackFor(dims.map((x, i) => (i === d ? (x.base === 0 ? 1 : x.base) : x.base))) : undefined);
     // without shortcuts every candidate is simulated in every scenario (to test that sharing changes nothing)
-    this.seen = scenarios.map((s) => (implication ? dimensionsSeen(dims, s, probe) : dims.map(() => true)));
-    this.runs = scenarios.map(() => new Map());
+    this.runs = scenarios.map((s, i) => {
+      const seen = implication ? dimensionsSeen(dims, s, probe) : dims.map(() => true);
+      const tick = typeof tickSeconds === 'number' ? tickSeconds : tickSeconds[i];
+      return new ScenarioRuns(s, dims, seen, book, this.durations[i], tick, implication);
+    });
   }
 
   /** Distinct candidates simulated so far (against every scenario). */
@@ -96,9 +95,14 @@ export class Evaluator {
     return this.simulations;
   }
 
-  /** Simulator runs so far, summed over the scenarios (a run shared by candidates counts once). */
+  /** Simulator runs so far, summed over the scenarios (a run shared by candidates, or implied, counts once). */
   get scenarioRuns(): number {
-    return this.runs.reduce((n, m) => n + m.size, 0);
+    return this.runs.reduce((n, r) => n + r.simulations, 0);
+  }
+
+  /** Simulator runs so far in scenario i. */
+  runsIn(i: number): number {
+    return this.runs[i].simulations;
   }
 
   /** Distinct candidates whose outcome was implied by a simulated one, not simulated. */
@@ -168,22 +172,6 @@ export class Evaluator {
     return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, refusals, simulated: false };
   }
 
-  /** The scenario's priced run of the candidate: simulated, or shared with one alike in every setting the scenario sees. */
-  private run(i: number, stack: Stack, candidate: Candidate): VariantResult {
-    const key = candidate.map((v, d) => (this.seen[i][d] ? v : '*')).join(',');
-    let priced = this.runs[i].get(key);
-    if (!priced) {
-      const S = this.durations[i];
-      const tick = typeof this.tickSeconds === 'number' ? this.tickSeconds : this.tickSeconds[i];
-      const timeline = simulate(this.scenarios[i], stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: tick });
-      priced = priceVariant(timeline, stack, this.book, S);
-      // kept for candidates alike in this scenario: its totals and bill, not its timeline
-      delete priced.timeline;
-      this.runs[i].set(key, priced);
-    }
-    return priced;
-  }
-
   private simulate(stack: Stack, candidate: Candidate): Figures {
     const offered: Offered[] = [];
     const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
@@ -191,11 +179,11 @@ export class Evaluator {
     const success: Record<string, number>[] = [];
     const legitByScenario: number[] = [];
     let short = 0;
-    this.scenarios.forEach((scenario, i) => {
-      const priced = this.run(i, stack, candidate);
-      perHourByScenario.push(priced.bill.perHour);
+    this.scenarios.forEach((_, i) => {
+      const priced = this.runs[i].run(stack, candidate);
+      perHourByScenario.push(priced.perHour);
       const t = priced.totals;
-      addRefusals(refusals, priced, scenario);
+      mergeRefusals(refusals, priced.refusals);
       const shares: Record<string, number> = {};
       const byCohort: Record<string, number> = {};
       let legitOffered = 0;

@@ -72,3 +72,13 @@ export function addRefusals(into: Refusals, run: VariantResult, scenario: Scenar
     for (const o of LIMITER_OUTCOMES) plan[o] += t[o];
   }
 }
+
+/** Adds one scenario's refusals (addRefusals into a fresh record) to a candidate's across the scenarios. */
+export function mergeRefusals(into: Refusals, r: Refusals): void {
+  for (const o of LIMITER_OUTCOMES) into.total[o] += r.total[o];
+  for (const [key, n] of Object.entries(r.route)) into.route[key] = (into.route[key] ?? 0) + n;
+  for (const [key, p] of Object.entries(r.plan)) {
+    const plan = (into.plan[key] ??= noRefusals());
+    for (const o of LIMITER_OUTCOMES) plan[o] += p[o];
+  }
+}

@@ -62,7 +62,7 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   const tunedBase: Stack = { ...stack, name: `${stack.name}-tuned` };
   delete tunedBase.file;
   const dims = searchSpace(tunedBase, scenarios);
-  const spans = scenarios.map((s) => {
+  const spans: TuneDocument['search']['spans'] = scenarios.map((s) => {
     const span = judgedSpan(s);
     return { ...span, tickSeconds: opts.searchTickSeconds ?? screeningTick(s, span) };
   });
@@ -72,6 +72,7 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, ticks, shortcuts);
   const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000, prune: shortcuts });
   const searched = ev.evaluated;
+  spans.forEach((s, i) => (s.runs = ev.runsIn(i)));
   // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
   const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1, shortcuts);
   const picked = selectBest(ev.all(), fine, opts.costTolerance ?? 0.01);

@@ -80,7 +80,9 @@ describe('tune judges a diurnal scenario over its whole curve, not its first run
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as TuneDocument;
     // searched on 10-second ticks: a day's span would take 60 s, but the bots take a fresh IP every 10 s
-    expect(doc.search.spans).toEqual([{ scenario: 'diurnal-off-hours-flood', seconds: 86_400, scenarioSeconds: 3600, repetitions: 24, capped: false, tickSeconds: 10 }]);
+    expect(doc.search.spans).toEqual([{ scenario: 'diurnal-off-hours-flood', seconds: 86_400, scenarioSeconds: 3600, repetitions: 24, capped: false, tickSeconds: 10, runs: expect.any(Number) }]);
+    // one scenario: a run per candidate searched, none shared (every setting meets its requests)
+    expect(doc.search.spans[0].runs).toBe(doc.search.searched);
     // the tightest stage rate that keeps users whole all day: their peak, 30 rps (any lower rung
     // refuses users around hour 7; reserved concurrency would refuse bots after API Gateway billed them)
     const rate = doc.best!.changes.find((c) => c.path === 'api.stage.rate');

@@ -123,4 +123,38 @@ describe('tune skips simulations without changing its answer', () => {
     expect(ev.scenarioRuns).toBe(shared + 1);
     expect(sim.scenarioRuns).toBe(2 * dims[search_].size);
   });
+
+  it("a scenario takes the run of a tighter candidate whose limiter refused nothing there, though it refused in another scenario", () => {
+    // GET /items carries fixed-ip-flood's 1,020 rps but only sticky-route-flood's 20 rps of users:
+    // a 30-40 rps throttle on it refuses bots in the first and nothing in the second
+    const scenarios = [loadScenario(`${FIX}/sticky-route-flood.yaml`), loadScenario(`${FIX}/fixed-ip-flood.yaml`)];
+    const slo = parseSlo([], scenarios);
+    const dims = searchSpace(open, scenarios);
+    const items = dims.findIndex((d) => d.id === 'api.routes["GET /items"]');
+    expect(items).toBeGreaterThanOrEqual(0);
+    const rung = Array.from({ length: dims[items].size }, (_, j) => j).find((j) => /\b(3\d|40)\/\d+$/.test(dims[items].describe(j)));
+    expect(rung).toBeDefined();
+    const ev = new Evaluator(open, scenarios, dims, slo, book);
+    const sim = new Evaluator(open, scenarios, dims, slo, book, 1, false);
+    const none = dims.map((d) => d.base);
+    const tight = [...none];
+    tight[items] = rung!;
+    const t = ev.evaluate(tight);
+    const loose = ev.evaluate(none);
+    expect(t.refusals.route['GET /items']).toBeGreaterThan(0); // the throttle refused bots in fixed-ip-flood
+    expect(loose.simulated).toBe(true); // so the candidate without it is no implied outcome as a whole
+    // sticky-route-flood ran once (its run stands for both), fixed-ip-flood twice
+    expect(ev.scenarioRuns).toBe(3);
+    for (const [e, c] of [[t, tight], [loose, none]] as const) {
+      const real = sim.evaluate(c);
+      expect(e.perHourByScenario).toEqual(real.perHourByScenario);
+      expect(e.success).toEqual(real.success);
+      expect(e.refusals.total).toEqual(real.refusals.total);
+      expect(e.refusals.plan).toEqual(real.refusals.plan);
+      // the run taken names the route the tighter stack declared (nothing refused on it), beside the real run's
+      expect(e.refusals.route).toMatchObject(real.refusals.route);
+    }
+    expect(loose.refusals.route['GET /items']).toBe(0);
+    expect(sim.scenarioRuns).toBe(4);
+  });
 });

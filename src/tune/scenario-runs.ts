@@ -1,0 +1,95 @@
+import type { CohortResult } from '../model/result.ts';
+import type { Totals } from '../model/totals.ts';
+import type { PriceBook } from '../pricing/types.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { Stack } from '../stack/types.ts';
+import { priceVariant } from '../cost/stack-result.ts';
+import { simulate } from '../simulate/engine.ts';
+import { wafPerHour } from './cost-floor.ts';
+import type { Dimension } from './dimension.ts';
+import type { Candidate } from './evaluate.ts';
+import { addRefusals, noRefusals, refusedNothing, type Refusals } from './implied.ts';
+
+/** One scenario's run of a candidate, as the search reads it: its $/hour, totals and what its limiters refused. */
+export interface ScenarioRun {
+  perHour: number;
+  totals: Totals;
+  cohorts: Record<string, CohortResult>;
+  /** What the limiters refused in this scenario alone. */
+  refusals: Refusals;
+}
+
+interface Simulated extends ScenarioRun {
+  candidate: Candidate;
+  stack: Stack;
+}
+
+/**
+ * One scenario's runs for every candidate of a search, each simulated at most once. A candidate
+ * takes the run of another
+ * - alike in every setting the scenario sees (scenario-scope.ts): the same run, or
+ * - simulated, where every setting it sees that differs is a looser one of a limiter that refused
+ *   nothing in that run (implied.ts's rule, judged in this scenario alone: a route throttle that
+ *   cuts the users of one scenario may refuse nothing in another, whose run then stands for the
+ *   candidate without it). Only what a setting itself costs (a WAF rule) is priced again.
+ */
+export class ScenarioRuns {
+  private readonly byKey = new Map<string, ScenarioRun>();
+  private readonly simulatedRuns: Simulated[] = [];
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly dims: readonly Dimension[],
+    /** Per dimension: whether this scenario's requests can meet its limiter. */
+    readonly seen: readonly boolean[],
+    readonly book: PriceBook,
+    readonly seconds: number,
+    readonly tickSeconds: number,
+    /** false: simulate every candidate not alike in what the scenario sees (to test the rule). */
+    readonly implication: boolean,
+  ) {}
+
+  /** Simulator runs made. */
+  get simulations(): number {
+    return this.simulatedRuns.length;
+  }
+
+  run(stack: Stack, candidate: Candidate): ScenarioRun {
+    const key = candidate.map((v, d) => (this.seen[d] ? v : '*')).join(',');
+    let run = this.byKey.get(key);
+    if (run) return run;
+    const by = this.implication ? this.simulatedRuns.find((r) => this.implies(r, candidate)) : undefined;
+    run = by ? this.repriced(by, stack) : this.simulate(stack, candidate);
+    this.byKey.set(key, run);
+    return run;
+  }
+
+  private implies(r: Simulated, c: Candidate): boolean {
+    for (let d = 0; d < this.dims.length; d++) {
+      const from = r.candidate[d];
+      if (c[d] === from || !this.seen[d]) continue;
+      if (!this.dims[d].looser(from, c[d]) || !refusedNothing(this.dims[d], r.refusals)) return false;
+    }
+    return true;
+  }
+
+  /** `by`'s run on another stack: the same requests ended the same way; only WAF's own price may differ. */
+  private repriced(by: Simulated, stack: Stack): ScenarioRun {
+    const offered = by.totals.offered;
+    const was = wafPerHour(by.stack, offered, this.book, this.seconds);
+    const is = wafPerHour(stack, offered, this.book, this.seconds);
+    return { perHour: was === is ? by.perHour : by.perHour - was + is, totals: by.totals, cohorts: by.cohorts, refusals: by.refusals };
+  }
+
+  private simulate(stack: Stack, candidate: Candidate): ScenarioRun {
+    const S = this.seconds;
+    const timeline = simulate(this.scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
+    const priced = priceVariant(timeline, stack, this.book, S);
+    const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
+    addRefusals(refusals, priced, this.scenario);
+    // kept for candidates alike: totals and bill, not the timeline
+    const run: Simulated = { perHour: priced.bill.perHour, totals: priced.totals, cohorts: priced.cohorts, refusals, candidate: [...candidate], stack };
+    this.simulatedRuns.push(run);
+    return run;
+  }
+}
