@@ -1,5 +1,6 @@
 import { scenarioDuration } from '../scenario/profile.ts';
-import { diurnalPeriods, repeatedArrivals } from '../scenario/repetition.ts';
+import { diurnalPeriods } from '../scenario/repetition.ts';
+import { sampleArrivals } from './arrival-samples.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
 import { judgedSpan } from './span.ts';
 
@@ -33,7 +34,7 @@ export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
     for (const cohort of s.cohorts) {
       const arrivals = new Float64Array(n);
       const once = perRun > 0 && diurnalPeriods([cohort.rate]).length === 0 ? Math.min(n, perRun) : n;
-      for (let k = 0; k < once; k++) arrivals[k] = repeatedArrivals(cohort.rate, k * step, Math.min(span, (k + 1) * step), S);
+      sampleArrivals(cohort.rate, arrivals, once, step, span, S);
       for (let k = once; k < n; k += once) arrivals.copyWithin(k, 0, Math.min(once, n - k));
       out.push({ scenario: i, cohort, step, arrivals, seconds: span });
     }
@@ -41,30 +42,53 @@ export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
   return out;
 }
 
+/** peakRate's answers per traffic and shares: the dimensions ask the same sums several times (the legit peak for the stage, a route all of them take, each function). */
+const peaks = new WeakMap<CohortTraffic[], Map<string, number>>();
+
 /**
  * The highest total rate (requests per second) of the traffic `pick` selects, at any moment of any
  * scenario: `pick` answers for each cohort whether (true) or which share (0..1, a request mix's
  * weight) of its requests count.
  */
 export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => boolean | number): number {
-  const byScenario = new Map<number, { c: CohortTraffic; share: number }[]>();
-  for (const c of traffic) {
-    const share = Number(pick(c));
-    if (share > 0) byScenario.set(c.scenario, [...(byScenario.get(c.scenario) ?? []), { c, share }]);
-  }
-  let peak = 0;
+  const shares = traffic.map((c) => Number(pick(c)));
+  let known = peaks.get(traffic);
+  if (!known) peaks.set(traffic, (known = new Map()));
+  const key = shares.join(',');
+  let peak = known.get(key);
+  if (peak !== undefined) return peak;
+  const byScenario = new Map<number, { a: Float64Array; share: number }[]>();
+  traffic.forEach((c, i) => {
+    if (shares[i] > 0) byScenario.set(c.scenario, [...(byScenario.get(c.scenario) ?? []), { a: c.arrivals, share: shares[i] }]);
+  });
+  peak = 0;
   for (const list of byScenario.values()) {
-    // cohort by cohort into one sum per sample (the same additions in the same order as sample by sample)
-    const n = list[0].c.arrivals.length;
-    const sums = new Float64Array(n);
-    for (const { c, share } of list) {
-      const a = c.arrivals;
-      for (let k = 0; k < n; k++) sums[k] += (a[k] ?? 0) * share;
-    }
-    const step = list[0].c.step;
-    for (let k = 0; k < n; k++) peak = Math.max(peak, sums[k] / step);
+    const step = traffic.find((c) => c.arrivals === list[0].a)!.step;
+    // the largest sum, then divided: dividing by step > 0 keeps the order, so it is the largest quotient
+    peak = Math.max(peak, largestSum(list) / step);
   }
+  known.set(key, peak);
   return peak;
+}
+
+/** The largest of Σ share·a[k] over the samples k, each sum added cohort by cohort from 0 (as a per-sample loop would). */
+function largestSum(list: { a: Float64Array; share: number }[]): number {
+  const n = list[0].a.length;
+  let top = 0;
+  if (list.length === 1) {
+    const { a, share } = list[0];
+    for (let k = 0; k < n; k++) top = Math.max(top, a[k] * share);
+  } else if (list.length === 2) {
+    const [{ a, share: sa }, { a: b, share: sb }] = list;
+    for (let k = 0; k < n; k++) top = Math.max(top, a[k] * sa + b[k] * sb);
+  } else {
+    for (let k = 0; k < n; k++) {
+      let sum = 0;
+      for (const { a, share } of list) sum += a[k] * share;
+      top = Math.max(top, sum);
+    }
+  }
+  return top;
 }
 
 /** The share of a cohort's requests that go to each "METHOD path" of its mix (one request: 1). */
@@ -78,7 +102,10 @@ export function peakClientRate(traffic: CohortTraffic[], pick: (c: CohortTraffic
   let peak = 0;
   for (const c of traffic) {
     if (!pick(c)) continue;
-    for (const a of c.arrivals) peak = Math.max(peak, a / c.step / c.cohort.clients);
+    // the largest sample, then divided (division by a positive number keeps the order)
+    let top = 0;
+    for (const a of c.arrivals) top = Math.max(top, a);
+    peak = Math.max(peak, top / c.step / c.cohort.clients);
   }
   return peak;
 }
@@ -93,12 +120,16 @@ export function peakClientWindowCount(traffic: CohortTraffic[], pick: (c: Cohort
   for (const c of traffic) {
     if (!pick(c)) continue;
     const w = Math.max(1, Math.round(Math.min(window, c.cohort.rotate ?? Infinity) / c.step));
+    const a = c.arrivals;
     let sum = 0;
-    for (let k = 0; k < c.arrivals.length; k++) {
-      sum += c.arrivals[k];
-      if (k >= w) sum -= c.arrivals[k - w];
-      peak = Math.max(peak, sum / c.cohort.clients);
+    let top = 0;
+    for (let k = 0; k < a.length; k++) {
+      sum += a[k];
+      if (k >= w) sum -= a[k - w];
+      top = Math.max(top, sum);
     }
+    // divided once: division by a positive number keeps the order
+    peak = Math.max(peak, top / c.cohort.clients);
   }
   return peak;
 }
