@@ -23,6 +23,7 @@ const MAX_SAMPLES = 200_000;
  */
 export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
   const out: CohortTraffic[] = [];
+  const fills: { once: number; fill: () => void }[] = [];
   scenarios.forEach((s, i) => {
     const S = Math.max(1, scenarioDuration(s));
     const span = judgedSpan(s).seconds;
@@ -34,11 +35,17 @@ export function scenarioTraffic(scenarios: Scenario[]): CohortTraffic[] {
     for (const cohort of s.cohorts) {
       const arrivals = new Float64Array(n);
       const once = perRun > 0 && diurnalPeriods([cohort.rate]).length === 0 ? Math.min(n, perRun) : n;
-      sampleArrivals(cohort.rate, arrivals, once, step, span, S);
-      for (let k = once; k < n; k += once) arrivals.copyWithin(k, 0, Math.min(once, n - k));
+      const fill = () => {
+        sampleArrivals(cohort.rate, arrivals, once, step, span, S);
+        for (let k = once; k < n; k += once) arrivals.copyWithin(k, 0, Math.min(once, n - k));
+      };
+      fills.push({ once, fill });
       out.push({ scenario: i, cohort, step, arrivals, seconds: span });
     }
   });
+  // shortest first: the sampler meets every shape before a long curve makes V8 optimise it for
+  // the shapes seen so far (a day's diurnal samples first, then a ramp, undid that code)
+  fills.sort((a, b) => a.once - b.once).forEach((f) => f.fill());
   return out;
 }
 
@@ -71,23 +78,32 @@ export function peakRate(traffic: CohortTraffic[], pick: (c: CohortTraffic) => b
   return peak;
 }
 
-/** The largest of Σ share·a[k] over the samples k, each sum added cohort by cohort from 0 (as a per-sample loop would). */
+/**
+ * The largest of Σ share·a[k] over the samples k, each sum added cohort by cohort from 0 (as a
+ * per-sample loop would). One loop per count of cohorts, each optimised once by V8 (one function
+ * with three branches was compiled again for each branch a later call took).
+ */
 function largestSum(list: { a: Float64Array; share: number }[]): number {
-  const n = list[0].a.length;
+  if (list.length === 1) return largestOne(list[0].a, list[0].share);
+  if (list.length === 2) return largestTwo(list[0].a, list[0].share, list[1].a, list[1].share);
   let top = 0;
-  if (list.length === 1) {
-    const { a, share } = list[0];
-    for (let k = 0; k < n; k++) top = Math.max(top, a[k] * share);
-  } else if (list.length === 2) {
-    const [{ a, share: sa }, { a: b, share: sb }] = list;
-    for (let k = 0; k < n; k++) top = Math.max(top, a[k] * sa + b[k] * sb);
-  } else {
-    for (let k = 0; k < n; k++) {
-      let sum = 0;
-      for (const { a, share } of list) sum += a[k] * share;
-      top = Math.max(top, sum);
-    }
+  for (let k = 0; k < list[0].a.length; k++) {
+    let sum = 0;
+    for (const { a, share } of list) sum += a[k] * share;
+    top = Math.max(top, sum);
   }
+  return top;
+}
+
+function largestOne(a: Float64Array, share: number): number {
+  let top = 0;
+  for (let k = 0; k < a.length; k++) top = Math.max(top, a[k] * share);
+  return top;
+}
+
+function largestTwo(a: Float64Array, sa: number, b: Float64Array, sb: number): number {
+  let top = 0;
+  for (let k = 0; k < a.length; k++) top = Math.max(top, a[k] * sa + b[k] * sb);
   return top;
 }
 
@@ -120,18 +136,26 @@ export function peakClientWindowCount(traffic: CohortTraffic[], pick: (c: Cohort
   for (const c of traffic) {
     if (!pick(c)) continue;
     const w = Math.max(1, Math.round(Math.min(window, c.cohort.rotate ?? Infinity) / c.step));
-    const a = c.arrivals;
-    let sum = 0;
-    let top = 0;
-    for (let k = 0; k < a.length; k++) {
-      sum += a[k];
-      if (k >= w) sum -= a[k - w];
-      top = Math.max(top, sum);
-    }
     // divided once: division by a positive number keeps the order
-    peak = Math.max(peak, top / c.cohort.clients);
+    peak = Math.max(peak, largestWindow(c.arrivals, w) / c.cohort.clients);
   }
   return peak;
+}
+
+/**
+ * The largest running sum of w consecutive samples. A loop of its own: V8 optimises it once for
+ * every cohort and window, where inside the loop over cohorts each new cohort's pick and fields
+ * undid the optimised code (five compiles in a fresh process).
+ */
+function largestWindow(a: Float64Array, w: number): number {
+  let sum = 0;
+  let top = 0;
+  for (let k = 0; k < a.length; k++) {
+    sum += a[k];
+    if (k >= w) sum -= a[k - w];
+    top = Math.max(top, sum);
+  }
+  return top;
 }
 
 /** The most requests one client (one API key) of the picked cohorts sends over its scenario's judged span. */
