@@ -6,7 +6,7 @@ import type { Change, Dimension } from './dimension.ts';
 import { shortfall, type SloClause } from './slo.ts';
 import { reservedWithinAccount } from './concurrency-dimension.ts';
 import { implies, mergeRefusals, noRefusals, type Refusals } from './implied.ts';
-import { costFloor, minimumSucceeded, wafPerHour, type Offered } from './cost-floor.ts';
+import { costFloor, minimumSucceeded, type Offered } from './cost-floor.ts';
 import { dimensionsSeen } from './scenario-scope.ts';
 import { writableCopy } from './stack-copy.ts';
 import { ScenarioRuns } from './scenario-runs.ts';
@@ -163,11 +163,7 @@ export class Evaluator {
 
   /** `by`'s outcome on another stack: the same requests ended the same way; only WAF's own price differs. */
   private repriced(by: Evaluation, stack: Stack): Figures {
-    const perHourByScenario = by.perHourByScenario.map((p, i) => {
-      const offered = this.offered![i].all;
-      const S = this.durations[i];
-      return p - wafPerHour(by.stack, offered, this.book, S) + wafPerHour(stack, offered, this.book, S);
-    });
+    const perHourByScenario = by.perHourByScenario.map((p, i) => this.runs[i].repricedWaf(p, by.stack, stack, this.offered![i].all));
     const { legitSuccess, legitByScenario, success, sloMet, shortfall, refusals } = by;
     return { perHour: Math.max(...perHourByScenario), perHourByScenario, legitSuccess, legitByScenario, success, sloMet, shortfall, refusals, simulated: false };
   }

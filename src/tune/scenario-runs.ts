@@ -36,6 +36,8 @@ interface Simulated extends ScenarioRun {
 export class ScenarioRuns {
   private readonly byKey = new Map<string, ScenarioRun>();
   private readonly simulatedRuns: Simulated[] = [];
+  /** WAF's $/hour by web ACL rules and requests offered. */
+  private readonly wafCosts = new Map<string, number>();
 
   constructor(
     readonly scenario: Scenario,
@@ -75,10 +77,24 @@ export class ScenarioRuns {
 
   /** `by`'s run on another stack: the same requests ended the same way; only WAF's own price may differ. */
   private repriced(by: Simulated, stack: Stack): ScenarioRun {
-    const offered = by.totals.offered;
-    const was = wafPerHour(by.stack, offered, this.book, this.seconds);
-    const is = wafPerHour(stack, offered, this.book, this.seconds);
-    return { perHour: was === is ? by.perHour : by.perHour - was + is, totals: by.totals, cohorts: by.cohorts, refusals: by.refusals };
+    return { perHour: this.repricedWaf(by.perHour, by.stack, stack, by.totals.offered), totals: by.totals, cohorts: by.cohorts, refusals: by.refusals };
+  }
+
+  /**
+   * $/hour `perHour` of a run on `from` would be on `to`, the same requests ending the same way:
+   * WAF's lines priced again when the stacks' web ACLs bill differently (one has none, or they
+   * count other rules), else exactly `perHour`, as simulating `to` would give it.
+   */
+  repricedWaf(perHour: number, from: Stack, to: Stack, offered: number): number {
+    if (from.waf?.rules === to.waf?.rules) return perHour; // wafLines reads nothing else of the stack
+    return perHour - this.wafCost(from, offered) + this.wafCost(to, offered);
+  }
+
+  private wafCost(stack: Stack, offered: number): number {
+    const key = `${stack.waf?.rules ?? '-'}/${offered}`;
+    let cost = this.wafCosts.get(key);
+    if (cost === undefined) this.wafCosts.set(key, (cost = wafPerHour(stack, offered, this.book, this.seconds)));
+    return cost;
   }
 
   private simulate(stack: Stack, candidate: Candidate): ScenarioRun {
