@@ -86,7 +86,9 @@ export class Evaluator {
     this.runs = scenarios.map((s, i) => {
       const seen = implication ? dimensionsSeen(dims, s, probe) : dims.map(() => true);
       const tick = typeof tickSeconds === 'number' ? tickSeconds : tickSeconds[i];
-      return new ScenarioRuns(s, dims, seen, book, this.durations[i], tick, implication);
+      // one scenario meeting every setting: its runs' implication is the candidates' (evaluate), tried already
+      const runImplication = implication && (scenarios.length > 1 || seen.includes(false));
+      return new ScenarioRuns(s, dims, seen, book, this.durations[i], tick, runImplication);
     });
   }
 

@@ -47,7 +47,7 @@ export class ScenarioRuns {
     readonly book: PriceBook,
     readonly seconds: number,
     readonly tickSeconds: number,
-    /** false: simulate every candidate not alike in what the scenario sees (to test the rule). */
+    /** false: take no run by implication (to test the rule, or where the candidates' own implication already said no). */
     readonly implication: boolean,
   ) {}
 
