@@ -108,7 +108,7 @@ function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () =
  * among them (a candidate meeting the SLO costs at least its floor), so this changes only which
  * of them are simulated and which implied.
  */
-function tighterFirst(a: Candidate, b: Candidate): number {
+export function tighterFirst(a: Candidate, b: Candidate): number {
   for (let d = 0; d < a.length; d++) {
     if (a[d] === b[d]) continue;
     if (a[d] === 0) return 1;

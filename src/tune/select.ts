@@ -1,4 +1,5 @@
 import { better, type Evaluation, type Evaluator } from './evaluate.ts';
+import { tighterFirst } from './search.ts';
 
 export interface Selection {
   /** The recommendation: meets the SLO at full fidelity; undefined when no short-listed candidate does. */
@@ -28,6 +29,10 @@ export function selectBest(searched: Evaluation[], fine: Evaluator, costToleranc
     .filter((e) => e.perHour <= floor)
     .sort((a, b) => b.legitSuccess - a.legitSuccess || a.changes.length - b.changes.length || a.perHour - b.perHour);
   const shortlist = [...feasible.slice(0, 1), ...near, ...ranked].slice(0, SHORTLIST);
+  // simulated tightest first, so that a looser candidate can take a tighter one's outcome (implied.ts);
+  // read back in the shortlist's order
+  const unique = [...new Map(shortlist.map((e) => [e.key, e.candidate])).values()];
+  for (const c of unique.sort(tighterFirst)) fine.evaluate(c);
   const seen = new Set<string>();
   const checked: Evaluation[] = [];
   for (const e of shortlist) {
