@@ -10,20 +10,39 @@ export interface Band {
   hi: number;
 }
 
-export const NO_FLOW: Band = { lo: 0, hi: 0 };
+/**
+ * A band. Every band is made here, so that they all share one hidden class, and that class keeps
+ * both fields as doubles that change from the start (`settleBandShape`, below): bands made from
+ * whole rates first (a bucket's rate of 100, the simulator's zeroed records) and from fractions
+ * later changed the class under optimised code, and each change threw away the stride code of a
+ * fresh process (strideBands, sharedBands, strideLength: `node --trace-deopt`, "wrong map").
+ * See doubles.ts for the why.
+ */
+export function band(lo: number, hi: number): Band {
+  return { lo, hi };
+}
+
+function settleBandShape(): void {
+  const b = band(0.5, 0.5);
+  b.lo += 0.5;
+  b.hi += 0.5;
+}
+settleBandShape();
+
+export const NO_FLOW: Band = band(0, 0);
 
 /**
  * What a token bucket passes of a band over (now − over, now], if one long take equals many short
  * ones: everything, when the band never outpaces the refill; the refill rate (plus what the
  * bucket holds), when the band always outpaces it. A band that crosses the rate is an edge.
  */
-export function bucketBand(b: TokenBucket, now: number, over: number, band: Band): Band | undefined {
-  if (band.hi <= b.rate) return band;
-  if (band.lo >= b.rate) {
+export function bucketBand(b: TokenBucket, now: number, over: number, flow: Band): Band | undefined {
+  if (flow.hi <= b.rate) return flow;
+  if (flow.lo >= b.rate) {
     const held = b.level(now - over);
     // a full-ish bucket drains over the stride: fine in total, but then it is no steady answer
     if (held > 0.01 * b.rate * over) return undefined;
-    return { lo: b.rate, hi: b.rate + held };
+    return band(b.rate, b.rate + held);
   }
   return undefined;
 }
@@ -36,8 +55,8 @@ export function sharedBands(b: TokenBucket, now: number, over: number, bands: Ba
     lo += x.lo;
     hi += x.hi;
   }
-  const out = bucketBand(b, now, over, { lo, hi });
+  const out = bucketBand(b, now, over, band(lo, hi));
   if (!out) return undefined;
   if (out.hi >= hi) return bands;
-  return bands.map((x) => ({ lo: hi > 0 ? (x.lo * out.lo) / hi : 0, hi: lo > 0 ? Math.min(x.hi, (x.hi * out.hi) / lo) : x.hi }));
+  return bands.map((x) => band(hi > 0 ? (x.lo * out.lo) / hi : 0, lo > 0 ? Math.min(x.hi, (x.hi * out.hi) / lo) : x.hi));
 }

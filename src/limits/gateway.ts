@@ -2,7 +2,7 @@ import type { Stack } from '../stack/types.ts';
 import { matchRoute } from '../stack/routes.ts';
 import { planForKey } from '../stack/api-keys.ts';
 import type { TokenBucket } from './token-bucket.ts';
-import { NO_FLOW, sharedBands, type Band } from './band.ts';
+import { band, NO_FLOW, sharedBands, type Band } from './band.ts';
 import { passedOf, refuseShare, shareBucket } from './pro-rata.ts';
 import { blankAdmission, makeBatchPlan, planFits, refillSinglePlan, type BatchPlan, type ClientGroup, type Route } from './batch-plan.ts';
 import { GatewayLimits } from './gateway-limits.ts';
@@ -138,35 +138,37 @@ export class Gateway {
     const out: Band[] = [];
     const routed: number[] = [];
     const routeOf: string[] = [];
-    // per-client limits see everything one client sends (a cohort's mix is one client, one key)
-    const byClient = new Map<string, { clients: number; hi: number }>();
-    const byKey = new Map<string, number[]>();
-    flows.forEach(({ n, band, req }, i) => {
+    // per-client limits see everything one client sends (a cohort's mix is one client, one key);
+    // the groupings are kept from call to call (the simulator asks at most once a step)
+    const { clientHi, clientCount, byKey, byRoute } = this.strideGroups;
+    clientHi.clear();
+    clientCount.clear();
+    byKey.clear();
+    byRoute.clear();
+    for (let i = 0; i < flows.length; i++) {
+      const { n, band, req } = flows[i];
       out.push(NO_FLOW);
-      if (n <= 0 || band.hi <= 0) return;
-      const clients = Math.max(1, req.clients ?? 1);
+      if (n <= 0 || band.hi <= 0) continue;
       const wafKey = this.limits.wafKeyOf(req);
       if (wafKey !== undefined) {
-        const c = byClient.get(wafKey) ?? { clients, hi: 0 };
-        c.hi += band.hi;
-        byClient.set(wafKey, c);
+        if (!clientCount.has(wafKey)) clientCount.set(wafKey, Math.max(1, req.clients ?? 1));
+        clientHi.set(wafKey, (clientHi.get(wafKey) ?? 0) + band.hi);
       }
       const route = this.route(req);
-      if (!route) return; // refused before any limit
+      if (!route) continue; // refused before any limit
       if (api.kind === 'rest' && api.apiKeyRequired) {
         const plan = req.apiKey ? planForKey(this.stack, req.apiKey) : undefined;
-        if (!plan) return;
-        if (this.throttled) byKey.set(req.apiKey!, [...(byKey.get(req.apiKey!) ?? []), i]);
+        if (!plan) continue;
+        if (this.throttled) pushTo(byKey, req.apiKey!, i);
       }
       out[i] = band;
       routed.push(i);
       routeOf[i] = route.key;
-    });
-    if (this.limits.waf) for (const [key, c] of byClient) if (!this.limits.waf.quietFor(key, c.hi / c.clients, over)) return undefined;
+    }
+    if (this.limits.waf) for (const [key, hi] of clientHi) if (!this.limits.waf.quietFor(key, hi / clientCount.get(key)!, over)) return undefined;
     for (const [key, idx] of byKey) if (!this.keyBands(key, now, over, out, idx, flows[idx[0]].req)) return undefined;
     if (this.throttled) {
-      const byRoute = new Map<string, number[]>();
-      for (const i of routed) if (this.limits.routeBucket(routeOf[i])) byRoute.set(routeOf[i], [...(byRoute.get(routeOf[i]) ?? []), i]);
+      for (const i of routed) if (this.limits.routeBucket(routeOf[i])) pushTo(byRoute, routeOf[i], i);
       for (const [key, idx] of byRoute) if (!this.shareBands(this.limits.routeBucket(key)!, now, over, out, idx)) return undefined;
       if (this.limits.stage && !this.shareBands(this.limits.stage, now, over, out, routed)) return undefined;
     }
@@ -174,19 +176,26 @@ export class Gateway {
     return out;
   }
 
-  /** One key's usage-plan bucket and quota over a stride, for the flows `idx` that present it. */
+  /** strideBands' groupings of the flows (by WAF client, API key, route), emptied at each call. */
+  private readonly strideGroups = {
+    clientHi: new Map<string, number>(),
+    clientCount: new Map<string, number>(),
+    byKey: new Map<string, number[]>(),
+    byRoute: new Map<string, number[]>(),
+  };
+
   private keyBands(key: string, now: number, over: number, out: Band[], idx: number[], req: AdmitRequest): boolean {
     const limits = this.limits.keyLimits(key, planForKey(this.stack, key)!);
     const clients = Math.max(1, req.clients ?? 1);
-    let per: Band[] | undefined = idx.map((i) => ({ lo: out[i].lo / clients, hi: out[i].hi / clients }));
+    let per: Band[] | undefined = idx.map((i) => band(out[i].lo / clients, out[i].hi / clients));
     if (limits.bucket) per = sharedBands(limits.bucket, now, over, per);
     if (per && limits.quota) {
-      const total = per.reduce((t, b) => ({ lo: t.lo + b.lo, hi: t.hi + b.hi }), { lo: 0, hi: 0 });
+      const total = per.reduce((t, b) => band(t.lo + b.lo, t.hi + b.hi), band(0, 0));
       const q = limits.quota.strideBand(now - over, over, total);
       per = q === undefined ? undefined : q === NO_FLOW ? per.map(() => NO_FLOW) : per;
     }
     if (!per) return false;
-    idx.forEach((i, k) => (out[i] = { lo: per[k].lo * clients, hi: per[k].hi * clients }));
+    idx.forEach((i, k) => (out[i] = band(per[k].lo * clients, per[k].hi * clients)));
     return true;
   }
 
@@ -268,4 +277,11 @@ export class Gateway {
       if (total > 0) refuseShare(out, idx, 'quotaExceeded', total, q.take(now, total / clients, over) * clients);
     }
   }
+}
+
+/** Appends i to the list under `key` (a new list for a new key). */
+function pushTo(groups: Map<string, number[]>, key: string, i: number): void {
+  const list = groups.get(key);
+  if (list) list.push(i);
+  else groups.set(key, [i]);
 }

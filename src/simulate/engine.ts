@@ -7,6 +7,7 @@ import { Gateway } from '../limits/gateway.ts';
 import type { GatewayLimits } from '../limits/gateway-limits.ts';
 import { lambdaModels } from '../limits/lambda.ts';
 import { rotationEpoch } from './identities.ts';
+import { band } from '../limits/band.ts';
 import { MAX_STRIDE } from './stride.ts';
 import { stridePlanner } from './stride-cache.ts';
 import { NF } from './fields.ts';
@@ -72,8 +73,8 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   let strideAfter = 0;
   let strideBackoff = 1;
   // what a stride asks the limiters, made once and filled in per attempt (allocations were measurable)
-  const strideFlows = runs.map((r) => ({ n: 0, band: { lo: 0, hi: 0 }, req: r.req }));
-  const toLambda = lambdas.map(() => ({ lo: 0, hi: 0 }));
+  const strideFlows = runs.map((r) => ({ n: 0, band: band(0, 0), req: r.req }));
+  const toLambda = lambdas.map(() => band(0, 0));
 
   while (t < H - 1e-9) {
     if (F < Infinity && t > 0 && isMultiple(t, F)) {
