@@ -23,9 +23,18 @@ export function tieredCost(price: Price, monthlyQuantity: number, alreadyUsed = 
     if (quantity <= 0) return;
     const c = quantity * tier.price;
     cost += c;
-    lines.push({ tierLabel: tierLabel(price, i), quantity, unitPrice: tier.price, cost: c });
+    lines.push({ tierLabel: labelsOf(price)[i], quantity, unitPrice: tier.price, cost: c });
   });
   return { cost, lines };
+}
+
+// a price's tier labels, made once per price: every bill of a tune search or a compare prices the same tiers again
+const LABELS = new WeakMap<Price, string[]>();
+
+function labelsOf(price: Price): string[] {
+  let labels = LABELS.get(price);
+  if (!labels) LABELS.set(price, (labels = price.tiers.map((_, i) => tierLabel(price, i))));
+  return labels;
 }
 
 function tierEnd(tiers: Tier[], i: number): number {
