@@ -7,13 +7,14 @@
  * opens another, up to its cap — hundreds of sockets, each adding client and server work per
  * request and no answers at all (measured: ~900 connections answered a third of what 50 did). So:
  *  - it starts from Little's law with the latency the caller expects (rate × latency × 2),
- *  - grows on demand: freely after a span in which the bound held nothing back and the answers kept
- *    up with what came due (the target is only slower, it needs more in flight), else by at most a
- *    quarter (or MIN_WINDOW) per span (below),
+ *  - grows on demand: up to twice its bound per span after a span in which the bound held nothing
+ *    back and the answers kept up with what came due (the target is only slower, it needs more in
+ *    flight), else by at most a quarter (or MIN_WINDOW) per span (below),
  *    so that growth which brings no answers is seen before it has opened hundreds of connections,
- *  - and when, two spans running, the in-flight count grew by a fifth while demand went unmet and
- *    the answer rate did not grow (one such span can be a stall of this machine), the target is
- *    saturated: the bound drops back to what the span
+ *  - and when, two spans running, demand went unmet, the answer rate did not grow, and either the
+ *    in-flight count grew by a fifth or it stands far above what Little's law says the answers
+ *    need (QUEUED × answer rate × best latency) while requests wait for the bound (one such span
+ *    can be a stall of this machine), the target is saturated: the bound drops back to what the span
  *    started with, or to Little's law with what was measured — twice the answer rate times the
  *    shortest latency of the run — if that is less; it is raised again by a quarter every HOLD_MS,
  *    to find out whether the target has recovered.
@@ -53,6 +54,15 @@ const UNMET = 0.9;
  * in one span against node:http, at half the answers.
  */
 const KEPT_UP = 0.98;
+/**
+ * After a span that kept up, growth within the next span stops at this multiple of its bound (not
+ * at the cap), and at a quarter when what was in flight was queueing: one hiccup of the target
+ * after a good span — every request due meanwhile waiting for a connection — once took the bound
+ * from ~100 to ~1,300 at once, and it stayed there.
+ */
+const FREE = 2;
+/** In flight above this multiple of answer rate × best latency (plus MIN_WINDOW), with requests held back: queueing. */
+const QUEUED = 4;
 
 interface SpanStart {
   nowMs: number;
@@ -70,11 +80,20 @@ export class InFlightWindow {
   /** Below `cap` only after saturation was seen: the most the target was found to use. */
   private ceiling: number;
   private span: SpanStart | undefined;
-  private lastRate = 0;
+  /**
+   * The best answer rate of a span since the last saturation: growth "helped" only when it brought a
+   * tenth more than that. Against the span just before, one span's noise on a shared machine (±10 %)
+   * kept clearing the evidence while the bound climbed 100 → 480 against node:http.
+   */
+  private bestRate = 0;
   /** The last span's answers kept up with what came due: growth is not suspect. */
   private keptUp = false;
-  /** Spans in a row that looked saturated. */
+  /** Spans that looked saturated, with none since that showed otherwise. */
   private suspect = 0;
+  /** The bound was reached (a request waited for it) in the current span. */
+  private hitBound = false;
+  /** At the end of the last span, what was in flight was queueing in the target (see tick). */
+  private queueing = false;
   private bestLatencyMs = Infinity;
   private holdUntilMs = 0;
   /** How many times saturation lowered the ceiling (for the run's report). */
@@ -95,13 +114,14 @@ export class InFlightWindow {
   }
 
   /**
-   * Every request is in flight and more are waiting: grow by one if allowed (at most twice the
-   * bound of a tick ago, never past the ceiling). Answers whether there is room now.
+   * Every request is in flight and more are waiting: grow by one if allowed (at most a quarter,
+   * or twice after a span that kept up, above the bound the span started with; never past the ceiling). Answers whether there is room now.
    */
   grow(inFlight: number): boolean {
     if (inFlight < this.bound) return true;
     const step = Math.max(Math.ceil(1.25 * this.spanBound), this.spanBound + MIN_WINDOW);
-    const most = this.keptUp ? this.ceiling : Math.min(this.ceiling, step);
+    this.hitBound = true;
+    const most = Math.min(this.ceiling, this.keptUp && !this.queueing ? Math.max(step, FREE * this.spanBound) : step);
     if (this.bound >= most) return false;
     this.bound++;
     return true;
@@ -126,8 +146,17 @@ export class InFlightWindow {
     const dueRate = (s.due - sp.due) / seconds;
     const unmet = rate < UNMET * dueRate;
     const grew = s.inFlight >= GREW * sp.inFlight && s.inFlight - sp.inFlight >= MIN_WINDOW / 2;
-    const helped = rate >= HELPED * this.lastRate;
-    this.suspect = unmet && grew && !helped ? this.suspect + 1 : 0;
+    const helped = rate >= HELPED * this.bestRate;
+    const heldBack = s.sent - sp.sent < KEPT_UP * (s.due - sp.due);
+    // In flight many times what the answer rate needs at the best latency seen (Little's law): it
+    // waits in the target's queue rather than being served. A bound that got there at once (a
+    // hiccup right after a good span) never "grew" over a span: without this it stayed there.
+    this.queueing = s.inFlight > (QUEUED * rate * this.bestLatencyMs) / 1000 + MIN_WINDOW;
+    // Evidence of saturation comes only from spans in which the bound held requests back; a span
+    // that met demand at the bound (offered about what the target can answer) says nothing either
+    // way, so spans that alternate between the two no longer clear it.
+    if (!this.hitBound) this.suspect = 0;
+    else if (unmet) this.suspect = (grew || (heldBack && this.queueing)) && !helped ? this.suspect + 1 : 0;
     if (this.suspect >= 2 && Number.isFinite(this.bestLatencyMs)) {
       this.suspect = 0;
       // Little's law with what the target showed it can do: twice its answer rate × its best latency.
@@ -136,8 +165,9 @@ export class InFlightWindow {
       this.bound = Math.min(this.bound, this.ceiling);
       this.holdUntilMs = s.nowMs + HOLD_MS;
       this.saturations++;
+      this.bestRate = 0; // the probes from here are judged against what the lowered bound brings
     }
-    this.lastRate = rate;
+    this.bestRate = Math.max(this.bestRate, rate);
     this.keptUp = !unmet && s.sent - sp.sent >= KEPT_UP * (s.due - sp.due);
     this.startSpan(s);
   }
@@ -145,6 +175,7 @@ export class InFlightWindow {
   private startSpan(s: WindowSample): void {
     this.bestLatencyMs = Math.min(this.bestLatencyMs, s.minLatencyMs);
     this.spanBound = this.bound;
+    this.hitBound = false;
     this.span = { nowMs: s.nowMs, due: s.due, sent: s.sent, ended: s.ended, inFlight: s.inFlight };
   }
 }

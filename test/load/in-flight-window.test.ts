@@ -39,10 +39,13 @@ describe('InFlightWindow', () => {
     w.tick(at(0, { inFlight: 64 }));
     w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 1 }));
     expect(w.saturations).toBe(0); // nothing to compare with yet
-    // Span 2 (600–1200 ms): still 10,000/s answered while in flight went 100 → 150 (×1.5, not ×1.1 more answers).
+    // Span 2 (600–1200 ms): still 10,000/s answered while in flight went 100 → 150 (×1.5, not ×1.1
+    // more answers), requests waiting at the bound (grow is asked).
+    w.grow(w.limit);
     w.tick(at(1200, { due: 24_000, sent: 12_150, ended: 12_000, inFlight: 150, minLatencyMs: 2 }));
     expect(w.saturations).toBe(0); // one such span may be a stall of the driver's own machine
     // Span 3 (1200–1800 ms): the same again, in flight 150 → 200.
+    w.grow(w.limit);
     w.tick(at(1800, { due: 36_000, sent: 18_200, ended: 18_000, inFlight: 200, minLatencyMs: 2 }));
     expect(w.saturations).toBe(1);
     // 2 × 10,000/s × 1 ms = 20 in flight
@@ -78,12 +81,21 @@ describe('InFlightWindow', () => {
 });
 
 describe('InFlightWindow growth while the target keeps up', () => {
-  it('is free (up to the cap) once a span showed every due request answered: a slower target just needs more in flight', () => {
+  it('doubles (up to the cap) once a span showed every due request answered: a slower target just needs more in flight', () => {
     const w = new InFlightWindow(300, 64);
     w.tick(at(0, { inFlight: 64 }));
     // 1,000/s due, 1,000/s answered
     w.tick(at(600, { due: 600, sent: 600, ended: 600, inFlight: 64, minLatencyMs: 50 }));
-    expect(growAll(w)).toBe(300 - 64);
+    // twice the span's 64 = 128 (more than a quarter up, 80), not the cap of 300
+    expect(growAll(w)).toBe(64);
+    expect(w.limit).toBe(128);
+    // another span that kept up: twice 128 = 256
+    w.tick(at(1200, { due: 1200, sent: 1200, ended: 1190, inFlight: 128, minLatencyMs: 50 }));
+    expect(growAll(w)).toBe(128);
+    // and then the cap: min(300, 512)
+    w.tick(at(1800, { due: 1800, sent: 1800, ended: 1790, inFlight: 256, minLatencyMs: 50 }));
+    expect(growAll(w)).toBe(44);
+    expect(w.limit).toBe(300);
   });
 
   it('is not free after a span that answered 91 % but held requests back: a saturated target on a good stretch', () => {
@@ -95,5 +107,80 @@ describe('InFlightWindow growth while the target keeps up', () => {
     // growth as when unmet: max(100 × 1.25, 100 + 16) = 125, not the cap of 2,000
     expect(growAll(w)).toBe(25);
     expect(w.limit).toBe(125);
+  });
+});
+
+describe('InFlightWindow after a jump (a hiccup of the target right after a span that kept up)', () => {
+  /**
+   * Span 1 (0–600 ms) keeps up (10,000/s due and answered, 10 in flight); in span 2 the bound
+   * doubles 100 → 200 at once and stays full while the target answers 10,000/s of 20,000/s due.
+   */
+  function jumped(minLatencyMs: number): InFlightWindow {
+    const w = new InFlightWindow(2000, 100);
+    w.tick(at(0, { inFlight: 10 }));
+    w.tick(at(600, { due: 6_000, sent: 6_000, ended: 5_990, inFlight: 10, minLatencyMs }));
+    expect(growAll(w)).toBe(100); // max(100 × 1.25, 2 × 100) = 200
+    // span 2: 12,000 due, 6,000 answered, 200 in flight (grew 10 → 200: suspect once)
+    w.tick(at(1200, { due: 18_000, sent: 12_190, ended: 11_990, inFlight: 200, minLatencyMs }));
+    expect(w.saturations).toBe(0);
+    // span 3: the same answers, still 200 in flight, requests waiting at the bound (one more
+    // allowed: 201, a quarter above 200 being the span's most): no growth over the span any more
+    expect(w.grow(200)).toBe(true);
+    w.tick(at(1800, { due: 30_000, sent: 18_190, ended: 17_990, inFlight: 200, minLatencyMs }));
+    return w;
+  }
+
+  it('is found saturated when what is in flight is queueing: back to Little’s law', () => {
+    // best latency 0.1 ms: the answers need 10,000/s × 0.1 ms = 1 in flight; 200 > 4 × 1 + 16 = 20
+    const w = jumped(0.1);
+    expect(w.saturations).toBe(1);
+    // 2 × 10,000/s × 0.1 ms = 2, raised to the floor of 16 (the 201 of span 3 lowered)
+    expect(w.limit).toBe(16);
+  });
+
+  it('keeps the bound when the latency seen explains what is in flight (a slow target, not a queue)', () => {
+    // best latency 20 ms: 4 × 10,000/s × 20 ms + 16 = 816 ≥ 200
+    const w = jumped(20);
+    expect(w.saturations).toBe(0);
+    expect(w.limit).toBe(201);
+  });
+});
+
+describe('InFlightWindow evidence of saturation', () => {
+  it('is kept across a span that met demand at the bound, and cleared by one in which the bound held nothing back', () => {
+    // best latency 0.1 ms; 20,000/s due; the target answers 10,000/s when behind, 19,000/s on a good stretch
+    const w = new InFlightWindow(2000, 100);
+    w.tick(at(0, { inFlight: 100 }));
+    w.grow(w.limit); // 101
+    // span 1: unmet (6,000 of 12,000), 100 in flight: 100 > 4 × 10,000/s × 0.1 ms + 16 = 20 (queueing); no rate before it: "helped"
+    w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 0.1 }));
+    w.grow(w.limit);
+    // span 2: unmet and not helped (6,000 again): suspect once
+    w.tick(at(1200, { due: 24_000, sent: 12_100, ended: 12_000, inFlight: 100, minLatencyMs: 0.1 }));
+    w.grow(w.limit);
+    // span 3: 11,400 answered of 12,000 due (95 %: met), at the bound: says nothing
+    w.tick(at(1800, { due: 36_000, sent: 23_500, ended: 23_400, inFlight: 100, minLatencyMs: 0.1 }));
+    expect(w.saturations).toBe(0);
+    w.grow(w.limit);
+    // span 4: unmet and not helped (6,000 < 1.1 × 11,400): suspect twice → saturated
+    w.tick(at(2400, { due: 48_000, sent: 29_500, ended: 29_400, inFlight: 100, minLatencyMs: 0.1 }));
+    expect(w.saturations).toBe(1);
+    // 2 × 10,000/s × 0.1 ms = 2 → the floor of 16
+    expect(w.limit).toBe(16);
+  });
+
+  it('is cleared by a span in which the bound was never reached', () => {
+    const w = new InFlightWindow(2000, 100);
+    w.tick(at(0, { inFlight: 100 }));
+    w.grow(w.limit);
+    w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 0.1 }));
+    w.grow(w.limit);
+    w.tick(at(1200, { due: 24_000, sent: 12_100, ended: 12_000, inFlight: 100, minLatencyMs: 0.1 }));
+    // span 3: the same counts, but no request ever waited for the bound (no grow asked)
+    w.tick(at(1800, { due: 36_000, sent: 18_100, ended: 18_000, inFlight: 100, minLatencyMs: 0.1 }));
+    w.grow(w.limit);
+    // span 4: suspect once again, not twice
+    w.tick(at(2400, { due: 48_000, sent: 24_100, ended: 24_000, inFlight: 100, minLatencyMs: 0.1 }));
+    expect(w.saturations).toBe(0);
   });
 });
