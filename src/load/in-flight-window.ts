@@ -7,9 +7,10 @@
  * opens another, up to its cap — hundreds of sockets, each adding client and server work per
  * request and no answers at all (measured: ~900 connections answered a third of what 50 did). So:
  *  - it starts from Little's law with the latency the caller expects (rate × latency × 2),
- *  - grows on demand: up to twice its bound per span after a span in which the bound held nothing
- *    back and the answers kept up with what came due (the target is only slower, it needs more in
- *    flight), else by at most a quarter (or MIN_WINDOW) per span (below),
+ *  - grows on demand: after a span in which the bound held nothing back and the answers kept up
+ *    with what came due (the target is only slower, it needs more in flight), up to twice its bound
+ *    but no further than Little's law says the demand needs at the best latency seen (with room,
+ *    QUEUED×); else by at most a quarter (or MIN_WINDOW) per span (below),
  *    so that growth which brings no answers is seen before it has opened hundreds of connections,
  *  - and when, two spans running, demand went unmet, the answer rate did not grow, and either the
  *    in-flight count grew by a fifth or it stands far above what Little's law says the answers
@@ -55,10 +56,12 @@ const UNMET = 0.9;
  */
 const KEPT_UP = 0.98;
 /**
- * After a span that kept up, growth within the next span stops at this multiple of its bound (not
- * at the cap), and at a quarter when what was in flight was queueing: one hiccup of the target
- * after a good span — every request due meanwhile waiting for a connection — once took the bound
- * from ~100 to ~1,300 at once, and it stayed there.
+ * After a span that kept up, growth within the next span stops at this multiple of its bound, and
+ * at what Little's law says the demand needs (`needed`), not at the cap: after a good span the
+ * bound is only reached in a hiccup of the target (everything due meanwhile waiting for a
+ * connection), and growing then once took the bound from ~100 to ~1,300 at once, where it stayed;
+ * at 20,000 rps on a busy machine, doubling at each hiccup reached ~1,300 connections where 6 in
+ * flight answer the demand.
  */
 const FREE = 2;
 /** In flight above this multiple of answer rate × best latency (plus MIN_WINDOW), with requests held back: queueing. */
@@ -92,8 +95,11 @@ export class InFlightWindow {
   private suspect = 0;
   /** The bound was reached (a request waited for it) in the current span. */
   private hitBound = false;
-  /** At the end of the last span, what was in flight was queueing in the target (see tick). */
-  private queueing = false;
+  /**
+   * In flight the last span's demand needs by Little's law at the best latency seen, with room
+   * (QUEUED × due rate × best latency + MIN_WINDOW): after a span that kept up, growth stops there.
+   */
+  private needed = Infinity;
   private bestLatencyMs = Infinity;
   private holdUntilMs = 0;
   /** How many times saturation lowered the ceiling (for the run's report). */
@@ -121,7 +127,7 @@ export class InFlightWindow {
     if (inFlight < this.bound) return true;
     const step = Math.max(Math.ceil(1.25 * this.spanBound), this.spanBound + MIN_WINDOW);
     this.hitBound = true;
-    const most = Math.min(this.ceiling, this.keptUp && !this.queueing ? Math.max(step, FREE * this.spanBound) : step);
+    const most = Math.min(this.ceiling, this.keptUp ? Math.max(this.spanBound, Math.min(FREE * this.spanBound, this.needed)) : step);
     if (this.bound >= most) return false;
     this.bound++;
     return true;
@@ -151,12 +157,13 @@ export class InFlightWindow {
     // In flight many times what the answer rate needs at the best latency seen (Little's law): it
     // waits in the target's queue rather than being served. A bound that got there at once (a
     // hiccup right after a good span) never "grew" over a span: without this it stayed there.
-    this.queueing = s.inFlight > (QUEUED * rate * this.bestLatencyMs) / 1000 + MIN_WINDOW;
+    const queueing = s.inFlight > (QUEUED * rate * this.bestLatencyMs) / 1000 + MIN_WINDOW;
+    this.needed = Number.isFinite(this.bestLatencyMs) ? Math.ceil((QUEUED * Math.max(rate, dueRate) * this.bestLatencyMs) / 1000) + MIN_WINDOW : Infinity;
     // Evidence of saturation comes only from spans in which the bound held requests back; a span
     // that met demand at the bound (offered about what the target can answer) says nothing either
     // way, so spans that alternate between the two no longer clear it.
     if (!this.hitBound) this.suspect = 0;
-    else if (unmet) this.suspect = (grew || (heldBack && this.queueing)) && !helped ? this.suspect + 1 : 0;
+    else if (unmet) this.suspect = (grew || (heldBack && queueing)) && !helped ? this.suspect + 1 : 0;
     if (this.suspect >= 2 && Number.isFinite(this.bestLatencyMs)) {
       this.suspect = 0;
       // Little's law with what the target showed it can do: twice its answer rate × its best latency.

@@ -81,21 +81,30 @@ describe('InFlightWindow', () => {
 });
 
 describe('InFlightWindow growth while the target keeps up', () => {
-  it('doubles (up to the cap) once a span showed every due request answered: a slower target just needs more in flight', () => {
+  it('doubles once a span showed every due request answered, up to what Little’s law says the demand needs: a slower target just needs more in flight', () => {
     const w = new InFlightWindow(300, 64);
     w.tick(at(0, { inFlight: 64 }));
-    // 1,000/s due, 1,000/s answered
+    // 1,000/s due, 1,000/s answered, best latency 50 ms: needed = 4 × 1,000/s × 50 ms + 16 = 216
     w.tick(at(600, { due: 600, sent: 600, ended: 600, inFlight: 64, minLatencyMs: 50 }));
     // twice the span's 64 = 128 (more than a quarter up, 80), not the cap of 300
     expect(growAll(w)).toBe(64);
     expect(w.limit).toBe(128);
-    // another span that kept up: twice 128 = 256
+    // another span that kept up: min(twice 128, 216) = 216
     w.tick(at(1200, { due: 1200, sent: 1200, ended: 1190, inFlight: 128, minLatencyMs: 50 }));
-    expect(growAll(w)).toBe(128);
-    // and then the cap: min(300, 512)
-    w.tick(at(1800, { due: 1800, sent: 1800, ended: 1790, inFlight: 256, minLatencyMs: 50 }));
-    expect(growAll(w)).toBe(44);
-    expect(w.limit).toBe(300);
+    expect(growAll(w)).toBe(88);
+    expect(w.limit).toBe(216);
+    // and no further while the demand is met: 216 is what it needs
+    w.tick(at(1800, { due: 1800, sent: 1800, ended: 1790, inFlight: 200, minLatencyMs: 50 }));
+    expect(growAll(w)).toBe(0);
+  });
+
+  it('does not grow after a span that kept up when Little’s law says the bound is ample (a hiccup of a fast target)', () => {
+    const w = new InFlightWindow(2000, 64);
+    w.tick(at(0, { inFlight: 5 }));
+    // 20,000/s due and answered, best latency 0.1 ms: needed = 4 × 20,000/s × 0.1 ms + 16 = 24 < 64
+    w.tick(at(600, { due: 12_000, sent: 12_000, ended: 11_995, inFlight: 5, minLatencyMs: 0.1 }));
+    expect(growAll(w)).toBe(0);
+    expect(w.limit).toBe(64);
   });
 
   it('is not free after a span that answered 91 % but held requests back: a saturated target on a good stretch', () => {
@@ -112,15 +121,15 @@ describe('InFlightWindow growth while the target keeps up', () => {
 
 describe('InFlightWindow after a jump (a hiccup of the target right after a span that kept up)', () => {
   /**
-   * Span 1 (0–600 ms) keeps up (10,000/s due and answered, 10 in flight); in span 2 the bound
-   * doubles 100 → 200 at once and stays full while the target answers 10,000/s of 20,000/s due.
+   * Span 1 (0–600 ms) keeps up (10,000/s due and answered, 10 in flight); in span 2 all of the
+   * bound of 200 fills at once and stays full while the target answers 10,000/s of 20,000/s due.
    */
   function jumped(minLatencyMs: number): InFlightWindow {
-    const w = new InFlightWindow(2000, 100);
+    const w = new InFlightWindow(2000, 200);
     w.tick(at(0, { inFlight: 10 }));
     w.tick(at(600, { due: 6_000, sent: 6_000, ended: 5_990, inFlight: 10, minLatencyMs }));
-    expect(growAll(w)).toBe(100); // max(100 × 1.25, 2 × 100) = 200
-    // span 2: 12,000 due, 6,000 answered, 200 in flight (grew 10 → 200: suspect once)
+    // span 2: 12,000 due, 6,000 answered, all 200 in flight at once (grew 10 → 200: suspect once)
+    w.grow(200);
     w.tick(at(1200, { due: 18_000, sent: 12_190, ended: 11_990, inFlight: 200, minLatencyMs }));
     expect(w.saturations).toBe(0);
     // span 3: the same answers, still 200 in flight, requests waiting at the bound (one more
