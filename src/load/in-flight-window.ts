@@ -152,12 +152,14 @@ export class InFlightWindow {
     const dueRate = (s.due - sp.due) / seconds;
     const unmet = rate < UNMET * dueRate;
     const grew = s.inFlight >= GREW * sp.inFlight && s.inFlight - sp.inFlight >= MIN_WINDOW / 2;
-    const helped = rate >= HELPED * this.bestRate;
     const heldBack = s.sent - sp.sent < KEPT_UP * (s.due - sp.due);
     // In flight many times what the answer rate needs at the best latency seen (Little's law): it
     // waits in the target's queue rather than being served. A bound that got there at once (a
     // hiccup right after a good span) never "grew" over a span: without this it stayed there.
     const queueing = s.inFlight > (QUEUED * rate * this.bestLatencyMs) / 1000 + MIN_WINDOW;
+    // The first span judged has no rate before it to compare with: what it had in flight tells,
+    // so that a saturated target is seen a span sooner (~1.2 s instead of ~1.8 s from the start).
+    const helped = this.bestRate > 0 ? rate >= HELPED * this.bestRate : !queueing;
     this.needed = Number.isFinite(this.bestLatencyMs) ? Math.ceil((QUEUED * Math.max(rate, dueRate) * this.bestLatencyMs) / 1000) + MIN_WINDOW : Infinity;
     // Evidence of saturation comes only from spans in which the bound held requests back; a span
     // that met demand at the bound (offered about what the target can answer) says nothing either

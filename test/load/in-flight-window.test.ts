@@ -160,8 +160,7 @@ describe('InFlightWindow evidence of saturation', () => {
     // best latency 0.1 ms; 20,000/s due; the target answers 10,000/s when behind, 19,000/s on a good stretch
     const w = new InFlightWindow(2000, 100);
     w.tick(at(0, { inFlight: 100 }));
-    w.grow(w.limit); // 101
-    // span 1: unmet (6,000 of 12,000), 100 in flight: 100 > 4 × 10,000/s × 0.1 ms + 16 = 20 (queueing); no rate before it: "helped"
+    // span 1: unmet (6,000 of 12,000), but no request waited for the bound: no evidence
     w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 0.1 }));
     w.grow(w.limit);
     // span 2: unmet and not helped (6,000 again): suspect once
@@ -181,7 +180,6 @@ describe('InFlightWindow evidence of saturation', () => {
   it('is cleared by a span in which the bound was never reached', () => {
     const w = new InFlightWindow(2000, 100);
     w.tick(at(0, { inFlight: 100 }));
-    w.grow(w.limit);
     w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 0.1 }));
     w.grow(w.limit);
     w.tick(at(1200, { due: 24_000, sent: 12_100, ended: 12_000, inFlight: 100, minLatencyMs: 0.1 }));
@@ -190,6 +188,35 @@ describe('InFlightWindow evidence of saturation', () => {
     w.grow(w.limit);
     // span 4: suspect once again, not twice
     w.tick(at(2400, { due: 48_000, sent: 24_100, ended: 24_000, inFlight: 100, minLatencyMs: 0.1 }));
+    expect(w.saturations).toBe(0);
+  });
+});
+
+describe('InFlightWindow, the first span judged', () => {
+  it('counts as evidence when what it had in flight was queueing (no earlier rate to compare with): saturated a span sooner', () => {
+    const w = new InFlightWindow(2000, 64);
+    w.tick(at(0, { inFlight: 0 }));
+    w.grow(w.limit); // 65: requests wait at the bound
+    // span 1: 20,000/s due, 10,000/s answered, 65 in flight > 4 × 10,000/s × 0.1 ms + 16 = 20: queueing
+    w.tick(at(600, { due: 12_000, sent: 6_065, ended: 6_000, inFlight: 65, minLatencyMs: 0.1 }));
+    expect(w.saturations).toBe(0);
+    w.grow(w.limit);
+    // span 2: the same (not a tenth above span 1's 10,000/s): twice → saturated at 1.2 s
+    w.tick(at(1200, { due: 24_000, sent: 12_066, ended: 12_000, inFlight: 66, minLatencyMs: 0.1 }));
+    expect(w.saturations).toBe(1);
+    // 2 × 10,000/s × 0.1 ms = 2 → the floor of 16
+    expect(w.limit).toBe(16);
+  });
+
+  it('is not evidence when what it had in flight is what the answers need (a slow target)', () => {
+    const w = new InFlightWindow(2000, 64);
+    w.tick(at(0, { inFlight: 0 }));
+    w.grow(w.limit);
+    // best latency 20 ms: 4 × 1,000/s × 20 ms + 16 = 96 ≥ 65 in flight
+    w.tick(at(600, { due: 1_200, sent: 665, ended: 600, inFlight: 65, minLatencyMs: 20 }));
+    w.grow(w.limit);
+    // span 2 answers no more, but the first span was no evidence: once only
+    w.tick(at(1200, { due: 2_400, sent: 1_266, ended: 1_200, inFlight: 66, minLatencyMs: 20 }));
     expect(w.saturations).toBe(0);
   });
 });
