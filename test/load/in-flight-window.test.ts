@@ -35,28 +35,28 @@ describe('InFlightWindow', () => {
 
   it('stops growth that brings no more answers while demand goes unmet, two spans running: back to Little’s law with what was measured', () => {
     const w = new InFlightWindow(2000, 64);
-    // Span 1 (0–600 ms): 20,000/s due, 10,000/s answered, in flight 64 → 100, best latency 1 ms.
+    // Span 1 (0–600 ms): 20,000/s due, 10,000/s answered, in flight 64 → 100, best latency 3 ms.
     w.tick(at(0, { inFlight: 64 }));
-    w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 1 }));
+    w.tick(at(600, { due: 12_000, sent: 6_100, ended: 6_000, inFlight: 100, minLatencyMs: 3 }));
     expect(w.saturations).toBe(0); // nothing to compare with yet
     // Span 2 (600–1200 ms): still 10,000/s answered while in flight went 100 → 150 (×1.5, not ×1.1
     // more answers), requests waiting at the bound (grow is asked).
     w.grow(w.limit);
-    w.tick(at(1200, { due: 24_000, sent: 12_150, ended: 12_000, inFlight: 150, minLatencyMs: 2 }));
+    w.tick(at(1200, { due: 24_000, sent: 12_150, ended: 12_000, inFlight: 150, minLatencyMs: 4 }));
     expect(w.saturations).toBe(0); // one such span may be a stall of the driver's own machine
     // Span 3 (1200–1800 ms): the same again, in flight 150 → 200.
     w.grow(w.limit);
-    w.tick(at(1800, { due: 36_000, sent: 18_200, ended: 18_000, inFlight: 200, minLatencyMs: 2 }));
+    w.tick(at(1800, { due: 36_000, sent: 18_200, ended: 18_000, inFlight: 200, minLatencyMs: 4 }));
     expect(w.saturations).toBe(1);
-    // 2 × 10,000/s × 1 ms = 20 in flight
-    expect(w.limit).toBe(20);
-    expect(w.grow(20)).toBe(false);
-    // held for 2 s, then probed: 20 + 16 = 36 (more than 20 × 1.25)
-    w.tick(at(2600, { due: 52_000, sent: 26_000, ended: 25_980, inFlight: 20, minLatencyMs: 1 }));
-    expect(w.grow(20)).toBe(false);
-    w.tick(at(3900, { due: 78_000, sent: 39_000, ended: 38_980, inFlight: 20, minLatencyMs: 1 }));
-    expect(growAll(w)).toBe(16); // the span allows 20 + 16 = 36, the probed ceiling too
-    expect(w.limit).toBe(36);
+    // 2 × 10,000/s × 3 ms = 60 in flight (above the floor of 48)
+    expect(w.limit).toBe(60);
+    expect(w.grow(60)).toBe(false);
+    // held for 2 s, then probed: 60 + 16 = 76 (more than 60 × 1.25 = 75)
+    w.tick(at(2600, { due: 52_000, sent: 26_000, ended: 25_980, inFlight: 20, minLatencyMs: 3 }));
+    expect(w.grow(60)).toBe(false);
+    w.tick(at(3900, { due: 78_000, sent: 39_000, ended: 38_980, inFlight: 20, minLatencyMs: 3 }));
+    expect(growAll(w)).toBe(16); // the span allows 60 + 16 = 76, the probed ceiling too
+    expect(w.limit).toBe(76);
   });
 
   it('lets latency grow freely while the answers keep up with demand (slower target, not a saturated one)', () => {
@@ -143,8 +143,8 @@ describe('InFlightWindow after a jump (a hiccup of the target right after a span
     // best latency 0.1 ms: the answers need 10,000/s × 0.1 ms = 1 in flight; 200 > 4 × 1 + 16 = 20
     const w = jumped(0.1);
     expect(w.saturations).toBe(1);
-    // 2 × 10,000/s × 0.1 ms = 2, raised to the floor of 16 (the 201 of span 3 lowered)
-    expect(w.limit).toBe(16);
+    // 2 × 10,000/s × 0.1 ms = 2, raised to the saturated floor of 48 (the 201 of span 3 lowered)
+    expect(w.limit).toBe(48);
   });
 
   it('keeps the bound when the latency seen explains what is in flight (a slow target, not a queue)', () => {
@@ -173,8 +173,8 @@ describe('InFlightWindow evidence of saturation', () => {
     // span 4: unmet and not helped (6,000 < 1.1 × 11,400): suspect twice → saturated
     w.tick(at(2400, { due: 48_000, sent: 29_500, ended: 29_400, inFlight: 100, minLatencyMs: 0.1 }));
     expect(w.saturations).toBe(1);
-    // 2 × 10,000/s × 0.1 ms = 2 → the floor of 16
-    expect(w.limit).toBe(16);
+    // 2 × 10,000/s × 0.1 ms = 2 → the saturated floor of 48
+    expect(w.limit).toBe(48);
   });
 
   it('is cleared by a span in which the bound was never reached', () => {
@@ -204,8 +204,8 @@ describe('InFlightWindow, the first span judged', () => {
     // span 2: the same (not a tenth above span 1's 10,000/s): twice → saturated at 1.2 s
     w.tick(at(1200, { due: 24_000, sent: 12_066, ended: 12_000, inFlight: 66, minLatencyMs: 0.1 }));
     expect(w.saturations).toBe(1);
-    // 2 × 10,000/s × 0.1 ms = 2 → the floor of 16
-    expect(w.limit).toBe(16);
+    // 2 × 10,000/s × 0.1 ms = 2 → the saturated floor of 48
+    expect(w.limit).toBe(48);
   });
 
   it('is not evidence when what it had in flight is what the answers need (a slow target)', () => {
