@@ -170,11 +170,13 @@ export class InFlightWindow {
     // so that a saturated target is seen a span sooner (~1.2 s instead of ~1.8 s from the start).
     const helped = this.bestRate > 0 ? rate >= HELPED * this.bestRate : !queueing;
     this.needed = Number.isFinite(this.bestLatencyMs) ? Math.ceil((QUEUED * Math.max(rate, dueRate) * this.bestLatencyMs) / 1000) + MIN_WINDOW : Infinity;
-    // Evidence of saturation comes only from spans in which the bound held requests back; a span
-    // that met demand at the bound (offered about what the target can answer) says nothing either
-    // way, so spans that alternate between the two no longer clear it.
+    // Evidence of saturation comes only from spans in which the bound held requests back. A span
+    // that met demand at the bound with a queue in the target (offered about what it can answer)
+    // says nothing either way, so spans that alternate between the two no longer clear it; one
+    // that met it with what the answers need in flight (a slow target) does clear it.
     if (!this.hitBound) this.suspect = 0;
     else if (unmet) this.suspect = (grew || (heldBack && queueing)) && !helped ? this.suspect + 1 : 0;
+    else if (!queueing) this.suspect = 0;
     if (this.suspect >= 2 && Number.isFinite(this.bestLatencyMs)) {
       this.suspect = 0;
       // Little's law with what the target showed it can do: twice its answer rate × its best latency.

@@ -220,3 +220,23 @@ describe('InFlightWindow, the first span judged', () => {
     expect(w.saturations).toBe(0);
   });
 });
+
+describe('InFlightWindow evidence and a slow target', () => {
+  it('is cleared by a span that met demand at the bound with what the answers need in flight', () => {
+    // best latency 20 ms, 1,000/s due: in flight ≤ 4 × rate × 20 ms + 16 is not a queue
+    const w = new InFlightWindow(2000, 64);
+    w.tick(at(0, { inFlight: 10 }));
+    w.grow(w.limit);
+    // span 1: unmet (300 of 600), in flight 10 → 65 (grew), 65 > 4 × 500/s × 20 ms + 16 = 56 (a
+    // queue, so the first span is not "helped") → suspect once
+    w.tick(at(600, { due: 600, sent: 365, ended: 300, inFlight: 65, minLatencyMs: 20 }));
+    w.grow(w.limit);
+    // span 2: met (588 of 600 = 98 %), 66 in flight ≤ 4 × 980/s × 20 ms + 16 = 94.4: not a queue → cleared
+    w.tick(at(1200, { due: 1_200, sent: 954, ended: 888, inFlight: 66, minLatencyMs: 20 }));
+    w.grow(w.limit);
+    // span 3: unmet again, in flight 66 → 90 (grew: ≥ 1.2 × 66 = 79.2 and +24), 500/s < 1.1 × 980/s:
+    // suspect once, not twice
+    w.tick(at(1800, { due: 1_800, sent: 1_278, ended: 1_188, inFlight: 90, minLatencyMs: 20 }));
+    expect(w.saturations).toBe(0);
+  });
+});
