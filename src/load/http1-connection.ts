@@ -12,6 +12,7 @@
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { DirectWriter } from './direct-write.ts';
 import { ResponseParser } from './response-parser.ts';
 
 export interface Origin {
@@ -52,6 +53,7 @@ export class Http1Connection {
   /** performance.now() when the current request went out (request timeouts are swept by the dispatcher). */
   sentMs = 0;
   private readonly parser: ResponseParser;
+  private readonly writer = new DirectWriter();
   /** Reopen before sending after this time (the server's Keep-Alive timeout, less a second). */
   private reuseUntilMs = Infinity;
   private lastError: Error | undefined;
@@ -82,7 +84,8 @@ export class Http1Connection {
     this.sentMs = nowMs;
     this.parser.expect(head);
     const s = this.socket ?? this.open();
-    s.write(request);
+    // Straight to the handle once connected (direct-write.ts); still connecting, or TLS: the stream.
+    if (!this.connected || this.origin.tls || !this.writer.write(s, request)) s.write(request);
   }
 
   /** Ends the current request with `err` and drops the connection (a timeout, a stop). */

@@ -86,4 +86,23 @@ describe('dispatcher with its own connection sizing', () => {
     // Spans of ≥ 0.6 s grow it 16 → 32 → 48 → 64 at the slowest: by the last second nothing waits too long.
     expect(timeline.cohorts[0].buckets[3].dropped).toBe(0);
   });
+
+  it('does not take fast refusals beside slow answers for a queue: half 429 at once, half 200 after 300 ms', async () => {
+    // The best latency seen is a refusal's (well under a millisecond), so what is in flight always
+    // looks like "queueing" by Little's law with it; but growing the bound brings more answers
+    // (the slow half needs 100/s × 0.3 s = 30 in flight), so the target is never found saturated.
+    let n = 0;
+    const origin = await serve((req, res) => {
+      req.resume();
+      if (n++ % 2 === 0) {
+        res.statusCode = 429;
+        res.end('{"message":"Too Many Requests"}');
+      } else setTimeout(() => res.end('ok'), 300);
+    });
+    const { report, totals, timeline } = await drive(origin, 200, 4, 1000, 16);
+    expect(report.saturations).toBe(0);
+    expect(totals.offered).toBeGreaterThan(0);
+    // 16 → 32 → 48 over the first spans: by the last second nothing waits too long
+    expect(timeline.cohorts[0].buckets[3].dropped).toBe(0);
+  });
 });
