@@ -24,6 +24,8 @@ interface StreamBinding {
 interface WriteRequest {
   handle: unknown;
   oncomplete: (status: number) => void;
+  /** The bytes of a write libuv queued: libuv reads them until it completes, so they must stay alive. */
+  buffer?: Uint8Array;
 }
 
 interface StreamHandle {
@@ -65,8 +67,13 @@ export class DirectWriter {
     // Refused at once (the connection is broken): the stream's write meets the same error and
     // reports it the usual way ('error', then 'close').
     if (err !== 0) return false;
-    // Queued by libuv, not written yet: the handle holds this record until it completes.
-    if (binding.streamBaseState[binding.kLastWriteWasAsync] !== 0) this.req = undefined;
+    // Queued by libuv, not written yet: the handle holds this record until it completes, and the
+    // record holds the bytes (node's C++ keeps only a pointer to them: a collected buffer would
+    // be sent as whatever memory took its place)
+    if (binding.streamBaseState[binding.kLastWriteWasAsync] !== 0) {
+      req.buffer = data;
+      this.req = undefined;
+    }
     return true;
   }
 
