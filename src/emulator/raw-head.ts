@@ -37,9 +37,10 @@ export function headerLines(pairs: readonly (readonly [string, string])[]): stri
   return out;
 }
 
-// node's Date header, refreshed the way node refreshes its own (once a second, on a timer)
 let utcDate: string | undefined;
-function dateLine(): string {
+
+/** node's Date header line, refreshed the way node refreshes its own (once a second, on a timer). */
+export function dateLine(): string {
   if (utcDate === undefined) {
     const d = new Date();
     utcDate = `Date: ${d.toUTCString()}\r\n`;
@@ -49,6 +50,17 @@ function dateLine(): string {
 }
 
 const statusLines = new Map<number, string>();
+
+/** "HTTP/1.1 200 OK\r\n": node's status line for `status`. */
+export function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
 let keepAliveMs = -1;
 let keepAliveLines = '';
 
@@ -63,11 +75,6 @@ export function writeRawHead(res: ServerResponse, status: number, lines: string)
   // (node adds "max=" then) or a head node already stored take node's own path
   if (r._header !== null || status < 200 || status === 204 || status === 304 || !r.shouldKeepAlive || !r.sendDate) return false;
   if (r.maxRequestsOnConnectionReached || (r._maxRequestsPerSocket ?? 0) > 0) return false;
-  let statusLine = statusLines.get(status);
-  if (statusLine === undefined) {
-    statusLine = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-    statusLines.set(status, statusLine);
-  }
   const timeout = r._keepAliveTimeout ?? 0;
   if (timeout !== keepAliveMs) {
     keepAliveMs = timeout;
@@ -75,7 +82,7 @@ export function writeRawHead(res: ServerResponse, status: number, lines: string)
   }
   r.statusCode = status;
   r.statusMessage = STATUS_CODES[status] ?? 'unknown';
-  r._header = statusLine + lines + dateLine() + keepAliveLines + '\r\n';
+  r._header = statusLine(status) + lines + dateLine() + keepAliveLines + '\r\n';
   r._headerSent = false;
   return true;
 }
