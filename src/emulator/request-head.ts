@@ -222,14 +222,14 @@ function connectionTokens(buf: Buffer, from: number, to: number): number {
 
 /**
  * Whether the start of a head still arriving may be a plain one (an upper-case letter first, only
- * text and line ends, within MAX_LEAN_HEAD); anything else is node's to answer at once — a TLS
- * hello, say, waits for no blank line.
+ * text and CRLF line ends, within MAX_LEAN_HEAD); anything else is node's to answer at once — a
+ * TLS hello or bare-LF lines, say, wait for no CRLF blank line.
  */
 function plausibleStart(buf: Buffer, start: number): boolean {
   if (buf.length - start > MAX_LEAN_HEAD || buf[start] < 0x41 || buf[start] > 0x5a) return false;
   for (let i = start; i < buf.length; i++) {
     const c = buf[i];
-    if ((c < SP && c !== HT && c !== CR && c !== LF) || c >= 0x7f) return false;
+    if (c === LF ? buf[i - 1] !== CR : c === CR ? i + 1 < buf.length && buf[i + 1] !== LF : (c < SP && c !== HT) || c >= 0x7f) return false;
   }
   return true;
 }
