@@ -24,6 +24,7 @@ const CLOSE_LINE = 'Connection: close\r\n';
 // node's own answers to requests that time out and to bytes after a "Connection: close" request
 const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', 'latin1');
 const BAD_REQUEST = Buffer.from('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', 'latin1');
+const IDLE_FROM_NEXT_SWEEP = -1;
 /** Answers awaited at once on one connection before it stops reading (node stops at a full write buffer). */
 const MAX_PIPELINED = 64;
 
@@ -44,7 +45,11 @@ export class LeanConnection implements LeanChannel {
   reading = true;
   /** That request's head is in: the request timeout applies, not the headers one. */
   headRead = false;
-  /** performance.now() when that request began, else when the connection last went idle. */
+  /**
+   * performance.now() when that request began; else when the connection went idle, as the next
+   * sweep saw it (no clock read per answer: an idle connection closes up to a sweep interval
+   * later than node would, past the keep-alive timeout it was told anyway).
+   */
   since: number;
   /** Whole requests waiting for their answers, in order. */
   private readonly queue: LeanRequest[] = [];
@@ -87,15 +92,16 @@ export class LeanConnection implements LeanChannel {
     return (this.address ??= socketAddress(this.socket));
   }
 
-  /** Closes the connection when its request stalled past its timeout (408, as node) or it idled past keep-alive. */
+  /** Closes the connection when its request stalled past its timeout (408, as node) or it idled past `idleMs`. */
   sweep(now: number, headersMs: number, requestMs: number, idleMs: number): void {
     if (this.handing !== undefined) return;
     if (this.reading) {
       if (now - this.since <= (this.headRead ? requestMs : headersMs)) return;
       if (this.socket.writable) this.socket.write(REQUEST_TIMEOUT);
       this.socket.destroy();
-    } else if (this.queue.length === 0 && now - this.since > idleMs) {
-      this.socket.destroy();
+    } else if (this.queue.length === 0) {
+      if (this.since === IDLE_FROM_NEXT_SWEEP) this.since = now;
+      else if (now - this.since > idleMs) this.socket.destroy();
     }
   }
 
@@ -228,7 +234,7 @@ export class LeanConnection implements LeanChannel {
       return;
     }
     if (this.handing !== undefined) return this.passOn();
-    if (!this.reading) this.since = performance.now();
+    if (!this.reading) this.since = IDLE_FROM_NEXT_SWEEP;
     if (this.paused) this.updateFlow();
   }
 

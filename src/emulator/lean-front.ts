@@ -39,6 +39,7 @@ export class LeanFront implements LeanHost {
     private readonly fallback: Server,
     private readonly limits: Limits,
     readonly keepRequests: boolean,
+    private readonly idleCloseMs = IDLE_CLOSE_MS,
   ) {
     this.maxBodyBytes = limits.maxBodyBytes;
     // as node:http's own server: no Nagle delay, TCP keep-alive, half-open ends handled here
@@ -71,7 +72,7 @@ export class LeanFront implements LeanHost {
   private sweep(): void {
     const now = performance.now();
     const { headersTimeoutMs, requestTimeoutMs } = this.limits;
-    for (const c of this.lean.values()) c.sweep(now, headersTimeoutMs, requestTimeoutMs, IDLE_CLOSE_MS);
+    for (const c of this.lean.values()) c.sweep(now, headersTimeoutMs, requestTimeoutMs, this.idleCloseMs);
   }
 
   /** Closes every connection, lean or handed over, and stops looking for stalled ones. */

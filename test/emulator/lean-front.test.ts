@@ -45,11 +45,11 @@ function nodeServe(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
-async function front(given: Partial<EmulatorLimits> = {}): Promise<string> {
+async function front(given: Partial<EmulatorLimits> = {}, idleCloseMs?: number): Promise<string> {
   const limits = emulatorLimits({ maxBodyBytes: 1_000, maxConnections: 100, ...given });
   const fallback = createTimedServer({ keepAlive: true }, limits, nodeServe);
   fallback.keepAliveTimeout = KEEP_ALIVE_MS;
-  const f = new LeanFront((r, body) => leanServe(r, body), fallback, limits, true);
+  const f = new LeanFront((r, body) => leanServe(r, body), fallback, limits, true, idleCloseMs);
   fronts.push(f);
   await new Promise<void>((r) => f.server.listen(0, '127.0.0.1', r));
   return `http://127.0.0.1:${(f.server.address() as AddressInfo).port}/`;
@@ -227,13 +227,25 @@ describe('the lean front times out what stalls, as node:http does', () => {
     ['a head that stops', 'GET /items HTTP/1.1\r\nHost: t\r\nX-Slow: '],
     ['a body that stops', 'POST /items HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n0123456789'],
   ])('%s gets 408 and is closed', async (_what, text) => {
-    const c = await RawClient.open(await front({ requestTimeoutMs: 300 }));
-    const t0 = performance.now();
+    const url = await front({ requestTimeoutMs: 300 });
+    const t0 = performance.now(); // before the server can have seen the connection or its bytes
+    const c = await RawClient.open(url);
     c.write(text);
     await c.closed;
     expect((await c.next())?.head).toBe(TIMEOUT);
     // not before the timeout (the sweep runs every 50 ms, a tenth of it bounded below)
     expect(performance.now() - t0).toBeGreaterThanOrEqual(300);
+  });
+
+  it('an idle keep-alive connection is closed, without a word, once it has idled past the keep-alive time', async () => {
+    const c = await RawClient.open(await front({ requestTimeoutMs: 300 }, 200));
+    const t0 = performance.now(); // before the answer went out
+    c.write(GET('/a'));
+    expect((await c.next())!.status).toBe(200);
+    await c.closed;
+    // seen idle by one sweep (every 50 ms), closed by a later one past 200 ms
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(200);
+    expect(c.unread).toBe('');
   });
 
   it('a connection that was answered is not timed out while it idles', async () => {
