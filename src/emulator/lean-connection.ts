@@ -5,6 +5,7 @@ import { HEAD_INCOMPLETE, HEAD_UNUSUAL, parseHead, type RequestHead } from './re
 import { LeanRequest, type LeanChannel } from './lean-request.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
 import { socketAddress } from './request-headers.ts';
+import { readInto } from './socket-reads.ts';
 
 /** What a lean connection needs of the front that accepted it (lean-front.ts). */
 export interface LeanHost {
@@ -65,6 +66,7 @@ export class LeanConnection implements LeanChannel {
   private discard = false;
   private paused = false;
   private address: string | undefined;
+  private readonly stopReads: () => void;
   private readonly head: RequestHead = { method: '', url: '', http10: false, keepAlive: true, contentLength: 0, cohort: undefined, role: undefined, apiKey: undefined, forwardedFor: undefined };
 
   constructor(
@@ -73,7 +75,7 @@ export class LeanConnection implements LeanChannel {
     now: number,
   ) {
     this.since = now;
-    socket.on('data', this.onData);
+    this.stopReads = readInto(socket, this.onData);
     socket.on('drain', this.onDrain);
     socket.on('end', this.onEnd);
     socket.on('error', onError);
@@ -142,7 +144,7 @@ export class LeanConnection implements LeanChannel {
       }
       if (end === HEAD_UNUSUAL) return this.handOver(buf.subarray(p));
       const h = this.head;
-      const r = new LeanRequest(this, h, this.host.keepRequests ? buf.subarray(p, end) : undefined);
+      const r = new LeanRequest(this, h, this.host.keepRequests ? Buffer.from(buf.subarray(p, end)) : undefined);
       p = end;
       if (!h.keepAlive) this.closing = true;
       if (h.contentLength > this.host.maxBodyBytes) return this.refuse(r);
@@ -168,8 +170,8 @@ export class LeanConnection implements LeanChannel {
   /** Reads what buf holds of the current body from p; answers where it stopped. */
   private takeBody(buf: Buffer, p: number): number {
     const n = Math.min(this.bodyLeft, buf.length - p);
-    // each read is a Buffer of its own: a body's pieces are kept as they are, not copied
-    this.chunks?.push(buf.subarray(p, p + n));
+    // a copy: reads share one buffer (socket-reads.ts)
+    this.chunks?.push(Buffer.from(buf.subarray(p, p + n)));
     this.bodyLeft -= n;
     this.bodyBytes += n;
     if (this.bodyLeft === 0) {
@@ -268,7 +270,7 @@ export class LeanConnection implements LeanChannel {
   private passOn(): void {
     const bytes = this.handing!;
     const s = this.socket;
-    s.off('data', this.onData);
+    this.stopReads();
     s.off('drain', this.onDrain);
     s.off('end', this.onEnd);
     s.off('error', onError);

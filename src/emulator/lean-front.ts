@@ -42,8 +42,9 @@ export class LeanFront implements LeanHost {
     private readonly idleCloseMs = IDLE_CLOSE_MS,
   ) {
     this.maxBodyBytes = limits.maxBodyBytes;
-    // as node:http's own server: no Nagle delay, TCP keep-alive, half-open ends handled here
-    this.server = createNetServer({ allowHalfOpen: true, noDelay: true, keepAlive: true });
+    // as node:http's own server: no Nagle delay, TCP keep-alive, half-open ends handled here;
+    // paused, so that reads go where socket-reads.ts puts them from the first one
+    this.server = createNetServer({ allowHalfOpen: true, noDelay: true, keepAlive: true, pauseOnConnect: true });
     capConnections(this.server, limits.maxConnections, (s) => this.lean.get(s)?.answering ?? nodeAnswering(s));
     this.server.on('connection', (s: Socket) => this.accept(s));
     // node:http starts tracking its connections' timeouts when it starts listening; this one
