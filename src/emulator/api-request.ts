@@ -26,9 +26,10 @@ export interface ApiReply {
   /** Whether an answer may still be sent: none was, and the client is still there. */
   readonly open: boolean;
   /**
-   * Sends `status`, `lines` ("name: value\r\n" lines, checked as node checks headers, a
-   * content-length among them) and `body`; Date and the connection's headers are added.
-   * `close`: close the connection after it.
+   * Sends `status`, `lines` then `more` ("name: value\r\n" lines, checked as node checks headers,
+   * a content-length among them; `lines` the ones most answers share, `more` the request's own,
+   * its ids) and `body`; Date and the connection's headers are added. `close`: close the
+   * connection after it.
    */
-  send(status: number, lines: string, body: Buffer, close?: boolean): void;
+  send(status: number, lines: string, more: string, body: Buffer, close?: boolean): void;
 }

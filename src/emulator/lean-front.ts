@@ -29,7 +29,7 @@ type Limits = Pick<EmulatorLimits, 'requestTimeoutMs' | 'headersTimeoutMs' | 'ma
 export class LeanFront implements LeanHost {
   readonly server: NetServer;
   readonly maxBodyBytes: number;
-  readonly keepAliveLines = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(KEEP_ALIVE_MS / 1000)}\r\n`;
+  readonly keepAliveEnd = Buffer.from(`Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(KEEP_ALIVE_MS / 1000)}\r\n\r\n`, 'latin1');
   private readonly lean = new Map<Socket, LeanConnection>();
   private readonly sockets = new Set<Socket>();
   private readonly sweeper: NodeJS.Timeout;

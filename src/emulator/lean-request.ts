@@ -7,7 +7,7 @@ export interface LeanChannel {
   readonly writable: boolean;
   peerAddress(): string;
   /** Queues `r`'s answer; it goes out once the requests before it on the connection are answered. */
-  answer(r: LeanRequest, status: number, lines: string, body: Buffer, close: boolean): void;
+  answer(r: LeanRequest, status: number, lines: string, more: string, body: Buffer, close: boolean): void;
 }
 
 /**
@@ -49,10 +49,10 @@ export class LeanRequest implements ApiRequest, ApiReply {
     return !this.answered && this.channel.writable;
   }
 
-  send(status: number, lines: string, body: Buffer, close = false): void {
+  send(status: number, lines: string, more: string, body: Buffer, close = false): void {
     if (!this.open) return;
     this.answered = true;
-    this.channel.answer(this, status, lines, body, close || !this.keepAlive);
+    this.channel.answer(this, status, lines, more, body, close || !this.keepAlive);
   }
 
   peerAddress(): string {

@@ -53,9 +53,10 @@ class NodeReply implements ApiReply {
     return !this.res.headersSent && !this.res.destroyed;
   }
 
-  send(status: number, lines: string, body: Buffer, close = false): void {
+  send(status: number, shared: string, more: string, body: Buffer, close = false): void {
     const res = this.res;
     if (!this.open) return;
+    const lines = shared + more;
     if (!close && writeRawHead(res, status, lines)) {
       res.end(body);
       return;

@@ -9,5 +9,5 @@ const LINES = `content-type: application/json\r\ncontent-length: ${BODY.length}\
  * it before any throttle, and dowsim's outcomes have no name for it (compat warns about such cohorts).
  */
 export function refuseLargeBody(reply: ApiReply): void {
-  if (reply.open) reply.send(413, LINES, BODY, true);
+  if (reply.open) reply.send(413, LINES, '', BODY, true);
 }

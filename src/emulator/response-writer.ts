@@ -69,7 +69,7 @@ export class ResponseWriter {
   sendCanned(reply: ApiReply, answer: GatewayAnswer, ids: RequestIds = newIds()): number {
     const c = this.cannedFor(answer);
     if (!reply.open) return 0;
-    reply.send(c.status, c.lines + this.idLines(ids) + c.trailingLines, c.body);
+    reply.send(c.status, c.lines, this.idLines(ids) + c.trailingLines, c.body);
     return c.body.length;
   }
 
@@ -78,11 +78,11 @@ export class ResponseWriter {
     if (!reply.open) return;
     // a real handler's headers are checked here, as writeHead checks them (and throws as it does)
     const lines = r.lines ?? functionHeaderLines(r.headers, r.body.length);
-    reply.send(r.status, lines + this.idLines(ids), r.body);
+    reply.send(r.status, lines, this.idLines(ids), r.body);
   }
 
   sendJson(reply: ApiReply, status: number, value: unknown): void {
     const body = Buffer.from(JSON.stringify(value, null, 2));
-    reply.send(status, `content-type: application/json\r\ncontent-length: ${body.length}\r\n`, body);
+    reply.send(status, `content-type: application/json\r\ncontent-length: ${body.length}\r\n`, '', body);
   }
 }

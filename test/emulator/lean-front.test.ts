@@ -29,7 +29,7 @@ function textLines(text: string): string {
 function leanServe(r: LeanRequest, body: Buffer): void {
   const text = `lean ${r.method} ${r.url} ${body.toString()} | cohort=${r.cohort} role=${r.role} key=${r.apiKey} xff=${r.forwardedFor} host=${r.header('host')} v=${r.httpVersion}`;
   const wait = Number(new URL(r.url, 'http://x').searchParams.get('wait') ?? 0);
-  const answer = () => r.send(200, textLines(text), Buffer.from(text));
+  const answer = () => r.send(200, textLines(text), '', Buffer.from(text));
   if (wait > 0) setTimeout(answer, wait);
   else answer();
 }
