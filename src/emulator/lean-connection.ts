@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { Socket } from 'node:net';
-import { dateLine, statusLine } from './raw-head.ts';
+import { answerBytes, CLOSE_END } from './answer-bytes.ts';
 import { HEAD_INCOMPLETE, HEAD_UNUSUAL, parseHead, type RequestHead } from './request-head.ts';
 import { LeanRequest, type LeanChannel } from './lean-request.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
@@ -21,50 +21,12 @@ export interface LeanHost {
 }
 
 const EMPTY = Buffer.alloc(0);
-const CLOSE_END = Buffer.from('Connection: close\r\n\r\n', 'latin1');
 // node's own answers to requests that time out and to bytes after a "Connection: close" request
 const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', 'latin1');
 const BAD_REQUEST = Buffer.from('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', 'latin1');
 const IDLE_FROM_NEXT_SWEEP = -1;
 /** Answers awaited at once on one connection before it stops reading (node stops at a full write buffer). */
 const MAX_PIPELINED = 64;
-
-/** Buffer's own latin1 writer (node's Buffer.write calls it): no encoding lookup per piece. */
-type Latin1Buffer = Buffer & { latin1Write(s: string, offset: number): number };
-
-// the head lines answers share (status lines, canned answers', the synthetic function's), as
-// bytes kept by their text; a real handler's may differ every time, so the few kept start over
-// when full
-const lineBytes = new Map<string, Buffer>();
-const MAX_KEPT_LINES = 64;
-
-function bytesOf(s: string): Buffer {
-  let b = lineBytes.get(s);
-  if (b === undefined) {
-    if (lineBytes.size >= MAX_KEPT_LINES) lineBytes.clear();
-    b = Buffer.from(s, 'latin1');
-    lineBytes.set(s, b);
-  }
-  return b;
-}
-
-// the Date line changes once a second: its bytes are the last one's
-let lastDate = '';
-let lastDateBytes = Buffer.alloc(0);
-
-function dateBytes(): Buffer {
-  const d = dateLine();
-  if (d !== lastDate) {
-    lastDate = d;
-    lastDateBytes = Buffer.from(d, 'latin1');
-  }
-  return lastDateBytes;
-}
-
-/** 1xx, 204 and 304 answers carry no body (node drops one given). */
-function hasBody(status: number): boolean {
-  return status >= 200 && status !== 204 && status !== 304;
-}
 
 /**
  * One client connection of the lean front: reads requests from the socket's reads as they come
@@ -233,25 +195,7 @@ export class LeanConnection implements LeanChannel {
   }
 
   answer(r: LeanRequest, status: number, lines: string, more: string, body: Buffer, close: boolean): void {
-    // the head from pieces kept as bytes, not one string: joining strings and flattening the
-    // join to write it cost more than copying the pieces (header values are latin1 by node's
-    // own rule, validateHeaderValue)
-    const start = bytesOf(statusLine(status));
-    const shared = bytesOf(lines);
-    const date = dateBytes();
-    const end = close ? CLOSE_END : this.host.keepAliveEnd;
-    const bodyBytes = hasBody(status) ? body.length : 0;
-    const headBytes = start.length + shared.length + more.length + date.length + end.length;
-    const out = Buffer.allocUnsafe(headBytes + bodyBytes) as Latin1Buffer;
-    out.set(start, 0);
-    let o = start.length;
-    out.set(shared, o);
-    o += shared.length;
-    o += out.latin1Write(more, o);
-    out.set(date, o);
-    out.set(end, o + date.length);
-    if (bodyBytes > 0) out.set(body, headBytes);
-    r.out = out;
+    r.out = answerBytes(status, lines, more, body, close ? CLOSE_END : this.host.keepAliveEnd);
     r.last = close;
     if (this.queue[0] === r) this.flush();
   }
