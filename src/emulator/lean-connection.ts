@@ -49,7 +49,7 @@ export class LeanConnection implements LeanChannel {
   /** Whole requests waiting for their answers, in order. */
   private readonly queue: LeanRequest[] = [];
   private rest: Buffer | undefined; // an incomplete head
-  private reading_: LeanRequest | undefined; // the request whose body is coming in
+  private awaitingBody: LeanRequest | undefined; // the request whose body is coming in
   private bodyLeft = 0;
   private bodyBytes = 0;
   private bodyT0 = 0;
@@ -143,7 +143,7 @@ export class LeanConnection implements LeanChannel {
       if (!h.keepAlive) this.closing = true;
       if (h.contentLength > this.host.maxBodyBytes) return this.refuse(r);
       if (h.contentLength > 0) {
-        this.reading_ = r;
+        this.awaitingBody = r;
         this.headRead = true;
         this.bodyLeft = h.contentLength;
         this.bodyBytes = 0;
@@ -169,9 +169,9 @@ export class LeanConnection implements LeanChannel {
     this.bodyLeft -= n;
     this.bodyBytes += n;
     if (this.bodyLeft === 0) {
-      const r = this.reading_!;
+      const r = this.awaitingBody!;
       const chunks = this.chunks;
-      this.reading_ = this.chunks = undefined;
+      this.awaitingBody = this.chunks = undefined;
       const body = chunks === undefined ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.bodyBytes);
       this.dispatch(r, body, this.bodyBytes, this.bodyT0);
     }
@@ -242,7 +242,13 @@ export class LeanConnection implements LeanChannel {
   };
 
   private readonly onEnd = (): void => {
-    // as node:http (httpAllowHalfOpen off): a client that ends its side gets no more answers
+    // as node:http (httpAllowHalfOpen off): a client that ends its side gets no more answers, and
+    // one that ends it within a request gets 400
+    if (!this.discard && (this.rest !== undefined || this.bodyLeft > 0)) {
+      if (this.socket.writable) this.socket.write(BAD_REQUEST);
+      this.socket.destroy();
+      return;
+    }
     this.closing = true;
     this.queue.length = 0;
     this.socket.end();

@@ -211,6 +211,16 @@ describe('what the lean front does not read goes to node:http, with the bytes al
     mid.close();
   });
 
+  it.each([
+    ['within a head', 'GET /items HTTP/1.1\r\nHost: t\r\n'],
+    ['within a body', 'POST /items HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc'],
+  ])('a client that ends its side %s gets node\'s 400', async (_where, text) => {
+    const c = await RawClient.open(await front());
+    c.socket.end(text);
+    await c.closed;
+    expect((await c.next())?.head).toBe('HTTP/1.1 400 Bad Request\r\nConnection: close');
+  });
+
   it('bytes after a "Connection: close" request get node\'s 400, as node gives it', async () => {
     const c = await RawClient.open(await front());
     c.write(GET('/x?wait=50', 'Connection: close\r\n') + GET('/y'));
