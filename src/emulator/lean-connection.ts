@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
 import type { Socket } from 'node:net';
 import { answerBytes, CLOSE_END } from './answer-bytes.ts';
-import { HEAD_INCOMPLETE, HEAD_UNUSUAL, parseHead, type RequestHead } from './request-head.ts';
+import { emptyHead, HEAD_INCOMPLETE, HEAD_UNUSUAL, parseHead, type RequestHead } from './request-head.ts';
 import { LeanRequest, type LeanChannel } from './lean-request.ts';
 import { refuseLargeBody } from './refuse-large-body.ts';
 import { socketAddress } from './request-headers.ts';
@@ -61,7 +61,7 @@ export class LeanConnection implements LeanChannel {
   private paused = false;
   private address: string | undefined;
   private readonly stopReads: () => void;
-  private readonly head: RequestHead = { method: '', url: '', http10: false, keepAlive: true, contentLength: 0, cohort: undefined, role: undefined, apiKey: undefined, forwardedFor: undefined };
+  private readonly head: RequestHead = emptyHead();
 
   constructor(
     readonly socket: Socket,

@@ -24,6 +24,16 @@ export interface RequestHead {
   role: string | undefined;
   apiKey: string | undefined;
   forwardedFor: string | undefined;
+  /** The previous head's texts, read into the same object: a flood repeats them, and the same bytes need no new string. */
+  readonly last: HeadTexts;
+}
+
+export type HeadTexts = { url: string; cohort: string | undefined; role: string | undefined; apiKey: string | undefined; forwardedFor: string | undefined };
+
+/** A RequestHead to read heads into, one per connection. */
+export function emptyHead(): RequestHead {
+  const texts = (): HeadTexts => ({ url: '', cohort: undefined, role: undefined, apiKey: undefined, forwardedFor: undefined });
+  return { method: '', http10: false, keepAlive: true, contentLength: 0, ...texts(), last: texts() };
 }
 
 /** The head has not all arrived yet (and what did could be a plain head). */
@@ -105,12 +115,18 @@ export function parseHead(buf: Buffer, start: number, out: RequestHead): number 
   const version = p + 1;
   if (buf[p] !== SP || !isVersion(buf, version) || version + 10 > blank + 2) return HEAD_UNUSUAL;
   const http10 = buf[version + 7] === 0x30;
+  const prev = out.last;
+  prev.url = out.url;
+  prev.cohort = out.cohort;
+  prev.role = out.role;
+  prev.apiKey = out.apiKey;
+  prev.forwardedFor = out.forwardedFor;
   out.method = method;
-  out.url = buf.toString('latin1', target, p);
+  out.url = textAt(prev.url, buf, target, p);
   out.http10 = http10;
   out.contentLength = 0;
   out.cohort = out.role = out.apiKey = out.forwardedFor = undefined;
-  return readHeaders(buf, version + 10, blank, out) ? end : HEAD_UNUSUAL;
+  return readHeaders(buf, version + 10, blank, out, prev) ? end : HEAD_UNUSUAL;
 }
 
 /** "HTTP/1.1\r\n" or "HTTP/1.0\r\n" at `at`. */
@@ -122,7 +138,7 @@ function isVersion(buf: Buffer, at: number): boolean {
 }
 
 /** The header lines from `line` to the blank line at `blank`, into `out`; false: unusual. */
-function readHeaders(buf: Buffer, line: number, blank: number, out: RequestHead): boolean {
+function readHeaders(buf: Buffer, line: number, blank: number, out: RequestHead, prev: HeadTexts): boolean {
   let hasHost = false;
   let hasLength = false;
   let close = false;
@@ -151,7 +167,7 @@ function readHeaders(buf: Buffer, line: number, blank: number, out: RequestHead)
         if (isWord(buf, line, len, EXPECT) || isWord(buf, line, len, UPGRADE) || isWord(buf, line, len, TRANSFER_ENCODING)) return false;
         break;
       case 9:
-        if (isWord(buf, line, len, X_API_KEY)) out.apiKey = joined(out.apiKey, buf, v, ve);
+        if (isWord(buf, line, len, X_API_KEY)) out.apiKey = joined(out.apiKey, prev.apiKey, buf, v, ve);
         break;
       case 10:
         if (isWord(buf, line, len, CONNECTION)) {
@@ -162,7 +178,7 @@ function readHeaders(buf: Buffer, line: number, blank: number, out: RequestHead)
         }
         break;
       case 13:
-        if (isWord(buf, line, len, ROLE)) out.role = joined(out.role, buf, v, ve);
+        if (isWord(buf, line, len, ROLE)) out.role = joined(out.role, prev.role, buf, v, ve);
         break;
       case 14:
         if (isWord(buf, line, len, CONTENT_LENGTH)) {
@@ -173,8 +189,8 @@ function readHeaders(buf: Buffer, line: number, blank: number, out: RequestHead)
         }
         break;
       case 15:
-        if (isWord(buf, line, len, COHORT)) out.cohort = joined(out.cohort, buf, v, ve);
-        else if (isWord(buf, line, len, FORWARDED_FOR)) out.forwardedFor = joined(out.forwardedFor, buf, v, ve);
+        if (isWord(buf, line, len, COHORT)) out.cohort = joined(out.cohort, prev.cohort, buf, v, ve);
+        else if (isWord(buf, line, len, FORWARDED_FOR)) out.forwardedFor = joined(out.forwardedFor, prev.forwardedFor, buf, v, ve);
         break;
     }
     line = e + 2;
@@ -184,10 +200,20 @@ function readHeaders(buf: Buffer, line: number, blank: number, out: RequestHead)
   return true;
 }
 
-/** A repeated header's values, joined as node:http joins them. */
-function joined(prev: string | undefined, buf: Buffer, from: number, to: number): string {
-  const value = buf.toString('latin1', from, to);
-  return prev === undefined ? value : `${prev}, ${value}`;
+/** A header's value after `sofar` (this head's earlier ones, joined as node:http joins repeats); `last`: the previous head's. */
+function joined(sofar: string | undefined, last: string | undefined, buf: Buffer, from: number, to: number): string {
+  if (sofar === undefined) return textAt(last, buf, from, to);
+  return `${sofar}, ${buf.toString('latin1', from, to)}`;
+}
+
+/** buf[from, to) as a string: `known` itself when it holds those very bytes. */
+function textAt(known: string | undefined, buf: Buffer, from: number, to: number): string {
+  if (known !== undefined && known.length === to - from) {
+    let i = 0;
+    while (i < known.length && known.charCodeAt(i) === buf[from + i]) i++;
+    if (i === known.length) return known;
+  }
+  return buf.toString('latin1', from, to);
 }
 
 /** A Content-Length value: its digits (at most 15, an exact double), or -1. */

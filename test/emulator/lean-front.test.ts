@@ -108,6 +108,30 @@ describe('the lean front reads plain requests itself', () => {
     c.close();
   });
 
+  it('reads each head\'s own path and headers on a connection that repeats and varies them', async () => {
+    const c = await RawClient.open(await front());
+    const sent: [string, string][] = [
+      ['/a', 'X-Dowsim-Cohort: x\r\n'],
+      ['/a', 'X-Dowsim-Cohort: x\r\n'],
+      ['/b', 'X-Dowsim-Cohort: y\r\n'],
+      ['/b', ''],
+      ['/c', 'X-Dowsim-Cohort: y\r\nX-Dowsim-Cohort: x\r\n'],
+      ['/C', 'X-Dowsim-Cohort: Y\r\n'],
+    ];
+    c.write(sent.map(([path, extra]) => GET(path, extra)).join(''));
+    const got: string[] = [];
+    for (let i = 0; i < sent.length; i++) got.push((await c.next())!.body.replace(/ role=.*/, ''));
+    expect(got).toEqual([
+      'lean GET /a  | cohort=x',
+      'lean GET /a  | cohort=x',
+      'lean GET /b  | cohort=y',
+      'lean GET /b  | cohort=undefined',
+      'lean GET /c  | cohort=y, x',
+      'lean GET /C  | cohort=Y',
+    ]);
+    c.close();
+  });
+
   it('answers "Connection: close" with Connection: close, then closes', async () => {
     const c = await RawClient.open(await front());
     c.write(GET('/x', 'Connection: close\r\n'));
