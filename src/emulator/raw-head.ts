@@ -1,11 +1,12 @@
 import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
 
 /**
- * Response heads without node's per-header checks, for the headers the emulator composes itself.
+ * Response heads without node's per-header checks, for the headers the emulator composes itself,
+ * on node:http's path (the connections the lean front hands over: lean-front.ts); the status and
+ * Date lines are the lean front's too.
  *
  * `writeHead` runs two regular expressions over every header name and value it is handed; with
- * the per-request ids that is about a microsecond a response — most of what the emulator costs
- * beyond a bare node:http server. The emulator's own headers are checked once, when their lines
+ * the per-request ids that is about a microsecond a response. The emulator's own headers are checked once, when their lines
  * are built (`headerLines`); its ids are hex and base64url by construction. `writeRawHead` then
  * hands node the very head `writeHead` would have stored (status line, these lines, Date, the
  * keep-alive lines), and node sends it before the body as its own. Only on the common path — a
