@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
 import { Gateway, type Admission } from '../limits/gateway.ts';
@@ -13,17 +12,17 @@ import { Exchange, type Pending } from './exchange.ts';
 import type { FunctionReply, InvocationRecord, LambdaRuntime } from './lambda-runtime.ts';
 import type { RequestRecord } from './metrics-cell.ts';
 import type { MetricsStore } from './metrics-store.ts';
-import { refuseLargeBody } from './refuse-large-body.ts';
-import { clientAddresses, COHORT_HEADER, firstHeader, ROLE_HEADER } from './request-headers.ts';
+import type { ApiReply, ApiRequest } from './api-request.ts';
+import { KEEP_ALIVE_MS, LeanFront } from './lean-front.ts';
+import { nodeRequestHandler } from './node-front.ts';
+import { clientAddresses } from './request-headers.ts';
 import type { RequestIds } from './request-ids.ts';
 import { ResponseWriter } from './response-writer.ts';
-import { createLimitedServer, type EmulatorLimits } from './server-limits.ts';
+import { createTimedServer, type EmulatorLimits } from './server-limits.ts';
 
 export { clientAddresses, COHORT_HEADER, ROLE_HEADER } from './request-headers.ts';
 export const METRICS_PATH = '/__dowsim/metrics';
 const MAX_COHORTS = 100;
-
-const EMPTY = Buffer.alloc(0);
 
 /** Which single outcome a one-request admission came to (counts are 0 or 1, exactly one is 1). */
 function gatewayVerdict(a: Admission): 'passed' | 'wafBlocked' | 'authRejected' | 'gatewayThrottled' | 'quotaExceeded' {
@@ -43,7 +42,6 @@ export class ApiFront {
   readonly gateway: Gateway;
   private readonly writer: ResponseWriter;
   private readonly cohorts = new Set<string>();
-  private maxBodyBytes = Infinity;
 
   constructor(
     private readonly stack: Stack,
@@ -59,74 +57,46 @@ export class ApiFront {
 
   private readonly severalFunctions: boolean;
 
-  createServer(limits: EmulatorLimits): Server {
-    this.maxBodyBytes = limits.maxBodyBytes;
-    const server = createLimitedServer({ keepAlive: true }, limits, (req, res) => this.onRequest(req, res));
-    // API Gateway keeps idle client connections open for a while; load drivers reuse them
-    server.keepAliveTimeout = 60_000;
-    return server;
+  /** The API port's server: lean connections (lean-front.ts), node:http for what they hand over. */
+  createServer(limits: EmulatorLimits): LeanFront {
+    const serve = (req: ApiRequest, reply: ApiReply, body: Buffer, bytesIn: number, t0: number) => this.handle(req, reply, body, bytesIn, t0);
+    const keepBodies = this.runtime.needsRequestBodies;
+    const fallback = createTimedServer({ keepAlive: true }, limits, nodeRequestHandler(serve, limits.maxBodyBytes, keepBodies));
+    fallback.keepAliveTimeout = KEEP_ALIVE_MS;
+    return new LeanFront((r, body, bytesIn, t0) => this.handle(r, r, body, bytesIn, t0), fallback, limits, keepBodies);
   }
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const t0 = performance.now();
-    const headers = req.headers; // a getter on node's request: read it once
-    const length = headers['content-length'];
-    if ((length === undefined || length === '0') && headers['transfer-encoding'] === undefined) {
-      // no body to wait for (most flood requests): node discards the empty stream after the response
-      this.handle(req, res, EMPTY, 0, t0);
-      return;
-    }
-    if (Number(length) > this.maxBodyBytes) return refuseLargeBody(res);
-    // the body is read to the end (its size is metered); only a real handler needs its bytes
-    const keep = this.runtime.needsRequestBodies;
-    const chunks: Buffer[] = [];
-    let bytesIn = 0;
-    req.on('data', (c: Buffer) => {
-      bytesIn += c.length;
-      if (bytesIn > this.maxBodyBytes) {
-        req.removeAllListeners('data').removeAllListeners('end');
-        refuseLargeBody(res);
-      } else if (keep) chunks.push(c);
-    });
-    req.on('end', () => {
-      const body = !keep ? EMPTY : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, bytesIn);
-      this.handle(req, res, body, bytesIn, t0);
-    });
-    req.on('error', () => res.destroy());
-  }
-
-  private handle(req: IncomingMessage, res: ServerResponse, body: Buffer, bytesIn: number, t0: number): void {
+  private handle(req: ApiRequest, reply: ApiReply, body: Buffer, bytesIn: number, t0: number): void {
     try {
-      this.serve(req, res, body, bytesIn, t0);
+      this.serve(req, reply, body, bytesIn, t0);
     } catch (err) {
       // a bug here must cost one request, never the emulator
       process.stderr.write(`dowsim emulator: internal error on ${req.method} ${req.url}: ${(err as Error)?.stack ?? String(err)}\n`);
-      if (!res.headersSent) this.writer.sendCanned(res, 'failed');
+      if (reply.open) this.writer.sendCanned(reply, 'failed');
     }
   }
 
-  private serve(req: IncomingMessage, res: ServerResponse, body: Buffer, bytesIn: number, t0: number): void {
-    const url = req.url ?? '/';
+  private serve(req: ApiRequest, reply: ApiReply, body: Buffer, bytesIn: number, t0: number): void {
+    const url = req.url;
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const method = req.method ?? 'GET'; // node's parser takes upper-case methods only
+    const method = req.method;
     if (path === METRICS_PATH && method === 'GET') {
-      this.writer.sendJson(res, 200, this.describe());
+      this.writer.sendJson(reply, 200, this.describe());
       return;
     }
     const now = this.clock();
-    const headers = req.headers;
-    const cohort = this.cohortName(firstHeader(headers[COHORT_HEADER]));
-    const role: Role = firstHeader(headers[ROLE_HEADER]) === 'legit' ? 'legit' : 'attack';
-    const { source: client, forwarded } = clientAddresses(req);
-    const apiKey = firstHeader(headers['x-api-key']);
+    const cohort = this.cohortName(req.cohort);
+    const role: Role = req.role === 'legit' ? 'legit' : 'attack';
+    const { source: client, forwarded } = clientAddresses(req.forwardedFor, req);
+    const apiKey = req.apiKey;
     const pending: Pending = { arrival: now, cohort, role, bytesIn };
 
     const admission = this.gateway.admit(now, 1, 0, { method, path, apiKey, client, forwarded });
     const verdict = gatewayVerdict(admission);
     if (verdict !== 'passed') {
       const answer: GatewayAnswer = verdict === 'authRejected' && admission.authReason === 'unknown-route' ? 'unknownRoute' : verdict;
-      const bytesOut = this.writer.sendCanned(res, answer);
+      const bytesOut = this.writer.sendCanned(reply, answer);
       pending.route = admission.routeKey ?? matchRoute(this.stack, method, path)?.key ?? `${method} ${path} (no route)`;
       this.record(pending, verdict, this.writer.statusOf(answer), bytesOut, performance.now() - t0);
       return;
@@ -134,7 +104,7 @@ export class ApiFront {
 
     pending.route = admission.routeKey;
     const fn = this.severalFunctions ? functionIndexOfRoute(this.stack, admission.routeKey) : 0;
-    this.runtime.invoke(new Exchange(this, req, res, body, t0, pending), fn, now);
+    this.runtime.invoke(new Exchange(this, req, reply, body, t0, pending), fn, now);
   }
 
   /** The status the client gets for this answer. */
@@ -143,9 +113,9 @@ export class ApiFront {
   }
 
   /** Sends the function's answer (or API Gateway's in its stead): the body bytes sent. */
-  reply(res: ServerResponse, r: FunctionReply, ids: RequestIds): number {
-    if (r.kind === 'gateway') return this.writer.sendCanned(res, r.answer, ids);
-    this.writer.sendFunction(res, r.response, ids);
+  reply(reply: ApiReply, r: FunctionReply, ids: RequestIds): number {
+    if (r.kind === 'gateway') return this.writer.sendCanned(reply, r.answer, ids);
+    this.writer.sendFunction(reply, r.response, ids);
     return r.response.body.length;
   }
 

@@ -1,5 +1,5 @@
-import type { Server, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 
 /**
  * Caps a server's open connections without letting one client's idle or stalled sockets lock
@@ -7,13 +7,14 @@ import type { Socket } from 'node:net';
  * answered (idle keep-alive, or still sending its request); only when every open connection has
  * a whole request waiting for its answer is the new one refused. node's own `maxConnections`
  * would refuse newcomers while 10,000 stalled sockets sat there for their 30 s.
+ * `answering` says whether a connection has a whole request waiting (node:http's by default).
  */
-export function capConnections(server: Server, cap: number): void {
+export function capConnections(server: NetServer, cap: number, answering: (socket: Socket) => boolean = nodeAnswering): void {
   // a Set iterates in insertion order: oldest first
   const open = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     if (open.size >= cap) {
-      const victim = oldestNotAnswering(open);
+      const victim = oldestNotAnswering(open, answering);
       if (!victim) {
         socket.destroy();
         return;
@@ -26,11 +27,13 @@ export function capConnections(server: Server, cap: number): void {
   });
 }
 
-function oldestNotAnswering(open: Set<Socket>): Socket | undefined {
-  for (const socket of open) {
-    // node keeps the response in progress on its socket: a whole request is one being answered
-    const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-    if (!res?.req?.complete) return socket;
-  }
+/** Whether node:http is answering a whole request on `socket`: it keeps the response in progress there. */
+export function nodeAnswering(socket: Socket): boolean {
+  const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  return res?.req?.complete === true;
+}
+
+function oldestNotAnswering(open: Set<Socket>, answering: (socket: Socket) => boolean): Socket | undefined {
+  for (const socket of open) if (!answering(socket)) return socket;
   return undefined;
 }

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Role } from '../model/timeline.ts';
 import type { ApiFront } from './api-server.ts';
 import type { FunctionReply, InvocationRecord, InvocationSink } from './lambda-runtime.ts';
 import type { ProxyRequest } from './proxy-event.ts';
-import { clientAddresses, firstHeader } from './request-headers.ts';
+import type { ApiReply, ApiRequest } from './api-request.ts';
+import { clientAddresses } from './request-headers.ts';
 import { newIds } from './request-ids.ts';
 
 /** A request admitted by the front, waiting to be recorded once it ends. */
@@ -26,8 +26,8 @@ export class Exchange implements InvocationSink {
 
   constructor(
     private readonly front: ApiFront,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: ApiRequest,
+    private readonly res: ApiReply,
     private readonly body: Buffer,
     private readonly t0: number,
     private readonly pending: Pending,
@@ -36,18 +36,18 @@ export class Exchange implements InvocationSink {
   /** Only a real handler asks for it: read again from the request, not kept for every request of a flood. */
   request(): ProxyRequest {
     const { req } = this;
-    const url = req.url ?? '/';
+    const url = req.url;
     const q = url.indexOf('?');
     return {
-      method: req.method ?? 'GET',
+      method: req.method,
       path: q < 0 ? url : url.slice(0, q),
       rawQuery: q < 0 ? '' : url.slice(q + 1),
-      rawHeaders: req.rawHeaders,
+      rawHeaders: req.rawHeaders(),
       body: this.body,
-      sourceIp: clientAddresses(req).source,
-      userAgent: firstHeader(req.headers['user-agent']) ?? '',
-      host: firstHeader(req.headers.host) ?? '',
-      apiKey: firstHeader(req.headers['x-api-key']),
+      sourceIp: clientAddresses(req.forwardedFor, req).source,
+      userAgent: req.header('user-agent') ?? '',
+      host: req.header('host') ?? '',
+      apiKey: req.apiKey,
       requestId: this.ids.requestId,
       shortId: this.ids.shortId,
       timeEpochMs: Date.now(),

@@ -1,11 +1,12 @@
 import { STATUS_CODES, validateHeaderName, validateHeaderValue, type ServerResponse } from 'node:http';
 
 /**
- * Response heads without node's per-header checks, for the headers the emulator composes itself.
+ * Response heads without node's per-header checks, for the headers the emulator composes itself,
+ * on node:http's path (the connections the lean front hands over: lean-front.ts); the status and
+ * Date lines are the lean front's too.
  *
  * `writeHead` runs two regular expressions over every header name and value it is handed; with
- * the per-request ids that is about a microsecond a response — most of what the emulator costs
- * beyond a bare node:http server. The emulator's own headers are checked once, when their lines
+ * the per-request ids that is about a microsecond a response. The emulator's own headers are checked once, when their lines
  * are built (`headerLines`); its ids are hex and base64url by construction. `writeRawHead` then
  * hands node the very head `writeHead` would have stored (status line, these lines, Date, the
  * keep-alive lines), and node sends it before the body as its own. Only on the common path — a
@@ -37,9 +38,10 @@ export function headerLines(pairs: readonly (readonly [string, string])[]): stri
   return out;
 }
 
-// node's Date header, refreshed the way node refreshes its own (once a second, on a timer)
 let utcDate: string | undefined;
-function dateLine(): string {
+
+/** node's Date header line, refreshed the way node refreshes its own (once a second, on a timer). */
+export function dateLine(): string {
   if (utcDate === undefined) {
     const d = new Date();
     utcDate = `Date: ${d.toUTCString()}\r\n`;
@@ -49,6 +51,17 @@ function dateLine(): string {
 }
 
 const statusLines = new Map<number, string>();
+
+/** "HTTP/1.1 200 OK\r\n": node's status line for `status`. */
+export function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
 let keepAliveMs = -1;
 let keepAliveLines = '';
 
@@ -63,11 +76,6 @@ export function writeRawHead(res: ServerResponse, status: number, lines: string)
   // (node adds "max=" then) or a head node already stored take node's own path
   if (r._header !== null || status < 200 || status === 204 || status === 304 || !r.shouldKeepAlive || !r.sendDate) return false;
   if (r.maxRequestsOnConnectionReached || (r._maxRequestsPerSocket ?? 0) > 0) return false;
-  let statusLine = statusLines.get(status);
-  if (statusLine === undefined) {
-    statusLine = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'unknown'}\r\n`;
-    statusLines.set(status, statusLine);
-  }
   const timeout = r._keepAliveTimeout ?? 0;
   if (timeout !== keepAliveMs) {
     keepAliveMs = timeout;
@@ -75,7 +83,7 @@ export function writeRawHead(res: ServerResponse, status: number, lines: string)
   }
   r.statusCode = status;
   r.statusMessage = STATUS_CODES[status] ?? 'unknown';
-  r._header = statusLine + lines + dateLine() + keepAliveLines + '\r\n';
+  r._header = statusLine(status) + lines + dateLine() + keepAliveLines + '\r\n';
   r._headerSent = false;
   return true;
 }

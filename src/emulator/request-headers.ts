@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** Requests with this header are counted under that cohort (the load driver sends it); else 'all'. */
@@ -16,20 +15,19 @@ const socketAddresses = new WeakMap<Socket, string>();
  * when the header is absent). Locally every TCP peer is 127.0.0.1, so the load driver stands in
  * for the network: it sends the client's address as the header's last hop — where API Gateway
  * appends the address it saw — and the source is that last hop. Without the header, the socket's.
+ * `forwardedFor`: the X-Forwarded-For value (repeats joined by ","), `peer`: the request's TCP peer.
  */
-export function clientAddresses(req: IncomingMessage): { source: string; forwarded?: string } {
-  const xff = req.headers['x-forwarded-for'];
-  const raw = Array.isArray(xff) ? xff.join(',') : xff;
-  if (raw) {
+export function clientAddresses(forwardedFor: string | undefined, peer: { peerAddress(): string }): { source: string; forwarded?: string } {
+  if (forwardedFor) {
     // one hop (most requests) needs no split
-    const hops = raw.includes(',') ? raw.split(',').map((h) => h.trim()).filter((h) => h !== '') : [raw.trim()];
+    const hops = forwardedFor.includes(',') ? forwardedFor.split(',').map((h) => h.trim()).filter((h) => h !== '') : [forwardedFor.trim()];
     if (hops[0]) return { source: hops[hops.length - 1], forwarded: hops[0] };
   }
-  return { source: socketAddress(req.socket) };
+  return { source: peer.peerAddress() };
 }
 
 /** The socket's peer address (IPv4-mapped IPv6 unwrapped), remembered per connection. */
-function socketAddress(socket: Socket): string {
+export function socketAddress(socket: Socket): string {
   let known = socketAddresses.get(socket);
   if (known === undefined) {
     const addr = socket.remoteAddress;

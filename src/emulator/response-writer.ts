@@ -1,17 +1,14 @@
-import type { ServerResponse } from 'node:http';
 import type { ApiKind } from '../model/api-kind.ts';
 import { cannedResponse, type GatewayAnswer } from '../model/gateway-responses.ts';
 import type { MappedResponse } from './proxy-response.ts';
-import { headerLines, writeRawHead } from './raw-head.ts';
+import type { ApiReply } from './api-request.ts';
+import { headerLines } from './raw-head.ts';
 import { newIds, type RequestIds } from './request-ids.ts';
 
 interface Canned {
   status: number;
   body: Buffer;
-  length: string;
-  contentType: string;
-  errorType?: string;
-  /** Its header lines before and after the request ids (raw-head.ts). */
+  /** Its header lines before and after the request ids. */
   lines: string;
   trailingLines: string;
 }
@@ -23,8 +20,9 @@ function isFraming(name: string): boolean {
 }
 
 /**
- * The header lines of a function response the emulator makes itself (the synthetic handler's),
- * checked once: its headers without framing ones, and its content-length (raw-head.ts).
+ * The header lines of a function response, checked as node checks headers (throws as writeHead
+ * would): its headers without framing ones, and its content-length. The synthetic handler's are
+ * made once (lambda-runtime.ts).
  */
 export function functionHeaderLines(headers: readonly [string, string][], bodyBytes: number): string {
   return headerLines([...headers.filter(([k]) => !isFraming(k)), ['content-length', String(bodyBytes)]]);
@@ -51,24 +49,15 @@ export class ResponseWriter {
       const r = cannedResponse(this.kind, answer);
       const body = Buffer.from(r.body, 'utf8');
       const contentType = r.body.startsWith('{') ? 'application/json' : 'text/plain';
-      const length = String(body.length);
-      const lines = headerLines([['content-type', contentType], ['content-length', length]]);
+      const lines = headerLines([['content-type', contentType], ['content-length', String(body.length)]]);
       const trailingLines = r.errorType ? headerLines([['x-amzn-ErrorType', r.errorType]]) : '';
-      c = { status: r.status, body, length, contentType, errorType: r.errorType, lines, trailingLines };
+      c = { status: r.status, body, lines, trailingLines };
       this.canned.set(answer, c);
     }
     return c;
   }
 
-  /** Appends the request-id headers: REST x-amzn-RequestId + x-amz-apigw-id, HTTP APIs apigw-requestid, function URLs x-amzn-RequestId. */
-  private pushIdHeaders(out: string[], ids: RequestIds): void {
-    const kind = this.kind;
-    if (kind === 'http') out.push('apigw-requestid', ids.shortId);
-    else if (kind === 'rest') out.push('x-amzn-RequestId', ids.requestId, 'x-amz-apigw-id', ids.shortId);
-    else out.push('x-amzn-RequestId', ids.requestId);
-  }
-
-  /** The request-id header lines (raw-head.ts): the ids are hex and base64url, nothing to check. */
+  /** The request-id header lines: REST x-amzn-RequestId + x-amz-apigw-id, HTTP APIs apigw-requestid, function URLs x-amzn-RequestId (hex and base64url: nothing to check). */
   private idLines(ids: RequestIds): string {
     const kind = this.kind;
     if (kind === 'http') return 'apigw-requestid: ' + ids.shortId + '\r\n';
@@ -76,41 +65,24 @@ export class ResponseWriter {
     return 'x-amzn-RequestId: ' + ids.requestId + '\r\n';
   }
 
-  // Off raw-head's path, headers go to writeHead as one flat [name, value, …] list: no object to build.
-  sendCanned(res: ServerResponse, answer: GatewayAnswer, ids: RequestIds = newIds()): number {
+  /** Sends API Gateway's own answer: the body bytes sent (0 when the client is gone or answered). */
+  sendCanned(reply: ApiReply, answer: GatewayAnswer, ids: RequestIds = newIds()): number {
     const c = this.cannedFor(answer);
-    if (res.headersSent || res.destroyed) return 0;
-    if (writeRawHead(res, c.status, c.lines + this.idLines(ids) + c.trailingLines)) {
-      res.end(c.body);
-      return c.body.length;
-    }
-    const headers = ['content-type', c.contentType, 'content-length', c.length];
-    this.pushIdHeaders(headers, ids);
-    if (c.errorType) headers.push('x-amzn-ErrorType', c.errorType);
-    res.writeHead(c.status, headers);
-    res.end(c.body);
+    if (!reply.open) return 0;
+    reply.send(c.status, c.lines, this.idLines(ids) + c.trailingLines, c.body);
     return c.body.length;
   }
 
-  /** The function's response, its framing headers replaced; `r.lines` (the synthetic handler's) skip node's checks. */
-  sendFunction(res: ServerResponse, r: MappedResponse, ids: RequestIds): void {
-    if (res.headersSent || res.destroyed) return;
-    const { status, body } = r;
-    if (r.lines !== undefined && writeRawHead(res, status, r.lines + this.idLines(ids))) {
-      res.end(body);
-      return;
-    }
-    const out: string[] = [];
-    for (const [k, v] of r.headers) if (!isFraming(k)) out.push(k, v);
-    out.push('content-length', String(body.length));
-    this.pushIdHeaders(out, ids);
-    res.writeHead(status, out);
-    res.end(body);
+  /** The function's response, its framing headers replaced; `r.lines` (the synthetic handler's) are checked already. */
+  sendFunction(reply: ApiReply, r: MappedResponse, ids: RequestIds): void {
+    if (!reply.open) return;
+    // a real handler's headers are checked here, as writeHead checks them (and throws as it does)
+    const lines = r.lines ?? functionHeaderLines(r.headers, r.body.length);
+    reply.send(r.status, lines, this.idLines(ids), r.body);
   }
 
-  sendJson(res: ServerResponse, status: number, value: unknown): void {
-    const text = JSON.stringify(value, null, 2);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+  sendJson(reply: ApiReply, status: number, value: unknown): void {
+    const body = Buffer.from(JSON.stringify(value, null, 2));
+    reply.send(status, `content-type: application/json\r\ncontent-length: ${body.length}\r\n`, '', body);
   }
 }

@@ -44,22 +44,32 @@ export function emulatorLimits(given: Partial<EmulatorLimits> = {}): EmulatorLim
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type Timeouts = { requestTimeoutMs: number; headersTimeoutMs: number };
 
 /**
- * An HTTP server that closes requests whose headers or body stall (node answers 408) and caps its
- * connections (connection-cap.ts). Node looks for stalled requests every `connectionsCheckingInterval` (30 s by
- * default): a tenth of the timeout keeps "closed after the timeout" close to the timeout.
+ * How often stalled requests are looked for. Node looks every `connectionsCheckingInterval` (30 s
+ * by default): a tenth of the timeout keeps "closed after the timeout" close to the timeout.
  */
-export function createLimitedServer(options: ServerOptions, limits: { requestTimeoutMs: number; headersTimeoutMs: number; maxConnections: number }, handler: Handler): Server {
-  const server = createServer(
+export function checkingIntervalMs(limits: Timeouts): number {
+  return Math.min(5_000, Math.max(50, Math.floor(limits.requestTimeoutMs / 10)));
+}
+
+/** An HTTP server that closes requests whose headers or body stall (node answers 408). */
+export function createTimedServer(options: ServerOptions, limits: Timeouts, handler: Handler): Server {
+  return createServer(
     {
       ...options,
       requestTimeout: limits.requestTimeoutMs,
       headersTimeout: limits.headersTimeoutMs,
-      connectionsCheckingInterval: Math.min(5_000, Math.max(50, Math.floor(limits.requestTimeoutMs / 10))),
+      connectionsCheckingInterval: checkingIntervalMs(limits),
     },
     handler,
   );
+}
+
+/** A timed server (createTimedServer) that caps its connections (connection-cap.ts). */
+export function createLimitedServer(options: ServerOptions, limits: Timeouts & { maxConnections: number }, handler: Handler): Server {
+  const server = createTimedServer(options, limits, handler);
   capConnections(server, limits.maxConnections);
   return server;
 }

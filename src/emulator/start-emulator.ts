@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks'; // not the global: that one is a lazy getter, read per call
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import type { Stack } from '../stack/types.ts';
 import type { Clock } from '../limits/types.ts';
 import { seededRandom } from '../limits/duration-model.ts';
@@ -69,11 +68,15 @@ function listen(server: Server, port: number, host: string, what: string): Promi
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Stops listening and closes every open connection (`closeConnections`). */
+function closeServer(server: Server, closeConnections: () => void): Promise<void> {
   return new Promise((resolve) => {
-    if (!server.listening) return resolve();
+    if (!server.listening) {
+      closeConnections();
+      return resolve();
+    }
     server.close(() => resolve());
-    server.closeAllConnections();
+    closeConnections();
   });
 }
 
@@ -108,15 +111,22 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     totals: metrics.totals(),
     cohorts: metrics.cohorts(),
   }));
-  const apiServer = front.createServer(limits);
+  const api = front.createServer(limits);
+  const closeApi = () => closeServer(api.server, () => api.closeConnections());
   const cwServer = createCloudWatchServer(metrics, metricCatalog(stack), limits);
 
-  const apiPort = await listen(apiServer, port, host, 'API');
+  let apiPort: number;
+  try {
+    apiPort = await listen(api.server, port, host, 'API');
+  } catch (err) {
+    await closeApi();
+    throw err;
+  }
   let cwPort: number;
   try {
     cwPort = await listen(cwServer, port === 0 ? 0 : port + 1, host, 'CloudWatch endpoint');
   } catch (err) {
-    await closeServer(apiServer);
+    await closeApi();
     throw err;
   }
   // per-IP WAF windows of clients gone quiet are dropped now and then so memory stays flat
@@ -135,7 +145,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       closed ??= (async () => {
         clearInterval(sweeper);
         runtime.close();
-        await Promise.all([closeServer(apiServer), closeServer(cwServer)]);
+        await Promise.all([closeApi(), closeServer(cwServer, () => cwServer.closeAllConnections())]);
       })();
       return closed;
     },
