@@ -170,6 +170,15 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
     expect(message).not.toContain('IOSFODNN7EXAMPLE');
     const token = await sdkError('unknownClient');
     expect(explainAwsError(token, { what: WHAT }).message).toMatch(/^Price List API \(GetProducts\): AWS rejected the credentials \(UnrecognizedClientException\): The security token/);
+    // AWS's own sentence ends with a full stop: the advice follows after one, not two
+    const real = Object.assign(new Error('The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.'), {
+      name: 'SignatureDoesNotMatch',
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect(explainAwsError(real, { what: WHAT }).message).toBe(
+      `${WHAT}: AWS rejected the credentials (SignatureDoesNotMatch): The request signature we calculated does not match the signature you provided. ` +
+        'Check your AWS Secret Access Key and signing method. Refresh them (`aws sso login`, `aws configure`) or pick another profile.',
+    );
     // temporary (STS) keys start with ASIA
     const sts = Object.assign(new Error('Signature expired for ASIAXXXXXXXXXXXXXXXX'), { name: 'ExpiredTokenException' });
     expect(explainAwsError(sts, { what: WHAT }).message).toContain('(ExpiredTokenException): Signature expired for ASIA…. Refresh them');
