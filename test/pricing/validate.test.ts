@@ -86,6 +86,13 @@ describe('validatePriceBook', () => {
     expect(at(0.49)).toEqual(["prices.wafWebAcl.tiers[0].price: 0.49 USD per web ACL-month is more than 10× away from us-east-1's 5; a unit mistake?"]);
   });
 
+  it('says the figures as a person writes them, not as floating point leaves them', () => {
+    // the embedded Lambda request price is 0.2 / 1e6, which floating point holds as 2.0000000000000002e-7
+    const b = book();
+    b.prices.lambdaRequest.tiers = [{ from: 0, price: 0.2 }];
+    expect(problems(b)).toEqual(["prices.lambdaRequest.tiers[0].price: 0.2 USD per request is more than 10× away from us-east-1's 2e-7; a unit mistake?"]);
+  });
+
   it('names shape problems by their key path, every one of them', () => {
     const raw = JSON.parse(JSON.stringify(book()));
     delete raw.prices.wafRule;
