@@ -142,7 +142,7 @@ describe('an item dowsim cannot use is refused with its name and the reason, nev
 
   it('no on-demand offer (a Savings Plan or reserved-only product)', () => {
     const label = 'EUW1-Lambda-GB-Second (sku SKUX86X86X86X861)';
-    const item = raw() as Raw & { terms: unknown };
+    const item: Record<string, unknown> = { ...raw() };
     for (const terms of [undefined, {}, { OnDemand: {} }, { OnDemand: { a: 'x', b: null, c: [1] } }, { OnDemand: [] }, { Reserved: { x: {} } }, 'OnDemand']) {
       item.terms = terms;
       expect(refusal(item), JSON.stringify(terms)).toEqual({ ok: false, label, usageType: 'EUW1-Lambda-GB-Second', reason: 'no terms.OnDemand offer' });
