@@ -128,6 +128,19 @@ describe('validatePriceBook', () => {
     expect(problems(raw)).toContain('asOf: expected an ISO date like "2026-11-28"');
   });
 
+  it('dates must begin with a whole ISO date (a time may follow)', () => {
+    const at = (asOf: string) => {
+      const b = book();
+      b.asOf = asOf;
+      b.prices.wafRule.asOf = asOf;
+      return problems(b);
+    };
+    expect(at('2026-11-28T12:00:00Z')).toEqual([]);
+    for (const asOf of ['on 2026-11-28', '2026-11-2', '26-11-28', '2026-1-28', '28.11.2026']) {
+      expect(at(asOf), asOf).toEqual(['asOf: expected an ISO date like "2026-11-28"', 'prices.wafRule.asOf: expected an ISO date like "2026-11-28"']);
+    }
+  });
+
   it('something that is not a book at all is one problem at the root', () => {
     expect(problems([1, 2])).toEqual([expect.stringMatching(/^\(root\): /)]);
     expect(problems(null)).toHaveLength(1);
