@@ -78,14 +78,6 @@ describe('embedded price books', () => {
 });
 
 describe('embedded price books, figure by figure', () => {
-  it('load: the module builds both books when first imported', async () => {
-    // imported here rather than at the top so that a book that cannot be built fails this test by name
-    const fresh = await import('../../src/pricing/embedded.ts');
-    expect(Object.keys(fresh.EMBEDDED_BOOKS)).toEqual(['us-east-1', 'eu-west-1']);
-    expect(fresh.FALLBACK_REGION).toBe('us-east-1');
-    for (const book of Object.values(fresh.EMBEDDED_BOOKS)) expect(Object.keys(book.prices)).toEqual(PRICE_KEYS);
-  });
-
   it('carry the eu-west-1 figures of the Price List transcriptions', () => {
     // EU-ApiGatewayRequest $3.50, $3.19, $2.71, $1.72 per million; EU-ApiGatewayHttpRequest $1.11, $1.00; logs $0.57/GB
     const eu = EMBEDDED_BOOKS['eu-west-1'].prices;

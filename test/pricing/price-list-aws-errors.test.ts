@@ -94,6 +94,7 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
         'run `aws configure --profile ghost` or `aws sso login --profile ghost`, or leave the profile out to use the default chain.',
     );
     const fromEnv = withAwsEnv({ AWS_PROFILE: 'from-env' }, () => explainAwsError(err, { what: WHAT }));
+    expect(fromFlag.cause).toBe(err);
     expect(fromEnv.message).toMatch(/^Price List API \(GetProducts\): no AWS credentials for profile "from-env" \(from AWS_PROFILE\)\. /);
   });
 
@@ -104,6 +105,7 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
     expect(isCredentialsError(new Error('Profile ghost could not be found or parsed in shared credentials file.'))).toBe(true);
     expect(isCredentialsError(new Error('Credential is not loaded yet'))).toBe(true);
     expect(isCredentialsError(new Error('credentials were not found in the environment'))).toBe(true);
+    expect(isCredentialsError(new Error('Credentials have not been loaded'))).toBe(true);
     expect(isCredentialsError(new Error('Rate exceeded'))).toBe(false);
     expect(isCredentialsError(new Error('profile section found'))).toBe(false);
     expect(isCredentialsError('a string')).toBe(false);
@@ -115,6 +117,7 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
     const url = `http://127.0.0.1:${port}`;
     const err = await sdkError('AWSLambda', url);
     expect(networkErrorCode(err)).toBe('ECONNREFUSED');
+    expect(explainAwsError(err, { what: WHAT, endpoint: url }).cause).toBe(err); // the SDK's error kept for whoever debugs
     expect(explainAwsError(err, { what: WHAT, endpoint: url }).message).toBe(
       `${WHAT}: could not reach the endpoint at ${url} (connection refused). Check the network, --endpoint-url and the AWS_ENDPOINT_URL_* variables.`,
     );
@@ -150,6 +153,7 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
   it('ThrottlingException from the service: "kept throttling", with the attempts made when known', async () => {
     const err = await sdkError('throttled');
     expect(isThrottlingError(err)).toBe(true);
+    expect(explainAwsError(err, { what: WHAT }).cause).toBe(err);
     expect(explainAwsError(err, { what: WHAT, attempts: 6 }).message).toBe(
       `${WHAT}: AWS kept throttling the requests after 6 attempts with backoff (ThrottlingException). Try again later or with a narrower window.`,
     );
@@ -162,6 +166,7 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
 
   it('rejected credentials: names the error, masks an access key id and keeps the first line only', async () => {
     const err = await sdkError('badSignature');
+    expect(explainAwsError(err, { what: WHAT }).cause).toBe(err);
     const message = explainAwsError(err, { what: WHAT }).message;
     expect(message).toBe(
       `${WHAT}: AWS rejected the credentials (InvalidSignatureException): The request signature we calculated does not match the signature ` +
@@ -185,6 +190,8 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
   });
 
   it('access denied: by AccessDeniedException, or by a bare HTTP 403', async () => {
+    const denied = await sdkError('denied');
+    expect(explainAwsError(denied, { what: WHAT }).cause).toBe(denied);
     expect(explainAwsError(await sdkError('denied'), { what: WHAT }).message).toBe(
       `${WHAT}: access denied (AccessDeniedException): User: arn:aws:iam::123456789012:user/ci is not authorized to perform: pricing:GetProducts`,
     );
@@ -195,6 +202,7 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
   it('a 5xx answer: "the service failed", with endpoint, attempts, status and error name', async () => {
     const err = await sdkError('internal');
     expect(isRetryableAwsError(err)).toBe(true);
+    expect(explainAwsError(err, { what: WHAT }).cause).toBe(err);
     expect(explainAwsError(err, { what: WHAT, endpoint: 'http://pricing.test', attempts: 3 }).message).toBe(
       `${WHAT}: the service failed at http://pricing.test after 3 attempts (HTTP 500, InternalErrorException): An error on the server occurred`,
     );
@@ -204,6 +212,8 @@ describe('explainAwsError: one sentence per failure, RuntimeError (exit 2), neve
   });
 
   it('anything else: the error name and message as AWS sent them', async () => {
+    const notFound = await sdkError('notFound');
+    expect(explainAwsError(notFound, { what: WHAT }).cause).toBe(notFound);
     expect(explainAwsError(await sdkError('notFound'), { what: WHAT }).message).toBe(`${WHAT}: NotFoundException: Service notFound not found`);
     // a plain Error adds nothing by its name; a thrown string is its own message
     expect(explainAwsError(new Error('socket hang up'), { what: WHAT }).message).toBe(`${WHAT}: socket hang up`);

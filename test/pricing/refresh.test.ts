@@ -55,7 +55,8 @@ function cacheDir(): string {
   return d;
 }
 const changed = () => loadPriceListFixture('us-east-1-changed.json');
-const NOW = new Date('2026-11-28T12:00:00Z');
+// after the embedded books' dates (2026-11-28 and older), so that "today" and "embedded" differ
+const NOW = new Date('2026-12-15T12:00:00Z');
 const FAST = { attempts: 2, baseDelayMs: 1 };
 
 describe('a full refresh (us-east-1-changed.json: every price about 20 % above the embedded book)', () => {
@@ -100,12 +101,15 @@ describe('a full refresh (us-east-1-changed.json: every price about 20 % above t
     expect(PRICE_KEYS.map((k) => p[k].unit)).toEqual(['request', 'request', 'request', 'GB-second', 'GB-second', 'web ACL-month', 'rule-month', 'request', 'GB', 'GB', 'metric']);
     expect(p.lambdaRequest.source).toBe('AWS Price List API (GetProducts AWSLambda, usagetype Request, sku CSPMGCN4CVBXVGUH, effective 2026-11-01; Price List unit "Requests")');
     expect(p.wafWebAcl.source).toMatch(/^AWS Price List API \(GetProducts awswaf, usagetype USE1-WebACLV2, sku 2VY33DC83HBFXJFE, effective 2026-11-01; Price List unit "WebACL"\)$/);
-    for (const k of PRICE_KEYS) expect(p[k].asOf, k).toBe('2026-11-28');
-    expect(r.book).toMatchObject({ region: 'us-east-1', asOf: '2026-11-28', source: 'pricing-api' });
+    for (const k of PRICE_KEYS) expect(p[k].asOf, k).toBe('2026-12-15');
+    // every price refreshed today: the book is as of today, not as of the embedded book it replaced
+    expect(r.book).toMatchObject({ region: 'us-east-1', asOf: '2026-12-15', source: 'pricing-api' });
     expect(r.book.embeddedFallbacks).toBeUndefined();
     // cached, and what the loader then bills with
     expect(r.cacheFile).toBe(join(dir, 'prices-us-east-1.json'));
-    expect(JSON.parse(readFileSync(r.cacheFile!, 'utf8'))).toEqual(r.book);
+    const text = readFileSync(r.cacheFile!, 'utf8');
+    expect(JSON.parse(text)).toEqual(r.book);
+    expect(text.endsWith('}\n')).toBe(true); // a text file, ending with a newline
     expect(loadPriceBook('us-east-1', { cacheDir: dir })).toEqual(r.book);
   });
 
@@ -231,6 +235,15 @@ describe('what the Price List answers, and what the book makes of it', () => {
     const r = await refreshPriceBook('us-east-1', { endpointUrl: s.url, write: false });
     expect(r.embedded).toEqual(['logsIngestionGb', 'getMetricDataMetric']);
     expect(r.warnings).toEqual(['AmazonCloudWatch: Price List API (GetProducts): access denied (AccessDeniedException): not authorized']);
+  });
+
+  it('Lambda refused, the rest answered: Lambda stays embedded and there is no arm64 request price to compare', async () => {
+    const s = await serve(changed(), { failServices: { AWSLambda: { status: 400, type: 'AccessDeniedException', message: 'not authorized' } } });
+    const r = await refreshPriceBook('us-east-1', { endpointUrl: s.url, write: false, now: NOW });
+    expect(r.embedded).toEqual(['lambdaRequest', 'lambdaGbSecondX86', 'lambdaGbSecondArm']);
+    expect(r.warnings).toEqual(['AWSLambda: Price List API (GetProducts): access denied (AccessDeniedException): not authorized']);
+    // dated by its oldest price: the embedded Lambda ones (2026-11-28), not today
+    expect(r.book.asOf).toBe('2026-11-28');
   });
 
   it('a Region the Price List has nothing for: nothing refreshed, the embedded book back, no cache written', async () => {

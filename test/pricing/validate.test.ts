@@ -43,7 +43,9 @@ describe('validatePriceBook', () => {
     raw.prices.lambdaRequest.tiers[0].to = null;
     raw.embeddedFallbacks = ['wafRule'];
     const r = validatePriceBook(raw);
-    expect(r.ok && r.book.prices.lambdaRequest.tiers).toEqual([{ from: 0, price: 0.2 / 1e6 }]);
+    expect(r.ok && r.book.prices.lambdaRequest.tiers).toStrictEqual([{ from: 0, price: 0.2 / 1e6 }]);
+    // an open tier written without "to" stays without one (not "to": undefined)
+    expect(r.ok && r.book.prices.wafRule.tiers).toStrictEqual([{ from: 0, price: 1 }]);
     expect(r.ok && r.book.embeddedFallbacks).toEqual(['wafRule']);
     const plain = validatePriceBook(book());
     expect(plain.ok && 'embeddedFallbacks' in plain.book).toBe(false);
