@@ -123,7 +123,9 @@ export function explainAwsError(err: unknown, ctx: AwsCallContext): RuntimeError
     return new RuntimeError(`${ctx.what}: AWS kept throttling the requests${tries} (${e.name ?? 'Throttling'}). Try again later or with a narrower window.`, { cause: err });
   }
   if (AUTH_REJECTED.has(e.name ?? '')) {
-    return new RuntimeError(`${ctx.what}: AWS rejected the credentials (${e.name}): ${detail}. Refresh them (\`aws sso login\`, \`aws configure\`) or pick another profile.`, { cause: err });
+    // AWS's own message ends with a full stop more often than not: one is enough before the advice
+    const said = detail.replace(/\.+$/, '');
+    return new RuntimeError(`${ctx.what}: AWS rejected the credentials (${e.name}): ${said}. Refresh them (\`aws sso login\`, \`aws configure\`) or pick another profile.`, { cause: err });
   }
   if (ACCESS_DENIED.has(e.name ?? '') || e.$metadata?.httpStatusCode === 403) {
     return new RuntimeError(`${ctx.what}: access denied (${e.name ?? '403'}): ${detail}`, { cause: err });

@@ -70,7 +70,7 @@ export function validatePriceBook(data: unknown): { ok: true; book: PriceBook } 
     const ref = reference.prices[key].tiers[0].price;
     const first = tiers[0].price;
     if (ref > 0 && first > 0 && (first > ref * 10 || first < ref / 10)) {
-      problems.push(`${where}.tiers[0].price: ${first} USD per ${p.unit} is more than 10× away from us-east-1's ${ref}; a unit mistake?`);
+      problems.push(`${where}.tiers[0].price: ${figure(first)} USD per ${p.unit} is more than 10× away from us-east-1's ${figure(ref)}; a unit mistake?`);
     }
     prices[key] = { unit: p.unit, tiers, source: p.source, asOf: p.asOf };
   }
@@ -78,4 +78,9 @@ export function validatePriceBook(data: unknown): { ok: true; book: PriceBook } 
   const out: PriceBook = { region: parsed.data.region, asOf: parsed.data.asOf, source: parsed.data.source, prices };
   if (parsed.data.embeddedFallbacks) out.embeddedFallbacks = parsed.data.embeddedFallbacks;
   return { ok: true, book: out };
+}
+
+/** A price as a person writes it: 0.2 / 1e6 is stored as 2.0000000000000002e-7 and said as 2e-7. */
+function figure(n: number): string {
+  return String(Number(n.toPrecision(10)));
 }

@@ -76,3 +76,58 @@ describe('embedded price books', () => {
     expect(embeddedPriceBook('us-east-1').prices.lambdaRequest.tiers[0].price).toBe(0.2 / M);
   });
 });
+
+describe('embedded price books, figure by figure', () => {
+  it('carry the eu-west-1 figures of the Price List transcriptions', () => {
+    // EU-ApiGatewayRequest $3.50, $3.19, $2.71, $1.72 per million; EU-ApiGatewayHttpRequest $1.11, $1.00; logs $0.57/GB
+    const eu = EMBEDDED_BOOKS['eu-west-1'].prices;
+    const per = (p: { tiers: { from: number; to?: number; price: number }[] }) => p.tiers.map((t) => [t.from, t.to, +(t.price * M).toFixed(6)]);
+    expect(per(eu.apiGatewayRestRequest)).toEqual([
+      [0, 333 * M, 3.5],
+      [333 * M, 1000 * M, 3.19],
+      [1000 * M, 20000 * M, 2.71],
+      [20000 * M, undefined, 1.72],
+    ]);
+    expect(per(eu.apiGatewayHttpRequest)).toEqual([
+      [0, 300 * M, 1.11],
+      [300 * M, undefined, 1],
+    ]);
+    expect(eu.logsIngestionGb.tiers).toEqual([{ from: 0, price: 0.57 }]);
+    expect(eu.lambdaRequest.tiers).toEqual([{ from: 0, price: 0.2 / M }]);
+    expect(eu.dataTransferOutGb.tiers).toEqual(EMBEDDED_BOOKS['us-east-1'].prices.dataTransferOutGb.tiers);
+    expect(EMBEDDED_BOOKS['eu-west-1'].asOf).toBe('2026-09-16');
+    expect(EMBEDDED_BOOKS['us-east-1'].asOf).toBe('2026-11-28');
+  });
+
+  it('state in each source every figure they give, and where it can be checked', () => {
+    // a figure changed without its citation (or the other way round) is a price nobody can check
+    const said = (unit: string, price: number) => {
+      const n = unit === 'request' ? price * M : unit === 'metric' ? price * 1000 : price;
+      const rounded = +n.toFixed(10);
+      return `$${Number.isInteger(rounded * 100) ? rounded.toFixed(2) : String(rounded)}`;
+    };
+    for (const book of Object.values(EMBEDDED_BOOKS)) {
+      for (const key of PRICE_KEYS) {
+        const p = book.prices[key];
+        const where = `${book.region} ${key}`;
+        expect(p.source, where).toMatch(/aws\.amazon\.com|AWS Price List|AWS Compute Blog|aws-facts\.md/);
+        const borrowedAbove = p.source.includes('Tiers above') && p.source.includes('us-east-1 prices used');
+        p.tiers.forEach((t, i) => {
+          if (i > 0 && borrowedAbove) return;
+          expect(p.source, `${where} tier ${i}`).toContain(said(p.unit, t.price));
+        });
+      }
+    }
+  });
+
+  it('borrowed figures are copies: changing eu-west-1’s cannot change us-east-1’s', () => {
+    const us = EMBEDDED_BOOKS['us-east-1'].prices;
+    const eu = EMBEDDED_BOOKS['eu-west-1'].prices;
+    expect(eu.wafRule.tiers).toEqual(us.wafRule.tiers);
+    expect(eu.wafRule.tiers).not.toBe(us.wafRule.tiers);
+    expect(eu.wafRule.tiers[0]).not.toBe(us.wafRule.tiers[0]);
+    expect(eu.dataTransferOutGb.tiers[0]).not.toBe(us.dataTransferOutGb.tiers[0]);
+    expect(eu.wafRule.unit).toBe('rule-month');
+    expect(eu.getMetricDataMetric.asOf).toBe(us.getMetricDataMetric.asOf);
+  });
+});

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -98,6 +98,49 @@ describe('loadPriceBook', () => {
     expect(warnings[0]).toContain('could not read cached prices');
   });
 
+  it('lists at most five problems of a broken cache, then counts the rest', () => {
+    const seven = refreshedBook();
+    for (const key of ['wafRule', 'wafWebAcl', 'wafRequest', 'lambdaRequest', 'logsIngestionGb', 'getMetricDataMetric', 'dataTransferOutGb'] as const) {
+      seven.prices[key].unit = 'unit?';
+    }
+    writeFileSync(priceBookCachePath('us-east-1', dir), JSON.stringify(seven));
+    const w = loadPriceBookWithWarnings('us-east-1', { cacheDir: dir }).warnings[0];
+    // the problems come in the book's key order: lambdaRequest, wafWebAcl, wafRule, wafRequest, logsIngestionGb | dataTransferOutGb, getMetricDataMetric
+    expect(w).toBe(
+      `ignored cached prices ${priceBookCachePath('us-east-1', dir)}: ` +
+        'prices.lambdaRequest.unit: expected "request", got "unit?"; prices.wafWebAcl.unit: expected "web ACL-month", got "unit?"; ' +
+        'prices.wafRule.unit: expected "rule-month", got "unit?"; prices.wafRequest.unit: expected "request", got "unit?"; ' +
+        'prices.logsIngestionGb.unit: expected "GB", got "unit?" (+2 more); ' +
+        'using embedded prices (run `dowsim prices --region us-east-1 --refresh` to rebuild it)',
+    );
+    // five problems: all listed, nothing counted
+    const five = refreshedBook();
+    for (const key of ['wafRule', 'wafWebAcl', 'wafRequest', 'lambdaRequest', 'logsIngestionGb'] as const) five.prices[key].unit = 'unit?';
+    writeFileSync(priceBookCachePath('us-east-1', dir), JSON.stringify(five));
+    const w5 = loadPriceBookWithWarnings('us-east-1', { cacheDir: dir }).warnings[0];
+    expect(w5).toContain('got "unit?"; using embedded prices');
+    expect(w5.split('; prices.').length).toBe(5);
+  });
+
+  it('ignores a cached book that was not refreshed (source "embedded")', () => {
+    writeFileSync(priceBookCachePath('us-east-1', dir), JSON.stringify(embeddedPriceBook('us-east-1')));
+    const { book, warnings } = loadPriceBookWithWarnings('us-east-1', { cacheDir: dir });
+    expect(book).toEqual(embeddedPriceBook('us-east-1'));
+    expect(warnings).toEqual([
+      `ignored cached prices ${priceBookCachePath('us-east-1', dir)}: its source is "embedded", expected "pricing-api"; using embedded prices (run \`dowsim prices --region us-east-1 --refresh\` to rebuild it)`,
+    ]);
+  });
+
+  it('says nothing when the cache directory is a file (nothing cached there), and names the error code otherwise', () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    expect(loadPriceBookWithWarnings('us-east-1', { cacheDir: file })).toEqual({ book: embeddedPriceBook('us-east-1'), warnings: [] });
+    mkdirSync(priceBookCachePath('eu-west-1', dir));
+    expect(loadPriceBookWithWarnings('eu-west-1', { cacheDir: dir }).warnings).toEqual([
+      `could not read cached prices ${priceBookCachePath('eu-west-1', dir)} (EISDIR); using embedded prices`,
+    ]);
+  });
+
   it('looks in $XDG_CACHE_HOME/dowsim, else ~/.cache/dowsim', () => {
     const saved = process.env.XDG_CACHE_HOME;
     try {
@@ -105,7 +148,12 @@ describe('loadPriceBook', () => {
       expect(defaultCacheDir()).toBe(join(dir, 'dowsim'));
       expect(priceBookCachePath('eu-west-1')).toBe(join(dir, 'dowsim', 'prices-eu-west-1.json'));
       delete process.env.XDG_CACHE_HOME;
-      expect(defaultCacheDir()).toMatch(/[/\\]\.cache[/\\]dowsim$/);
+      expect(defaultCacheDir()).toBe(join(homedir(), '.cache', 'dowsim'));
+      // set but blank is not set
+      process.env.XDG_CACHE_HOME = '  ';
+      expect(defaultCacheDir()).toBe(join(homedir(), '.cache', 'dowsim'));
+      process.env.XDG_CACHE_HOME = '';
+      expect(defaultCacheDir()).toBe(join(homedir(), '.cache', 'dowsim'));
     } finally {
       if (saved === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = saved;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { embeddedPriceBook, tieredCost } from '../../src/pricing/loader.ts';
+import { embeddedPriceBook, tieredCost, tierLabel } from '../../src/pricing/loader.ts';
 
 const book = embeddedPriceBook('us-east-1');
 const rest = book.prices.apiGatewayRestRequest;
@@ -74,5 +74,37 @@ describe('tieredCost (one month of usage)', () => {
     expect(tieredCost(rest, 0)).toEqual({ cost: 0, lines: [] });
     expect(tieredCost(book.prices.lambdaRequest, 5 * M).lines[0].tierLabel).toBe('');
     expect(tieredCost(book.prices.dataTransferOutGb, 20000).lines.map((l) => l.tierLabel)).toEqual(['first 10 TB', '10 TB–50 TB']);
+  });
+});
+
+describe('tier labels: amounts as a bill reads them', () => {
+  const price = (unit: string, bounds: number[]) => ({
+    unit,
+    source: 'test',
+    asOf: '2026-11-30',
+    tiers: bounds.map((from, i) => (i + 1 < bounds.length ? { from, to: bounds[i + 1], price: 1 } : { from, price: 1 })),
+  });
+  const labels = (p: ReturnType<typeof price>) => p.tiers.map((_, i) => tierLabel(p, i));
+
+  it('counts in K, M and B, a thousand being 1K and a million 1M', () => {
+    expect(labels(price('metric', [0, 500, 1000, 999_999, 1e6, 2.5e9]))).toEqual(['first 500', '500–1K', '1K–999.999K', '999.999K–1M', '1M–2.5B', 'over 2.5B']);
+    expect(labels(price('request', [0, 999, 1e9]))).toEqual(['first 999', '999–1B', 'over 1B']);
+  });
+
+  it('gives GB tiers in TB from 1,024 GB on (the Price List’s TB is 1,024 GB), GB below', () => {
+    expect(labels(price('GB', [0, 512, 1024, 10 * 1024, 1536 * 1024]))).toEqual(['first 512 GB', '512 GB–1 TB', '1 TB–10 TB', '10 TB–1536 TB', 'over 1536 TB']);
+    expect(labels(price('GB', [0, 1023]))).toEqual(['first 1023 GB', 'over 1023 GB']);
+  });
+
+  it('marks GB-second tiers, rounds to three decimals, and leaves a single tier unlabelled', () => {
+    expect(labels(price('GB-second', [0, 7.5e9]))).toEqual(['first 7.5B GB-s', 'over 7.5B GB-s']);
+    expect(labels(price('request', [0, 1234567]))).toEqual(['first 1.235M', 'over 1.235M']);
+    expect(labels(price('request', [0]))).toEqual(['']);
+  });
+
+  it('prices nothing below zero: negative usage or negative units already used count as none', () => {
+    // 2M REST requests with "-5M already used" are the first 2M: 2 × 3.50 = 7.00
+    expect(tieredCost(rest, 2 * M, -5 * M).cost).toBeCloseTo(7, 9);
+    expect(tieredCost(rest, -1 * M)).toEqual({ cost: 0, lines: [] });
   });
 });
