@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parsePriceListItem } from '../../src/pricing/price-list-parse.ts';
-import { matchesUsageType } from '../../src/pricing/price-list-products.ts';
 import { loadPriceListFixture } from '../support/price-list-server.ts';
 
 const items = loadPriceListFixture('us-east-1-changed.json');
 const find = (service: string, usageType: string) =>
   items[service].find((i) => typeof i === 'object' && (i as { product: { attributes: { usagetype: string } } }).product.attributes.usagetype === usageType)!;
 
-describe('usage types are matched by suffix, with an optional upper-case Region prefix', () => {
-  it('matches us-east-1’s bare usage types and other Regions’ prefixed ones', () => {
-    expect(matchesUsageType('Request', 'Request')).toBe(true);
-    expect(matchesUsageType('EUW1-Request', 'Request')).toBe(true);
-    expect(matchesUsageType('EU-Lambda-GB-Second-ARM', 'Lambda-GB-Second-ARM')).toBe(true);
-    expect(matchesUsageType('USE1-ApiGatewayHttpRequest', 'ApiGatewayHttpRequest')).toBe(true);
-    expect(matchesUsageType('APS3-CW:GMD-Metrics', 'CW:GMD-Metrics')).toBe(true);
-  });
-  it('leaves look-alikes alone: the free tier, Lambda@Edge, ARM for x86, Shield-protected ACLs, IA logs', () => {
-    expect(matchesUsageType('Global-Request', 'Request')).toBe(false);
-    expect(matchesUsageType('Lambda-Edge-Request', 'Request')).toBe(false);
-    expect(matchesUsageType('Request-ARM', 'Request')).toBe(false);
-    expect(matchesUsageType('Lambda-GB-Second-ARM', 'Lambda-GB-Second')).toBe(false);
-    expect(matchesUsageType('Lambda-Provisioned-GB-Second', 'Lambda-GB-Second')).toBe(false);
-    expect(matchesUsageType('USE1-ShieldProtected-WebACLV2', 'WebACLV2')).toBe(false);
-    expect(matchesUsageType('USE1-DataProcessingIA-Bytes', 'DataProcessing-Bytes')).toBe(false);
-  });
-});
-
+// matchesUsageType's cases: test/pricing/price-list-products.test.ts
 describe('Price List items (JSON strings, as GetProducts returns them)', () => {
   it('reads tiers from beginRange/endRange, "Inf" open-ended, USD per unit', () => {
     const parsed = parsePriceListItem(new String(JSON.stringify(find('AmazonApiGateway', 'USE1-ApiGatewayRequest'))));
