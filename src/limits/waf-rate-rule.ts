@@ -21,12 +21,19 @@ export class WafRateRule implements Limiter, FastForward {
    * user of the fast-forward members) never leave a key here.
    */
   private readonly once = new Map<string, { slot: number; n: number }>();
+  /** The delay is a whole or half second: a whole-second take's windows end one slot apart, exactly. */
+  private readonly wholeDelay: boolean;
+  /** Rings of forgotten keys, for the next keys (allocating one per rotating key was measurable). */
+  private readonly spare: Float64Array[] = [];
+  /** A spread take's verdicts, piece by piece (reused). */
+  private verdicts = new Uint8Array(64);
 
   constructor(opts: { limit: number; windowSeconds: number; delaySeconds: number }) {
     this.limit = opts.limit;
     this.windowSeconds = Math.max(1, Math.round(opts.windowSeconds));
     this.delaySeconds = Math.max(0, opts.delaySeconds);
     this.size = this.windowSeconds + Math.ceil(this.delaySeconds) + 2;
+    this.wholeDelay = Number.isInteger(2 * this.delaySeconds);
   }
 
   /** Of `n` requests from `key` arriving at `now` (spread over the last `over` seconds), how many pass. */
@@ -40,9 +47,30 @@ export class WafRateRule implements Limiter, FastForward {
       const pieces = Math.ceil(over);
       const piece = over / pieces;
       const each = n / pieces;
+      const w = st.window;
       let first: boolean | undefined;
       let mixed = false;
-      for (let i = 0; i < pieces; i++) {
+      let i = 0;
+      if (piece === 1 && now === Math.floor(now) && now - pieces > w.lastSlot && this.wholeDelay) {
+        // whole seconds into fresh slots: the verdicts come from one running window sum, as many
+        // as it settles; the slots they cover are filled in at once (see WafWindow.verdictRun)
+        const slot0 = now - pieces;
+        const verdicts = (this.verdicts = this.verdicts.length >= pieces ? this.verdicts : new Uint8Array(pieces));
+        const quiet = w.quiet(n, this.limit * (1 - 1e-9));
+        const settled = quiet ? pieces : w.verdictRun(slot0, pieces, each, Math.floor(slot0 + 0.5 - this.delaySeconds), this.limit, verdicts);
+        if (settled > 0) {
+          for (; i < settled; i++) {
+            const blocked = !quiet && verdicts[i] === 1;
+            if (first === undefined) first = blocked;
+            else if (blocked !== first) mixed = true;
+            passed += blocked ? 0 : each;
+          }
+          w.recordRun(slot0, settled, each);
+          w.dropSum();
+          w.lastBlocked = !quiet && verdicts[settled - 1] === 1;
+        }
+      }
+      for (; i < pieces; i++) {
         const end = now - over + Math.min(over, (i + 1) * piece);
         const blocked = this.takeSlot(st, end - piece / 2, each);
         if (first === undefined) first = blocked;
@@ -89,9 +117,13 @@ export class WafRateRule implements Limiter, FastForward {
    */
   quietFor(key: string, perSecond: number, over: number): boolean {
     const st = this.keys.get(key);
-    let remembered = this.once.get(key)?.n ?? 0;
-    if (st) for (const v of st.window.slots) remembered += v;
-    return remembered + perSecond * (over + 1) <= this.limit;
+    const once = this.once.get(key)?.n ?? 0;
+    const more = perSecond * (over + 1);
+    if (!st) return once + more <= this.limit;
+    if (once === 0) return st.window.quiet(more, this.limit);
+    let remembered = once;
+    for (const v of st.window.slots) remembered += v;
+    return remembered + more <= this.limit;
   }
 
   /**
@@ -107,6 +139,9 @@ export class WafRateRule implements Limiter, FastForward {
 
   /** Forgets a key: an attacker that moved to a fresh IP starts from zero. */
   forget(key: string): void {
+    const st = this.keys.get(key);
+    // its ring serves the next key (rotating clients bring a fresh one every rotation)
+    if (st && this.spare.length < MAX_SPARE) this.spare.push(st.window.slots);
     this.keys.delete(key);
     this.once.delete(key);
   }
@@ -125,7 +160,7 @@ export class WafRateRule implements Limiter, FastForward {
   private state(key: string): KeyState {
     let st = this.keys.get(key);
     if (!st) {
-      st = { window: new WafWindow(this.size, this.windowSeconds, this.delaySeconds >= 1), aligned: false, silentLast: false };
+      st = { window: new WafWindow(this.size, this.windowSeconds, this.delaySeconds >= 1, this.spare.pop()), aligned: false, silentLast: false };
       this.keys.set(key, st);
     }
     return st;
@@ -205,6 +240,9 @@ export class WafRateRule implements Limiter, FastForward {
     }
   }
 }
+
+/** Most rings kept for reuse. */
+const MAX_SPARE = 64;
 
 interface KeyState {
   window: WafWindow;

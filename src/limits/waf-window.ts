@@ -17,14 +17,22 @@ export class WafWindow {
   /** The last take's verdict, and whether its pieces disagreed (the simulator's steady check). */
   lastBlocked = false;
   mixed = false;
+  /**
+   * What the ring holds, kept up to date as slots are counted and cleared, and a bound on how far
+   * its rounding may have taken it from the true total (`quiet` answers from the two in O(1)).
+   */
+  private total = 0;
+  private totalErr = 0;
 
   constructor(
     readonly size: number,
     readonly windowSeconds: number,
     /** Slots up to `end` are final when the rule looks at least a second back (no take writes them again). */
     private readonly settled: boolean,
+    /** A ring of `size` slots to use again (a forgotten key's), cleared here. */
+    reuse?: Float64Array,
   ) {
-    this.slots = new Float64Array(size);
+    this.slots = reuse?.length === size ? reuse.fill(0) : new Float64Array(size);
   }
 
   /** The count of slot s (0 outside what the ring holds). */
@@ -74,9 +82,115 @@ export class WafWindow {
     return sum;
   }
 
+  /**
+   * Everything the ring holds, summed slot by slot in order: no window from now on counts more of
+   * the past than this (every slot is a count, never negative).
+   */
+  held(): number {
+    const slots = this.slots;
+    let sum = 0;
+    for (let i = 0; i < slots.length; i++) sum += slots[i];
+    this.total = sum;
+    // the loop's own rounding: size additions of partial sums no larger than the total
+    this.totalErr = (slots.length + 2) * 2 ** -52 * sum;
+    return sum;
+  }
+
+  /**
+   * `held() + more <= cap`, the same answer: from the running total when it is far enough from
+   * `cap` to settle it (held() is within a part in 10⁹ of it either way), else exactly.
+   */
+  quiet(more: number, cap: number): boolean {
+    const hi = (this.total + this.totalErr) * (1 + 1e-9);
+    if (hi + more <= cap) return true;
+    const lo = (this.total - this.totalErr) * (1 - 1e-9);
+    if (lo + more > cap) return false;
+    return this.held() + more <= cap;
+  }
+
+  /** Adds `delta` to the running total, and its rounding to the bound. */
+  private count(delta: number): void {
+    this.total += delta;
+    this.totalErr += (Math.abs(this.total) + 2 * Math.abs(delta)) * 2 ** -52;
+  }
+
+  /** Forgets the carried window sum (a take recorded slots without asking for verdicts). */
+  dropSum(): void {
+    this.sumEnd = NaN;
+  }
+
+  /**
+   * `count` consecutive slots from `first` on each get `n` (after the newest: a whole-second take
+   * of a key whose pieces all got the same verdict), as `record` slot by slot would leave them.
+   */
+  recordRun(first: number, count: number, n: number): void {
+    if (!(first > this.lastSlot) || !Number.isInteger(first)) {
+      for (let k = 0; k < count; k++) this.record(first + k, n);
+      return;
+    }
+    // slots before `first` sent nothing; then each slot holds 0 + n, that is n
+    this.advance(first - 1);
+    this.fillTo(first + count - 1, n);
+  }
+
+  /**
+   * The verdicts of a whole-second take filling fresh slots `first`, `first` + 1, … (after the
+   * newest) with `v` each, piece i judged on the window ending at `firstEnd` + i before its own
+   * slot is counted: what `blocked` would answer piece by piece, with the slots recorded in between.
+   * Those windows are one window sliding a slot at a time over the ring's counts, then the v's:
+   * the first sum is the exact loop's own, the next ones are carried with a bound on their
+   * rounding (as `blocked` carries). Writes 1 (blocked) or 0 into `out` for as many pieces as the
+   * carried sum settles and returns that count; the rest are for `blocked`, slot by slot.
+   */
+  verdictRun(first: number, count: number, v: number, firstEnd: number, limit: number, out: Uint8Array): number {
+    const W = this.windowSeconds;
+    // piece i counts the slots [lo + i, hi + i]: its window, up to the newest slot recorded by then
+    const lo = firstEnd - W + 1;
+    const hi = Math.min(firstEnd, first - 1);
+    // the counts from lo on, in a row: the ring's up to `first`, then v for each piece's own slot
+    const n = hi - lo + count;
+    if (runScratch.length < n) runScratch = new Float64Array(Math.max(n, 2 * runScratch.length));
+    const row = runScratch;
+    const old = Math.min(n, first - lo);
+    // value(s) for s from lo up to first: what the ring holds of them, 0 before and after that
+    const from = Math.max(lo, this.lastSlot - this.size + 1);
+    const to = Math.min(lo + old - 1, this.lastSlot);
+    let k = 0;
+    for (; k < old && lo + k < from; k++) row[k] = 0;
+    if (to >= from) {
+      const size = this.size;
+      let i = ((from % size) + size) % size;
+      for (; lo + k <= to; k++) {
+        row[k] = this.slots[i];
+        if (++i === size) i = 0;
+      }
+    }
+    for (; k < old; k++) row[k] = 0;
+    for (; k < n; k++) row[k] = v;
+    let sum = 0;
+    for (let k = 0; k <= hi - lo; k++) sum += row[k];
+    out[0] = sum > limit ? 1 : 0;
+    let err = 0;
+    const grow = (W + 2) * 2 ** -52;
+    for (let i = 1; i < count; i++) {
+      const s1 = sum + row[hi - lo + i];
+      const s2 = s1 - row[i - 1];
+      err += (Math.abs(s1) + Math.abs(s2)) * 2 ** -52;
+      sum = s2;
+      const bound = err + grow * (Math.abs(s2) + err) + Number.MIN_VALUE;
+      if (s2 - limit > bound) out[i] = 1;
+      else if (limit - s2 > bound) out[i] = 0;
+      else return i;
+    }
+    return count;
+  }
+
   record(slot: number, n: number): void {
     this.advance(slot);
-    this.slots[((slot % this.size) + this.size) % this.size] += n;
+    const i = ((slot % this.size) + this.size) % this.size;
+    const old = this.slots[i];
+    const now = (this.slots[i] = old + n);
+    this.count(now - old);
     // a sum that covered this slot is stale (only when the rule looks less than a second back)
     if (slot <= this.sumEnd) this.sumEnd = NaN;
   }
@@ -87,7 +201,11 @@ export class WafWindow {
     const gap = this.lastSlot === -Infinity ? size : Math.min(size, slot - this.lastSlot);
     let i = ((slot - gap + 1) % size + size) % size;
     for (let k = 0; k < gap; k++) {
-      this.slots[i] = 0;
+      const old = this.slots[i];
+      if (old !== 0) {
+        this.count(-old);
+        this.slots[i] = 0;
+      }
       if (++i === size) i = 0;
     }
     this.lastSlot = slot;
@@ -100,6 +218,8 @@ export class WafWindow {
     const gap = Math.min(size, slot - this.lastSlot);
     let i = ((slot - gap + 1) % size + size) % size;
     for (let k = 0; k < gap; k++) {
+      const old = this.slots[i];
+      if (old !== v) this.count(v - old);
       this.slots[i] = v;
       if (++i === size) i = 0;
     }
@@ -127,6 +247,9 @@ export class WafWindow {
  * rule at slot lastSlot + k sees the window ending `lag` + k, in which slots after lastSlot hold
  * v up to its own (not yet counted). Sums within a part in 10⁹ of the limit count as "may differ".
  */
+/** verdictRun's row of counts (reused: it is filled in for every whole-second take). */
+let runScratch = new Float64Array(1024);
+
 /** steadyVerdictUntil's copy of the ring (reused: it is asked for every key at every steady check). */
 let scratch = new Float64Array(1024);
 
