@@ -41,6 +41,23 @@ export class WafWindow {
     return this.slots[((s % this.size) + this.size) % this.size];
   }
 
+  /** value(s) for the `count` slots from `from` on, into out[at …]: what the ring holds of them, 0 before and after. */
+  row(from: number, count: number, out: Float64Array, at: number): void {
+    const lo = Math.max(from, this.lastSlot - this.size + 1);
+    const hi = Math.min(from + count - 1, this.lastSlot);
+    let k = 0;
+    for (; k < count && from + k < lo; k++) out[at + k] = 0;
+    if (hi >= lo) {
+      const size = this.size;
+      let i = ((lo % size) + size) % size;
+      for (; from + k <= hi; k++) {
+        out[at + k] = this.slots[i];
+        if (++i === size) i = 0;
+      }
+    }
+    for (; k < count; k++) out[at + k] = 0;
+  }
+
   /** Whether the window ending at slot `end` counts more than `limit`. */
   blocked(end: number, limit: number): boolean {
     if (end === this.sumEnd) return this.verdict;
@@ -96,13 +113,17 @@ export class WafWindow {
     return sum;
   }
 
+  /** At least what the ring holds, summed in any order (the running total and its rounding, with a part in 10⁹ to spare). */
+  heldAtMost(): number {
+    return (this.total + this.totalErr) * (1 + 1e-9);
+  }
+
   /**
    * `held() + more <= cap`, the same answer: from the running total when it is far enough from
    * `cap` to settle it (held() is within a part in 10⁹ of it either way), else exactly.
    */
   quiet(more: number, cap: number): boolean {
-    const hi = (this.total + this.totalErr) * (1 + 1e-9);
-    if (hi + more <= cap) return true;
+    if (this.heldAtMost() + more <= cap) return true;
     const lo = (this.total - this.totalErr) * (1 - 1e-9);
     if (lo + more > cap) return false;
     return this.held() + more <= cap;
@@ -112,6 +133,16 @@ export class WafWindow {
   private count(delta: number): void {
     this.total += delta;
     this.totalErr += (Math.abs(this.total) + 2 * Math.abs(delta)) * 2 ** -52;
+  }
+
+  /**
+   * `gap` slots holding `removed` in all (summed in a loop) now hold `added` (a product): the
+   * total moves by the difference; the bound takes the loop's rounding, the product's, the
+   * difference's and the total's own.
+   */
+  private uncount(removed: number, added: number, gap: number): void {
+    this.total += added - removed;
+    this.totalErr += (gap + 4) * 2 ** -52 * (Math.abs(this.total) + added + removed);
   }
 
   /** Forgets the carried window sum (a take recorded slots without asking for verdicts). */
@@ -151,22 +182,9 @@ export class WafWindow {
     const n = hi - lo + count;
     if (runScratch.length < n) runScratch = new Float64Array(Math.max(n, 2 * runScratch.length));
     const row = runScratch;
-    const old = Math.min(n, first - lo);
-    // value(s) for s from lo up to first: what the ring holds of them, 0 before and after that
-    const from = Math.max(lo, this.lastSlot - this.size + 1);
-    const to = Math.min(lo + old - 1, this.lastSlot);
-    let k = 0;
-    for (; k < old && lo + k < from; k++) row[k] = 0;
-    if (to >= from) {
-      const size = this.size;
-      let i = ((from % size) + size) % size;
-      for (; lo + k <= to; k++) {
-        row[k] = this.slots[i];
-        if (++i === size) i = 0;
-      }
-    }
-    for (; k < old; k++) row[k] = 0;
-    for (; k < n; k++) row[k] = v;
+    const old = Math.max(0, Math.min(n, first - lo));
+    this.row(lo, old, row, 0);
+    for (let k = old; k < n; k++) row[k] = v;
     let sum = 0;
     for (let k = 0; k <= hi - lo; k++) sum += row[k];
     out[0] = sum > limit ? 1 : 0;
@@ -200,14 +218,13 @@ export class WafWindow {
     const size = this.size;
     const gap = this.lastSlot === -Infinity ? size : Math.min(size, slot - this.lastSlot);
     let i = ((slot - gap + 1) % size + size) % size;
+    let removed = 0;
     for (let k = 0; k < gap; k++) {
-      const old = this.slots[i];
-      if (old !== 0) {
-        this.count(-old);
-        this.slots[i] = 0;
-      }
+      removed += this.slots[i];
+      this.slots[i] = 0;
       if (++i === size) i = 0;
     }
+    if (removed !== 0) this.uncount(removed, 0, gap);
     this.lastSlot = slot;
   }
 
@@ -217,12 +234,13 @@ export class WafWindow {
     const size = this.size;
     const gap = Math.min(size, slot - this.lastSlot);
     let i = ((slot - gap + 1) % size + size) % size;
+    let removed = 0;
     for (let k = 0; k < gap; k++) {
-      const old = this.slots[i];
-      if (old !== v) this.count(v - old);
+      removed += this.slots[i];
       this.slots[i] = v;
       if (++i === size) i = 0;
     }
+    this.uncount(removed, v * gap, gap);
     this.lastSlot = slot;
     this.sumEnd = NaN;
   }
@@ -256,6 +274,11 @@ let scratch = new Float64Array(1024);
 export function steadyVerdictUntil(w: WafWindow, opts: { v: number; blocked: boolean; limit: number; lag: number }): number {
   const { v, blocked, limit, lag: end0 } = opts;
   const W = w.windowSeconds;
+  // the quiet test below, on at least what the slots it sums hold: true there, true here (O(1))
+  if (!blocked) {
+    const most = w.heldAtMost();
+    if (most + v * W < limit - 1e-9 * (limit + most + v * W)) return Infinity;
+  }
   const last = w.lastSlot;
   // what the ring holds from the first slot any of these windows covers, in order
   const base = end0 + 2 - W;
@@ -264,8 +287,9 @@ export function steadyVerdictUntil(w: WafWindow, opts: { v: number; blocked: boo
   const held = scratch;
   let all = 0;
   let least = v;
-  for (let s = base; s <= last; s++) {
-    const x = (held[s - base] = w.value(s));
+  w.row(base, n, held, 0);
+  for (let k = 0; k < n; k++) {
+    const x = held[k];
     all += x;
     if (x < least) least = x;
   }
