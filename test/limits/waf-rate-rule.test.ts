@@ -114,6 +114,19 @@ describe('WAF rate-based rule', () => {
       expect(seldom.steadyUntil()).toBe(answers[40]);
     });
 
+    it('a key still holding a burst is steady only until burst and rate together cross the limit (the rate alone never would)', () => {
+      // limit 100, window 60, no delay: 90 in second 0, then 0.5/s. The take at second s sees
+      // seconds s − 60 … s − 1: 90 + 0.5 × (s − 1), which is 100 at s = 21 (not over) and 100.5 at 22.
+      const rule = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 0 });
+      expect(rule.take(1, 90, 1, 'k')).toBe(90);
+      for (let s = 1; s < 3; s++) expect(rule.take(s + 1, 0.5, 1, 'k')).toBe(0.5);
+      const until = rule.steadyUntil();
+      expect(until).toBeGreaterThanOrEqual(21);
+      expect(until).toBeLessThanOrEqual(22);
+      for (let s = 3; s < 22; s++) expect(rule.take(s + 1, 0.5, 1, 'k')).toBe(0.5);
+      expect(rule.take(23, 0.5, 1, 'k')).toBe(0);
+    });
+
     it('a key far under the limit is steady for good (1 rps × 60 s = 60 ≤ 100)', () => {
       const rule = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
       for (let s = 0; s < 3; s++) rule.take(s + 1, 1, 1, 'k');
