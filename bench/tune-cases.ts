@@ -4,4 +4,7 @@ export const TUNE_CASES = [
   { name: '5-min sticky route flood, REST open', scenarios: ['test/tune/fixtures/sticky-route-flood.yaml'], stack: 'test/tune/fixtures/rest-open.yaml' },
   // botnet-flood lasts 1 h but its users follow a 24 h curve: tune judges it over the whole day
   { name: 'botnet-flood (judged over 24 h) + leech (1 h), rest-unprotected', scenarios: ['botnet-flood', 'leech'], stack: 'rest-unprotected' },
+  // the same on a stack that has a WAF rate rule already: every candidate keeps one, and each
+  // 60-s tick judges every key's requests second by second against its window
+  { name: 'botnet-flood (24 h) + leech (1 h), rest-waf (WAF rate rule in place)', scenarios: ['botnet-flood', 'leech'], stack: 'rest-waf' },
 ];
