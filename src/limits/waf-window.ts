@@ -259,15 +259,15 @@ export class WafWindow {
   }
 }
 
+/** verdictRun's row of counts (reused: it is filled in for every whole-second take). */
+let runScratch = new Float64Array(1024);
+
 /**
  * For a key that keeps sending `v` per second (one take per whole second), from the slot after
  * `lastSlot` on: the first slot whose verdict may differ from `blocked` (Infinity: never). The
  * rule at slot lastSlot + k sees the window ending `lag` + k, in which slots after lastSlot hold
  * v up to its own (not yet counted). Sums within a part in 10⁹ of the limit count as "may differ".
  */
-/** verdictRun's row of counts (reused: it is filled in for every whole-second take). */
-let runScratch = new Float64Array(1024);
-
 /** steadyVerdictUntil's copy of the ring (reused: it is asked for every key at every steady check). */
 let scratch = new Float64Array(1024);
 
