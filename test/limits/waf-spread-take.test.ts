@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WafRateRule } from '../../src/limits/waf-rate-rule.ts';
+import { WafWindow } from '../../src/limits/waf-window.ts';
 import { rngFor } from '../scenario/fuzz-inputs.ts';
 
 // A spread take over whole seconds (the simulator's 10-s and 60-s ticks, and its strides) is
@@ -27,15 +28,17 @@ describe('WAF rule: a whole-second spread take', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const rng = rngFor(seed);
       const pick = <T,>(xs: T[]): T => xs[Math.floor(rng() * xs.length)];
-      const opts = { limit: pick([10, 100, 2000, 37.5]), windowSeconds: pick([1, 5, 60, 300]), delaySeconds: pick([0, 0.5, 1, 30, 7]) };
+      const opts = { limit: pick([10, 100, 2000, 37.5]), windowSeconds: pick([1, 5, 60, 300]), delaySeconds: pick([0, 0.5, 1, 30, 7, 0.3, 2.5]) };
       const spread = new WafRateRule(opts);
       const bySecond = new WafRateRule(opts);
       // rates around what the window allows (limit / window a second), so verdicts change within takes
       const around = opts.limit / opts.windowSeconds;
       let now = EPOCH;
       for (let step = 0; step < 40; step++) {
-        const over = pick([10, 60, 60, 150, 300, 2, 1]);
-        now += over;
+        const over = pick([10, 60, 60, 150, 300, 2, 1, 2.5, 0.5]);
+        // mostly back to back on whole seconds; sometimes off the second, or overlapping the take before
+        const lag = pick([0, 0, 0, 0, 0.25, -3]);
+        now += over + lag;
         const key = pick(['a', 'a', 'a', 'b']);
         const move = rng();
         if (move < 0.1) {
@@ -50,9 +53,13 @@ describe('WAF rule: a whole-second spread take', () => {
           continue;
         }
         const n = over * around * pick([0.2, 0.9, 1, 1.1, 3, rng() * 2]);
-        const each = n / over;
+        // the pieces a spread take is cut into, each taken on its own (a piece of a second or less
+        // is an instant-path take centred where the piece's middle is)
+        const pieces = Math.ceil(over);
+        const piece = over / pieces;
+        const each = n / pieces;
         let expected = 0;
-        for (let i = 0; i < over; i++) expected += bySecond.take(now - over + i + 1, each, 1, key);
+        for (let i = 0; i < pieces; i++) expected += bySecond.take(now - over + Math.min(over, (i + 1) * piece), each, piece, key);
         const got = spread.take(now, n, over, key);
         expect(got, `seed ${seed}, take ${step}: ${n} over ${over} s by ${key}, ${JSON.stringify(opts)}`).toBe(expected);
         expect(spread.snapshot(now)).toBe(bySecond.snapshot(now));
@@ -66,6 +73,36 @@ describe('WAF rule: a whole-second spread take', () => {
     expect(r.take(EPOCH + 2, 100, 2, 'k')).toBe(100);
     // 0.4 in each of seconds 2 and 3: second 2 sees 100 (passes), second 3 sees 100.4 (blocked)
     expect(r.take(EPOCH + 4, 0.8, 2, 'k')).toBe(0.4);
+  });
+
+  it('leaves the verdict state the steady check reads: mixed within the take, then blocked throughout, or quiet', () => {
+    const r = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 1 });
+    // 7 a second: second i sees 7·i; 98 at i = 14 passes, 105 at i = 15 is blocked (15 × 7 = 105 pass)
+    expect(r.take(EPOCH + 60, 420, 60, 'k')).toBe(105);
+    expect(r.fingerprint()).toBeUndefined(); // its seconds got different verdicts
+    // every window of the next minute holds 60 × 7 = 420 > 100
+    expect(r.take(EPOCH + 120, 420, 60, 'k')).toBe(0);
+    expect(r.fingerprint()).toBe('k=b7');
+    // a quiet key next to it: 1 a second never comes near 100 in 60 s
+    expect(r.take(EPOCH + 120, 60, 60, 'q')).toBe(60);
+    expect(r.fingerprint()).toBe('k=b7;q=q1');
+  });
+
+  it('quietFor counts what a key held once (an instant take) beside its ring', () => {
+    const r = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 0 });
+    r.take(EPOCH, 5, 0, 'k'); // met once: remembered as 5, no ring yet
+    r.take(EPOCH + 60, 60, 60, 'k'); // a ring of 60 seconds at 1
+    // 5 + 60 + 1 × (30 + 1) = 96 ≤ 100; 5 + 60 + 1 × (35 + 1) = 101 > 100
+    expect(r.quietFor('k', 1, 30)).toBe(true);
+    expect(r.quietFor('k', 1, 35)).toBe(false);
+  });
+
+  it('quietFor answers exactly at a part in 10⁹ of the limit (the running total only settles what is farther)', () => {
+    const under = new WafRateRule({ limit: 99.99999999, windowSeconds: 60, delaySeconds: 0 });
+    const over = new WafRateRule({ limit: 100.00000001, windowSeconds: 60, delaySeconds: 0 });
+    for (const r of [under, over]) r.take(EPOCH + 1, 100, 1, 'k'); // one second holding 100
+    expect(under.quietFor('k', 0, 0)).toBe(false); // 100 > 99.99999999
+    expect(over.quietFor('k', 0, 0)).toBe(true); // 100 ≤ 100.00000001
   });
 
   it('a forgotten key\'s ring serves the next key cleared: it starts from zero', () => {
@@ -88,3 +125,16 @@ describe('WAF rule: a whole-second spread take', () => {
     expect(r.quietFor('k', 2, 49)).toBe(true);
   });
 });
+
+describe('WAF window: a row of seconds', () => {
+  it('reads what the ring holds of them, and 0 for seconds it no longer or not yet holds', () => {
+    // 4 slots: after seconds 10 (1) and 11 (2) it holds 8 … 11; 7's slot is where 11 now is
+    const w = new WafWindow(4, 2, true);
+    w.record(10, 1);
+    w.record(11, 2);
+    const out = new Float64Array(10).fill(-1);
+    w.row(5, 8, out, 1);
+    expect([...out]).toEqual([-1, 0, 0, 0, 0, 0, 1, 2, 0, -1]);
+  });
+});
+
