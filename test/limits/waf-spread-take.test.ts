@@ -97,6 +97,19 @@ describe('WAF rule: a whole-second spread take', () => {
     expect(r.quietFor('k', 1, 35)).toBe(false);
   });
 
+  it('quietFor after a long steady run counts only what the ring still holds (its seconds are reused as it goes round)', () => {
+    // memory 60 + 0 + 2 = 62 s; ten minutes at 1 a second leave 62 held, not 600
+    const r = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 0 });
+    for (let m = 1; m <= 10; m++) r.take(EPOCH + 60 * m, 60, 60, 'k');
+    // 62 + 1 × (37 + 1) = 100 ≤ 100; 62 + 1 × (38 + 1) = 101 > 100
+    expect(r.quietFor('k', 1, 37)).toBe(true);
+    expect(r.quietFor('k', 1, 38)).toBe(false);
+    // two instant takes into one second add up there (the ring's total follows)
+    r.take(EPOCH + 600.5, 10, 0, 'k');
+    r.take(EPOCH + 600.7, 10, 0, 'k');
+    expect(r.quietFor('k', 1, 17)).toBe(true); // 61 + 20 + 18 = 99 (second 538 has left)
+  });
+
   it('quietFor answers exactly at a part in 10⁹ of the limit (the running total only settles what is farther)', () => {
     const under = new WafRateRule({ limit: 99.99999999, windowSeconds: 60, delaySeconds: 0 });
     const over = new WafRateRule({ limit: 100.00000001, windowSeconds: 60, delaySeconds: 0 });
