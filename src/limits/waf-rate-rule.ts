@@ -58,13 +58,19 @@ export class WafRateRule implements Limiter, FastForward {
         const verdicts = (this.verdicts = this.verdicts.length >= pieces ? this.verdicts : new Uint8Array(pieces));
         const quiet = w.quiet(n, this.limit * (1 - 1e-9));
         const settled = quiet ? pieces : w.verdictRun(slot0, pieces, each, Math.floor(slot0 + 0.5 - this.delaySeconds), this.limit, verdicts);
-        if (settled > 0) {
+        if (quiet) {
+          // every piece passes (added one by one, as the pieces' own takes would add them)
+          first = false;
+          for (; i < settled; i++) passed += each;
+        } else {
           for (; i < settled; i++) {
-            const blocked = !quiet && verdicts[i] === 1;
+            const blocked = verdicts[i] === 1;
             if (first === undefined) first = blocked;
             else if (blocked !== first) mixed = true;
             passed += blocked ? 0 : each;
           }
+        }
+        if (settled > 0) {
           w.recordRun(slot0, settled, each);
           w.dropSum();
           w.lastBlocked = !quiet && verdicts[settled - 1] === 1;

@@ -8,6 +8,12 @@
 export class WafWindow {
   readonly slots: Float64Array;
   lastSlot = -Infinity;
+  /**
+   * The newest slot a count was written to (-Infinity: none). Slots after it hold nothing, and
+   * once it leaves what the ring holds the ring is all zeros: advancing clears only the slots
+   * that may still hold a count, and a key gone quiet costs nothing to move on.
+   */
+  private newest = -Infinity;
   /** The window end `sum` is for (NaN: none), and a bound on how far the carried sum may be from the exact loop's. */
   private sumEnd = NaN;
   private sum = 0;
@@ -104,6 +110,10 @@ export class WafWindow {
    * the past than this (every slot is a count, never negative).
    */
   held(): number {
+    if (this.empty()) {
+      this.total = this.totalErr = 0;
+      return 0;
+    }
     const slots = this.slots;
     let sum = 0;
     for (let i = 0; i < slots.length; i++) sum += slots[i];
@@ -127,6 +137,11 @@ export class WafWindow {
     const lo = (this.total - this.totalErr) * (1 - 1e-9);
     if (lo + more > cap) return false;
     return this.held() + more <= cap;
+  }
+
+  /** Every slot holds 0: none was written, or the newest written has left the ring. */
+  private empty(): boolean {
+    return this.newest <= this.lastSlot - this.size;
   }
 
   /** Adds `delta` to the running total, and its rounding to the bound. */
@@ -208,6 +223,7 @@ export class WafWindow {
     const i = ((slot % this.size) + this.size) % this.size;
     const old = this.slots[i];
     const now = (this.slots[i] = old + n);
+    if (now !== 0 && slot > this.newest) this.newest = slot;
     this.count(now - old);
     // a sum that covered this slot is stale (only when the rule looks less than a second back)
     if (slot <= this.sumEnd) this.sumEnd = NaN;
@@ -215,17 +231,37 @@ export class WafWindow {
 
   advance(slot: number): void {
     if (slot <= this.lastSlot) return;
+    const removed = this.clear(slot);
+    if (removed !== 0) this.uncount(removed, 0, Math.min(this.size, slot - this.lastSlot));
+    this.lastSlot = slot;
+  }
+
+  /**
+   * Moving the newest slot from lastSlot to `slot`: zeroes the ring's places of the slots that
+   * leave it and may hold a count (those up to `newest`; later ones hold 0 already), and returns
+   * what they held, summed oldest first (as a loop over every leaving slot would sum it).
+   */
+  private clear(slot: number): number {
     const size = this.size;
-    const gap = this.lastSlot === -Infinity ? size : Math.min(size, slot - this.lastSlot);
-    let i = ((slot - gap + 1) % size + size) % size;
+    // the slots leaving: the oldest held up to the one `slot` − size, that may hold a count
+    const from = this.lastSlot - size + 1;
+    const to = Math.min(slot - size, this.newest);
+    if (this.newest === -Infinity || to < from) return 0;
+    const n = Math.min(size, to - from + 1);
+    const start = (((to - n + 1) % size) + size) % size;
+    const slots = this.slots;
     let removed = 0;
-    for (let k = 0; k < gap; k++) {
-      removed += this.slots[i];
-      this.slots[i] = 0;
+    let i = start;
+    for (let k = 0; k < n; k++) {
+      removed += slots[i];
       if (++i === size) i = 0;
     }
-    if (removed !== 0) this.uncount(removed, 0, gap);
-    this.lastSlot = slot;
+    if (start + n <= size) slots.fill(0, start, start + n);
+    else {
+      slots.fill(0, start);
+      slots.fill(0, 0, start + n - size);
+    }
+    return removed;
   }
 
   /** Every slot up to `slot` after the newest holds `v` (a steady sender fast-forwarded). */
@@ -233,12 +269,15 @@ export class WafWindow {
     if (!(slot > this.lastSlot)) return;
     const size = this.size;
     const gap = Math.min(size, slot - this.lastSlot);
-    let i = ((slot - gap + 1) % size + size) % size;
-    let removed = 0;
-    for (let k = 0; k < gap; k++) {
-      removed += this.slots[i];
-      this.slots[i] = v;
-      if (++i === size) i = 0;
+    const removed = this.clear(slot);
+    if (v !== 0) {
+      const start = (((slot - gap + 1) % size) + size) % size;
+      if (start + gap <= size) this.slots.fill(v, start, start + gap);
+      else {
+        this.slots.fill(v, start);
+        this.slots.fill(v, 0, start + gap - size);
+      }
+      this.newest = slot;
     }
     this.uncount(removed, v * gap, gap);
     this.lastSlot = slot;
@@ -255,6 +294,7 @@ export class WafWindow {
       this.slots[(((s + d) % size) + size) % size] = old[((s % size) + size) % size];
     }
     this.lastSlot += d;
+    this.newest += d;
     this.sumEnd = NaN;
   }
 }

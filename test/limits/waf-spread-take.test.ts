@@ -151,3 +151,105 @@ describe('WAF window: a row of seconds', () => {
   });
 });
 
+
+describe('WAF window: its ring against a plain record of seconds', () => {
+  // The reference: a map of second → count, holding the `size` seconds up to the newest. Counts are
+  // whole numbers, so every sum is exact and both sides must agree to the last bit.
+  class Plain {
+    last = -Infinity;
+    counts = new Map<number, number>();
+    constructor(readonly size: number) {}
+    moveTo(s: number) {
+      if (s > this.last) this.last = s;
+      for (const k of [...this.counts.keys()]) if (k <= this.last - this.size) this.counts.delete(k);
+    }
+    value(s: number) {
+      return s > this.last || s <= this.last - this.size ? 0 : (this.counts.get(s) ?? 0);
+    }
+    held() {
+      let sum = 0;
+      for (const [k, v] of this.counts) if (k > this.last - this.size && k <= this.last) sum += v;
+      return sum;
+    }
+  }
+
+  it('holds what was recorded, advanced past, filled in and shifted, second for second (seeded operations, gaps past the ring)', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const rng = rngFor(seed);
+      const size = 3 + Math.floor(rng() * 40);
+      const w = new WafWindow(size, Math.max(1, size - 3), true);
+      const p = new Plain(size);
+      let t = Math.floor(rng() * 1000) - 500;
+      for (let op = 0; op < 300; op++) {
+        const r = rng();
+        // gaps from none to three rings: a key comes back after its ring emptied, or not
+        const gap = rng() < 0.2 ? Math.floor(rng() * 3 * size) : Math.floor(rng() * 4);
+        if (r < 0.35) {
+          // a count into the newest second or one the ring still holds
+          const s = t + gap - (rng() < 0.3 ? Math.floor(rng() * size) : 0);
+          const n = Math.floor(rng() * 5);
+          t = Math.max(t, s);
+          p.moveTo(s);
+          if (s > p.last - p.size) p.counts.set(s, (p.counts.get(s) ?? 0) + n);
+          w.record(s, n);
+        } else if (r < 0.55) {
+          t += gap;
+          w.advance(t);
+          p.moveTo(t);
+        } else if (r < 0.75) {
+          // a steady sender fast-forwarded: every second after the newest up to t holds v
+          const v = rng() < 0.3 ? 0 : Math.floor(rng() * 7);
+          const from = p.last;
+          t = Math.max(t, from === -Infinity ? t : from) + gap;
+          w.fillTo(t, v);
+          if (t > from) {
+            for (let s = Math.max(from + 1, t - size + 1); s <= t; s++) p.counts.set(s, v);
+            p.moveTo(t);
+          }
+        } else if (r < 0.9) {
+          // a whole-second take into fresh seconds
+          const first = Math.max(t, p.last) + 1 + gap;
+          const count = 1 + Math.floor(rng() * 2 * size);
+          const v = Math.floor(rng() * 4);
+          w.recordRun(first, count, v);
+          for (let k = 0; k < count; k++) {
+            p.moveTo(first + k);
+            p.counts.set(first + k, v);
+          }
+          t = first + count - 1;
+        } else if (p.last !== -Infinity) {
+          const d = 1 + Math.floor(rng() * 2 * size);
+          w.shift(d);
+          p.last += d;
+          p.counts = new Map([...p.counts].map(([k, v]) => [k + d, v]));
+          t += d;
+        }
+        const lo = (p.last === -Infinity ? t : p.last) - size - 2;
+        const seconds = Array.from({ length: size + 5 }, (_, k) => lo + k);
+        expect(seconds.map((s) => w.value(s)), `seed ${seed}, op ${op}, from second ${lo}`).toEqual(seconds.map((s) => p.value(s)));
+        expect(w.held(), `seed ${seed}, op ${op}`).toBe(p.held());
+        // quiet answers held() + more <= cap, whether the running total settles it or not
+        const more = Math.floor(rng() * 5);
+        for (const cap of [p.held() + more - 1, p.held() + more, p.held() + more + 1]) expect(w.quiet(more, cap)).toBe(p.held() + more <= cap);
+      }
+    }
+  });
+
+  it('a key that went quiet for longer than its ring holds nothing, and its seconds read 0 (hand count)', () => {
+    // 5 slots; 3 a second for seconds 1 … 4, then nothing until second 20
+    const w = new WafWindow(5, 3, true);
+    w.recordRun(1, 4, 3);
+    expect(w.held()).toBe(12);
+    w.advance(7); // seconds 3 … 7 held: 3 and 4 still count
+    expect(w.held()).toBe(6);
+    expect([w.value(2), w.value(3), w.value(4), w.value(5)]).toEqual([0, 3, 3, 0]);
+    w.advance(20);
+    expect(w.held()).toBe(0);
+    expect(w.quiet(10, 10)).toBe(true);
+    expect(w.quiet(11, 10)).toBe(false);
+    w.record(21, 2);
+    expect(w.held()).toBe(2);
+    expect(w.value(21)).toBe(2);
+    expect(w.value(16)).toBe(0);
+  });
+});
