@@ -47,6 +47,12 @@ export class ConcurrencyPool implements FastForward {
   private pending: { readyAt: number; count: number }[] = objectArray(inInit(0, 0));
   /** Fluid: environments this pool held in its latest tick (what a share's other pools see). */
   fluidUsed = 0;
+  /**
+   * Fluid: the most environments any of this pool's answers so far compared with its limit (what
+   * a take needed, what it held, what a stride could need). A pool with any limit above it
+   * (limitAnswersAsBefore) would have answered every one of them the same way.
+   */
+  peakDemand = 0;
   private readonly share?: ConcurrencyShare;
 
   constructor(opts: { limit: number; scaling: ScalingRate; idleTimeout: number; share?: ConcurrencyShare }) {
@@ -126,6 +132,7 @@ export class ConcurrencyPool implements FastForward {
     const ready = Math.max(0, alive - initializing);
     if (n <= 0) {
       this.scaling.take(now, 0, over);
+      // (no demand: what is still in INIT was counted with the take that started it)
       this.window.push(slot, initializing);
       this.fluidUsed = initializing;
       return { passed: 0, coldStarts: 0 };
@@ -137,6 +144,7 @@ export class ConcurrencyPool implements FastForward {
     let coldServed = 0;
     if (coldWanted > 1e-12) {
       const needed = (coldWanted / over) * Math.min(over, initSeconds + busy);
+      this.demand(ready + initializing + needed);
       let room = Math.max(0, this.limit - ready - initializing);
       if (this.share) room = Math.min(room, Math.max(0, this.share.limit - this.share.usedByOthers(this) - ready - initializing));
       const want = Math.min(needed, room);
@@ -147,6 +155,7 @@ export class ConcurrencyPool implements FastForward {
       this.scaling.take(now, 0, over);
     }
     const warmUsed = (warmServed * busy) / over;
+    this.demand(warmUsed + initializing + granted);
     this.fluidUsed = Math.min(this.limit, warmUsed + initializing + granted);
     this.window.push(slot, this.fluidUsed);
     // a long take that kept every environment busy (steadyStride's full case) held them up to its last
@@ -156,23 +165,42 @@ export class ConcurrencyPool implements FastForward {
   }
 
   /**
+   * Whether one long fluid take over (now − over, now] answers what its one-second takes would, for
+   * invocations within `band` per second: coversStride, or else steadyStride. Notes in peakDemand
+   * the least limit under which the answer would still be yes (the run's own stride plan).
+   */
+  strideFits(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number, initSeconds: number): boolean {
+    const need = Math.min(this.coverNeed(now, over, band.hi, busySeconds, initSeconds), this.warmNeed(now, over, band, busySeconds, initSeconds));
+    if (need <= this.limit) {
+      this.demand(need);
+      return true;
+    }
+    return this.full(now, over, band, busySeconds);
+  }
+
+  /**
    * Whether invocations at most `peakRate` per second over (now − over, now] stay clear of every
    * edge: no environment still in INIT, and even if every one of them needed a new environment
    * (busy for INIT + the invocation), neither the limit nor the scaling rate would refuse one.
    * Then one long fluid take serves them all, as many short ones would.
    */
   coversStride(now: number, over: number, peakRate: number, busySeconds: number, initSeconds: number): boolean {
+    return this.coverNeed(now, over, peakRate, busySeconds, initSeconds) <= this.limit;
+  }
+
+  /** The least limit under which coversStride says yes (Infinity: none; the other edges refuse). */
+  private coverNeed(now: number, over: number, peakRate: number, busySeconds: number, initSeconds: number): number {
     // environments whose INIT ended before the stride starts are ready (as takeFluid will find)
     this.dropReady(now - over);
-    if (this.pending.length > 0) return false;
+    if (this.pending.length > 0) return Infinity;
     const busy = Math.max(busySeconds, 1e-9);
     const worst = peakRate * (busy + initSeconds);
     const alive = this.window.maxBefore(Math.floor(now - over), this.idleTimeout);
-    if (alive + worst > this.limit) return false;
     // a new environment held longer than a second is counted by how long the step is (takeFluid caps
     // INIT + busy at the step): then only a stride that needs no new environment is a sum of seconds
-    if (initSeconds + busy > 1 && peakRate * busy > alive) return false;
-    return this.scaling.level(now - over) + this.scaling.rate * over >= worst;
+    if (initSeconds + busy > 1 && peakRate * busy > alive) return Infinity;
+    if (!(this.scaling.level(now - over) + this.scaling.rate * over >= worst)) return Infinity;
+    return alive + worst;
   }
 
   /**
@@ -192,16 +220,33 @@ export class ConcurrencyPool implements FastForward {
    * Pools that share the account's unreserved concurrency take the warm case only without excess.
    */
   steadyStride(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number, initSeconds: number): boolean {
+    return this.warmNeed(now, over, band, busySeconds, initSeconds) <= this.limit || this.full(now, over, band, busySeconds);
+  }
+
+  /** The least limit under which steadyStride's warm case says yes (0: any; Infinity: none). */
+  private warmNeed(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number, initSeconds: number): number {
     this.dropReady(now - over);
-    if (this.pending.length > 0) return false;
-    const kept = this.window.maxWithin(Math.floor(now) - this.idleTimeout, Math.floor(now - over));
+    if (this.pending.length > 0) return Infinity;
+    const kept = this.kept(now, over);
     const busy = Math.max(busySeconds, 1e-9);
     const excess = Math.max(0, band.hi - kept / busy);
-    if (excess === 0) return true;
+    if (excess === 0) return 0;
     const grow = excess * (busy + initSeconds);
-    if (!this.share && initSeconds + busy <= 1 && kept + grow <= this.limit && this.scaling.level(now - over) + this.scaling.rate * over >= grow) return true;
-    if (this.share || kept < this.limit) return false;
-    return band.lo * busy >= this.limit * (1 + 1e-9);
+    if (!this.share && initSeconds + busy <= 1 && this.scaling.level(now - over) + this.scaling.rate * over >= grow) return kept + grow;
+    return Infinity;
+  }
+
+  /** steadyStride's full case (never for a pool in a share). */
+  private full(now: number, over: number, band: { lo: number; hi: number }, busySeconds: number): boolean {
+    this.dropReady(now - over);
+    if (this.pending.length > 0 || this.share) return false;
+    if (this.kept(now, over) < this.limit) return false;
+    return band.lo * Math.max(busySeconds, 1e-9) >= this.limit * (1 + 1e-9);
+  }
+
+  /** The most environments the pool is known to hold warm for the whole of (now − over, now]. */
+  private kept(now: number, over: number): number {
+    return this.window.maxWithin(Math.floor(now) - this.idleTimeout, Math.floor(now - over));
   }
 
   /**
@@ -237,6 +282,10 @@ export class ConcurrencyPool implements FastForward {
     this.window.skipTo(Math.floor(t) - 1);
   }
 
+  private demand(environments: number): void {
+    if (environments > this.peakDemand) this.peakDemand = environments;
+  }
+
   /** Environments whose INIT ended by `at` are ready: off the INIT list. */
   private dropReady(at: number): void {
     while (this.pending.length > 0 && this.pending[0].readyAt <= at + 1e-9) this.pending.shift();
@@ -252,6 +301,16 @@ export class ConcurrencyPool implements FastForward {
     this.idle = this.idle.slice(this.idleHead);
     this.idleHead = 0;
   }
+}
+
+/**
+ * Whether a lone pool (no share) limited to `limit` would have answered a fluid run exactly as
+ * the pool that recorded `peakDemand` did, if that pool refused nothing: every comparison with the
+ * limit (room for new environments, the most held, a stride's room) came out below it, and stays
+ * below any limit clear of the peak (with a part in 10⁹ for the subtraction's rounding).
+ */
+export function limitAnswersAsBefore(limit: number, peakDemand: number): boolean {
+  return limit > peakDemand * (1 + 1e-9) + 1e-9;
 }
 
 /** New environments (`count`, fluid) in INIT until `readyAt`; both fields kept as doubles from the start (doubles.ts). */

@@ -109,6 +109,11 @@ export class LambdaModel {
     return { ...o, gbSeconds: o.billedSeconds * this.memoryGb + initGbSeconds, initGbSeconds };
   }
 
+  /** Fluid: the most environments the pool's answers compared with its limit (ConcurrencyPool.peakDemand). */
+  get peakDemand(): number {
+    return this.pool.peakDemand;
+  }
+
   /** Invocations currently holding an environment (discrete mode). */
   get inFlight(): number {
     return this.pool.inFlight;
@@ -140,7 +145,7 @@ export class LambdaModel {
     if (!reaching) return false;
     this.fluidShares ??= this.durations.fluid(this.limits);
     const busy = this.fluidShares.busySeconds;
-    return this.pool.coversStride(now, over, reaching.hi, busy, this.initSeconds) || this.pool.steadyStride(now, over, reaching, busy, this.initSeconds);
+    return this.pool.strideFits(now, over, reaching, busy, this.initSeconds);
   }
 
   fingerprint(): string | undefined {

@@ -32,6 +32,11 @@ export interface SimulateOptions {
   adaptive?: boolean;
   /** Filled in with how many steps the run took (ticks and strides) and how many were strides. */
   stats?: { steps: number; strides: number };
+  /**
+   * Filled in with each function's (stackFunctions order) peak concurrency demand: the most
+   * environments its pool's answers compared with its limit (ConcurrencyPool.peakDemand).
+   */
+  peaks?: { concurrency: number[] };
 }
 
 export const DEFAULT_START_EPOCH = Date.UTC(2026, 0, 5) / 1000;
@@ -221,6 +226,7 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     return e - epoch0;
   }
 
+  if (opts.peaks) opts.peaks.concurrency = lambdas.map((m) => m.peakDemand);
   return timelineOf(stack, cohorts, runs, { H, bucketSeconds, nb });
 }
 

@@ -3,6 +3,8 @@ import { UNRESERVED_MINIMUM } from '../stack/function-rules.ts';
 import { functionOfRoute, stackFunctions } from '../stack/functions.ts';
 import { matchRoute } from '../stack/routes.ts';
 import { DurationModel } from '../limits/duration-model.ts';
+import { limitAnswersAsBefore } from '../limits/concurrency-pool.ts';
+import type { Refusals } from './implied.ts';
 import { ladder, ladderDimension, spread, type Dimension, type Rung } from './dimension.ts';
 import { peakRate, requestShares, type CohortTraffic } from './traffic.ts';
 
@@ -27,7 +29,7 @@ export function concurrencyDimensions(stack: Stack, traffic: CohortTraffic[]): D
   const out: Dimension[] = [];
   for (const f of reached) {
     const i = fns.indexOf(f);
-    const d = functionDimension(stack, f, i === 0 ? 'lambda' : `functions[${i - 1}]`, max, fns.length === 1, {
+    const d = functionDimension(stack, f, i, max, fns.length === 1, {
       legit: peakRate(traffic, (c) => (c.cohort.role === 'legit' ? shareTo(c, f.name) : 0)),
       all: peakRate(traffic, (c) => shareTo(c, f.name)),
     });
@@ -36,7 +38,8 @@ export function concurrencyDimensions(stack: Stack, traffic: CohortTraffic[]): D
   return out;
 }
 
-function functionDimension(stack: Stack, f: FunctionConfig, path: string, max: number, alone: boolean, peak: { legit: number; all: number }): Dimension | undefined {
+function functionDimension(stack: Stack, f: FunctionConfig, index: number, max: number, alone: boolean, peak: { legit: number; all: number }): Dimension | undefined {
+  const path = index === 0 ? 'lambda' : `functions[${index - 1}]`;
   const busy = new DurationModel(f.duration).fluid({
     functionTimeout: f.timeout,
     integrationTimeout: stack.api.integrationTimeout,
@@ -65,6 +68,13 @@ function functionDimension(stack: Stack, f: FunctionConfig, path: string, max: n
     refuses: 'lambdaThrottled',
     looser: (a, b) => alone && b >= a,
     noneLoosest: alone,
+    // A lone function's pool answers a run that throttled nothing the same way under any limit
+    // above the most environments its answers compared with the limit (ConcurrencyPool.peakDemand).
+    // Not for a function URL: its requests-per-second limit (10 × concurrency) is a token bucket
+    // whose refills the limit changes.
+    ...(alone && stack.api.kind !== 'function-url'
+      ? { answersAsBefore: (b: number, run: Refusals) => run.concurrency[index] !== undefined && limitAnswersAsBefore(b, run.concurrency[index]) }
+      : {}),
     apply: (s, v) => {
       const t = target(s);
       if (v === null) delete t.reservedConcurrency;

@@ -1,4 +1,5 @@
 import type { Stack } from '../stack/types.ts';
+import type { Refusals } from './implied.ts';
 
 /** One setting the search may change, as the user's stack file names it: `api.stage.rate`. */
 export interface Change {
@@ -38,6 +39,12 @@ export interface Dimension {
    * search uses it to know a candidate's outcome without simulating it (implied.ts).
    */
   looser(i: number, j: number): boolean;
+  /**
+   * Whether value j, though tighter, would have answered a run that refused nothing exactly as the
+   * run's own value did, by what the run recorded (Refusals: a reserved concurrency above the
+   * run's peak demand). Absent: no such knowledge.
+   */
+  answersAsBefore?(j: number, run: Refusals): boolean;
   /** Indices worth trying next to i when refining: the next level up and down, the other variants, none. */
   neighbors(i: number): number[];
   apply(stack: Stack, i: number): void;
@@ -58,6 +65,8 @@ export function ladderDimension<V>(spec: {
   /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false). */
   looser: (a: V, b: V) => boolean;
   noneLoosest?: boolean;
+  /** Dimension.answersAsBefore for a set value. */
+  answersAsBefore?: (b: V, run: Refusals) => boolean;
   apply: (stack: Stack, value: V | null) => void;
   changes: (from: V | null, to: V | null) => Change[];
   describe: (value: V | null) => string;
@@ -104,6 +113,14 @@ export function ladderDimension<V>(spec: {
       if (b === null) return spec.noneLoosest !== false;
       return a !== null && spec.looser(a, b);
     },
+    ...(spec.answersAsBefore
+      ? {
+          answersAsBefore: (j: number, run: Refusals) => {
+            const b = rungs[j].value;
+            return b !== null && spec.answersAsBefore!(b, run);
+          },
+        }
+      : {}),
     apply: (stack, i) => spec.apply(stack, rungs[i].value),
     changes: (i) => (i === base ? [] : spec.changes(spec.base, rungs[i].value)),
     describe: (i) => spec.describe(rungs[i].value),

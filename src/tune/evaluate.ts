@@ -5,7 +5,7 @@ import { judgedSpan } from './span.ts';
 import type { Change, Dimension } from './dimension.ts';
 import { shortfall, type SloClause } from './slo.ts';
 import { reservedWithinAccount } from './concurrency-dimension.ts';
-import { implies, mergeRefusals, noRefusals, type Refusals } from './implied.ts';
+import { emptyRefusals, implies, mergeRefusals, type Refusals } from './implied.ts';
 import { costFloor, minimumSucceeded, type Offered } from './cost-floor.ts';
 import { dimensionsSeen } from './scenario-scope.ts';
 import { writableCopy } from './stack-copy.ts';
@@ -172,7 +172,7 @@ export class Evaluator {
 
   private simulate(stack: Stack, candidate: Candidate): Figures {
     const offered: Offered[] = [];
-    const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
+    const refusals: Refusals = emptyRefusals();
     const perHourByScenario: number[] = [];
     const success: Record<string, number>[] = [];
     const legitByScenario: number[] = [];
@@ -236,7 +236,7 @@ export class Evaluator {
       sloMet: false,
       shortfall: Infinity,
       simulated: false,
-      refusals: { total: noRefusals(), route: {}, plan: {} },
+      refusals: emptyRefusals(),
     };
   }
 }

@@ -12,10 +12,17 @@ export interface Refusals {
   total: Record<LimiterOutcome, number>;
   route: Record<string, number>;
   plan: Record<string, Record<LimiterOutcome, number>>;
+  /** Per function (stackFunctions order): the peak concurrency its pool's answers compared with its limit, the most over the runs. */
+  concurrency: number[];
 }
 
 export function noRefusals(): Record<LimiterOutcome, number> {
   return { wafBlocked: 0, gatewayThrottled: 0, quotaExceeded: 0, lambdaThrottled: 0 };
+}
+
+/** Nothing refused yet, no demand recorded. */
+export function emptyRefusals(): Refusals {
+  return { total: noRefusals(), route: {}, plan: {}, concurrency: [] };
 }
 
 /**
@@ -37,8 +44,10 @@ export function refusedNothing(dim: Dimension, r: Refusals): boolean {
 
 /**
  * Whether candidate `c` is bound to do exactly what the simulated candidate `seen` did, so that
- * simulating it would only repeat that run. It is when every setting of `c` is `seen`'s own, or a
- * looser one (Dimension.looser) of a limiter that refused nothing in `seen`'s run.
+ * simulating it would only repeat that run. It is when every setting of `c` is `seen`'s own, or
+ * differs on a limiter that refused nothing in `seen`'s run and is either looser
+ * (Dimension.looser) or tight enough only to answer that run's questions as before
+ * (Dimension.answersAsBefore: a reserved concurrency clear of the run's peak demand).
  *
  * Why: a limiter that refused nothing let every request it saw through. A looser one, shown the
  * same requests, refuses none of them either (a token bucket refilling at least as fast and as
@@ -49,14 +58,31 @@ export function refusedNothing(dim: Dimension, r: Refusals): boolean {
  * the chain (WAF → keys and usage plans → stage and route throttles → Lambda) each request ends
  * the same way, with the same duration, cold start and bill. Only what the setting itself costs
  * can differ (a WAF rule and its inspections), and that is priced from the stack, not the run.
+ *
+ * The simulator's steps are its own, though: a looser limit can let it take a long stride where
+ * the tighter one went tick by tick (steps that sum the same seconds differently), so on the
+ * search's coarse ticks an implied figure may differ from a simulated one in the eighth digit
+ * (seen: 1.5 parts in 10⁷ of a $/hour, `tune botnet-flood leech`, 10-s ticks). On 1-second ticks
+ * the tests find them equal. A tighter reservation implies a run only when every answer its pool
+ * gave, the stride plan's included, comes out the same (ConcurrencyPool.peakDemand): that run is
+ * the simulated one to the last bit.
  */
 export function implies(dims: Dimension[], seen: { candidate: Candidate; refusals: Refusals }, c: Candidate): boolean {
   for (let d = 0; d < dims.length; d++) {
     const from = seen.candidate[d];
     if (c[d] === from) continue;
-    if (!dims[d].looser(from, c[d]) || !refusedNothing(dims[d], seen.refusals)) return false;
+    if (!standsFor(dims[d], from, c[d], seen.refusals)) return false;
   }
   return true;
+}
+
+/**
+ * Whether dimension `dim` at `to` answers a run simulated at `from` as `from` did: its limiter
+ * refused nothing there, and `to` is looser, or no tighter than the run's recorded demand needs.
+ */
+export function standsFor(dim: Dimension, from: number, to: number, r: Refusals): boolean {
+  if (!refusedNothing(dim, r)) return false;
+  return dim.looser(from, to) || (dim.answersAsBefore?.(to, r) ?? false);
 }
 
 const LIMITER_OUTCOMES = ['wafBlocked', 'gatewayThrottled', 'quotaExceeded', 'lambdaThrottled'] as const;
@@ -75,6 +101,9 @@ export function addRefusals(into: Refusals, run: VariantResult, scenario: Scenar
 
 /** Adds one scenario's refusals (addRefusals into a fresh record) to a candidate's across the scenarios. */
 export function mergeRefusals(into: Refusals, r: Refusals): void {
+  r.concurrency.forEach((x, i) => {
+    if (!(x <= into.concurrency[i])) into.concurrency[i] = x;
+  });
   for (const o of LIMITER_OUTCOMES) into.total[o] += r.total[o];
   for (const [key, n] of Object.entries(r.route)) into.route[key] = (into.route[key] ?? 0) + n;
   for (const [key, p] of Object.entries(r.plan)) {

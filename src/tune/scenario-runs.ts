@@ -8,7 +8,7 @@ import { simulate } from '../simulate/engine.ts';
 import { wafPerHour } from './cost-floor.ts';
 import type { Dimension } from './dimension.ts';
 import type { Candidate } from './evaluate.ts';
-import { addRefusals, noRefusals, refusedNothing, type Refusals } from './implied.ts';
+import { addRefusals, emptyRefusals, standsFor, type Refusals } from './implied.ts';
 
 /** One scenario's run of a candidate, as the search reads it: its $/hour, totals and what its limiters refused. */
 export interface ScenarioRun {
@@ -70,7 +70,7 @@ export class ScenarioRuns {
     for (let d = 0; d < this.dims.length; d++) {
       const from = r.candidate[d];
       if (c[d] === from || !this.seen[d]) continue;
-      if (!this.dims[d].looser(from, c[d]) || !refusedNothing(this.dims[d], r.refusals)) return false;
+      if (!standsFor(this.dims[d], from, c[d], r.refusals)) return false;
     }
     return true;
   }
@@ -99,10 +99,12 @@ export class ScenarioRuns {
 
   private simulate(stack: Stack, candidate: Candidate): ScenarioRun {
     const S = this.seconds;
-    const timeline = simulate(this.scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds });
+    const peaks = { concurrency: [] as number[] };
+    const timeline = simulate(this.scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds, peaks });
     const priced = priceVariant(timeline, stack, this.book, S);
-    const refusals: Refusals = { total: noRefusals(), route: {}, plan: {} };
+    const refusals = emptyRefusals();
     addRefusals(refusals, priced, this.scenario);
+    refusals.concurrency = peaks.concurrency;
     // kept for candidates alike: totals and bill, not the timeline
     const run: Simulated = { perHour: priced.bill.perHour, totals: priced.totals, cohorts: priced.cohorts, refusals, candidate: [...candidate], stack };
     this.simulatedRuns.push(run);

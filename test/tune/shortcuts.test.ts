@@ -6,6 +6,7 @@ import { searchSpace, tune } from '../../src/tune/tune.ts';
 import { Evaluator } from '../../src/tune/evaluate.ts';
 import { search } from '../../src/tune/search.ts';
 import { parseSlo } from '../../src/tune/slo.ts';
+import { implies } from '../../src/tune/implied.ts';
 
 const FIX = 'test/tune/fixtures';
 const book = loadPriceBook('us-east-1');
@@ -68,13 +69,17 @@ describe('tune skips simulations without changing its answer', () => {
     }
   });
 
-  it('an implied outcome is exactly what simulating the candidate gives (routes, a usage plan, WAF, concurrency)', () => {
+  it('an implied outcome is exactly what simulating the candidate gives (routes, a usage plan, WAF, concurrency, a tighter reservation)', () => {
     let implied = 0;
+    // implied though no simulated candidate implies it by looser settings alone: a reservation
+    // clear of a run's peak concurrency demand implied those
+    let fromLooser = 0;
     const keyed = loadStack(`${FIX}/rest-keyed.yaml`);
     for (const { scenario, stack } of [...CASES.map((c) => ({ ...c, stack: open })), { scenario: 'leaked-key.yaml', stack: keyed }]) {
       const scenarios = [loadScenario(`${FIX}/${scenario}`)];
       const slo = parseSlo([], scenarios);
       const dims = searchSpace(stack, scenarios);
+      const onlyLooser = dims.map((d) => ({ ...d, answersAsBefore: undefined }));
       const ev = new Evaluator(stack, scenarios, dims, slo, book);
       search(ev, dims, { maxEvaluations: 3000 });
       // an independent evaluator that simulates whatever it is asked
@@ -89,9 +94,17 @@ describe('tune skips simulations without changing its answer', () => {
         expect(e.success).toEqual(real.success);
         expect(e.sloMet).toBe(real.sloMet);
         implied++;
+        const byLooserRule = ev.all().some((x) => x.simulated && implies(onlyLooser, x, e.candidate));
+        if (!byLooserRule) {
+          fromLooser++;
+          // the run it took is the one simulating gives, to the last digit
+          expect(e.perHour).toBe(real.perHour);
+          expect(e.refusals.total).toEqual(real.refusals.total);
+        }
       }
     }
     expect(implied).toBeGreaterThan(10);
+    expect(fromLooser).toBeGreaterThan(0);
   });
 
   it('a scenario shares its run between candidates that differ only in a route throttle it never meets, and that run is what simulating gives', () => {
