@@ -128,9 +128,10 @@ export class Gateway {
   /**
    * For a stride (the simulator's long fluid step over (now − over, now]) of flows whose
    * per-second rates stay within their bands: what passes of each, as bands, if every limit they
-   * meet answers the stride exactly as it would answer its seconds one by one — WAF windows stay
-   * under their limit, buckets are either never drained or drained throughout, quotas neither
-   * reset nor run out midway. Undefined when some limit is at an edge.
+   * meet answers the stride exactly as it would answer its seconds one by one — each WAF key
+   * stays under the limit throughout or is blocked throughout (its flows then pass nothing),
+   * buckets are either never drained or drained throughout, quotas neither reset nor run out
+   * midway. Undefined when some limit is at an edge.
    */
   strideBands(now: number, over: number, flows: { n: number; band: Band; req: AdmitRequest }[]): Band[] | undefined {
     const api = this.stack.api;
@@ -140,9 +141,12 @@ export class Gateway {
     const routeOf: string[] = [];
     // per-client limits see everything one client sends (a cohort's mix is one client, one key);
     // the groupings are kept from call to call (the simulator asks at most once a step)
-    const { clientHi, clientCount, byKey, byRoute } = this.strideGroups;
+    const { clientHi, clientLo, clientCount, byKey, byRoute, wafKeys, wafBlocked } = this.strideGroups;
     clientHi.clear();
+    clientLo.clear();
     clientCount.clear();
+    wafKeys.length = 0;
+    wafBlocked.clear();
     byKey.clear();
     byRoute.clear();
     for (let i = 0; i < flows.length; i++) {
@@ -153,6 +157,8 @@ export class Gateway {
       if (wafKey !== undefined) {
         if (!clientCount.has(wafKey)) clientCount.set(wafKey, Math.max(1, req.clients ?? 1));
         clientHi.set(wafKey, (clientHi.get(wafKey) ?? 0) + band.hi);
+        clientLo.set(wafKey, (clientLo.get(wafKey) ?? 0) + band.lo);
+        wafKeys[i] = wafKey;
       }
       const route = this.route(req);
       if (!route) continue; // refused before any limit
@@ -165,7 +171,18 @@ export class Gateway {
       routed.push(i);
       routeOf[i] = route.key;
     }
-    if (this.limits.waf) for (const [key, hi] of clientHi) if (!this.limits.waf.quietFor(key, hi / clientCount.get(key)!, over)) return undefined;
+    const waf = this.limits.waf;
+    if (waf) {
+      // every client stays under the rule throughout, or is blocked throughout: its requests then
+      // reach nothing behind the WAF
+      for (const [key, hi] of clientHi) {
+        const clients = clientCount.get(key)!;
+        if (waf.quietFor(key, hi / clients, over)) continue;
+        if (!waf.blockedFor(key, clientLo.get(key)! / clients, now, over)) return undefined;
+        wafBlocked.add(key);
+      }
+      if (wafBlocked.size) for (const i of routed) if (wafBlocked.has(wafKeys[i])) out[i] = NO_FLOW;
+    }
     for (const [key, idx] of byKey) if (!this.keyBands(key, now, over, out, idx, flows[idx[0]].req)) return undefined;
     if (this.throttled) {
       for (const i of routed) if (this.limits.routeBucket(routeOf[i])) pushTo(byRoute, routeOf[i], i);
@@ -179,6 +196,10 @@ export class Gateway {
   /** strideBands' groupings of the flows (by WAF client, API key, route), emptied at each call. */
   private readonly strideGroups = {
     clientHi: new Map<string, number>(),
+    clientLo: new Map<string, number>(),
+    /** Per flow, its WAF key (where the rule has one), and the keys blocked throughout the stride. */
+    wafKeys: [] as string[],
+    wafBlocked: new Set<string>(),
     clientCount: new Map<string, number>(),
     byKey: new Map<string, number[]>(),
     byRoute: new Map<string, number[]>(),

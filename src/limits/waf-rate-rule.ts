@@ -118,18 +118,41 @@ export class WafRateRule implements Limiter, FastForward {
 
   /**
    * Whether `key`, sending at most `perSecond` for the next `over` seconds, stays under the limit
-   * whatever the delay: everything it still remembers plus everything it will see is at most the
-   * limit, so no verdict can change during the stride.
+   * whatever the delay: no window the rule judges in the stride counts more than the limit, so
+   * no verdict can change during it. A window holds some of what the key still remembers (at most
+   * all of it) and what it sends in at most W + 1 seconds of the stride (its pieces fall into the
+   * window's W seconds from at most W + 1 seconds of sending), so everything remembered plus
+   * that much more at most the limit is enough, however long the stride.
    */
   quietFor(key: string, perSecond: number, over: number): boolean {
     const st = this.keys.get(key);
     const once = this.once.get(key)?.n ?? 0;
-    const more = perSecond * (over + 1);
+    const more = perSecond * (Math.min(over, this.windowSeconds) + 1);
     if (!st) return once + more <= this.limit;
     if (once === 0) return st.window.quiet(more, this.limit);
     let remembered = once;
     for (const v of st.window.slots) remembered += v;
     return remembered + more <= this.limit;
+  }
+
+  /**
+   * Whether `key`, sending at least `perSecond` every second of (now − over, now] (whole seconds
+   * into seconds it has not counted yet), is blocked in every one of them: each window the rule
+   * judges counts more than the limit even at that rate (what a spread take of it would find,
+   * piece by piece; more requests only count more). Then a stride's requests from it are all
+   * blocked, as its seconds one by one would be.
+   */
+  blockedFor(key: string, perSecond: number, now: number, over: number): boolean {
+    if (!this.wholeDelay || !Number.isInteger(now) || !Number.isInteger(over) || over < 2 || this.once.has(key)) return false;
+    const w = this.keys.get(key)?.window;
+    // a key never seen holds nothing: its first seconds pass
+    if (!w) return false;
+    const slot0 = now - over;
+    if (!(slot0 > w.lastSlot)) return false;
+    const out = (this.verdicts = this.verdicts.length >= over ? this.verdicts : new Uint8Array(over));
+    if (w.verdictRun(slot0, over, perSecond, Math.floor(slot0 + 0.5 - this.delaySeconds), this.limit, out) < over) return false;
+    for (let i = 0; i < over; i++) if (out[i] !== 1) return false;
+    return true;
   }
 
   /**

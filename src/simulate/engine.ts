@@ -152,6 +152,8 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
 
   /** A step longer than a tick from t, if every cohort's rate is gradual and no limiter is near an edge; else 0. */
   function strideLength(t: number): number {
+    // a rotation at t is the stride's first change: the limiters judge the identities it brings
+    ticker.rotate(t);
     const bucketEnd = (Math.floor(t / bucketSeconds + 1e-9) + 1) * bucketSeconds;
     let most = Math.min(MAX_STRIDE, H - t, bucketEnd - t, nextPeriod(t) - t);
     for (const r of runs) if (r.cohort.rotate && r.cohort.rotate > dt) most = Math.min(most, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate - t);

@@ -46,12 +46,9 @@ export class Ticker {
     this.lams = lambdas.map(() => ({ lambdaThrottled: 0, succeeded: 0, failed: 0, timedOut: 0, coldStarts: 0, gbSeconds: 0, initGbSeconds: 0 }));
   }
 
-  tick(t: number, step: number): Float64Array[] {
-    const { lanes, flows, gateway, lambdas, arrivals, passedByFn } = this;
-    const now = this.run.epoch0 + t + step;
-    // a cohort's arrivals are split among its mix exactly by weight
-    // plain loops: these arrays hold a few values, and fill() costs more than that to call
-    for (let i = 0; i < arrivals.length; i++) arrivals[i] = NaN;
+  /** Lanes whose cohort takes fresh identities at t: the limiters forget their old ones (before a step from t is planned or taken). */
+  rotate(t: number): void {
+    const { lanes, gateway } = this;
     for (let c = 0; c < lanes.length; c++) {
       const r = lanes[c];
       const e = rotationEpoch(r.cohort, t);
@@ -59,6 +56,18 @@ export class Ticker {
         gateway.limits.forgetClient(r.req);
         r.lastEpoch = e;
       }
+    }
+  }
+
+  tick(t: number, step: number): Float64Array[] {
+    const { lanes, flows, gateway, lambdas, arrivals, passedByFn } = this;
+    const now = this.run.epoch0 + t + step;
+    // a cohort's arrivals are split among its mix exactly by weight
+    // plain loops: these arrays hold a few values, and fill() costs more than that to call
+    for (let i = 0; i < arrivals.length; i++) arrivals[i] = NaN;
+    this.rotate(t);
+    for (let c = 0; c < lanes.length; c++) {
+      const r = lanes[c];
       if (Number.isNaN(arrivals[r.cohortIndex])) arrivals[r.cohortIndex] = repeatingArrivals(r, t, t + step, this.run.S);
       flows[c].n = arrivals[r.cohortIndex] * r.share;
     }

@@ -77,6 +77,34 @@ describe('long steps agree with one-second ticks', () => {
   });
 });
 
+describe('long steps through a WAF rule that blocks', () => {
+  // botnet-flood's bots send 2.5 rps from each IP for the 5 minutes an IP lasts: a rule of 100 per
+  // 60 s or 500 per 300 s lets a fresh IP through, then blocks it until it rotates away (the
+  // steps of a blocked IP are long steps again, its requests all blocked); constant-flood's 20 rps
+  // per IP cross rest-waf's 2,000 per 300 s for good
+  const withRule = (limit: number, windowSeconds: number) => {
+    const st = loadStack('rest-waf');
+    return { ...st, waf: { ...st.waf!, rateLimit: { ...st.waf!.rateLimit!, limit, windowSeconds } } };
+  };
+  it.each([
+    ['botnet-flood', 100, 60],
+    ['botnet-flood', 500, 300],
+    ['botnet-flood', 10, 300],
+    ['constant-flood', 2000, 300],
+  ] as const)('%s against %d per %d s over 24 h: every outcome within 0.1 % of one-second ticks, in under half their steps', (scenario, limit, windowSeconds) => {
+    const sc = loadScenario(scenario);
+    const st = withRule(limit, windowSeconds);
+    const stats = { steps: 0, strides: 0 };
+    const a = timelineTotals(simulate(sc, st, { horizonSeconds: 86400, stats }));
+    const b = timelineTotals(simulate(sc, st, { horizonSeconds: 86400, adaptive: false }));
+    expect(a.wafBlocked).toBeGreaterThan(0.1 * a.offered);
+    for (const o of [...OUTCOMES, 'offered', 'billedApiRequests'] as const) expect(Math.abs(a[o] - b[o]), o).toBeLessThanOrEqual(Math.max(2, 0.001 * b[o]));
+    expect(Math.abs(a.coldStarts - b.coldStarts)).toBeLessThanOrEqual(Math.max(2, 0.05 * b.coldStarts));
+    expect(Math.abs(a.gbSeconds - b.gbSeconds)).toBeLessThanOrEqual(0.001 * b.gbSeconds);
+    expect(stats.steps).toBeLessThan(86400 / 2);
+  });
+});
+
 describe('long steps through floods the function absorbs or cannot absorb', () => {
   // botnet-flood: users 20 ± 10 rps on a 24 h curve beside 5,000 bots' rps for 54 min of each hour.
   // The curve repeats every 24 h, so a 30-day horizon simulates two days before folding: 172,800
