@@ -143,7 +143,7 @@ export class WafRateRule implements Limiter, FastForward {
    * blocked, as its seconds one by one would be.
    */
   blockedFor(key: string, perSecond: number, now: number, over: number): boolean {
-    if (!this.wholeDelay || !Number.isInteger(now) || !Number.isInteger(over) || over < 2 || this.once.has(key)) return false;
+    if (!this.wholeDelay || !Number.isInteger(now) || !Number.isInteger(over) || over < 2) return false;
     const w = this.keys.get(key)?.window;
     // a key never seen holds nothing: its first seconds pass
     if (!w) return false;

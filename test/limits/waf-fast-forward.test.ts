@@ -96,6 +96,54 @@ describe('WAF rule: pauses, strides and long spread takes', () => {
     expect(r.quietFor('z', 7.5, 1)).toBe(true);
   });
 
+  it('quietFor over a stride longer than the window: one window holds at most W + 1 seconds of it (hand count)', () => {
+    // 200 per 60 s, nothing remembered: 2.5/s over a 300-s stride sends 750, but no window judged
+    // in it holds more than 2.5 × (60 + 1) = 152.5
+    const r = new WafRateRule({ limit: 200, windowSeconds: 60, delaySeconds: 30 });
+    expect(r.quietFor('a', 2.5, 300)).toBe(true);
+    expect(r.quietFor('a', 3.3, 300)).toBe(false); // 3.3 × 61 = 201.3
+    // 60 remembered (3/s for 20 s) + 2.25 × 61 = 197.25 ≤ 200; + 2.5 × 61 = 212.5 > 200
+    for (let s = 1; s <= 20; s++) r.take(s, 3, 1, 'b');
+    expect(r.quietFor('b', 2.25, 300)).toBe(true);
+    expect(r.quietFor('b', 2.5, 300)).toBe(false);
+    // a stride shorter than the window counts what it sends: 60 + 4 × (30 + 1) = 184
+    expect(r.quietFor('b', 4, 30)).toBe(true);
+    expect(r.quietFor('b', 4.6, 30)).toBe(false); // 60 + 142.6
+  });
+
+  it('blockedFor: a key blocked in every second of a stride at its lowest rate (hand count)', () => {
+    // 100 per 60 s, 30 s delay: 5/s from second 1 on. At second s the rule judges the window
+    // ending at s − 30: it holds 5 × (s − 30) − … and passes 100 at s − 30 = 20, so the key is
+    // blocked from second 51 on
+    const r = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30 });
+    for (let s = 1; s <= 60; s++) r.take(s, 5, 1, 'a');
+    // the 60 s from second 61 at ≥ 5/s: every window judged (ending 31 … 90) holds over 100
+    expect(r.blockedFor('a', 5, 120, 60)).toBe(true);
+    // at 1/s the windows ending after second 60 lose the 5/s seconds: the one ending at 90 holds
+    // 5 × 30 + 1 × 30 = 180; at 0.1/s, 150 + 3 = 153; all still over 100
+    expect(r.blockedFor('a', 0.1, 120, 60)).toBe(true);
+    // a stride reaching 120 s on: the window ending at 150 − 30 = 120 holds 60 s at 0.1/s = 6
+    expect(r.blockedFor('a', 0.1, 180, 120)).toBe(false);
+    // sending nothing more: the window ending at e holds 5 × (119 − e) of seconds 0 … 59, over 100
+    // up to e = 98; a stride from second 60 judges windows ending 30, 31, …: 69 s of it are
+    // blocked throughout, 70 s are not (the last window, ending at 99, holds exactly 100)
+    expect(r.blockedFor('a', 0, 129, 69)).toBe(true);
+    expect(r.blockedFor('a', 0, 130, 70)).toBe(false);
+    // a key the rule has not seen is not blocked, nor one whose seconds the stride overlaps (from
+    // second 50 its windows would all be over 100)
+    expect(r.blockedFor('new', 1000, 120, 60)).toBe(false);
+    expect(r.blockedFor('a', 5, 110, 60)).toBe(false);
+    // a stride that does not fall on whole seconds, or lasts one, is left to the one-second ticks,
+    // as is every stride of a rule whose delay is not a whole or half second
+    expect(r.blockedFor('a', 5, 120.5, 60)).toBe(false);
+    expect(r.blockedFor('a', 5, 61, 1)).toBe(false);
+    const odd = new WafRateRule({ limit: 100, windowSeconds: 60, delaySeconds: 30.3 });
+    for (let s = 1; s <= 60; s++) odd.take(s, 5, 1, 'a');
+    expect(odd.blockedFor('a', 5, 120, 60)).toBe(false);
+    // blocked throughout: the take finds every piece blocked
+    expect(r.take(120, 300, 60, 'a')).toBe(0);
+  });
+
   it('a take spread over 4 s is judged second by second', () => {
     // 40 over 4 s = 10 a second; limit 15: seconds 1 and 2 pass, 3 and 4 see 20 > 15
     const r = new WafRateRule({ limit: 15, windowSeconds: 60, delaySeconds: 0 });
