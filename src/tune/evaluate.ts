@@ -9,7 +9,7 @@ import { emptyRefusals, implies, mergeRefusals, type Refusals } from './implied.
 import { costFloor, minimumSucceeded, type Offered } from './cost-floor.ts';
 import { dimensionsSeen } from './scenario-scope.ts';
 import { writableCopy } from './stack-copy.ts';
-import { ScenarioRuns } from './scenario-runs.ts';
+import { ScenarioRuns, type ScenarioRun } from './scenario-runs.ts';
 
 /** A candidate configuration: one ladder index per dimension. */
 export type Candidate = number[];
@@ -145,6 +145,29 @@ export class Evaluator {
     return f;
   }
 
+  /**
+   * What is certain of a candidate not yet simulated: a floor on its $/hour should it meet the SLO
+   * (its cost floor, and the $/hour of every scenario whose run it would take without a simulation:
+   * one alike in what that scenario sees, or implied), and whether one of those runs already fails
+   * the SLO (the SLO must hold in every scenario).
+   */
+  prospect(candidate: Candidate): { floor: number; fails: boolean } {
+    let floor = this.floor(candidate);
+    let fails = false;
+    if (!this.offered) return { floor, fails };
+    const key = candidate.join(',');
+    let stack = this.stacks.get(key);
+    if (!stack) this.stacks.set(key, (stack = this.stackFor(candidate)));
+    if (!reservedWithinAccount(stack)) return { floor: Infinity, fails: true };
+    for (const runs of this.runs) {
+      const run = runs.known(stack, candidate);
+      if (!run) continue;
+      floor = Math.max(floor, run.perHour);
+      if (judge(run, this.slo).shortfall > 0) fails = true;
+    }
+    return { floor, fails };
+  }
+
   evaluate(candidate: Candidate): Evaluation {
     const key = candidate.join(',');
     const seen = this.cache.get(key);
@@ -180,28 +203,12 @@ export class Evaluator {
     this.scenarios.forEach((_, i) => {
       const priced = this.runs[i].run(stack, candidate);
       perHourByScenario.push(priced.perHour);
-      const t = priced.totals;
       mergeRefusals(refusals, priced.refusals);
-      const shares: Record<string, number> = {};
-      const byCohort: Record<string, number> = {};
-      let legitOffered = 0;
-      let legitSucceeded = 0;
-      for (const [name, c] of Object.entries(priced.cohorts)) {
-        byCohort[name] = c.totals.offered;
-        shares[name] = c.totals.offered > 0 ? c.totals.succeeded / c.totals.offered : 1;
-        if (c.role === 'legit') {
-          legitOffered += c.totals.offered;
-          legitSucceeded += c.totals.succeeded;
-        }
-      }
-      offered.push({ all: t.offered, legit: legitOffered, byCohort });
-      const legit = legitOffered > 0 ? legitSucceeded / legitOffered : 1;
-      legitByScenario.push(legit);
-      success.push(shares);
-      for (const clause of this.slo) {
-        const value = clause.target === 'legit' ? legit : shares[clause.target];
-        if (value !== undefined) short += shortfall(clause, value);
-      }
+      const judged = judge(priced, this.slo);
+      offered.push(judged.offered);
+      legitByScenario.push(judged.legit);
+      success.push(judged.shares);
+      short += judged.shortfall;
     });
     this.offered ??= offered;
     return {
@@ -239,6 +246,29 @@ export class Evaluator {
       refusals: emptyRefusals(),
     };
   }
+}
+
+/** One scenario's run as the SLO reads it: what was offered, each cohort's and the legit cohorts' success, and how far the SLO falls short. */
+function judge(run: ScenarioRun, slo: SloClause[]): { offered: Offered; shares: Record<string, number>; legit: number; shortfall: number } {
+  const shares: Record<string, number> = {};
+  const byCohort: Record<string, number> = {};
+  let legitOffered = 0;
+  let legitSucceeded = 0;
+  for (const [name, c] of Object.entries(run.cohorts)) {
+    byCohort[name] = c.totals.offered;
+    shares[name] = c.totals.offered > 0 ? c.totals.succeeded / c.totals.offered : 1;
+    if (c.role === 'legit') {
+      legitOffered += c.totals.offered;
+      legitSucceeded += c.totals.succeeded;
+    }
+  }
+  const legit = legitOffered > 0 ? legitSucceeded / legitOffered : 1;
+  let short = 0;
+  for (const clause of slo) {
+    const value = clause.target === 'legit' ? legit : shares[clause.target];
+    if (value !== undefined) short += shortfall(clause, value);
+  }
+  return { offered: { all: run.totals.offered, legit: legitOffered, byCohort }, shares, legit, shortfall: short };
 }
 
 /** Whether a is the better answer: meets the SLO, then cheaper, then kinder to users, then fewer changes. */

@@ -57,12 +57,23 @@ export class ScenarioRuns {
   }
 
   run(stack: Stack, candidate: Candidate): ScenarioRun {
-    const key = candidate.map((v, d) => (this.seen[d] ? v : '*')).join(',');
-    let run = this.byKey.get(key);
+    return this.known(stack, candidate) ?? this.remember(candidate, this.simulate(stack, candidate));
+  }
+
+  /** The candidate's run when it needs no simulation: one alike in what this scenario sees, or implied by a simulated one. */
+  known(stack: Stack, candidate: Candidate): ScenarioRun | undefined {
+    const run = this.byKey.get(this.keyOf(candidate));
     if (run) return run;
     const by = this.implication ? this.simulatedRuns.find((r) => this.implies(r, candidate)) : undefined;
-    run = by ? this.repriced(by, stack) : this.simulate(stack, candidate);
-    this.byKey.set(key, run);
+    return by ? this.remember(candidate, this.repriced(by, stack)) : undefined;
+  }
+
+  private keyOf(candidate: Candidate): string {
+    return candidate.map((v, d) => (this.seen[d] ? v : '*')).join(',');
+  }
+
+  private remember(candidate: Candidate, run: ScenarioRun): ScenarioRun {
+    this.byKey.set(this.keyOf(candidate), run);
     return run;
   }
 

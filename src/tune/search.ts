@@ -57,12 +57,21 @@ export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): S
   // equal floors the tightest settings first, "none" last, so that a looser candidate's outcome
   // can be implied by a tighter one already simulated (implied.ts) instead of the other way round
   const order = grid.map((c, i) => ({ c, i, floor: ev.floor(c) })).sort((a, b) => a.floor - b.floor || tighterFirst(a.c, b.c) || a.i - b.i);
-  for (const { c, floor } of order) {
+  const queue = [...order];
+  for (let k = 0; k < queue.length; k++) {
+    const { c } = queue[k];
     // Refinement starts from the grid's best `starts` points. A candidate whose floor is above
-    // `starts` candidates that meet the SLO would be worse than each of them (dearer if it met
-    // the SLO, behind them all if not), so it could not be a start: simulating it changes nothing.
-    if (prune && cheapest.length >= starts && !ev.peek(c) && floor > cheapest[starts - 1] * (1 + PRUNE_MARGIN)) {
+    // `starts` candidates that meet the SLO, or that is known to fail the SLO, would be worse than
+    // each of them (dearer if it met the SLO, behind them all if not), so it could not be a start:
+    // simulating it changes nothing.
+    if (prune && cheapest.length >= starts && !ev.peek(c) && cannotBeat(ev, c, cheapest[starts - 1])) {
       pruned.add(c.join(','));
+      continue;
+    }
+    // one already known to fail the SLO (a scenario's run it takes fails it) can be a start only
+    // if too few others meet the SLO: it waits until the rest of the grid has been seen
+    if (prune && k < order.length && !ev.peek(c) && ev.prospect(c).fails) {
+      queue.push(queue[k]);
       continue;
     }
     if (!room()) break;
@@ -85,8 +94,9 @@ function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () =
         let next = ev.peek(c);
         if (!next) {
           // a move needs a better candidate; one that cannot cost less than `cur` if it meets the
-          // SLO cannot be better than a `cur` that meets it, so the walk goes on as if it had been tried
-          if (pruned && cur.sloMet && ev.floor(c) > cur.perHour * (1 + PRUNE_MARGIN)) {
+          // SLO, or that is known to fail it, cannot be better than a `cur` that meets it, so the
+          // walk goes on as if it had been tried
+          if (pruned && cur.sloMet && cannotBeat(ev, c, cur.perHour)) {
             pruned.add(c.join(','));
             continue;
           }
@@ -100,6 +110,19 @@ function descend(ev: Evaluator, dims: Dimension[], start: Evaluation, room: () =
       }
     }
   }
+}
+
+/**
+ * Whether candidate c, not simulated, is sure to be worse than a candidate meeting the SLO at
+ * `perHour`: its cost floor is above that, or what is already known of it (Evaluator.prospect)
+ * says so: a scenario's run it would take fails the SLO, or those runs alone cost more. The floor
+ * is asked first: candidates alike in what is billed share it, where a prospect writes a stack.
+ */
+function cannotBeat(ev: Evaluator, c: Candidate, perHour: number): boolean {
+  const above = (f: number) => f > perHour * (1 + PRUNE_MARGIN);
+  if (above(ev.floor(c))) return true;
+  const p = ev.prospect(c);
+  return p.fails || above(p.floor);
 }
 
 /**
