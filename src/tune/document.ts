@@ -46,7 +46,7 @@ export interface TuneDocument {
     rechecked: number;
     /** Candidates the search did not simulate because a simulated one implied their outcome (a looser limiter where the same kind refused nothing). */
     implied: number;
-    /** Candidates the search did not simulate because even their cost floor was above a candidate meeting the SLO. */
+    /** Candidates the search did not simulate because they could not beat a candidate meeting the SLO: even their cost floor was above it, or a scenario run they share with a simulated candidate fails the SLO or costs more. */
     pruned: number;
     costTolerance: number;
     capped: boolean;

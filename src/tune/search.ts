@@ -17,7 +17,7 @@ export interface SearchOutcome {
   gridSize: number;
   /** The budget ran out before refinement settled. */
   capped: boolean;
-  /** Distinct candidates never simulated because their cost floor was above a candidate meeting the SLO. */
+  /** Distinct candidates never simulated because they could not beat a candidate meeting the SLO: a cost floor above it, or a known run failing the SLO or costing more. */
   pruned: number;
 }
 

@@ -47,7 +47,7 @@ function row(label: string, c: TunedConfig, from?: number): string {
 function skipped(doc: TuneDocument): string {
   const { implied, pruned } = doc.search;
   if (!implied && !pruned) return '';
-  return `; ${implied + pruned} more settled unsimulated (${implied} implied by a simulated one, ${pruned} pruned on their cost floor)`;
+  return `; ${implied + pruned} more settled unsimulated (${implied} implied by a simulated one, ${pruned} pruned: a cost floor, or a run they share with a simulated one, shows they cannot win)`;
 }
 
 /** Which scenarios were judged over more than one run of themselves (a diurnal curve's cycle), if any. */
