@@ -230,4 +230,21 @@ describe('tune skips simulations without changing its answer', () => {
     // grid order, close to half)
     expect(fast.search.searched).toBeLessThan(0.4 * full.search.searched);
   });
+  it('when no configuration can meet the SLO, the same closest one with and without shortcuts: nothing known to fail is left out', () => {
+    // rest-flaky's handler fails 1 % of invocations: legit success never reaches 99.9 %, so every
+    // candidate fails the SLO, and one known to fail can still be the closest (or a start)
+    const flaky = loadStack(`${FIX}/rest-flaky.yaml`);
+    const scenarios = [loadScenario(`${FIX}/sticky-route-flood.yaml`), loadScenario(`${FIX}/fixed-ip-flood.yaml`)];
+    const slo = parseSlo([], scenarios);
+    const run = (shortcuts: boolean) => tune(flaky, scenarios, { slo, book, shortcuts, now: new Date(0) }).doc;
+    const fast = run(true);
+    const full = run(false);
+    expect(fast.best).toBeNull();
+    expect(full.best).toBeNull();
+    expect(fast.closest!.changes).toEqual(full.closest!.changes);
+    expect(fast.closest!.legitSuccess).toBe(full.closest!.legitSuccess);
+    expect(fast.closest!.perHour).toBe(full.closest!.perHour);
+    // nothing meets the SLO, so nothing may be pruned for failing it
+    expect(fast.search.pruned).toBe(0);
+  });
 });
