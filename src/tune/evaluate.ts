@@ -149,7 +149,7 @@ export class Evaluator {
    * What is certain of a candidate not yet simulated: a floor on its $/hour should it meet the SLO
    * (its cost floor, and the $/hour of every scenario whose run it would take without a simulation:
    * one alike in what that scenario sees, or implied), and whether one of those runs already fails
-   * the SLO (the SLO must hold in every scenario).
+   * the SLO (the SLO must hold in every scenario). A combination AWS would refuse fails outright.
    */
   prospect(candidate: Candidate): { floor: number; fails: boolean } {
     let floor = this.floor(candidate);

@@ -60,7 +60,10 @@ export class ScenarioRuns {
     return this.known(stack, candidate) ?? this.remember(candidate, this.simulate(stack, candidate));
   }
 
-  /** The candidate's run when it needs no simulation: one alike in what this scenario sees, or implied by a simulated one. */
+  /**
+   * The candidate's run when it needs no simulation: one alike in what this scenario sees, or
+   * implied by a simulated one (kept for the candidate, as `run` keeps it).
+   */
   known(stack: Stack, candidate: Candidate): ScenarioRun | undefined {
     const run = this.byKey.get(this.keyOf(candidate));
     if (run) return run;

@@ -26,8 +26,7 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
     });
     let stdout = '';
     let stderr = '';
-    const started = Date.now();
-    let lastOutput = started;
+    let lastOutput = Date.now();
     child.stdout.on('data', (d) => {
       stdout += d;
       lastOutput = Date.now();

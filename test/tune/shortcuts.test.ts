@@ -170,6 +170,7 @@ describe('tune skips simulations without changing its answer', () => {
     expect(loose.refusals.route['GET /items']).toBe(0);
     expect(sim.scenarioRuns).toBe(4);
   });
+
   /** Two scenarios that meet different settings: fixed-ip-flood never calls GET /search, sticky-route-flood's bots do. */
   const TWO = [
     ['sticky-route-flood.yaml', 'fixed-ip-flood.yaml'],
@@ -230,6 +231,7 @@ describe('tune skips simulations without changing its answer', () => {
     // grid order, close to half)
     expect(fast.search.searched).toBeLessThan(0.4 * full.search.searched);
   });
+
   it('when no configuration can meet the SLO, the same closest one with and without shortcuts: nothing known to fail is left out', () => {
     // rest-flaky's handler fails 1 % of invocations: legit success never reaches 99.9 %, so every
     // candidate fails the SLO, and one known to fail can still be the closest (or a start)
