@@ -183,6 +183,8 @@ export class ConcurrencyPool implements FastForward {
    * edge: no environment still in INIT, and even if every one of them needed a new environment
    * (busy for INIT + the invocation), neither the limit nor the scaling rate would refuse one.
    * Then one long fluid take serves them all, as many short ones would.
+   * (The simulator asks strideFits, which is this or steadyStride and records the demand; this and
+   * steadyStride answer one case each, as the tests check them.)
    */
   coversStride(now: number, over: number, peakRate: number, busySeconds: number, initSeconds: number): boolean {
     return this.coverNeed(now, over, peakRate, busySeconds, initSeconds) <= this.limit;

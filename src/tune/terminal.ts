@@ -47,7 +47,11 @@ function row(label: string, c: TunedConfig, from?: number): string {
 function skipped(doc: TuneDocument): string {
   const { implied, pruned } = doc.search;
   if (!implied && !pruned) return '';
-  return `; ${implied + pruned} more settled unsimulated (${implied} implied by a simulated one, ${pruned} pruned: a cost floor, or a run they share with a simulated one, shows they cannot win)`;
+  const parts = [
+    ...(implied ? [`${implied} implied by a simulated one`] : []),
+    ...(pruned ? [`${pruned} pruned, shown unable to win by a cost floor or a run shared with a simulated one`] : []),
+  ];
+  return `; ${implied + pruned} more settled unsimulated (${parts.join(', ')})`;
 }
 
 /** Which scenarios were judged over more than one run of themselves (a diurnal curve's cycle), if any. */

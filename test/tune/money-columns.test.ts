@@ -34,4 +34,26 @@ describe('tune terminal summary: money at one precision per column', () => {
     const front = text.slice(text.indexOf('Pareto front')).split('\n').slice(1, 4);
     expect(front.map((l) => l.trim().split(/\s+/)[1])).toEqual(['$0.0012/h', '$3.5000/h', '$1,234.5000/h']);
   });
+
+  it('the search line names what was settled unsimulated, each kind only when there is some', () => {
+    const doc = (implied: number, pruned: number) =>
+      ({
+        stack: { name: 'api' },
+        scenarios: ['s0'],
+        slo: ['legit.success>=0.99'],
+        search: { dimensions: [{ id: 'api.stage', values: 3 }], capped: false, implied, pruned, spans: [] },
+        evaluated: 3,
+        elapsedSeconds: 1,
+        candidatesPerSecond: 3,
+        baseline: config(2, [2]),
+        best: config(1, [1]),
+        front: [],
+        patches: null,
+      }) as unknown as TuneDocument;
+    const line = (implied: number, pruned: number) => formatTuneSummary(doc(implied, pruned)).split('\n')[1];
+    expect(line(0, 0)).not.toMatch(/settled/);
+    expect(line(15, 0)).toMatch(/; 15 more settled unsimulated \(15 implied by a simulated one\)$/);
+    expect(line(0, 7)).toMatch(/; 7 more settled unsimulated \(7 pruned, shown unable to win by a cost floor or a run shared with a simulated one\)$/);
+    expect(line(2, 3)).toMatch(/; 5 more settled unsimulated \(2 implied by a simulated one, 3 pruned, /);
+  });
 });
