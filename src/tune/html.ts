@@ -4,7 +4,7 @@ import { escapeHtml as h } from '../report/escape.ts';
 import { formatMoney, formatMoneyColumn } from '../report/format.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
 import { frontChartSvg } from './front-chart.ts';
-import { formatChange, formatSuccess } from './format.ts';
+import { formatChange, formatSuccess, noChange } from './format.ts';
 
 // As the simulate report: no script at all, and a policy that would refuse one anyway.
 
@@ -25,7 +25,7 @@ export function renderTuneHtml(doc: TuneDocument): string {
   parts.push(`<section id="headline"><h2>${doc.best ? 'Recommendation' : 'No configuration meets the SLO'}</h2><div class="cards">`);
   parts.push(card('As given', doc.baseline, 'baseline'), card(doc.best ? 'Recommended' : 'Closest to the SLO', rec, doc.best ? 'best' : 'closest'));
   parts.push(`</div>`);
-  parts.push(rec.changes.length ? `<ul class="changes" id="changes">${rec.changes.map((c) => `<li><code>${h(formatChange(c))}</code></li>`).join('')}</ul>` : '<p id="changes">The stack as given is already the cheapest configuration that meets the SLO.</p>');
+  parts.push(rec.changes.length ? `<ul class="changes" id="changes">${rec.changes.map((c) => `<li><code>${h(formatChange(c))}</code></li>`).join('')}</ul>` : `<p id="changes">No change: ${h(noChange(doc))}.</p>`);
   parts.push(`</section>`);
   parts.push(`<section id="scenarios"><h2>Per scenario</h2>${scenarioTable(doc.baseline, rec)}</section>`);
   parts.push(

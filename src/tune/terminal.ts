@@ -1,7 +1,7 @@
 import { formatMoney, formatMoneyColumn } from '../report/format.ts';
 import { formatDuration } from '../model/units.ts';
 import type { TuneDocument, TunedConfig } from './document.ts';
-import { formatChange, formatSuccess } from './format.ts';
+import { formatChange, formatSuccess, noChange } from './format.ts';
 
 /** The tune answer for a terminal: the recommendation and its changes, per scenario, the front, the patches. */
 export function formatTuneSummary(doc: TuneDocument): string {
@@ -17,7 +17,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
   lines.push(row('as given', doc.baseline));
   lines.push(row(doc.best ? 'best' : 'closest', rec, doc.baseline.perHour));
   if (rec.changes.length) for (const c of rec.changes) lines.push(`  ${formatChange(c)}`);
-  else lines.push('  no change: the stack as given is already the cheapest that meets the SLO');
+  else lines.push(`  no change: ${noChange(doc)}`);
   lines.push('');
   lines.push('per scenario (worst case counts):');
   const given = formatMoneyColumn(doc.baseline.perScenario.map((b) => b.perHour));

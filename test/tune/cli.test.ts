@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.ts';
@@ -46,6 +46,23 @@ describe('dowsim tune — the command', () => {
     expect(doc.closest!.legitSuccess).toBeCloseTo(0.99, 6);
     expect(doc.evaluated).toBeLessThanOrEqual(40);
     expect(readdirSync(out).sort()).toEqual(['tune.html', 'tune.json']);
+  });
+
+  it('legit requests no route serves: exit 3, and the closest, changing nothing, is not called the cheapest that meets the SLO', async () => {
+    // fixed-ip-flood's users send GET /items; this API only has GET /hello: every legit request is
+    // a 404 whatever the throttles, so nothing searched comes closer to the SLO than the stack as given
+    const dir = mkdtempSync(join(tmpdir(), 'dowsim-tune-404-'));
+    const stack = join(dir, 'hello-only.yaml');
+    writeFileSync(stack, 'name: hello-only\nregion: us-east-1\napi:\n  kind: rest\n  routes:\n    "GET /hello": {}\nlambda:\n  memoryMb: 512\n');
+    const out = join(dir, 'out');
+    const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', stack, '--out', out, '--max-candidates', '20']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cohort "users" \(legit\) sends GET \/items, which matches no route/);
+    expect(r.stdout).toMatch(/^closest .*legit success 0\.000% \(misses the SLO\)$/m);
+    expect(r.stdout).toContain('  no change: no configuration searched comes closer to the SLO than the stack as given');
+    expect(r.stdout).not.toContain('cheapest that meets the SLO');
+    const html = readFileSync(join(out, 'tune.html'), 'utf8');
+    expect(html).toContain('<p id="changes">No change: no configuration searched comes closer to the SLO than the stack as given.</p>');
   });
 
   it('--out: a self-contained HTML report with the front as inline SVG and no script; --json prints the document only', async () => {
