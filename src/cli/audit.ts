@@ -7,6 +7,7 @@ import { formatAuditSummary, renderAuditJson } from '../audit/render/text.ts';
 import { AUDIT_FORMATS, writeAuditReports, type AuditFormat } from '../audit/render/write-audit.ts';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
+import { checkOutDir, outDirOption } from '../report/out-dir.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { EXIT_GATE } from './exit-codes.ts';
@@ -49,10 +50,15 @@ function readSources(paths: string[]): AuditModel[] {
   return models;
 }
 
+/** Where reports go without --out: reports/audit-<time>/. */
+const DEFAULT_AUDIT_DIR = 'reports';
+
 export async function runAudit(sources: string[], flags: AuditFlags): Promise<void> {
   const formats = parseFormats(flags.format ?? []);
   const gates = (flags.failIf ?? []).map(parseAuditGate);
   if (flags.out !== undefined && formats.length === 0) formats.push('json', 'md');
+  // the default folder is checked before the work too (--out was, as it was parsed)
+  if (formats.length && flags.out === undefined) checkOutDir(DEFAULT_AUDIT_DIR);
   const models = readSources(sources);
   const scenarios: Scenario[] = (flags.scenario ?? []).map((s) => loadScenario(s));
   const priceWarnings = new Set<string>();
@@ -67,7 +73,7 @@ export async function runAudit(sources: string[], flags: AuditFlags): Promise<vo
   for (const w of priceWarnings) process.stderr.write(`warning: ${w}\n`);
   process.stdout.write(flags.json ? renderAuditJson(doc) : formatAuditSummary(doc));
   if (formats.length) {
-    const dir = flags.out ?? `reports/audit-${doc.generatedAt.replace(/[:.]/g, '-')}`;
+    const dir = flags.out ?? `${DEFAULT_AUDIT_DIR}/audit-${doc.generatedAt.replace(/[:.]/g, '-')}`;
     let paths: string[];
     try {
       paths = writeAuditReports(doc, dir, formats);
@@ -95,7 +101,7 @@ export function registerAuditCommand(program: Command): void {
     .argument('<source...>', 'template file, cdk.out folder, Terraform folder/file or serverless.yml (several allowed)')
     .option('--scenario <name|file>', 'price under this scenario instead of the standard flood (repeatable; the worst counts)', collect)
     .option('--format <list>', `report formats to write: ${AUDIT_FORMATS.join(',')} (comma-separated or repeatable)`, collect)
-    .option('--out <dir>', 'write reports into <dir> (default formats: json,md)')
+    .option('--out <dir>', 'write reports into <dir> (default formats: json,md)', outDirOption)
     .option('--json', 'print only the audit document (dowsim.audit/1) on stdout')
     .option('--fail-if <gate>', `exit 3 if "<metric><op><number>" holds; metrics: ${AUDIT_METRICS.join(', ')} (repeatable)`, (v: string, prev: string[] = []) => {
       parseAuditGate(v);

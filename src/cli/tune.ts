@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { writeFileAtomic } from '../io/write-atomic.ts';
+import { beginFileSet } from '../io/write-file-set.ts';
+import { outDirOption } from '../report/out-dir.ts';
 import { formatMoney, slug } from '../report/format.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -41,7 +41,7 @@ export function registerTuneCommand(program: Command): void {
     .option('--max-candidates <n>', 'stop after simulating this many distinct configurations (implied or pruned ones do not count)', '3000')
     .option('--cost-tolerance <share>', 'costs within this share of the cheapest count as equal; the kindest to legit users among them wins ("1%", "0.5%", "0")', '1%')
     .option('--json', 'print only the dowsim.tune/1 document on stdout')
-    .option('--out <dir>', 'write the recommended stack file, the HTML report, the JSON document and the patches into <dir>')
+    .option('--out <dir>', 'write the recommended stack file, the HTML report, the JSON document and the patches into <dir>', outDirOption)
     .addHelpText('after', '\nExample:\n  dowsim tune botnet-flood leech --stack rest-unprotected --slo "legit.success>=0.999" --out reports/tune\n')
     .action(async (scenarioArgs: string[], flags: TuneFlags) => runTune(scenarioArgs, flags));
 }
@@ -109,18 +109,24 @@ function writeOutputs(dir: string, doc: TuneDocument, recommended: Stack): void 
     files.push([`${slug(recommended.name, 'stack')}.yaml`, stackFileYaml(recommended, [`Recommended by dowsim tune for ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`, `from ${doc.stack.file ?? doc.stack.name}`])]);
     files.push(['patch-cloudformation.yaml', doc.patches.cloudformation], ['patch.tf', doc.patches.terraform]);
   }
-  for (const [name, text] of files) {
-    const path = join(dir, name);
+  // one set: a kill or a full disk leaves all of them or none (write-file-set.ts)
+  let paths: string[];
+  try {
+    const set = beginFileSet(dir);
     try {
-      writeFileAtomic(path, text);
+      for (const [name, text] of files) set.write(name, text);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException)?.code;
-      const why = (err as Error)?.message ?? String(err);
-      if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS', 'EISDIR'].includes(code)) throw new InputError([{ path: '--out', message: `cannot write into "${dir}": ${why}` }]);
-      throw new RuntimeError(`could not write "${path}": ${why}`, { cause: err });
+      set.abort();
+      throw err;
     }
-    process.stderr.write(`wrote ${path}\n`);
+    paths = set.commit();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    const why = (err as Error)?.message ?? String(err);
+    if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS', 'EISDIR'].includes(code)) throw new InputError([{ path: '--out', message: `cannot write into "${dir}": ${why}` }]);
+    throw new RuntimeError(`could not write into "${dir}": ${why}`, { cause: err });
   }
+  for (const path of paths) process.stderr.write(`wrote ${path}\n`);
 }
 
 /** "1%" → 0.01, "0.01" → 0.01; undefined outside 0..1. */

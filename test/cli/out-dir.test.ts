@@ -34,6 +34,10 @@ describe('--out is checked before any work', () => {
     ['import-k6', ['import-k6', 'no-such-file.json', '--stack', 'rest-waf']],
     ['report', ['report', 'no-such-result.json']],
     ['k6', ['k6', 'quick-flood', '--stack', 'rest-waf']],
+    // tune and audit checked --out only after their work, and Node 20's recursive mkdir spins
+    // forever under /proc: both hung (tune after its search, audit after pricing every API)
+    ['tune', ['tune', 'quick-flood', '--stack', 'rest-waf']],
+    ['audit', ['audit', 'test/fixtures/iac-corpus/sam-translator/api_with_usageplans.input.yaml']],
   ])('%s --out /proc/x: exit 1 with one sentence naming --out', async (_name, args) => {
     const r = await runCli([...args, '--out', '/proc/x']);
     expect(r.code).toBe(1);
@@ -66,6 +70,18 @@ describe('--out is checked before any work', () => {
     expect(through.code).toBe(1);
     expect(through.stderr).toContain(`"${aFile}" is a file, not a directory`);
     noTrace(through.stderr);
+  });
+
+  it.concurrent('audit without --out checks its default folder (reports/) before reading anything', async () => {
+    // in a folder where "reports" is a file, `audit --format json` cannot write reports/audit-<time>/
+    const cwd = mkdtempSync(join(tmpdir(), 'dowsim-audit-cwd-'));
+    writeFileSync(join(cwd, 'reports'), 'a file');
+    const template = join(process.cwd(), 'test/fixtures/iac-corpus/sam-translator/api_with_usageplans.input.yaml');
+    const r = await runCli(['audit', template, '--format', 'json'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--out: cannot write into "reports": it is a file, not a directory/);
+    expect(r.stdout).toBe('');
+    noTrace(r.stderr);
   });
 
   it.concurrent('a directory that does not exist yet is fine, and is created only when reports are written', async () => {

@@ -1,6 +1,5 @@
-/** Writes the audit in each requested format, atomically (temp file + rename); returns the paths written. */
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../io/write-atomic.ts';
+/** Writes the audit in each requested format as one set of files (all or none); returns the paths written. */
+import { beginFileSet } from '../../io/write-file-set.ts';
 import type { AuditDocument } from '../document.ts';
 import { renderAuditHtml } from './html.ts';
 import { renderSarif } from './sarif.ts';
@@ -25,9 +24,13 @@ export function writeAuditReports(doc: AuditDocument, dir: string, formats: Audi
         return ['audit.csv', renderAuditCsv(doc, cwd)];
     }
   });
-  return files.map(([name, data]) => {
-    const path = join(dir, name);
-    writeFileAtomic(path, data);
-    return path;
-  });
+  // one set: a kill or a full disk leaves all of them or none (write-file-set.ts)
+  const set = beginFileSet(dir);
+  try {
+    for (const [name, data] of files) set.write(name, data);
+  } catch (err) {
+    set.abort();
+    throw err;
+  }
+  return set.commit();
 }
