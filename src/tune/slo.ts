@@ -16,12 +16,16 @@ const CLAUSE = /^\s*([^\s.<>=]+)\.success\s*(>=|>)\s*(\d+(?:\.\d+)?)(%?)\s*$/;
 
 /**
  * Parses `--slo` expressions ("legit.success>=0.999", "users.success>=99%"); several may be given,
- * repeated or comma-separated. Cohort names are checked against the scenarios: a name that no
- * scenario has would make the SLO vacuous, so it is a mistake.
+ * repeated or comma-separated. None given is the default (DEFAULT_SLO); an empty one is a mistake.
+ * Cohort names are checked against the scenarios: a name that no scenario has would make the SLO
+ * vacuous, so it is a mistake.
  */
 export function parseSlo(texts: string[], scenarios: Scenario[]): SloClause[] {
   const problems: { path: string; message: string }[] = [];
   const clauses: SloClause[] = [];
+  // an --slo with nothing in it (an unset shell variable) is a mistake, not a request for the default
+  for (const t of texts) if (t.split(',').every((p) => p.trim() === '')) problems.push({ path: '--slo', message: `expected "<legit|cohort>.success>=<share>" like "legit.success>=0.999", got an empty expression "${t}"` });
+  if (problems.length) throw new InputError(problems);
   const parts = texts.flatMap((t) => t.split(',')).filter((t) => t.trim() !== '');
   for (const raw of parts.length ? parts : [DEFAULT_SLO]) {
     const m = CLAUSE.exec(raw);

@@ -14,6 +14,9 @@ describe('dowsim tune — the command', () => {
       [['--slo', 'legit.latency<200'], /--slo: expected "<legit\|cohort>\.success>=<share>"/],
       [['--slo', 'robots.success>=0.9'], /--slo: no scenario has a cohort named "robots" \(cohorts: users, bots/],
       [['--slo', 'legit.success>=1.5'], /--slo: expected a share between 0 and 1/],
+      // an empty --slo (an unset shell variable) is refused, not taken for the default
+      [['--slo', ''], /--slo: expected "<legit\|cohort>\.success>=<share>" like "legit\.success>=0\.999", got an empty expression ""/],
+      [['--slo', ' , '], /--slo: .*got an empty expression " , "/],
       [['--stack', `${FIX}/rest-flaky.yaml`], /--stack: give exactly one stack to tune, got 2/],
       [['--max-candidates', 'lots'], /--max-candidates: expected a whole number/],
       [['--cost-tolerance', '150%'], /--cost-tolerance: expected a share like "1%"/],
