@@ -10,6 +10,7 @@ import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
 import { checkOutDir, outDirOption } from '../report/out-dir.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { formatList } from './format-list.ts';
 import { EXIT_GATE } from './exit-codes.ts';
 
 interface AuditFlags {
@@ -23,14 +24,7 @@ interface AuditFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function parseFormats(values: string[]): AuditFormat[] {
-  const out: AuditFormat[] = [];
-  for (const raw of values.flatMap((v) => v.split(','))) {
-    const f = raw.trim().toLowerCase().replace(/^markdown$/, 'md');
-    if (!f) continue;
-    if (!(AUDIT_FORMATS as readonly string[]).includes(f)) throw new InputError([{ path: '--format', message: `unknown format "${raw.trim()}"; use ${AUDIT_FORMATS.join(', ')}` }]);
-    if (!out.includes(f as AuditFormat)) out.push(f as AuditFormat);
-  }
-  return out;
+  return values.reduce<AuditFormat[]>((all, v) => formatList(v, AUDIT_FORMATS, all), []);
 }
 
 /** Reads every source, reporting the problems of all of them at once. */

@@ -7,6 +7,7 @@ import { renderJson } from '../report/json.ts';
 import { outDirOption } from '../report/out-dir.ts';
 import { formatSummary } from '../report/terminal.ts';
 import { REPORT_FORMATS, defaultOutDir, writeReports, type ReportFormat } from '../report/write-reports.ts';
+import { formatList } from './format-list.ts';
 import { EXIT_GATE, EXIT_OK } from './exit-codes.ts';
 
 /** The flags addOutputOptions adds, as commander hands them to an action. */
@@ -38,8 +39,8 @@ export function addOutputOptions(cmd: Command): Command {
     );
 }
 
-function collectFormats(value: string, previous: string[] = []): string[] {
-  return [...previous, ...parseFormats([value])];
+function collectFormats(value: string, previous: ReportFormat[] = []): ReportFormat[] {
+  return formatList(value, REPORT_FORMATS, previous);
 }
 
 function collectGates(value: string, previous: string[] = []): string[] {
@@ -47,23 +48,10 @@ function collectGates(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-function parseFormats(values: string[]): ReportFormat[] {
-  const out: ReportFormat[] = [];
-  for (const raw of values.flatMap((v) => v.split(','))) {
-    const f = raw.trim().toLowerCase();
-    if (f === '') continue;
-    const norm = f === 'markdown' ? 'md' : f;
-    if (!(REPORT_FORMATS as readonly string[]).includes(norm)) {
-      throw new InputError([{ path: '--format', message: `unknown format "${raw.trim()}"; use ${REPORT_FORMATS.join(', ')} (e.g. --format html,md)` }]);
-    }
-    if (!out.includes(norm as ReportFormat)) out.push(norm as ReportFormat);
-  }
-  return out;
-}
-
 /** What the output flags ask for: which reports go where, JSON-only stdout, and the gates. */
 export function parseOutputOptions(opts: OutputOptions): ParsedOutputOptions {
-  let formats = parseFormats(opts.format ?? []);
+  // --format values were checked and normalised as they were parsed (collectFormats)
+  let formats = (opts.format ?? []).reduce<ReportFormat[]>((all, v) => formatList(v, REPORT_FORMATS, all), []);
   if (opts.out !== undefined && formats.length === 0) formats = ['json', 'md'];
   if (opts.out !== undefined && opts.out.trim() === '') throw new InputError([{ path: '--out', message: 'expected a directory' }]);
   return {

@@ -7,6 +7,7 @@ import { parseGate } from '../gates/parse-gate.ts';
 import { evaluateGates } from '../report/gates.ts';
 import { assertResultDocument } from '../report/validate-result.ts';
 import { REPORT_FORMATS, writeReports, type ReportFormat } from '../report/write-reports.ts';
+import { formatList } from './format-list.ts';
 import { EXIT_GATE } from './exit-codes.ts';
 import { outDirOption } from '../report/out-dir.ts';
 
@@ -36,17 +37,8 @@ export function readResultDocument(file: string): ResultDocument {
   return assertResultDocument(value, file);
 }
 
-function collectFormats(value: string, previous: string[] = []): string[] {
-  const out = [...previous];
-  for (const raw of value.split(',')) {
-    const f = raw.trim().toLowerCase() === 'markdown' ? 'md' : raw.trim().toLowerCase();
-    if (f === '') continue;
-    if (!(REPORT_FORMATS as readonly string[]).includes(f)) {
-      throw new InputError([{ path: '--format', message: `unknown format "${raw.trim()}"; use ${REPORT_FORMATS.join(', ')}` }]);
-    }
-    if (!out.includes(f)) out.push(f);
-  }
-  return out;
+function collectFormats(value: string, previous: ReportFormat[] = []): ReportFormat[] {
+  return formatList(value, REPORT_FORMATS, previous);
 }
 
 function collectGates(value: string, previous: string[] = []): string[] {

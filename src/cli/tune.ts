@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
-import { beginFileSet } from '../io/write-file-set.ts';
+import { writeFileSet } from '../io/write-file-set.ts';
 import { outDirOption } from '../report/out-dir.ts';
 import { formatMoney, slug } from '../report/format.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -112,14 +112,7 @@ function writeOutputs(dir: string, doc: TuneDocument, recommended: Stack): void 
   // one set: a kill or a full disk leaves all of them or none (write-file-set.ts)
   let paths: string[];
   try {
-    const set = beginFileSet(dir);
-    try {
-      for (const [name, text] of files) set.write(name, text);
-    } catch (err) {
-      set.abort();
-      throw err;
-    }
-    paths = set.commit();
+    paths = writeFileSet(dir, files);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException)?.code;
     const why = (err as Error)?.message ?? String(err);

@@ -68,3 +68,15 @@ export function beginFileSet(dir: string): FileSet {
     },
   };
 }
+
+/** Writes `files` ([name, data]) into `dir` as one set (all or none); returns their paths, in order. */
+export function writeFileSet(dir: string, files: Iterable<readonly [string, string | Uint8Array]>): string[] {
+  const set = beginFileSet(dir);
+  try {
+    for (const [name, data] of files) set.write(name, data);
+  } catch (err) {
+    set.abort();
+    throw err;
+  }
+  return set.commit();
+}

@@ -45,6 +45,10 @@ describe('dowsim audit', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+    // an empty --format writes nothing: refused before the template is read, naming the formats
+    const empty = await runCli(['audit', bad, '--format', '']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/--format: expected one or more of json, md, html, sarif, csv/);
     const tf = join(dir, 'main.tf');
     writeFileSync(tf, 'resource "aws_lambda_function" "f" {\n  memory_size = \n}\n');
     const t = await runCli(['audit', tf]);

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beginFileSet } from '../../src/io/write-file-set.ts';
+import { beginFileSet, writeFileSet } from '../../src/io/write-file-set.ts';
 import { ROOT, runCli } from '../support/cli.ts';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'dowsim-set-'));
@@ -49,6 +49,21 @@ describe('report sets are written as a unit', () => {
     set.abort();
     expect(sorted(dir)).toEqual(['r.json']);
     expect(readFileSync(join(dir, 'r.json'), 'utf8')).toBe('old');
+  });
+
+  it('writeFileSet: all the files, in order; one that cannot be written leaves none of them and no staging', () => {
+    const root = fresh();
+    const dir = join(root, 'out');
+    expect(writeFileSet(dir, [['b.json', '{}'], ['a.html', '<p>']])).toEqual([join(dir, 'b.json'), join(dir, 'a.html')]);
+    expect(sorted(dir)).toEqual(['a.html', 'b.json']);
+    // a name that is not a plain file name fails the set after its first file was staged
+    const other = join(root, 'other');
+    expect(() => writeFileSet(other, [['ok.json', '{}'], ['../escape.json', '{}']])).toThrow(/not a plain file name/);
+    expect(sorted(root)).toEqual(['out']);
+    // into an existing folder: nothing replaced, nothing left behind
+    expect(() => writeFileSet(dir, [['b.json', 'new'], ['.hidden', 'x']])).toThrow(/not a plain file name/);
+    expect(sorted(dir)).toEqual(['a.html', 'b.json']);
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe('{}');
   });
 
   it('a run killed (SIGKILL) before its set was complete left nothing visible; the next run removes its staging', async () => {

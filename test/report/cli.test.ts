@@ -54,6 +54,7 @@ describe('dowsim report', () => {
       [['report', notJson], /broken\.json: not JSON/],
       [['report', join(dir, 'missing.json')], /no such file/],
       [['report', k6, '--format', 'pdf'], /--format: unknown format "pdf"/],
+      [['report', k6, '--format', ''], /--format: expected one or more of json, md, html, csv/],
       [['report', k6, '--fail-if', 'cost>1'], /--fail-if "cost>1"/],
     ];
     for (const [args, message] of cases) {

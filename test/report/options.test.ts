@@ -34,6 +34,11 @@ describe('shared output options', () => {
   it('reject a bad format or gate while parsing the command line, naming it', () => {
     expect(() => parse(['--format', 'pdf'])).toThrow(InputError);
     expect(() => parse(['--format', 'pdf'])).toThrow(/--format: unknown format "pdf"/);
+    // a value naming no format (an unset shell variable) writes no report: refused, not ignored
+    expect(() => parse(['--format', ''])).toThrow(/--format: expected one or more of json, md, html, csv \(e\.g\. --format html,md\), got ""/);
+    expect(() => parse(['--format', ' , '])).toThrow(/--format: expected one or more of .*got " , "/);
+    // a stray comma among names is not an empty value
+    expect(parse(['--format', 'Markdown,,html,md']).format).toEqual(['md', 'html']);
     expect(() => parse(['--fail-if', 'cost>5'])).toThrow(/--fail-if "cost>5"/);
   });
 

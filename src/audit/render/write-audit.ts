@@ -1,5 +1,5 @@
 /** Writes the audit in each requested format as one set of files (all or none); returns the paths written. */
-import { beginFileSet } from '../../io/write-file-set.ts';
+import { writeFileSet } from '../../io/write-file-set.ts';
 import type { AuditDocument } from '../document.ts';
 import { renderAuditHtml } from './html.ts';
 import { renderSarif } from './sarif.ts';
@@ -25,12 +25,5 @@ export function writeAuditReports(doc: AuditDocument, dir: string, formats: Audi
     }
   });
   // one set: a kill or a full disk leaves all of them or none (write-file-set.ts)
-  const set = beginFileSet(dir);
-  try {
-    for (const [name, data] of files) set.write(name, data);
-  } catch (err) {
-    set.abort();
-    throw err;
-  }
-  return set.commit();
+  return writeFileSet(dir, files);
 }
