@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Stack, Throttle } from '../stack/types.ts';
 import { CATCH_ALL_ROUTE } from '../stack/routes.ts';
-import { changedParts } from './changed-parts.ts';
+import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-change.ts';
 
@@ -64,7 +64,7 @@ export function cloudFormationPatch(base: Stack, tuned: Stack): string {
       },
     };
   }
-  const notes = [...deleteLines(waf, CFN_WAF_NAMES), ...keepOthersNote(waf, CFN_WAF_NAMES.acl)];
+  const notes = [...newRouteNotes(base, tuned), ...deleteLines(waf, CFN_WAF_NAMES), ...keepOthersNote(waf, CFN_WAF_NAMES.acl)];
   if (!Object.keys(resources).length && !notes.length) return '# dowsim tune: no change to the stack\n';
   const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your template\n${notes.map((n) => `${n}\n`).join('')}`;
   return Object.keys(resources).length ? `${head}${stringify({ Resources: resources }, { lineWidth: 0 })}` : head;

@@ -1,5 +1,5 @@
 import type { Stack } from '../stack/types.ts';
-import { changedParts } from './changed-parts.ts';
+import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
 import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-change.ts';
@@ -46,7 +46,7 @@ export function terraformPatch(base: Stack, tuned: Stack): string {
     if (f.reservedConcurrency !== undefined) lines.push(`  reserved_concurrent_executions = ${f.reservedConcurrency}`);
     blocks.push([...lines, '}'].join('\n'));
   }
-  const notes = [...deleteLines(waf, TF_WAF_NAMES), ...keepOthersNote(waf, TF_WAF_NAMES.acl)];
+  const notes = [...newRouteNotes(base, tuned), ...deleteLines(waf, TF_WAF_NAMES), ...keepOthersNote(waf, TF_WAF_NAMES.acl)];
   if (!blocks.length && !notes.length) return '# dowsim tune: no change to the stack\n';
   const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your configuration\n${notes.map((n) => `${n}\n`).join('')}`;
   return blocks.length ? `${head}\n${blocks.join('\n\n')}\n` : head;

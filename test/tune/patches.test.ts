@@ -30,6 +30,25 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     expect(Object.values(ms).map((v: any) => v[0].method_path)).toContain('items/{id}/GET');
   });
 
+  it('a route throttle on a route the API does not have says to create the route first, in both patches; a declared route does not', async () => {
+    // GET /search reaches ANY /{proxy+} in the stack as given: the tuned stack throttles it as a route of its own
+    const base = makeStack({ api: { routes: { 'ANY /{proxy+}': null, 'GET /items': null } } });
+    const tuned = makeStack({ api: { routes: { 'ANY /{proxy+}': null, 'GET /items': { rate: 3, burst: 6 }, 'GET /search': { rate: 1, burst: 2 } } } });
+    const note = '# note: GET /search is a route of its own only in the tuned stack (ANY /{proxy+} serves it now): create it first (a GET method on a /search resource, with the same integration) if your API does not have it';
+    for (const patch of [cloudFormationPatch(base, tuned), terraformPatch(base, tuned)]) {
+      expect(patch).toContain(note);
+      expect(patch).not.toContain('# note: GET /items');
+    }
+    // still a valid document of its kind, the settings as before
+    expect(cfn(base, tuned).Resources.ApiStage.Properties.MethodSettings).toContainEqual({ ResourcePath: '/~1search', HttpMethod: 'GET', ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 });
+    expect(Object.values((await hcl(base, tuned)).resource.aws_api_gateway_method_settings).map((v: any) => v[0].method_path)).toContain('search/GET');
+    // a stack that declares no routes (every path exists), and an HTTP API: the route key to create
+    const http = (routes: Record<string, { rate: number; burst: number } | null>) => makeStack({ api: { kind: 'http', integrationTimeout: 30, routes } });
+    expect(terraformPatch(http({}), http({ 'ANY /{proxy+}': null, 'POST /orders': { rate: 2, burst: 4 } }))).toContain(
+      '# note: POST /orders is a route of its own only in the tuned stack (the stack declares no routes): create it first (the route "POST /orders", with the same integration)',
+    );
+  });
+
   it('HTTP API: AWS::ApiGatewayV2::Stage DefaultRouteSettings and RouteSettings; aws_apigatewayv2_stage route_settings', async () => {
     const base = makeStack({ api: { kind: 'http', integrationTimeout: 30 } });
     const tuned = makeStack({ api: { kind: 'http', integrationTimeout: 30, stage: { rate: 50, burst: 100 }, routes: { 'ANY /{proxy+}': null, 'GET /search': { rate: 2, burst: 4 } } } });
