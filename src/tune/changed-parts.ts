@@ -30,10 +30,10 @@ export function newRouteNotes(base: Stack, tuned: Stack): string[] {
   const out: string[] = [];
   for (const [key, t] of Object.entries(tuned.api.routes)) {
     if (t === null || Object.prototype.hasOwnProperty.call(base.api.routes, key)) continue;
-    const [method, path] = key.split(' ');
+    const [method, path] = key.replace(/[\r\n]/g, ' ').split(' '); // a comment line stays one line
     const now = Object.keys(base.api.routes).length === 0 ? 'the stack declares no routes' : `${matchRoute(base, method, path)?.key ?? 'no route'} serves it now`;
-    const create = tuned.api.kind === 'rest' ? `a ${method} method on a ${path} resource, with the same integration` : `the route "${key}", with the same integration`;
-    out.push(`# note: ${key} is a route of its own only in the tuned stack (${now}): create it first (${create}) if your API does not have it; API Gateway throttles only the routes an API has`);
+    const create = tuned.api.kind === 'rest' ? `a ${method} method on a ${path} resource, with the same integration` : `the route "${method} ${path}", with the same integration`;
+    out.push(`# note: ${method} ${path} is a route of its own only in the tuned stack (${now}): create it first (${create}) if your API does not have it; API Gateway throttles only the routes an API has`);
   }
   return out;
 }
