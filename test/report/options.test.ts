@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { addOutputOptions, emitResult, parseOutputOptions, type OutputOptions } from '../../src/cli/options.ts';
 import { InputError } from '../../src/model/errors.ts';
+import { formatList } from '../../src/cli/format-list.ts';
+import { REPORT_FORMATS } from '../../src/report/write-reports.ts';
 import { simulatedFixture } from './fixture.ts';
 
 function capture() {
@@ -39,6 +41,10 @@ describe('shared output options', () => {
     expect(() => parse(['--format', ' , '])).toThrow(/--format: expected one or more of .*got " , "/);
     // a stray comma among names is not an empty value
     expect(parse(['--format', 'Markdown,,html,md']).format).toEqual(['md', 'html']);
+    // the formats named, in order, once each, after the earlier flags' (none before the first)
+    expect(formatList('csv, JSON', REPORT_FORMATS)).toEqual(['csv', 'json']);
+    expect(formatList('json,md', REPORT_FORMATS, ['md'])).toEqual(['md', 'json']);
+    expect(() => formatList('pdf', REPORT_FORMATS)).toThrow('--format: unknown format "pdf"; use json, md, html, csv (e.g. --format html,md)');
     expect(() => parse(['--fail-if', 'cost>5'])).toThrow(/--fail-if "cost>5"/);
   });
 
