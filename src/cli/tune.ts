@@ -56,7 +56,13 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
   if (flags.out !== undefined && flags.out.trim() === '') throw new InputError([{ path: '--out', message: 'expected a directory' }]);
   const { scenarios, stack } = loadInputs(scenarioArgs, stackArgs[0]);
   const slo = parseSlo(flags.slo ?? [], scenarios);
-  for (const s of scenarios) for (const w of checkScenarioAgainstStack(s, stack)) process.stderr.write(`warning: ${s.name}: ${w}\n`);
+  let warned = 0;
+  for (const s of scenarios) {
+    for (const w of checkScenarioAgainstStack(s, stack)) {
+      process.stderr.write(`warning: ${s.name}: ${w}\n`);
+      warned++;
+    }
+  }
   const { book, warnings } = loadPriceBookWithWarnings(stack.region);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
@@ -68,7 +74,10 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
     const worst = c.perScenario.reduce((a, b) => (b.legitSuccess < a.legitSuccess ? b : a));
     process.stderr.write(
       `dowsim: no configuration meets the SLO (${doc.slo.join(', ')}) in every scenario; the closest costs ${formatMoney(c.perHour)}/hour with legit success ${formatSuccess(worst.legitSuccess)} in ${worst.scenario}` +
-        (c.changes.length ? ` (${c.changes.map(formatChange).join('; ')})\n` : ' (the stack as given)\n'),
+        (c.changes.length ? ` (${c.changes.map(formatChange).join('; ')})` : ' (the stack as given)') +
+        // users the API turns away before any throttle (a route or key the stack lacks: the warnings say which)
+        (worst.legitSuccess === 0 && warned ? '; not one legit request succeeds there: see the warnings above' : '') +
+        '\n',
     );
     process.exitCode = EXIT_GATE;
   }

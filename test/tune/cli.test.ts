@@ -61,6 +61,7 @@ describe('dowsim tune — the command', () => {
     const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', stack, '--out', out, '--max-candidates', '20']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/cohort "users" \(legit\) sends GET \/items, which matches no route/);
+    expect(r.stderr).toMatch(/legit success 0\.000% in fixed-ip-flood \(the stack as given\); not one legit request succeeds there: see the warnings above\n$/);
     expect(r.stdout).toMatch(/^closest .*legit success 0\.000% \(misses the SLO\)$/m);
     expect(r.stdout).toContain('  no change: no configuration searched comes closer to the SLO than the stack as given');
     expect(r.stdout).not.toContain('cheapest that meets the SLO');
