@@ -69,8 +69,9 @@ export function search(ev: Evaluator, dims: Dimension[], opts: SearchOptions): S
       continue;
     }
     // one already known to fail the SLO (a scenario's run it takes fails it) can be a start only
-    // if too few others meet the SLO: it waits until the rest of the grid has been seen
-    if (prune && k < order.length && !ev.peek(c) && ev.prospect(c).fails) {
+    // while too few others meet the SLO (after that, cannotBeat above prunes it): it waits until
+    // the rest of the grid has been seen
+    if (prune && cheapest.length < starts && k < order.length && !ev.peek(c) && ev.prospect(c).fails) {
       queue.push(queue[k]);
       continue;
     }
