@@ -3,6 +3,7 @@ import { TokenBucket } from './token-bucket.ts';
 import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
 import type { AdmitRequest } from './gateway.ts';
+import type { WafTrace } from '../simulate/waf-trace.ts';
 
 /**
  * Whether the stack has a limit the "unthrottled" variant removes (stage, route or usage-plan
@@ -28,6 +29,11 @@ export interface KeyLimits {
  */
 export class GatewayLimits {
   readonly waf?: WafRateRule;
+  /**
+   * The WAF rule's verdicts worked out ahead for the whole run (the simulator's, simulate/waf-trace.ts):
+   * when set, the gateway reads them instead of asking `waf`, which then holds nothing.
+   */
+  wafTrace?: WafTrace;
   /** What the WAF rule counts a request by: its source IP, or its first X-Forwarded-For hop. */
   readonly wafKey: 'ip' | 'forwarded-ip' = 'ip';
   readonly account?: TokenBucket;
@@ -78,8 +84,14 @@ export class GatewayLimits {
     return l;
   }
 
+  /** Reads the WAF rule's verdicts from `trace` from now on (a rule the stack has; its trace already forgets rotating clients). */
+  useWafTrace(trace: WafTrace): void {
+    if (this.waf) this.wafTrace = trace;
+  }
+
   /** An attacker moved to a fresh IP: per-IP state for its requests starts over. */
   forgetClient(req: AdmitRequest): void {
+    if (this.wafTrace) return;
     const key = this.wafKeyOf(req);
     if (key !== undefined) this.waf?.forget(key);
   }
@@ -92,7 +104,7 @@ export class GatewayLimits {
   /** Steady-state fingerprint for fast-forwarding; undefined while some window is still moving. */
   fingerprint(): string | undefined {
     const parts: string[] = [];
-    if (this.waf) {
+    if (this.waf && !this.wafTrace) {
       const w = this.waf.fingerprint();
       if (w === undefined) return undefined;
       parts.push(w);
@@ -104,14 +116,15 @@ export class GatewayLimits {
 
   /** Until when the current steady flows may be repeated (quota resets and exhaustion, WAF verdicts turning). */
   steadyUntil(now: number): number {
-    let until = this.waf ? this.waf.steadyUntil() : Infinity;
+    let until = this.wafTrace ? this.wafTrace.steadyUntil(now) : this.waf ? this.waf.steadyUntil() : Infinity;
     for (const l of this.keys.values()) if (l.quota) until = Math.min(until, l.quota.steadyUntil(now));
     return until;
   }
 
   /** Full state relative to `now`, quotas' counts aside (for the simulator's periodic check). */
   snapshot(now: number): string {
-    const parts: string[] = [this.waf?.snapshot(now) ?? ''];
+    // a trace's verdicts are a function of time, not of a state that could repeat: never the same
+    const parts: string[] = [this.wafTrace ? `trace@${now}` : (this.waf?.snapshot(now) ?? '')];
     for (const b of [this.account, this.stage]) parts.push(b ? b.fingerprint() : '');
     for (const k of [...this.routes.keys()].sort()) {
       const b = this.routes.get(k);
@@ -130,7 +143,7 @@ export class GatewayLimits {
 
   /** Moves every clock forward by dt; quotas count `quotaExtra` (per counter, same order) more. */
   shift(dt: number, quotaExtra: number[] = []): void {
-    this.waf?.shift(dt);
+    if (!this.wafTrace) this.waf?.shift(dt);
     for (const b of [this.account, this.stage, ...this.routes.values()]) b?.shift(dt);
     let i = 0;
     for (const l of this.keys.values()) {
@@ -140,7 +153,7 @@ export class GatewayLimits {
   }
 
   skipTo(t: number): void {
-    this.waf?.skipTo(t);
+    if (!this.wafTrace) this.waf?.skipTo(t);
     for (const b of [this.account, this.stage, ...this.routes.values()]) b?.skipTo(t);
     for (const l of this.keys.values()) {
       l.bucket?.skipTo(t);

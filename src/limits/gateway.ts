@@ -172,7 +172,17 @@ export class Gateway {
       routeOf[i] = route.key;
     }
     const waf = this.limits.waf;
-    if (waf) {
+    const trace = this.limits.wafTrace;
+    if (trace) {
+      // the verdicts are known: a client unblocked throughout passes, one blocked throughout reaches nothing
+      for (const key of clientHi.keys()) {
+        const share = trace.share(key, now, over);
+        if (share === 0) continue;
+        if (share !== 1) return undefined;
+        wafBlocked.add(key);
+      }
+      if (wafBlocked.size) for (const i of routed) if (wafBlocked.has(wafKeys[i])) out[i] = NO_FLOW;
+    } else if (waf) {
       // every client stays under the rule throughout, or is blocked throughout: its requests then
       // reach nothing behind the WAF
       for (const [key, hi] of clientHi) {
@@ -248,7 +258,14 @@ export class Gateway {
     const { idx, req: first, clients } = g;
     const waf = this.limits.waf;
     const wafKey = this.limits.wafKeyOf(first);
-    if (waf && wafKey !== undefined) {
+    const trace = this.limits.wafTrace;
+    if (trace && wafKey !== undefined) {
+      const total = passedOf(out, idx);
+      if (total > 0) {
+        const share = trace.share(wafKey, now, over);
+        if (share > 0) refuseShare(out, idx, 'wafBlocked', total, total * (1 - share));
+      }
+    } else if (waf && wafKey !== undefined) {
       const total = passedOf(out, idx);
       // a client that sent nothing still moves its WAF window on: a paused key is no steady sender
       if (!(total > 0)) waf.silent(now, over, wafKey);

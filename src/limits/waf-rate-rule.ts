@@ -107,6 +107,38 @@ export class WafRateRule implements Limiter, FastForward {
     return this.takeSlot(st, t, n) ? 0 : n;
   }
 
+  /**
+   * `key`'s whole seconds one by one, from slot `first` on (after every slot counted so far):
+   * second i brings values[from + i] requests (0: silent, its window moves on) and its verdict (1
+   * blocked) goes to out[at + i]. The verdicts and counts one-second takes give
+   * (take(first + i + 1, values[from + i], 1, key), silent() for a silent second), from a running
+   * window sum where it settles them (WafWindow.verdictRow), else slot by slot.
+   */
+  judgeSeconds(key: string, first: number, values: Float64Array, from: number, count: number, out: Uint8Array, at: number): void {
+    const st = this.state(key);
+    const w = st.window;
+    let i = 0;
+    while (i < count) {
+      const slot = first + i;
+      if (this.wholeDelay && slot > w.lastSlot && Number.isInteger(slot)) {
+        const settled = w.verdictRow(slot, count - i, values, from + i, Math.floor(slot + 0.5 - this.delaySeconds), this.limit, out, at + i);
+        if (settled > 0) {
+          w.recordRow(slot, settled, values, from + i);
+          w.dropSum();
+          i += settled;
+          continue;
+        }
+      }
+      const v = values[from + i];
+      if (v > 0) out[at + i] = this.takeSlot(st, slot + 0.5, v) ? 1 : 0;
+      else {
+        w.advance(slot);
+        out[at + i] = 0;
+      }
+      i++;
+    }
+  }
+
   /** One slot's take at time t: the verdict (from the window `delaySeconds` back), then the count. */
   private takeSlot(st: KeyState, t: number, n: number): boolean {
     const w = st.window;

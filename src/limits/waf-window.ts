@@ -189,20 +189,33 @@ export class WafWindow {
    * carried sum settles and returns that count; the rest are for `blocked`, slot by slot.
    */
   verdictRun(first: number, count: number, v: number, firstEnd: number, limit: number, out: Uint8Array): number {
+    return this.judgeRow(first, count, v, undefined, 0, firstEnd, limit, out, 0);
+  }
+
+  /**
+   * verdictRun for counts that differ from slot to slot: fresh slot `first` + i gets values[from + i];
+   * its verdict goes to out[at + i]. The slots are not recorded (recordRow does that).
+   */
+  verdictRow(first: number, count: number, values: Float64Array, from: number, firstEnd: number, limit: number, out: Uint8Array, at: number): number {
+    return this.judgeRow(first, count, 0, values, from, firstEnd, limit, out, at);
+  }
+
+  private judgeRow(first: number, count: number, v: number, values: Float64Array | undefined, from: number, firstEnd: number, limit: number, out: Uint8Array, at: number): number {
     const W = this.windowSeconds;
     // piece i counts the slots [lo + i, hi + i]: its window, up to the newest slot recorded by then
     const lo = firstEnd - W + 1;
     const hi = Math.min(firstEnd, first - 1);
-    // the counts from lo on, in a row: the ring's up to `first`, then v for each piece's own slot
+    // the counts from lo on, in a row: the ring's up to `first`, then each piece's own slot's
     const n = hi - lo + count;
     if (runScratch.length < n) runScratch = new Float64Array(Math.max(n, 2 * runScratch.length));
     const row = runScratch;
     const old = Math.max(0, Math.min(n, first - lo));
     this.row(lo, old, row, 0);
-    for (let k = old; k < n; k++) row[k] = v;
+    if (values) for (let k = old; k < n; k++) row[k] = values[from + k - old];
+    else for (let k = old; k < n; k++) row[k] = v;
     let sum = 0;
     for (let k = 0; k <= hi - lo; k++) sum += row[k];
-    out[0] = sum > limit ? 1 : 0;
+    out[at] = sum > limit ? 1 : 0;
     let err = 0;
     const grow = (W + 2) * 2 ** -52;
     for (let i = 1; i < count; i++) {
@@ -211,11 +224,19 @@ export class WafWindow {
       err += (Math.abs(s1) + Math.abs(s2)) * 2 ** -52;
       sum = s2;
       const bound = err + grow * (Math.abs(s2) + err) + Number.MIN_VALUE;
-      if (s2 - limit > bound) out[i] = 1;
-      else if (limit - s2 > bound) out[i] = 0;
+      if (s2 - limit > bound) out[at + i] = 1;
+      else if (limit - s2 > bound) out[at + i] = 0;
       else return i;
     }
     return count;
+  }
+
+  /** Slots `first`, `first` + 1, … get values[from], values[from + 1], … (`count` of them), as `record` slot by slot. */
+  recordRow(first: number, count: number, values: Float64Array, from: number): void {
+    // fresh slots past a whole ring: only the last `size` of them stay, the ring holds nothing older
+    const skip = first > this.lastSlot && Number.isInteger(first) ? Math.max(0, count - this.size) : 0;
+    if (skip > 0) this.advance(first + skip - 1);
+    for (let k = skip; k < count; k++) this.record(first + k, values[from + k]);
   }
 
   record(slot: number, n: number): void {

@@ -16,6 +16,7 @@ import { foldPeriod } from './fold-period.ts';
 import { Accumulator } from './accumulator.ts';
 import { Ticker } from './ticker.ts';
 import { timelineOf } from './timeline-output.ts';
+import { wafTraceFor } from './waf-trace.ts';
 
 export interface SimulateOptions {
   /** Seconds of virtual time to simulate; the scenario repeats to fill it. */
@@ -37,6 +38,13 @@ export interface SimulateOptions {
    * environments its pool's answers compared with its limit (ConcurrencyPool.peakDemand).
    */
   peaks?: { concurrency: number[] };
+  /**
+   * true: a stack's WAF rate rule gives the verdicts of a trace worked out once per scenario and
+   * rule (simulate/waf-trace.ts: the rule judges the clients second by second, before any other
+   * limit, so no throttle changes them) instead of judging every run's keys again. For callers
+   * that simulate one scenario against many stacks (tune).
+   */
+  wafTrace?: boolean;
 }
 
 export const DEFAULT_START_EPOCH = Date.UTC(2026, 0, 5) / 1000;
@@ -61,6 +69,10 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const { cohorts, lanes: runs } = buildLanes(scenario, stack, opts.onlyRole, nb);
   const sink = new Accumulator(runs, { H, S: F, bucketSeconds, nb });
   const ticker = new Ticker(runs, gateway, lambdas, { epoch0, S, cohorts: cohorts.length });
+  const rule = stack.waf?.rateLimit;
+  if (opts.wafTrace && rule && gateway.limits.waf) {
+    gateway.limits.useWafTrace(wafTraceFor({ scenario, lanes: runs, rule, keyOf: (req) => gateway.limits.wafKeyOf(req), epoch0, seconds: H, S }));
+  }
 
   let t = 0;
   let prevOut: Float64Array[] | undefined;

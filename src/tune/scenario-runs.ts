@@ -114,7 +114,7 @@ export class ScenarioRuns {
   private simulate(stack: Stack, candidate: Candidate): ScenarioRun {
     const S = this.seconds;
     const peaks = { concurrency: [] as number[] };
-    const timeline = simulate(this.scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds, peaks });
+    const timeline = simulate(this.scenario, stack, { horizonSeconds: S, bucketSeconds: S, tickSeconds: this.tickSeconds, peaks, wafTrace: true });
     const priced = priceVariant(timeline, stack, this.book, S);
     const refusals = emptyRefusals();
     addRefusals(refusals, priced, this.scenario);
