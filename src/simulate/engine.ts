@@ -169,6 +169,9 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     const bucketEnd = (Math.floor(t / bucketSeconds + 1e-9) + 1) * bucketSeconds;
     let most = Math.min(MAX_STRIDE, H - t, bucketEnd - t, nextPeriod(t) - t);
     for (const r of runs) if (r.cohort.rotate && r.cohort.rotate > dt) most = Math.min(most, (rotationEpoch(r.cohort, t) + 1) * r.cohort.rotate - t);
+    // a traced WAF rule's verdicts are known: a stride ends where one of them turns
+    const trace = gateway.limits.wafTrace;
+    if (trace) most = Math.min(most, trace.steadyUntil(epoch0 + t) - epoch0 - t);
     if (!(most >= 2 * dt)) return 0;
     const plan = planStride(t, S, most);
     if (!plan) return 0;
