@@ -71,7 +71,8 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   const ticker = new Ticker(runs, gateway, lambdas, { epoch0, S, cohorts: cohorts.length });
   const rule = stack.waf?.rateLimit;
   if (opts.wafTrace && rule && gateway.limits.waf) {
-    gateway.limits.useWafTrace(wafTraceFor({ scenario, lanes: runs, rule, keyOf: (req) => gateway.limits.wafKeyOf(req), epoch0, seconds: H, S }));
+    const trace = wafTraceFor({ scenario, lanes: runs, rule, keyOf: (req) => gateway.limits.wafKeyOf(req), epoch0, seconds: H, S });
+    if (trace) gateway.limits.useWafTrace(trace);
   }
 
   let t = 0;

@@ -91,8 +91,15 @@ export interface WafTraceInput {
   S: number;
 }
 
-/** Most traces kept per scenario (a search tries a few WAF rules; each trace holds ~21 bytes per key per second). */
+/** Most traces kept per scenario (a search tries a few WAF rules). */
 const MAX_TRACES = 16;
+
+/**
+ * Most bytes the traces of one scenario hold (21 per key per second, a day's key 1.8 MB; a week
+ * of many cohorts can be far more): past it the oldest go, and a run that needs more alone judges
+ * its keys itself (the live rule).
+ */
+const MAX_TRACE_BYTES = 256 * 2 ** 20;
 
 /** Traces and per-second request counts, kept with their scenario (tune simulates one scenario against hundreds of stacks). */
 const kept = new WeakMap<Scenario, { traces: Map<string, WafTrace>; counts: Map<string, Float64Array> }>();
@@ -101,14 +108,23 @@ const kept = new WeakMap<Scenario, { traces: Map<string, WafTrace>; counts: Map<
  * The trace of `input.rule` over the run `input` describes: worked out on first use, then kept
  * with the scenario for runs alike (the same rule, lanes, horizon and clock).
  */
-export function wafTraceFor(input: WafTraceInput): WafTrace {
+export function wafTraceFor(input: WafTraceInput): WafTrace | undefined {
+  const keys = new Set(input.lanes.map((l) => input.keyOf(l.req)).filter((k) => k !== undefined)).size;
+  const bytes = keys * Math.ceil(input.seconds) * 21;
+  if (bytes > MAX_TRACE_BYTES) return undefined;
   let mine = kept.get(input.scenario);
   if (!mine) kept.set(input.scenario, (mine = { traces: new Map(), counts: new Map() }));
   const { rule } = input;
   const sig = `${lanesSig(input)}|${rule.limit}/${rule.windowSeconds}/${rule.delaySeconds}/${rule.key}`;
   let trace = mine.traces.get(sig);
   if (!trace) {
-    if (mine.traces.size >= MAX_TRACES) mine.traces.delete(mine.traces.keys().next().value!);
+    let held = bytes;
+    for (const t of mine.traces.values()) held += t.bytes;
+    for (const [k, t] of mine.traces) {
+      if (mine.traces.size < MAX_TRACES && held <= MAX_TRACE_BYTES) break;
+      mine.traces.delete(k);
+      held -= t.bytes;
+    }
     trace = buildWafTrace(input, mine.counts);
     mine.traces.set(sig, trace);
   }

@@ -8,7 +8,7 @@ import { WafRateRule } from '../../src/limits/waf-rate-rule.ts';
 import { WafWindow } from '../../src/limits/waf-window.ts';
 import { Gateway } from '../../src/limits/gateway.ts';
 import { buildLanes } from '../../src/simulate/lanes.ts';
-import { buildWafTrace } from '../../src/simulate/waf-trace.ts';
+import { buildWafTrace, wafTraceFor } from '../../src/simulate/waf-trace.ts';
 import { makeStack } from '../support/stacks.ts';
 
 // The simulator's WAF trace (simulate/waf-trace.ts): a rule's verdicts worked out once per scenario
@@ -155,5 +155,22 @@ cohorts:
       expect([...rb]).toEqual([...ra]);
       expect(b.held()).toBe(a.held());
     }
+  });
+
+  it('a run whose trace would hold too much judges its keys itself', () => {
+    // two keys for ~16 years of seconds: over 256 MB of trace, so none is made (and none is kept)
+    const stack = waf(100, 300, 0);
+    const sc = parseScenario(`
+name: two
+description: t
+cohorts:
+  - { name: a, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
+  - { name: b, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
+`);
+    const g = new Gateway(stack, { throttled: true });
+    const { lanes } = buildLanes(sc, stack, undefined, 1);
+    const input = { scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r: Parameters<typeof g.limits.wafKeyOf>[0]) => g.limits.wafKeyOf(r), epoch0: 0, S: 60 };
+    expect(wafTraceFor({ ...input, seconds: 5e8 })).toBeUndefined();
+    expect(wafTraceFor({ ...input, seconds: 600 })?.seconds).toBe(600);
   });
 });
