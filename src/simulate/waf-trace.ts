@@ -1,5 +1,5 @@
 import type { Stack } from '../stack/types.ts';
-import type { Scenario } from '../scenario/types.ts';
+import type { Scenario, Segment } from '../scenario/types.ts';
 import { WafRateRule } from '../limits/waf-rate-rule.ts';
 import type { AdmitRequest } from '../limits/gateway.ts';
 import { rotationEpoch } from './identities.ts';
@@ -154,13 +154,46 @@ export function buildWafTrace(input: WafTraceInput, counts = new Map<string, Flo
   }
   const keys = new Map<string, KeyTrace>();
   const base = lanesSig(input);
+  const { limit, windowSeconds } = input.rule;
   for (const [key, lanes] of groups) {
+    // a client that never sends more than limit / window a second never fills a window past the
+    // limit: it is never blocked, and needs no trace (share() is 0 for a key it does not hold)
+    if (clientPeak(lanes) * Math.max(1, Math.round(windowSeconds)) * (1 + 1e-9) <= limit) continue;
     const sig = `${base}|${key}`;
     let perClient = counts.get(sig);
     if (!perClient) counts.set(sig, (perClient = perSecond(lanes, H, input.S)));
     keys.set(key, traceKey(key, lanes, perClient, input, H));
   }
   return new WafTrace(input.epoch0, H, keys);
+}
+
+/** The most one client of the lanes' cohort sends in any second: at most its profile's highest rate (lanes split it). */
+function clientPeak(lanes: readonly Lane[]): number {
+  let peak = 0;
+  for (const seg of lanes[0].cohort.rate) peak = Math.max(peak, segmentPeak(seg));
+  let share = 0;
+  for (const l of lanes) share += l.share;
+  return (peak * share) / Math.max(1, lanes[0].req.clients ?? 1);
+}
+
+/** A segment's highest rate (requests per second). */
+export function segmentPeak(seg: Segment): number {
+  switch (seg.kind) {
+    case 'constant':
+      return seg.rate;
+    case 'ramp':
+      return Math.max(seg.from, seg.to);
+    case 'exponential':
+      return Math.max(seg.start, seg.start * Math.pow(seg.factor, seg.duration / seg.every));
+    case 'pulse':
+      return Math.max(seg.high, seg.low);
+    case 'random':
+      return seg.max;
+    case 'diurnal':
+      return seg.mean + seg.amplitude;
+    default:
+      return Infinity;
+  }
 }
 
 /**

@@ -38,6 +38,12 @@ describe('WAF trace', () => {
     // rotating every 2 min: each IP's last 19 seconds of 120 are blocked, 5 IPs
     const slow = timelineTotals(simulate(one(', rotate: 2m'), stack, { horizonSeconds: 600, tickSeconds: 60, wafTrace: true }));
     expect(slow).toMatchObject({ offered: 600, succeeded: 505, wafBlocked: 95 });
+    // a 60-s window holds at most the 59 seconds before the one judged (delay 0): a limit of 58
+    // blocks from second 59 on (59 pass, 541 blocked); at 60 per 60 s no window can pass it
+    const tight = timelineTotals(simulate(one(''), waf(58, 60, 0), { horizonSeconds: 600, tickSeconds: 60, wafTrace: true }));
+    expect(tight).toMatchObject({ offered: 600, succeeded: 59, wafBlocked: 541 });
+    const loose = timelineTotals(simulate(one(''), waf(60, 60, 0), { horizonSeconds: 600, tickSeconds: 60, wafTrace: true }));
+    expect(loose).toMatchObject({ offered: 600, succeeded: 600, wafBlocked: 0 });
     // every minute: 60 < 100 per IP, nothing blocked
     const fast = timelineTotals(simulate(one(', rotate: 1m'), stack, { horizonSeconds: 600, tickSeconds: 60, wafTrace: true }));
     expect(fast).toMatchObject({ offered: 600, wafBlocked: 0 });
@@ -64,6 +70,15 @@ description: pauses, a diurnal curve near the limit and rotation
 cohorts:
   - { name: users, role: legit, clients: 20, rate: [ { duration: 20m, diurnal: { mean: 3, amplitude: 2.5, period: 7m } } ] }
   - { name: bursty, role: attack, clients: 2, rotate: 3m, rate: [ { duration: 2m, rate: 0 }, { duration: 10m, pulse: { high: 40, low: 0, on: 20s, off: 40s } }, { duration: 8m, ramp: [0, 30] } ] }
+`),
+      parseScenario(`
+name: shapes
+description: every shape rising past a 10-per-60 s rule at its end only
+cohorts:
+  - { name: creep, role: attack, clients: 4, rate: [ { duration: 20m, ramp: [0, 4] } ] }
+  - { name: doubling, role: attack, clients: 4, rate: [ { duration: 20m, exponential: { start: 0.25, factor: 2, every: 5m } } ] }
+  - { name: dice, role: attack, clients: 2, rate: [ { duration: 20m, random: { min: 0, max: 1, every: 30s, seed: 3 } } ] }
+  - { name: steady, role: legit, clients: 1, rate: [ { duration: 20m, rate: 0.2 } ] }
 `),
     ];
     const stacks = [waf(10, 60, 30), waf(100, 300, 0, { stage: { rate: 50, burst: 100 } }), waf(2000, 300, 30)];
