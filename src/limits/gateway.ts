@@ -149,12 +149,16 @@ export class Gateway {
     wafBlocked.clear();
     byKey.clear();
     byRoute.clear();
+    const waf = this.limits.waf;
+    const trace = this.limits.wafTrace;
     for (let i = 0; i < flows.length; i++) {
       const { n, band, req } = flows[i];
       out.push(NO_FLOW);
       if (n <= 0 || band.hi <= 0) continue;
-      const wafKey = this.limits.wafKeyOf(req);
-      if (wafKey !== undefined) {
+      // a traced rule needs each flow's key alone; the live one, what each client sends in all
+      const wafKey = waf ? this.limits.wafKeyOf(req) : undefined;
+      if (trace) wafKeys[i] = wafKey!;
+      else if (wafKey !== undefined) {
         if (!clientCount.has(wafKey)) clientCount.set(wafKey, Math.max(1, req.clients ?? 1));
         clientHi.set(wafKey, (clientHi.get(wafKey) ?? 0) + band.hi);
         clientLo.set(wafKey, (clientLo.get(wafKey) ?? 0) + band.lo);
@@ -171,17 +175,17 @@ export class Gateway {
       routed.push(i);
       routeOf[i] = route.key;
     }
-    const waf = this.limits.waf;
-    const trace = this.limits.wafTrace;
     if (trace) {
-      // the verdicts are known: a client unblocked throughout passes, one blocked throughout reaches nothing
-      for (const key of clientHi.keys()) {
+      // the verdicts are known: a client unblocked throughout passes, one blocked throughout
+      // reaches nothing (a flow refused before any limit passes nothing either way)
+      for (const i of routed) {
+        const key = wafKeys[i];
+        if (key === undefined) continue;
         const share = trace.share(key, now, over);
         if (share === 0) continue;
         if (share !== 1) return undefined;
-        wafBlocked.add(key);
+        out[i] = NO_FLOW;
       }
-      if (wafBlocked.size) for (const i of routed) if (wafBlocked.has(wafKeys[i])) out[i] = NO_FLOW;
     } else if (waf) {
       // every client stays under the rule throughout, or is blocked throughout: its requests then
       // reach nothing behind the WAF
