@@ -3,7 +3,7 @@ import { TokenBucket } from './token-bucket.ts';
 import { QuotaCounter } from './quota.ts';
 import { WafRateRule } from './waf-rate-rule.ts';
 import type { AdmitRequest } from './gateway.ts';
-import type { WafTrace } from '../simulate/waf-trace.ts';
+import type { WafVerdicts } from './types.ts';
 
 /**
  * Whether the stack has a limit the "unthrottled" variant removes (stage, route or usage-plan
@@ -33,7 +33,7 @@ export class GatewayLimits {
    * The WAF rule's verdicts worked out ahead for the whole run (the simulator's, simulate/waf-trace.ts):
    * when set, the gateway reads them instead of asking `waf`, which then holds nothing.
    */
-  wafTrace?: WafTrace;
+  wafTrace?: WafVerdicts;
   /** What the WAF rule counts a request by: its source IP, or its first X-Forwarded-For hop. */
   readonly wafKey: 'ip' | 'forwarded-ip' = 'ip';
   readonly account?: TokenBucket;
@@ -85,7 +85,7 @@ export class GatewayLimits {
   }
 
   /** Reads the WAF rule's verdicts from `trace` from now on (a rule the stack has; its trace already forgets rotating clients). */
-  useWafTrace(trace: WafTrace): void {
+  useWafTrace(trace: WafVerdicts): void {
     if (this.waf) this.wafTrace = trace;
   }
 

@@ -32,3 +32,14 @@ export interface FastForward {
   /** Until when repeating the last tick's flow cannot change the answer (quota resets and exhaustion); absent: forever. */
   steadyUntil?(now: number): number;
 }
+
+/**
+ * A WAF rule's verdicts known ahead for a whole simulated run (the simulator's trace,
+ * simulate/waf-trace.ts): the gateway reads them instead of judging its keys itself.
+ */
+export interface WafVerdicts {
+  /** The share of `key`'s requests over (now − over, now] (epoch seconds) that the rule blocks. */
+  share(key: string, now: number, over: number): number;
+  /** Until when (epoch seconds) every key keeps the verdict it has in the second from `now`. */
+  steadyUntil(now: number): number;
+}

@@ -2,6 +2,7 @@ import type { Stack } from '../stack/types.ts';
 import type { Scenario, Segment } from '../scenario/types.ts';
 import { WafRateRule } from '../limits/waf-rate-rule.ts';
 import type { AdmitRequest } from '../limits/gateway.ts';
+import type { WafVerdicts } from '../limits/types.ts';
 import { rotationEpoch } from './identities.ts';
 import { repeatingArrivals, repeatingConstantUntil, type Lane } from './lanes.ts';
 import { gradualUntil } from '../scenario/profile.ts';
@@ -28,7 +29,7 @@ interface KeyTrace {
  * every key second by second again. A step of any length reads the exact share of its requests
  * blocked, and a stride sees exactly whether a key stays unblocked or blocked throughout.
  */
-export class WafTrace {
+export class WafTrace implements WafVerdicts {
   constructor(
     private readonly epoch0: number,
     /** Seconds traced: [0, seconds). */
