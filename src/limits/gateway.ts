@@ -131,29 +131,31 @@ export class Gateway {
    * meet answers the stride exactly as it would answer its seconds one by one — each WAF key
    * stays under the limit throughout or is blocked throughout (its flows then pass nothing),
    * buckets are either never drained or drained throughout, quotas neither reset nor run out
-   * midway. Undefined when some limit is at an edge.
+   * midway. Undefined when some limit is at an edge. The answer is valid until the next call
+   * (its array is filled in again).
    */
   strideBands(now: number, over: number, flows: { n: number; band: Band; req: AdmitRequest }[]): Band[] | undefined {
     const api = this.stack.api;
     if (api.kind === 'function-url') return flows.map((f) => f.band);
-    const out: Band[] = [];
-    const routed: number[] = [];
-    const routeOf: string[] = [];
     // per-client limits see everything one client sends (a cohort's mix is one client, one key);
-    // the groupings are kept from call to call (the simulator asks at most once a step)
-    const { clientHi, clientLo, clientCount, byKey, byRoute, wafKeys, wafBlocked } = this.strideGroups;
-    clientHi.clear();
-    clientLo.clear();
-    clientCount.clear();
-    wafKeys.length = 0;
-    wafBlocked.clear();
-    byKey.clear();
-    byRoute.clear();
+    // the groupings and lists are kept from call to call (the simulator asks at most once a step,
+    // and reads the answer before asking again)
+    const { clientHi, clientLo, clientCount, byKey, byRoute, wafKeys, wafBlocked, out, routeOf, reqs, routes } = this.strideGroups;
+    const routed: number[] = [];
+    if (clientHi.size) clientHi.clear();
+    if (clientLo.size) clientLo.clear();
+    if (clientCount.size) clientCount.clear();
+    if (wafBlocked.size) wafBlocked.clear();
+    if (byKey.size) byKey.clear();
+    if (byRoute.size) byRoute.clear();
+    // (setting an array's length is a runtime call: the lists are written in full instead)
+    if (out.length !== flows.length) out.length = wafKeys.length = flows.length;
     const waf = this.limits.waf;
     const trace = this.limits.wafTrace;
     for (let i = 0; i < flows.length; i++) {
       const { n, band, req } = flows[i];
-      out.push(NO_FLOW);
+      out[i] = NO_FLOW;
+      wafKeys[i] = undefined;
       if (n <= 0 || band.hi <= 0) continue;
       // a traced rule needs each flow's key alone; the live one, what each client sends in all
       const wafKey = waf ? this.limits.wafKeyOf(req) : undefined;
@@ -164,7 +166,12 @@ export class Gateway {
         clientLo.set(wafKey, (clientLo.get(wafKey) ?? 0) + band.lo);
         wafKeys[i] = wafKey;
       }
-      const route = this.route(req);
+      // the same request as at the last call (the simulator's flows keep theirs): the same route
+      if (reqs[i] !== req) {
+        reqs[i] = req;
+        routes[i] = this.route(req);
+      }
+      const route = routes[i];
       if (!route) continue; // refused before any limit
       if (api.kind === 'rest' && api.apiKeyRequired) {
         const plan = req.apiKey ? planForKey(this.stack, req.apiKey) : undefined;
@@ -195,7 +202,11 @@ export class Gateway {
         if (!waf.blockedFor(key, clientLo.get(key)! / clients, now, over)) return undefined;
         wafBlocked.add(key);
       }
-      if (wafBlocked.size) for (const i of routed) if (wafBlocked.has(wafKeys[i])) out[i] = NO_FLOW;
+      if (wafBlocked.size)
+        for (const i of routed) {
+          const key = wafKeys[i];
+          if (key !== undefined && wafBlocked.has(key)) out[i] = NO_FLOW;
+        }
     }
     for (const [key, idx] of byKey) if (!this.keyBands(key, now, over, out, idx, flows[idx[0]].req)) return undefined;
     if (this.throttled) {
@@ -212,11 +223,17 @@ export class Gateway {
     clientHi: new Map<string, number>(),
     clientLo: new Map<string, number>(),
     /** Per flow, its WAF key (where the rule has one), and the keys blocked throughout the stride. */
-    wafKeys: [] as string[],
+    wafKeys: [] as (string | undefined)[],
     wafBlocked: new Set<string>(),
     clientCount: new Map<string, number>(),
     byKey: new Map<string, number[]>(),
     byRoute: new Map<string, number[]>(),
+    /** The answer, and each flow's route key. */
+    out: [] as Band[],
+    routeOf: [] as string[],
+    /** Each flow's request at the last call and its route. */
+    reqs: [] as (AdmitRequest | undefined)[],
+    routes: [] as (Route | undefined)[],
   };
 
   private keyBands(key: string, now: number, over: number, out: Band[], idx: number[], req: AdmitRequest): boolean {

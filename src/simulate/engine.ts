@@ -186,11 +186,13 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
     const passed = gateway.strideBands(end, plan.length, strideFlows);
     if (!passed) return 0;
     for (const b of toLambda) b.lo = b.hi = 0;
-    passed.forEach((b, c) => {
-      toLambda[runs[c].fn].lo += b.lo;
-      toLambda[runs[c].fn].hi += b.hi;
-    });
-    return lambdas.every((m, f) => m.coversStride(end, plan.length, toLambda[f])) ? plan.length : 0;
+    for (let c = 0; c < passed.length; c++) {
+      const to = toLambda[runs[c].fn];
+      to.lo += passed[c].lo;
+      to.hi += passed[c].hi;
+    }
+    for (let f = 0; f < lambdas.length; f++) if (!lambdas[f].coversStride(end, plan.length, toLambda[f])) return 0;
+    return plan.length;
   }
 
   function fingerprint(): string | undefined {
