@@ -111,7 +111,8 @@ cohorts:
     for (let trial = 0; trial < 60; trial++) {
       const limit = [5, 10, 100][trial % 3];
       const windowSeconds = [10, 60, 30][trial % 3];
-      const delaySeconds = [0, 30, 1][trial % 3];
+      // a delay that is no whole or half second takes the slot-by-slot path
+      const delaySeconds = [0, 30, 1, 0.3][trial % 4];
       const n = 400;
       const values = new Float64Array(n);
       for (let i = 0; i < n; i++) {
