@@ -79,9 +79,12 @@ cohorts:
   - { name: doubling, role: attack, clients: 4, rate: [ { duration: 20m, exponential: { start: 0.25, factor: 2, every: 5m } } ] }
   - { name: dice, role: attack, clients: 2, rate: [ { duration: 20m, random: { min: 0, max: 1, every: 30s, seed: 3 } } ] }
   - { name: steady, role: legit, clients: 1, rate: [ { duration: 20m, rate: 0.2 } ] }
+  - { name: forger, role: attack, clients: 1, forgeForwardedFor: true, rate: [ { duration: 20m, rate: 5 } ] }
 `),
     ];
-    const stacks = [waf(10, 60, 30), waf(100, 300, 0, { stage: { rate: 50, burst: 100 } }), waf(2000, 300, 30)];
+    // keyed on the first X-Forwarded-For hop: a forger's fresh hops are never counted, whatever it sends
+    const forwarded = makeStack({ waf: { rules: 1, rateLimit: { limit: 10, windowSeconds: 60, key: 'forwarded-ip', delaySeconds: 30 } } });
+    const stacks = [waf(10, 60, 30), waf(100, 300, 0, { stage: { rate: 50, burst: 100 } }), waf(2000, 300, 30), forwarded];
     let blockedSomewhere = 0;
     for (const sc of scenarios) {
       for (const stack of stacks) {
