@@ -12,7 +12,8 @@ import { writeFileAtomic } from '../io/write-atomic.ts';
 import { bodyStatuses, HINT_METRIC, SUMMARY_MESSAGES, telling } from './response-hints.ts';
 import type { CohortKeys, ScriptCohort } from './script.ts';
 import { EMULATOR_URL, renderScript, scriptOptions } from './script.ts';
-import { planArrivals, type ArrivalPlan, type RepeatOptions } from './stages.ts';
+import { MAX_K6_STAGES, planArrivals, stagesEstimate, type ArrivalPlan, type RepeatOptions } from './stages.ts';
+import { formatDuration } from '../model/units.ts';
 import { scenarioDuration } from '../scenario/profile.ts';
 import { renderTestRun, kubeName } from './testrun.ts';
 import { gateThresholds, mapGates, summaryThresholds, type GateMapping } from './thresholds.ts';
@@ -77,7 +78,13 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
   scenario.cohorts.forEach((c, i) => {
     const base = identityBase;
     identityBase += c.clients;
+    // a schedule too long for k6 is refused before it is made (a long --duration of a busy profile
+    // would otherwise take minutes and gigabytes), and checked again once made
+    const estimate = stagesEstimate(c.rate, repeat);
+    if (estimate.least > 2 * MAX_K6_STAGES) throw tooManyStages(scenario, i, estimate.least, estimate.most, opts.durationSeconds);
     const arrivals = planArrivals(c.rate, repeat);
+    const stageCount = arrivals.plan?.executor === 'ramping-arrival-rate' ? arrivals.plan.stages.length : 0;
+    if (stageCount > MAX_K6_STAGES) throw tooManyStages(scenario, i, stageCount, stageCount, opts.durationSeconds);
     if (!arrivals.plan) {
       silent.push(c.name);
       return;
@@ -213,6 +220,28 @@ function cohortSummary(key: string, a: ArrivalPlan, vus: { preAllocatedVUs: numb
 }
 
 /** A run other than one pass of the scenario: its length, and the scenario's as the period it repeats with. */
+/**
+ * Cohort i needs `least` k6 stages or more (up to `most`: the same when counted): more than a
+ * script should hold. Names the flag, with a duration that fits even at `most`, or the profile
+ * when one pass is too long.
+ */
+function tooManyStages(scenario: Scenario, i: number, least: number, most: number, durationSeconds: number | undefined): InputError {
+  const c = scenario.cohorts[i];
+  const count = (n: number) => Math.round(n).toLocaleString('en-US');
+  const need = `cohort "${c.name}" would need ${most > least ? 'at least ' : ''}${count(least)} k6 stages (at most ${count(MAX_K6_STAGES)})`;
+  if (durationSeconds === undefined) {
+    return new InputError([{ path: `${scenario.name}: cohorts[${i}].rate`, message: `${need}: shorten the scenario or give its curves and random steps fewer changes` }]);
+  }
+  const fits = Math.max(scenarioDuration(scenario), wholeUnitsBelow((durationSeconds * MAX_K6_STAGES) / most));
+  return new InputError([{ path: '--duration', message: `${need} over ${formatDuration(durationSeconds)}: choose ${formatDuration(fits)} or less` }]);
+}
+
+/** `seconds` rounded down to whole days, hours or minutes (whichever it holds), for a suggestion. */
+function wholeUnitsBelow(seconds: number): number {
+  for (const unit of [86_400, 3_600, 60]) if (seconds >= unit) return Math.floor(seconds / unit) * unit;
+  return Math.floor(seconds);
+}
+
 function repeatOptions(scenario: Scenario, durationSeconds: number | undefined): RepeatOptions | undefined {
   if (durationSeconds === undefined) return undefined;
   if (!(durationSeconds > 0)) throw new InputError([{ path: '--duration', message: `expected a duration > 0, got ${durationSeconds}` }]);

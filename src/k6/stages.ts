@@ -48,6 +48,30 @@ const TOTAL_TOLERANCE = 0.002;
 /** A target may be off its exact rate by 2 % after rounding (or be exact, or below 1 per unit). */
 const TARGET_TOLERANCE = 0.02;
 
+/**
+ * Most stages dowsim writes for one cohort's k6 scenario. k6 reads a script's stages into memory
+ * before it starts and walks them as it runs; beyond this the script passes several megabytes (a
+ * ConfigMap holds 1 MiB) for a schedule nobody could check, so the export refuses and says why.
+ */
+export const MAX_K6_STAGES = 100_000;
+
+/**
+ * About how many stages a run of `segments` needs, without making them: one pass's pieces, and
+ * over a longer run every repetition's (and the silence to the next), of which at most one merges
+ * into the next repetition's first; a piece is one stage, or two with a jump. A profile that is one
+ * constant stretch filling its period merges into one piece however long the run. (A diurnal
+ * curve's chords vary a little from one repetition to the next: these are estimates, not bounds.)
+ */
+export function stagesEstimate(segments: readonly Segment[], repeat?: RepeatOptions): { least: number; most: number } {
+  const one = mergePieces(piecesOf(segments)).length;
+  if (!repeat || !(repeat.periodSeconds > 0)) return { least: one, most: 2 * one };
+  const own = profileDuration(segments as Segment[]);
+  const perRepetition = one + (own < repeat.periodSeconds - 0.0005 ? 1 : 0);
+  const repetitions = Math.ceil(repeat.durationSeconds / repeat.periodSeconds - 1e-9);
+  if (perRepetition <= 1) return { least: 1, most: 2 };
+  return { least: Math.max(perRepetition, (perRepetition - 1) * repetitions), most: 2 * perRepetition * repetitions };
+}
+
 /** How k6 should drive `segments`: executor, timeUnit, stages, and the totals to check it by. */
 export function planArrivals(segments: readonly Segment[], repeat?: RepeatOptions): ArrivalPlan {
   const total = profileDuration(segments as Segment[]);
@@ -110,7 +134,10 @@ export function planArrivalsBetween(plan: ExecutorPlan, t0: number, t1: number):
 export function peakRps(plan: ExecutorPlan): number {
   const u = unitSeconds(plan.timeUnit);
   if (plan.executor === 'constant-arrival-rate') return plan.rate / u;
-  return Math.max(plan.startRate, ...plan.stages.map((s) => s.target)) / u;
+  // a loop: a spread of a long stage list overflows the call stack
+  let top = plan.startRate;
+  for (const s of plan.stages) if (s.target > top) top = s.target;
+  return top / u;
 }
 
 export function unitSeconds(unit: K6TimeUnit): number {

@@ -101,4 +101,35 @@ describe('dowsim import-k6', () => {
     expect(both.code).toBe(1);
     expect(both.err).toMatch(/either the --out json file or --summary/);
   });
+
+  it('a --duration too long for a k6 script is exit 1 naming one that fits, which then exports', async () => {
+    // pulse-bursts' bots: 10 s on, 20 s off, each phase a stage and its jump another: a 1,000-day
+    // run would be over a million stages; 100 days are 115,197 (counted), over the 100,000 allowed
+    const never = join(dir, 'never3');
+    const long = await dowsim(['k6', 'pulse-bursts', '--stack', 'rest-stage-throttled', '--out', never, '--duration', '1000d']);
+    expect(long.code).toBe(1);
+    expect(long.err).toMatch(/--duration: cohort "bots" would need at least [\d,]+ k6 stages \(at most 100,000\) over 1000d: choose (\d+)d or less/);
+    expect(long.err).not.toMatch(/internal error|RangeError|\bat .*\.(ts|js):\d+/);
+    const counted = await dowsim(['k6', 'pulse-bursts', '--stack', 'rest-stage-throttled', '--out', never, '--duration', '100d']);
+    expect(counted.code).toBe(1);
+    expect(counted.err).toMatch(/would need 115,197 k6 stages .* over 100d: choose 86d or less/);
+    expect(existsSync(never)).toBe(false);
+    // the suggestion fits
+    const days = /choose (\d+)d or less/.exec(long.err)![1];
+    const ok = await dowsim(['k6', 'pulse-bursts', '--stack', 'rest-stage-throttled', '--out', join(dir, 'fits'), '--duration', `${days}d`]);
+    expect(ok.code, ok.err).toBe(0);
+    const stages = Number(/bots: ramping-arrival-rate \((\d+) stages/.exec(ok.out)?.[1]);
+    expect(stages).toBeGreaterThan(50_000);
+    expect(stages).toBeLessThanOrEqual(100_000);
+  });
+
+  it('a scenario whose one pass is too long for a k6 script names its cohort\'s rate', async () => {
+    // a new random rate every second for 2 days: 172,800 steps, each a stage
+    const file = join(dir, 'dice.yaml');
+    writeFileSync(file, 'name: dice\ndescription: d\ncohorts:\n  - { name: dice, role: attack, rate: [ { duration: 48h, random: { min: 1, max: 9, every: 1s } } ] }\n');
+    const r = await dowsim(['k6', file, '--stack', 'rest-stage-throttled', '--out', join(dir, 'never4')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/dice: cohorts\[0\]\.rate: cohort "dice" would need .*k6 stages \(at most 100,000\): shorten the scenario/);
+    expect(existsSync(join(dir, 'never4'))).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseK6Duration } from '../../src/k6/k6-duration.ts';
-import { planArrivals, planArrivalsBetween, plannedIterations, type ExecutorPlan } from '../../src/k6/stages.ts';
+import { peakRps, planArrivals, planArrivalsBetween, plannedIterations, type ExecutorPlan } from '../../src/k6/stages.ts';
 
 import { loadScenario } from '../../src/scenario/load.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
@@ -170,4 +170,10 @@ describe('every built-in scenario, against the simulator schedule', () => {
       }
     });
   }
+
+  it('the peak of a plan of 300,000 stages (a long --duration) is found without overflowing the stack', () => {
+    const stages = Array.from({ length: 300_000 }, (_, i) => ({ duration: '1s', target: i === 123_456 ? 9_000 : i % 100 }));
+    expect(peakRps({ executor: 'ramping-arrival-rate', startTime: '0s', timeUnit: '1m', startRate: 5, stages })).toBe(9_000 / 60);
+    expect(peakRps({ executor: 'ramping-arrival-rate', startTime: '0s', timeUnit: '1s', startRate: 20_000, stages })).toBe(20_000);
+  });
 });
