@@ -145,7 +145,10 @@ export function metricsToTimeline(
   }
   const peak = series.get(queryId('lambda.concurrencyMax'));
   if (peak && peak.size) {
-    observed.peakConcurrency = Math.max(...peak.values());
+    // a loop: a long window's points spread into Math.max overflow the call stack (~125,000)
+    let top = -Infinity;
+    for (const v of peak.values()) if (v > top) top = v;
+    observed.peakConcurrency = top;
     notes.push(`Peak ConcurrentExecutions: ${observed.peakConcurrency}.`);
   }
 

@@ -113,4 +113,11 @@ describe('CloudWatch metrics → timeline', () => {
     expect(lat.max).toBe(400);
     expect(lat.p50).toBeCloseTo((80 * 10 + 20 * 30) / 40, 12);
   });
+
+  it('the peak concurrency of a two-day window at 1 s (172,800 points) is read without overflowing the stack', () => {
+    const n = 172_800;
+    const peak = Array.from({ length: n }, (_, i) => (i === 99_999 ? 42 : i % 7));
+    const { observed } = metricsToTimeline(testStack(), new Map([[queryId('lambda.concurrencyMax'), new Map(peak.map((v, i) => [START + i, v]))]]), { start: START, end: START + n, period: 1 });
+    expect(observed.peakConcurrency).toBe(42);
+  });
 });
