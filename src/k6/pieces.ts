@@ -78,7 +78,8 @@ export function piecesOf(segments: readonly Segment[], ahead = 0): Piece[] {
         // a ramp is already linear: one stage, ending exactly on the ramp's `to`
         out.push({ t0: t, t1: b, from: rateAt(segs, t), to: seg.to });
       } else {
-        out.push(...chords(segs, t, b, chordLength(seg), ahead));
+        // one by one: a long curve's chords spread into push() overflow the call stack
+        for (const c of chords(segs, t, b, chordLength(seg), ahead)) out.push(c);
       }
       t = b;
     }

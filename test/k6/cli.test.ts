@@ -131,5 +131,12 @@ describe('dowsim import-k6', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/dice: cohorts\[0\]\.rate: cohort "dice" would need .*k6 stages \(at most 100,000\): shorten the scenario/);
     expect(existsSync(join(dir, 'never4'))).toBe(false);
+    // ten years of a daily curve: 48 chords a day, 175,200 at least
+    const decade = join(dir, 'decade.yaml');
+    writeFileSync(decade, 'name: decade\ndescription: d\ncohorts:\n  - { name: u, role: legit, rate: [ { duration: 3650d, diurnal: { mean: 20, amplitude: 10, period: 24h } } ] }\n');
+    const d = await dowsim(['k6', decade, '--stack', 'rest-stage-throttled', '--out', join(dir, 'never4')]);
+    expect(d.code).toBe(1);
+    expect(d.err).toMatch(/decade: cohorts\[0\]\.rate: cohort "u" would need at least [\d,]+ k6 stages/);
+    expect(d.err).not.toMatch(/internal error|RangeError/);
   });
 });
