@@ -66,7 +66,9 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
   const { book, warnings } = loadPriceBookWithWarnings(stack.region);
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
-  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now() });
+  // a long search says how far it got (stderr; nothing when it takes under 5 s, or with --json)
+  const onProgress = flags.json ? undefined : (p: { simulated: number; seconds: number }) => process.stderr.write(`tune: ${p.simulated} configuration${p.simulated === 1 ? '' : 's'} simulated in ${Math.round(p.seconds)} s…\n`);
+  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now(), onProgress });
   process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : formatTuneSummary(doc));
   if (flags.out !== undefined) writeOutputs(flags.out, doc, recommended);
   if (!doc.best) {

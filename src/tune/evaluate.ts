@@ -67,6 +67,8 @@ export class Evaluator {
   private impliedCount = 0;
   /** Per scenario: its runs, shared by candidates alike in what it sees or implied by one simulated (scenario-runs.ts). */
   private readonly runs: ScenarioRuns[];
+  /** Called after each candidate simulated (tune's progress). */
+  onSimulated?: () => void;
 
   constructor(
     readonly base: Stack,
@@ -183,6 +185,7 @@ export class Evaluator {
     this.simulations++;
     const e = this.remember(key, candidate, stack, this.simulate(stack, candidate));
     this.simulatedOnes.push(e);
+    this.onSimulated?.();
     return e;
   }
 

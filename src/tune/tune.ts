@@ -30,6 +30,13 @@ export interface TuneOptions {
   shortcuts?: boolean;
   /** A monotonic clock in milliseconds (the core never reads the clock itself). */
   clock?: () => number;
+  /**
+   * Told how far a long search got: at most every `progressEverySeconds` (default 5) of `clock`,
+   * after a candidate was simulated, the candidates simulated so far (search and re-check) and the
+   * seconds since the start. A search shorter than that tells nothing.
+   */
+  onProgress?: (p: { simulated: number; seconds: number }) => void;
+  progressEverySeconds?: number;
   now?: Date;
 }
 
@@ -70,11 +77,22 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   const tick = Math.max(...ticks);
   const shortcuts = opts.shortcuts ?? true;
   const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, ticks, shortcuts);
+  const every = (opts.progressEverySeconds ?? 5) * 1000;
+  let told = t0;
+  let fine: Evaluator | undefined;
+  const progress = () => {
+    const now = clock();
+    if (!opts.onProgress || now - told < every) return;
+    told = now;
+    opts.onProgress({ simulated: ev.evaluated + (fine && fine !== ev ? fine.evaluated : 0), seconds: (now - t0) / 1000 });
+  };
+  ev.onSimulated = progress;
   const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000, prune: shortcuts });
   const searched = ev.evaluated;
   spans.forEach((s, i) => (s.runs = ev.runsIn(i)));
   // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
-  const fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1, shortcuts);
+  fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1, shortcuts);
+  fine.onSimulated = progress;
   const picked = selectBest(ev.all(), fine, opts.costTolerance ?? 0.01);
   const baselineEval = fine.evaluate(dims.map((d) => d.base));
   const elapsed = Math.max(0, (clock() - t0) / 1000);
