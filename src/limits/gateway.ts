@@ -140,7 +140,14 @@ export class Gateway {
     // per-client limits see everything one client sends (a cohort's mix is one client, one key);
     // the groupings and lists are kept from call to call (the simulator asks at most once a step,
     // and reads the answer before asking again)
-    const { clientHi, clientLo, clientCount, byKey, byRoute, wafKeys, wafBlocked, out, routeOf, reqs, routes } = this.strideGroups;
+    const groups = this.strideGroups;
+    // (setting an array's length is a runtime call, and a fresh array's elements change kind as
+    // they fill: the lists are made full once per flow count and written in full)
+    if (groups.out.length !== flows.length) {
+      groups.out = Array.from({ length: flows.length }, () => NO_FLOW);
+      groups.wafKeys = Array.from({ length: flows.length }, (): string | undefined => undefined);
+    }
+    const { clientHi, clientLo, clientCount, byKey, byRoute, wafKeys, wafBlocked, out, routeOf, reqs, routes } = groups;
     const routed: number[] = [];
     if (clientHi.size) clientHi.clear();
     if (clientLo.size) clientLo.clear();
@@ -148,8 +155,6 @@ export class Gateway {
     if (wafBlocked.size) wafBlocked.clear();
     if (byKey.size) byKey.clear();
     if (byRoute.size) byRoute.clear();
-    // (setting an array's length is a runtime call: the lists are written in full instead)
-    if (out.length !== flows.length) out.length = wafKeys.length = flows.length;
     const waf = this.limits.waf;
     const trace = this.limits.wafTrace;
     for (let i = 0; i < flows.length; i++) {

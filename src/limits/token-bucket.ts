@@ -73,3 +73,21 @@ export class TokenBucket implements Limiter, FastForward {
     if (this.last === undefined || t > this.last) this.last = t;
   }
 }
+
+/**
+ * A fresh process's first buckets hold whole numbers (the account's 10,000, a stage's 50), so V8
+ * records whole-number arithmetic in `take` and optimises for it; a route's 1.5 later threw that
+ * code away ("not a Smi", `node --trace-deopt`) and with it the stride code that inlined it. V8
+ * keeps what a function saw only after it has run a few times: a few takes of fractions at load
+ * (a bucket of its own, nothing else touched) make its arithmetic general from the start. See
+ * doubles.ts.
+ */
+function settleBucketFeedback(): void {
+  const b = new TokenBucket({ rate: 0.5, burst: 1.5 });
+  for (let i = 1; i <= 40; i++) {
+    b.take(i + 0.5, 0.25, 0.5);
+    b.take(i + 0.75, 0.5);
+    b.take(i + 0.8, 0);
+  }
+}
+settleBucketFeedback();

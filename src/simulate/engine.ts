@@ -91,7 +91,13 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   let strideAfter = 0;
   let strideBackoff = 1;
   // what a stride asks the limiters, made once and filled in per attempt (allocations were measurable)
-  const strideFlows = runs.map((r) => ({ n: 0, band: band(0, 0), req: r.req }));
+  // n starts as a fraction: a whole 0 first and a fraction later changed the records' class under
+  // optimised stride code (doubles.ts)
+  const strideFlows = runs.map((r) => {
+    const f = { n: 0.5, band: band(0, 0), req: r.req };
+    f.n = 0;
+    return f;
+  });
   const toLambda = lambdas.map(() => band(0, 0));
 
   while (t < H - 1e-9) {

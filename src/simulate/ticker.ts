@@ -38,7 +38,12 @@ export class Ticker {
     private readonly lambdas: readonly LambdaModel[],
     private readonly run: { epoch0: number; S: number; cohorts: number },
   ) {
-    this.flows = lanes.map((r) => ({ n: 0, req: r.req }));
+    // n starts as a fraction, so its field is a double from the outset (doubles.ts)
+    this.flows = lanes.map((r) => {
+      const f = { n: 0.5, req: r.req };
+      f.n = 0;
+      return f;
+    });
     const set = () => lanes.map(() => new Float64Array(NF));
     this.outs = [set(), set()];
     this.arrivals = new Float64Array(run.cohorts);
