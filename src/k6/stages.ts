@@ -63,7 +63,10 @@ export const MAX_K6_STAGES = 100_000;
  * curve's chords vary a little from one repetition to the next: these are estimates, not bounds.)
  */
 export function stagesEstimate(segments: readonly Segment[], repeat?: RepeatOptions): { least: number; most: number } {
-  const one = mergePieces(piecesOf(segments)).length;
+  const pieces = mergePieces(piecesOf(segments));
+  // a cohort that never sends is left out, however long the run
+  if (pieces.every((p) => p.from === 0 && p.to === 0)) return { least: 0, most: 0 };
+  const one = pieces.length;
   if (!repeat || !(repeat.periodSeconds > 0)) return { least: one, most: 2 * one };
   const own = profileDuration(segments as Segment[]);
   const perRepetition = one + (own < repeat.periodSeconds - 0.0005 ? 1 : 0);

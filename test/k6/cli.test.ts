@@ -139,4 +139,15 @@ describe('dowsim import-k6', () => {
     expect(d.err).toMatch(/decade: cohorts\[0\]\.rate: cohort "u" would need at least [\d,]+ k6 stages/);
     expect(d.err).not.toMatch(/internal error|RangeError/);
   });
+
+  it('a cohort that never sends is left out of the bound: 1000 days of a 20-s scenario with one silent cohort export', async () => {
+    // the silent cohort is shorter than the scenario (silence, then the gap to the next repetition):
+    // 4.3 million repetitions of nothing are no stages at all
+    const file = join(dir, 'quiet.yaml');
+    writeFileSync(file, 'name: quiet\ndescription: q\ncohorts:\n  - { name: ghost, role: attack, rate: [ { duration: 10s, rate: 0 } ] }\n  - { name: u, role: legit, rate: [ { duration: 20s, rate: 5 } ] }\n');
+    const r = await dowsim(['k6', file, '--stack', 'rest-stage-throttled', '--out', join(dir, 'quiet'), '--duration', '1000d']);
+    expect(r.code, r.err).toBe(0);
+    // 5 rps × 86,400 s × 1,000
+    expect(r.out).toMatch(/u: constant-arrival-rate \(5\/1s for 24000h\), 432,000,000 requests/);
+  });
 });
