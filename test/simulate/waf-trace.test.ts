@@ -80,6 +80,11 @@ cohorts:
   - { name: dice, role: attack, clients: 2, rate: [ { duration: 20m, random: { min: 0, max: 1, every: 30s, seed: 3 } } ] }
   - { name: steady, role: legit, clients: 1, rate: [ { duration: 20m, rate: 0.2 } ] }
   - { name: forger, role: attack, clients: 1, forgeForwardedFor: true, rate: [ { duration: 20m, rate: 5 } ] }
+  - name: mixer
+    role: attack
+    clients: 2
+    requests: [ { method: GET, path: /items, weight: 1 }, { method: POST, path: /orders, weight: 3 } ]
+    rate: [ { duration: 20m, rate: 1 } ]
 `),
     ];
     // keyed on the first X-Forwarded-For hop: a forger's fresh hops are never counted, whatever it sends
@@ -191,5 +196,47 @@ cohorts:
     const input = { scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r: Parameters<typeof g.limits.wafKeyOf>[0]) => g.limits.wafKeyOf(r), epoch0: 0, S: 60 };
     expect(wafTraceFor({ ...input, seconds: 5e8 })).toBeUndefined();
     expect(wafTraceFor({ ...input, seconds: 600 })?.seconds).toBe(600);
+  });
+
+  it('reads a trace by hand: shares over whole and half seconds, clamps at its ends, verdict runs', () => {
+    // one IP at 1 rps, 100 per 300 s, no delay, 600 s traced: seconds 0 … 100 pass, 101 … 599 are blocked
+    const stack = waf(100, 300, 0);
+    const sc = one('');
+    const g = new Gateway(stack, { throttled: true });
+    const { lanes } = buildLanes(sc, stack, undefined, 1);
+    const T0 = 1_767_571_200;
+    const trace = buildWafTrace({ scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r) => g.limits.wafKeyOf(r), epoch0: T0, seconds: 600, S: 600 });
+    const key = g.limits.wafKeyOf(lanes[0].req)!;
+    expect(trace.bytes).toBe(600 * 21);
+    expect(trace.share(key, T0 + 101, 1)).toBe(0); // second 100
+    expect(trace.share(key, T0 + 102, 1)).toBe(1); // second 101
+    expect(trace.share(key, T0 + 101.5, 1)).toBeCloseTo(0.5, 12); // half of 100, half of 101
+    expect(trace.share(key, T0 + 150, 100)).toBeCloseTo(49 / 100, 12); // 50 … 149: 101 … 149 blocked
+    expect(trace.share(key, T0 + 600, 0.25)).toBe(1); // a quarter of the last second
+    expect(trace.share(key, T0 + 700, 110)).toBe(1); // past the end: the seconds it holds
+    expect(trace.share(key, T0 + 50, 100)).toBe(0); // before the start: the seconds it holds
+    expect(trace.share('nobody', T0 + 200, 10)).toBe(0);
+    // verdicts turn once, at second 101
+    expect(trace.steadyUntil(T0)).toBe(T0 + 101);
+    expect(trace.steadyUntil(T0 + 100.5)).toBe(T0 + 101);
+    expect(trace.steadyUntil(T0 + 101)).toBe(Infinity);
+    expect(trace.steadyUntil(T0 - 5)).toBe(T0);
+    expect(trace.steadyUntil(T0 + 600)).toBe(Infinity);
+  });
+
+  it('keeps one trace per scenario, rule and run, at most 16 of them', () => {
+    const sc = one('');
+    const stackFor = (limit: number) => waf(limit, 300, 0);
+    const { lanes } = buildLanes(sc, stackFor(100), undefined, 1);
+    const g = new Gateway(stackFor(100), { throttled: true });
+    const input = (limit: number, seconds = 600) => ({ scenario: sc, lanes, rule: stackFor(limit).waf!.rateLimit!, keyOf: (r: Parameters<typeof g.limits.wafKeyOf>[0]) => g.limits.wafKeyOf(r), epoch0: 0, seconds, S: 600 });
+    const first = wafTraceFor(input(100));
+    expect(wafTraceFor(input(100))).toBe(first); // the same run: kept
+    expect(wafTraceFor(input(100, 1200))).not.toBe(first); // another horizon: another trace
+    expect(wafTraceFor(input(101))).not.toBe(first); // another rule
+    expect(wafTraceFor(input(100))).toBe(first);
+    // 14 more rules make 17 asked: the oldest (the first) goes
+    for (let limit = 102; limit < 116; limit++) wafTraceFor(input(limit));
+    expect(wafTraceFor(input(100))).not.toBe(first);
   });
 });
