@@ -235,6 +235,19 @@ cohorts:
     expect(wafTraceFor(input(100, 1200))).not.toBe(first); // another horizon: another trace
     expect(wafTraceFor(input(101))).not.toBe(first); // another rule
     expect(wafTraceFor(input(100))).toBe(first);
+    // other lanes of the same scenario (a run of one role's cohorts): another trace
+    const two = parseScenario(`
+name: two
+description: t
+cohorts:
+  - { name: a, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
+  - { name: b, role: legit, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
+`);
+    const all = buildLanes(two, stackFor(100), undefined, 1).lanes;
+    const legit = buildLanes(two, stackFor(100), 'legit', 1).lanes;
+    const both = wafTraceFor({ ...input(100), scenario: two, lanes: all, S: 60 });
+    expect(wafTraceFor({ ...input(100), scenario: two, lanes: legit, S: 60 })).not.toBe(both);
+    expect(wafTraceFor({ ...input(100), scenario: two, lanes: all, S: 60 })).toBe(both);
     // 14 more rules make 17 asked: the oldest (the first) goes
     for (let limit = 102; limit < 116; limit++) wafTraceFor(input(limit));
     expect(wafTraceFor(input(100))).not.toBe(first);
