@@ -21,3 +21,13 @@ export function objectArray<T extends object>(sample: T): T[] {
   a.pop();
   return a;
 }
+
+/**
+ * A record whose field `n` is kept as a double (the simulator's flows: a count that starts at 0 and
+ * then holds fractions). `make` builds it around the `n` given; it starts at 0.
+ */
+export function withDoubleN<T extends { n: number }>(make: (n: number) => T): T {
+  const o = make(0.5);
+  o.n = 0;
+  return o;
+}

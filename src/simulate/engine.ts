@@ -8,6 +8,7 @@ import type { GatewayLimits } from '../limits/gateway-limits.ts';
 import { lambdaModels } from '../limits/lambda.ts';
 import { rotationEpoch } from './identities.ts';
 import { band } from '../limits/band.ts';
+import { withDoubleN } from '../limits/doubles.ts';
 import { MAX_STRIDE } from './stride.ts';
 import { stridePlanner } from './stride-cache.ts';
 import { NF } from './fields.ts';
@@ -91,13 +92,9 @@ export function simulate(scenario: Scenario, stack: Stack, opts: SimulateOptions
   let strideAfter = 0;
   let strideBackoff = 1;
   // what a stride asks the limiters, made once and filled in per attempt (allocations were measurable)
-  // n starts as a fraction: a whole 0 first and a fraction later changed the records' class under
+  // n kept as a double: a whole 0 first and a fraction later changed the records' class under
   // optimised stride code (doubles.ts)
-  const strideFlows = runs.map((r) => {
-    const f = { n: 0.5, band: band(0, 0), req: r.req };
-    f.n = 0;
-    return f;
-  });
+  const strideFlows = runs.map((r) => withDoubleN((n) => ({ n, band: band(0, 0), req: r.req })));
   const toLambda = lambdas.map(() => band(0, 0));
 
   while (t < H - 1e-9) {

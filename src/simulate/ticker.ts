@@ -1,6 +1,7 @@
 import type { Gateway, AdmitRequest } from '../limits/gateway.ts';
 import type { FluidLambdaResult, LambdaModel } from '../limits/lambda.ts';
 import { rotationEpoch } from './identities.ts';
+import { withDoubleN } from '../limits/doubles.ts';
 import { IDX, NF } from './fields.ts';
 import { repeatingArrivals, type Lane } from './lanes.ts';
 
@@ -38,12 +39,8 @@ export class Ticker {
     private readonly lambdas: readonly LambdaModel[],
     private readonly run: { epoch0: number; S: number; cohorts: number },
   ) {
-    // n starts as a fraction, so its field is a double from the outset (doubles.ts)
-    this.flows = lanes.map((r) => {
-      const f = { n: 0.5, req: r.req };
-      f.n = 0;
-      return f;
-    });
+    // n kept as a double from the outset (doubles.ts)
+    this.flows = lanes.map((r) => withDoubleN((n) => ({ n, req: r.req })));
     const set = () => lanes.map(() => new Float64Array(NF));
     this.outs = [set(), set()];
     this.arrivals = new Float64Array(run.cohorts);

@@ -26,6 +26,28 @@ cohorts:
   - { name: bot, role: attack, clients: 1${rotate}, rate: [ { duration: ${minutes}m, rate: 1 } ] }
 `);
 
+/** Two IPs at 1 rps for a minute, the second of role `role`. */
+const twoIps = (role: 'attack' | 'legit') =>
+  parseScenario(`
+name: two
+description: t
+cohorts:
+  - { name: a, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
+  - { name: b, role: ${role}, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
+`);
+
+const T0 = 1_767_571_200;
+
+/** One IP at 1 rps against 100 per 300 s, no delay, 600 s traced from T0: seconds 0 … 100 pass, 101 … 599 are blocked. */
+function oneIpTrace() {
+  const stack = waf(100, 300, 0);
+  const sc = one('');
+  const g = new Gateway(stack, { throttled: true });
+  const { lanes } = buildLanes(sc, stack, undefined, 1);
+  const trace = buildWafTrace({ scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r) => g.limits.wafKeyOf(r), epoch0: T0, seconds: 600, S: 600 });
+  return { g, lanes, trace };
+}
+
 describe('WAF trace', () => {
   it('gives the hand-counted verdicts of a 1 rps IP whatever the tick: 101 of 600 pass a 100-per-300 s rule', () => {
     // as engine.test.ts: second k sees the k requests before it; seconds 0 … 100 pass, 101 … 599
@@ -145,13 +167,8 @@ cohorts:
   });
 
   it('a stride over a traced key: passes it unblocked throughout, drops it blocked throughout, refuses to stride a mix', () => {
-    // one IP at 1 rps, 100 per 300 s, no delay: seconds 0 … 100 pass, 101 on are blocked
-    const stack = waf(100, 300, 0);
-    const sc = one('');
-    const g = new Gateway(stack, { throttled: true });
-    const { lanes } = buildLanes(sc, stack, undefined, 1);
-    const T0 = 1_767_571_200;
-    g.limits.useWafTrace(buildWafTrace({ scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r) => g.limits.wafKeyOf(r), epoch0: T0, seconds: 600, S: 600 }));
+    const { g, lanes, trace } = oneIpTrace();
+    g.limits.useWafTrace(trace);
     const flow = (n: number) => [{ n, band: { lo: 1, hi: 1 }, req: lanes[0].req }];
     expect(g.strideBands(T0 + 60, 60, flow(60))).toEqual([{ lo: 1, hi: 1 }]); // seconds 0 … 59
     expect(g.strideBands(T0 + 200, 60, flow(60))).toEqual([{ lo: 0, hi: 0 }]); // 140 … 199
@@ -184,13 +201,7 @@ cohorts:
   it('a run whose trace would hold too much judges its keys itself', () => {
     // two keys for ~16 years of seconds: over 256 MB of trace, so none is made (and none is kept)
     const stack = waf(100, 300, 0);
-    const sc = parseScenario(`
-name: two
-description: t
-cohorts:
-  - { name: a, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
-  - { name: b, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
-`);
+    const sc = twoIps('attack');
     const g = new Gateway(stack, { throttled: true });
     const { lanes } = buildLanes(sc, stack, undefined, 1);
     const input = { scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r: Parameters<typeof g.limits.wafKeyOf>[0]) => g.limits.wafKeyOf(r), epoch0: 0, S: 60 };
@@ -199,13 +210,7 @@ cohorts:
   });
 
   it('reads a trace by hand: shares over whole and half seconds, clamps at its ends, verdict runs', () => {
-    // one IP at 1 rps, 100 per 300 s, no delay, 600 s traced: seconds 0 … 100 pass, 101 … 599 are blocked
-    const stack = waf(100, 300, 0);
-    const sc = one('');
-    const g = new Gateway(stack, { throttled: true });
-    const { lanes } = buildLanes(sc, stack, undefined, 1);
-    const T0 = 1_767_571_200;
-    const trace = buildWafTrace({ scenario: sc, lanes, rule: stack.waf!.rateLimit!, keyOf: (r) => g.limits.wafKeyOf(r), epoch0: T0, seconds: 600, S: 600 });
+    const { g, lanes, trace } = oneIpTrace();
     const key = g.limits.wafKeyOf(lanes[0].req)!;
     expect(trace.bytes).toBe(600 * 21);
     expect(trace.share(key, T0 + 101, 1)).toBe(0); // second 100
@@ -236,13 +241,7 @@ cohorts:
     expect(wafTraceFor(input(101))).not.toBe(first); // another rule
     expect(wafTraceFor(input(100))).toBe(first);
     // other lanes of the same scenario (a run of one role's cohorts): another trace
-    const two = parseScenario(`
-name: two
-description: t
-cohorts:
-  - { name: a, role: attack, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
-  - { name: b, role: legit, clients: 1, rate: [ { duration: 1m, rate: 1 } ] }
-`);
+    const two = twoIps('legit');
     const all = buildLanes(two, stackFor(100), undefined, 1).lanes;
     const legit = buildLanes(two, stackFor(100), 'legit', 1).lanes;
     const both = wafTraceFor({ ...input(100), scenario: two, lanes: all, S: 60 });
