@@ -38,6 +38,23 @@ export interface UsagePlanModel {
   loc: Location;
 }
 
+/**
+ * Where an API's stage settings (stage and route throttles) are written in its source, so that
+ * `dowsim tune` can write its patch onto the user's own resource.
+ * - `stage`: an AWS::ApiGateway::Stage / AWS::ApiGatewayV2::Stage (Properties), or a Terraform
+ *   aws_api_gateway_stage / aws_apigatewayv2_stage;
+ * - `deployment`: an AWS::ApiGateway::Deployment's StageDescription;
+ * - `sam-api`: an AWS::Serverless::Api / HttpApi's own properties;
+ * - `sam-globals`: SAM's implicit API (ServerlessRestApi / ServerlessHttpApi), set through Globals.
+ */
+export interface StageAt {
+  /** The resource's logical id or Terraform address (for `sam-globals`, the implicit API's id). */
+  resource: string;
+  via: 'stage' | 'deployment' | 'sam-api' | 'sam-globals';
+  /** REST in CloudFormation: the MethodSettings list written there, when it is a plain list (what a patch's list must keep). */
+  methodSettings?: Record<string, unknown>[];
+}
+
 export interface ApiModel {
   /** Unique in its source: what `--stack file#id` selects. */
   id: string;
@@ -45,9 +62,14 @@ export interface ApiModel {
   loc: Location;
   stageName?: string;
   stage?: Throttle;
+  /** Where the stage's settings are written (absent: nowhere in the source). */
+  stageAt?: StageAt;
+  /** Terraform: the aws_api_gateway_method_settings resources of this API, by method_path ("items/GET"; the stage default: all methods of all paths). */
+  methodSettingsAt?: Record<string, string>;
   routes: RouteModel[];
   usagePlans: UsagePlanModel[];
-  waf?: { rules: number; rateLimit?: { limit: number; windowSeconds: number }; loc: Location };
+  /** `acl`: the web ACL's logical id or address, when the source defines it. */
+  waf?: { rules: number; rateLimit?: { limit: number; windowSeconds: number }; loc: Location; acl?: string };
   /** Where request/response bodies are logged (REST DataTraceEnabled, HTTP data trace). */
   dataTrace?: Location;
   /** For a function URL: the function it fronts. */
@@ -123,6 +145,8 @@ export interface AuditModel {
   source: string;
   format: 'cloudformation' | 'cdk' | 'terraform' | 'serverless';
   region: string;
+  /** CloudFormation: each resource's Type by logical id (Terraform addresses say their type). */
+  types: Record<string, string>;
   apis: ApiModel[];
   functions: FunctionModel[];
   functionUrls: FunctionUrlModel[];
@@ -136,5 +160,5 @@ export interface AuditModel {
 }
 
 export function emptyModel(source: string, format: AuditModel['format'], region = 'us-east-1'): AuditModel {
-  return { source, format, region, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], budgets: [], assumptions: [] };
+  return { source, format, region, types: {}, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], budgets: [], assumptions: [] };
 }

@@ -44,7 +44,7 @@ function lambdaOf(f: FunctionModel | undefined): Doc {
   };
 }
 
-function safeName(s: string, max: number): string {
+export function safeName(s: string, max: number): string {
   const clean = s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
   return (clean || 'api').slice(0, max);
 }
@@ -60,7 +60,7 @@ interface Build {
   clamp(t: Throttle, where: string, loc?: Location): Throttle;
 }
 
-function otherFunctions(model: AuditModel, api: ApiModel, primary: FunctionModel | undefined): Map<string, string> {
+export function otherFunctions(model: AuditModel, api: ApiModel, primary: FunctionModel | undefined): Map<string, string> {
   const names = new Map<string, string>();
   for (const id of api.routes.map((r) => r.function)) {
     if (!id || id === primary?.id || names.has(id) || !model.functions.some((f) => f.id === id)) continue;

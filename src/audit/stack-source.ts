@@ -9,6 +9,7 @@ import type { Stack } from '../stack/types.ts';
 import type { Assumption } from './model.ts';
 import { readSource } from './read/source.ts';
 import { deriveStack } from './stack-document.ts';
+import { iacTargets, type IacTargets } from './targets.ts';
 
 /** Whether a file holds infrastructure as code rather than a dowsim stack file. */
 function isIacFile(path: string): boolean {
@@ -30,7 +31,7 @@ function kind(path: string): 'dir' | 'file' | undefined {
   }
 }
 
-export function loadIacStack(arg: string): { stack: Stack; assumptions: Assumption[] } | undefined {
+export function loadIacStack(arg: string): { stack: Stack; assumptions: Assumption[]; targets?: IacTargets } | undefined {
   const hash = arg.lastIndexOf('#');
   const path = hash > 0 ? arg.slice(0, hash) : arg;
   const id = hash > 0 ? arg.slice(hash + 1) : undefined;
@@ -49,5 +50,6 @@ export function loadIacStack(arg: string): { stack: Stack; assumptions: Assumpti
   }
   const derived = deriveStack(model, api);
   const assumptions = [...model.assumptions, ...derived.assumptions];
-  return { stack: derived.stack, assumptions };
+  const targets = iacTargets(model, api);
+  return { stack: derived.stack, assumptions, ...(targets ? { targets } : {}) };
 }

@@ -77,4 +77,38 @@ describe('sources', () => {
     expect(() => readSource(dir)).toThrow(InputError);
     expect(() => readSource(join(dir, 'missing.yaml'))).toThrow(/no such file or folder/);
   });
+
+  it("a SAM API's MethodSettings / RouteSettings throttle a route its function's event defines (read with the API, before the event)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sam-'));
+    const fn = (name: string, event: string) =>
+      [`  ${name}:`, '    Type: AWS::Serverless::Function', '    Properties:', '      Runtime: nodejs20.x', '      Handler: index.handler', '      Events:', `        E: ${event}`].join('\n');
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Globals:',
+        '  Api:',
+        '    MethodSettings: [{ ResourcePath: /~1implicit, HttpMethod: GET, ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 }]',
+        'Resources:',
+        '  Rest:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties:',
+        '      StageName: prod',
+        '      MethodSettings: [{ ResourcePath: /~1search, HttpMethod: GET, ThrottlingRateLimit: 1.5, ThrottlingBurstLimit: 2 }]',
+        '  Http:',
+        '    Type: AWS::Serverless::HttpApi',
+        '    Properties:',
+        "      RouteSettings: { 'GET /items': { ThrottlingRateLimit: 4, ThrottlingBurstLimit: 8 } }",
+        fn('Search', '{ Type: Api, Properties: { RestApiId: !Ref Rest, Path: /search, Method: get } }'),
+        fn('Items', '{ Type: HttpApi, Properties: { ApiId: !Ref Http, Path: /items, Method: get } }'),
+        fn('Implicit', '{ Type: Api, Properties: { Path: /implicit, Method: get } }'),
+        '',
+      ].join('\n'),
+    );
+    const m = readSource(join(dir, 'template.yaml'));
+    const route = (api: string, key: string) => m.apis.find((a) => a.id === api)?.routes.find((r) => r.key === key);
+    expect(route('Rest', 'GET /search')).toMatchObject({ function: 'Search', throttle: { rate: 1.5, burst: 2 } });
+    expect(route('Http', 'GET /items')).toMatchObject({ function: 'Items', throttle: { rate: 4, burst: 8 } });
+    expect(route('ServerlessRestApi', 'GET /implicit')).toMatchObject({ function: 'Implicit', throttle: { rate: 3, burst: 6 } });
+  });
 });

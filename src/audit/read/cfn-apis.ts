@@ -82,7 +82,7 @@ export function readV2Route(ctx: CfnContext, id: string): void {
  * slashes escaped as "~1" ("/~1items~1{id}" is /items/{id}: AWS::ApiGateway::Stage MethodSetting
  * ResourcePath). An unescaped "/items" is read as written.
  */
-function methodSettingKey(resourcePath: string, httpMethod: string): string {
+export function methodSettingKey(resourcePath: string, httpMethod: string): string {
   const path = resourcePath.replace(/^\/(?=~1)/, '').replace(/~1/g, '/');
   return `${httpMethod === '*' ? 'ANY' : httpMethod.toUpperCase()} ${path.startsWith('/') ? path : `/${path}`}`;
 }
@@ -115,7 +115,14 @@ export function readRestStage(ctx: CfnContext, id: string): void {
   const api = apiOf(ctx, p.RestApiId);
   if (!api) return;
   api.stageName = ctx.str(p.StageName) ?? api.stageName;
+  api.stageAt = { resource: id, via: 'stage', ...plainList(p.MethodSettings) };
   readMethodSettings(ctx, id, api, p.MethodSettings, ['MethodSettings']);
+}
+
+/** A MethodSettings value as the list a patch keeps (`methodSettings`), when it is a plain list of maps; absent: none. */
+export function plainList(v: unknown): { methodSettings?: Record<string, unknown>[] } {
+  if (v === undefined) return { methodSettings: [] };
+  return Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x)) ? { methodSettings: v as Record<string, unknown>[] } : {};
 }
 
 /** A Deployment's StageDescription makes a stage too, with the same settings. */
@@ -123,6 +130,10 @@ export function readDeployment(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = apiOf(ctx, p.RestApiId);
   const sd = p.StageDescription as Obj | undefined;
+  // a Stage resource is where a stage's settings are written; else the deployment that makes it
+  if (api && api.stageAt?.via !== 'stage' && (p.StageName !== undefined || sd)) {
+    api.stageAt = { resource: id, via: 'deployment', ...plainList(sd && typeof sd === 'object' ? sd.MethodSettings : undefined) };
+  }
   if (!api || !sd || typeof sd !== 'object') return;
   readMethodSettings(ctx, id, api, sd.MethodSettings, ['StageDescription', 'MethodSettings']);
   const t = ctx.throttle(id, ['StageDescription'], sd, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
@@ -135,6 +146,7 @@ export function readV2Stage(ctx: CfnContext, id: string): void {
   const api = apiOf(ctx, p.ApiId);
   if (!api) return;
   api.stageName = ctx.str(p.StageName) ?? api.stageName;
+  api.stageAt = { resource: id, via: 'stage' };
   const d = p.DefaultRouteSettings as Obj | undefined;
   const t = ctx.throttle(id, ['DefaultRouteSettings'], d, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
   if (t) api.stage = t;
@@ -180,5 +192,5 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
       if (Number.isFinite(limit)) rateLimit = { limit, windowSeconds: Number.isFinite(win) ? win : 300 };
     }
   }
-  api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id) };
+  api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id), ...(aclId ? { acl: aclId } : {}) };
 }

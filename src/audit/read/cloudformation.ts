@@ -55,6 +55,7 @@ export function readCloudFormation(text: string, file: string, model: AuditModel
     throw new InputError([{ path: `line ${lineOf(['Resources'])}`, message: 'expected a CloudFormation/SAM template: a map with Resources' }], file);
   }
   const ctx = new CfnContext(file, data as Template, lineOf, model);
+  for (const [id, r] of Object.entries(resources as Template['Resources'] & object)) if (typeof r?.Type === 'string') model.types[id] = r.Type;
   for (const pass of PASSES) {
     for (const [id, r] of Object.entries(resources as Template['Resources'] & object)) {
       const type = typeof r?.Type === 'string' ? r.Type : '';

@@ -6,7 +6,7 @@
  */
 import type { ApiModel, RouteAuth } from '../model.ts';
 import type { CfnContext } from './cfn-context.ts';
-import { readMethodSettings, setRouteThrottle } from './cfn-apis.ts';
+import { plainList, readMethodSettings, setRouteThrottle } from './cfn-apis.ts';
 import { functionIn, readPolicyDocument } from './cfn-functions.ts';
 import { refTarget } from './cfn-values.ts';
 import { openApiRoutes } from './openapi-routes.ts';
@@ -81,8 +81,10 @@ function readEvent(ctx: CfnContext, fn: string, name: string, ev: Obj): void {
   const authorizer = evAuth.Authorizer ?? auth.DefaultAuthorizer;
   const routeAuth: RouteAuth = authorizer === undefined || authorizer === 'NONE' ? 'none' : authorizer === 'AWS_IAM' ? 'iam' : 'authorizer';
   const apiKeyRequired = ctx.bool(evAuth.ApiKeyRequired ?? auth.ApiKeyRequired) === true;
+  // the API's MethodSettings / RouteSettings (read with the API, before its events) may throttle this route already
+  const throttle = api.routes.find((r) => r.key === key)?.throttle;
   api.routes = api.routes.filter((r) => r.key !== key);
-  api.routes.push({ key: key === 'ANY /' ? 'ANY /' : key, auth: routeAuth, apiKeyRequired, function: fn, loc });
+  api.routes.push({ key: key === 'ANY /' ? 'ANY /' : key, auth: routeAuth, apiKeyRequired, function: fn, loc, ...(throttle ? { throttle } : {}) });
   if (type === 'HttpApi' && p.RouteSettings) {
     const merged = withGlobals(obj(apiProps.RouteSettings)[key], p.RouteSettings);
     const t = ctx.throttle(fn, ['Events', name, 'Properties', 'RouteSettings'], merged, 'ThrottlingRateLimit', 'ThrottlingBurstLimit');
@@ -93,6 +95,7 @@ function readEvent(ctx: CfnContext, fn: string, name: string, ev: Obj): void {
 function implicitApi(ctx: CfnContext, type: 'Api' | 'HttpApi', loc: ApiModel['loc']): ApiModel {
   const id = IMPLICIT[type];
   const api: ApiModel = { id, kind: type === 'Api' ? 'rest' : 'http', loc: { ...loc, resource: id }, routes: [], usagePlans: [], stageName: type === 'Api' ? 'Prod' : '$default' };
+  api.stageAt = { resource: id, via: 'sam-globals', ...(type === 'Api' ? plainList(obj(ctx.t.Globals?.Api).MethodSettings) : {}) };
   ctx.model.apis.push(api);
   applyApiProps(ctx, id, api, withGlobals(ctx.t.Globals?.[type], {}), type);
   return api;
@@ -101,7 +104,9 @@ function implicitApi(ctx: CfnContext, type: 'Api' | 'HttpApi', loc: ApiModel['lo
 export function readSamApi(ctx: CfnContext, id: string, type: 'Api' | 'HttpApi'): void {
   const api: ApiModel = { id, kind: type === 'Api' ? 'rest' : 'http', loc: ctx.loc(id), routes: [], usagePlans: [] };
   ctx.model.apis.push(api);
-  applyApiProps(ctx, id, api, withGlobals(ctx.t.Globals?.[type], ctx.props(id)), type);
+  const p = withGlobals(ctx.t.Globals?.[type], ctx.props(id));
+  api.stageAt = { resource: id, via: 'sam-api', ...(type === 'Api' ? plainList(p.MethodSettings) : {}) };
+  applyApiProps(ctx, id, api, p, type);
 }
 
 function applyApiProps(ctx: CfnContext, id: string, api: ApiModel, p: Obj, type: 'Api' | 'HttpApi'): void {

@@ -81,11 +81,14 @@ const THIRD: Record<string, Reader> = {
   },
   aws_api_gateway_stage(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
-    if (api) api.stageName = ctx.str(b.body.stage_name) ?? api.stageName;
+    if (!api) return;
+    api.stageName = ctx.str(b.body.stage_name) ?? api.stageName;
+    api.stageAt = { resource: b.address, via: 'stage' };
   },
   aws_api_gateway_method_settings(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
     const s = first(b.body.settings);
+    if (api) (api.methodSettingsAt ??= {})[ctx.str(b.body.method_path) ?? '*/*'] = b.address;
     if (!api || !s) return;
     if (ctx.bool(s.data_trace_enabled)) api.dataTrace = b.loc;
     const t = ctx.throttle(b, s, 'throttling_rate_limit', 'throttling_burst_limit');
@@ -101,6 +104,7 @@ const THIRD: Record<string, Reader> = {
     const api = apiOf(ctx, b.body.api_id);
     if (!api) return;
     api.stageName = ctx.str(b.body.name) ?? api.stageName;
+    api.stageAt = { resource: b.address, via: 'stage' };
     const d = first(b.body.default_route_settings) ?? ctx.dynamicContent(b, 'default_route_settings');
     const t = ctx.throttle(b, d, 'throttling_rate_limit', 'throttling_burst_limit');
     if (t) api.stage = t;
@@ -189,7 +193,7 @@ function readWafAssociation(ctx: TfContext, b: TfBlock): void {
     const limit = rb ? Number(ctx.value(rb.limit)) : NaN;
     if (Number.isFinite(limit)) rateLimit = { limit, windowSeconds: Number(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
   }
-  api.waf = { rules: rules.length, ...(rateLimit ? { rateLimit } : {}), loc: b.loc };
+  api.waf = { rules: rules.length, ...(rateLimit ? { rateLimit } : {}), loc: b.loc, ...(acl ? { acl: acl.address } : {}) };
 }
 
 /** A policy written as a JSON string (heredoc or literal); jsonencode(...) is HCL, read as unknown. */

@@ -1,0 +1,72 @@
+/**
+ * The user's own resources that hold one API's tunable settings, named as its source names them:
+ * what `dowsim tune` writes its patches onto (tune/patch-cloudformation.ts, tune/patch-terraform.ts),
+ * so that a patch merges into the template or configuration it was read from.
+ */
+import { DEFAULT_FUNCTION } from '../stack/functions.ts';
+import type { ApiModel, AuditModel, StageAt } from './model.ts';
+import { otherFunctions, primaryFunction, safeName } from './stack-document.ts';
+
+/** A resource: its logical id (CloudFormation) or address (Terraform), and its type. */
+export interface TargetRef {
+  id: string;
+  type: string;
+}
+
+export interface IacTargets {
+  /** The language of the source: CloudFormation (SAM, and CDK's synthesized templates) or Terraform. */
+  language: 'cloudformation' | 'terraform';
+  /** `cdk`: a synthesized template, whose changes belong in the CDK app. */
+  format: AuditModel['format'];
+  /** The file that defines the API. */
+  file: string;
+  /** The API; a SAM implicit API has type `AWS::Serverless::Api` / `AWS::Serverless::HttpApi` and no resource of its own. */
+  api: TargetRef & { implicit?: true };
+  /** Where the stage's throttles are written (absent: the source defines no stage). */
+  stage?: StageAt & { type: string };
+  /** Terraform: this API's aws_api_gateway_method_settings resources by method_path. */
+  methodSettings: Record<string, string>;
+  /** Each function of the derived stack (`lambda`, or a `functions` name) → its resource. */
+  functions: Record<string, TargetRef>;
+  /** Each usage plan of the derived stack (by name) → its resource: a usage plan, or the SAM API whose Auth.UsagePlan makes it. */
+  usagePlans: Record<string, TargetRef>;
+  /** The web ACL on the API's stage, and its association, when the source defines them. */
+  webAcl?: TargetRef;
+  webAclAssociation?: TargetRef;
+}
+
+const SAM_IMPLICIT: Record<string, string> = { ServerlessRestApi: 'AWS::Serverless::Api', ServerlessHttpApi: 'AWS::Serverless::HttpApi' };
+
+/**
+ * The targets of `api` in `model`; undefined for sources tune cannot write a patch onto by name:
+ * Serverless Framework files (its API and stage are generated) and Terraform APIs defined inside a
+ * module (reachable only through the module's inputs).
+ */
+export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undefined {
+  if (model.format === 'serverless' || api.kind === 'function-url') return undefined;
+  const terraform = model.format === 'terraform';
+  if (terraform && api.id.startsWith('module.')) return undefined;
+  const typeOf = (id: string): string => (terraform ? id.split('.')[0] : (model.types[id] ?? SAM_IMPLICIT[id] ?? 'unknown'));
+  const implicit = !terraform && !model.types[api.id] && SAM_IMPLICIT[api.id] !== undefined;
+  const functions: Record<string, TargetRef> = {};
+  const primary = primaryFunction(model, api);
+  if (primary) functions[DEFAULT_FUNCTION] = { id: primary.id, type: typeOf(primary.id) };
+  for (const [id, name] of otherFunctions(model, api, primary)) functions[name] = { id, type: typeOf(id) };
+  const usagePlans: Record<string, TargetRef> = {};
+  for (const p of api.usagePlans) {
+    const name = safeName(p.name, 64); // as the derived stack names it
+    if (!usagePlans[name]) usagePlans[name] = { id: p.loc.resource, type: typeOf(p.loc.resource) };
+  }
+  const stage = api.stageAt ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? SAM_IMPLICIT[api.id] : typeOf(api.stageAt.resource) } : undefined;
+  return {
+    language: terraform ? 'terraform' : 'cloudformation',
+    format: model.format,
+    file: api.loc.file,
+    api: { id: api.id, type: typeOf(api.id), ...(implicit ? { implicit: true as const } : {}) },
+    ...(stage ? { stage } : {}),
+    methodSettings: { ...(api.methodSettingsAt ?? {}) },
+    functions,
+    usagePlans,
+    ...(api.waf?.acl ? { webAcl: { id: api.waf.acl, type: typeOf(api.waf.acl) }, webAclAssociation: { id: api.waf.loc.resource, type: typeOf(api.waf.loc.resource) } } : {}),
+  };
+}
