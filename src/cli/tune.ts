@@ -7,7 +7,8 @@ import { formatMoney, slug } from '../report/format.ts';
 import { loadScenario } from '../scenario/load.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { checkScenarioAgainstStack } from '../stack/compat.ts';
-import { loadStackInput } from './stack-input.ts';
+import { loadStackSource } from './stack-input.ts';
+import type { IacTargets } from '../audit/targets.ts';
 import type { Stack } from '../stack/types.ts';
 import { parseSlo } from '../tune/slo.ts';
 import { tune } from '../tune/tune.ts';
@@ -33,7 +34,7 @@ export function registerTuneCommand(program: Command): void {
     .command('tune')
     .summary('search the cheapest throttle settings that keep legit users within the SLO')
     .description(
-      'Searches stage and route throttles, usage-plan throttles and quotas (plans whose keys attackers hold), a WAF rate-based rule (added and priced if the stack has none, or removed) and reserved concurrency for the configuration whose worst-case $/hour across <scenario>s is lowest while every legit cohort meets --slo in every scenario. Prints the best configuration and its changes, the Pareto front of cost vs legit success, and the change as CloudFormation/SAM and Terraform (what to delete as "# delete:" lines). Each scenario is judged over the span simulate repeats: its own length, or until a diurnal curve longer than it comes round (lcm of the two, e.g. 24 h for a 1 h scenario on a 24 h curve; at most 7 days, marked capped); $/hour and success are over that span. Candidates whose outcome a simulated one implies, or whose cost floor is above one that meets the SLO, are settled without simulating them. Exits 3 when no configuration meets the SLO (naming the closest).',
+      'Searches stage and route throttles, usage-plan throttles and quotas (plans whose keys attackers hold), a WAF rate-based rule (added and priced if the stack has none, or removed) and reserved concurrency for the configuration whose worst-case $/hour across <scenario>s is lowest while every legit cohort meets --slo in every scenario. Prints the best configuration and its changes, the Pareto front of cost vs legit success, and the change as CloudFormation/SAM and Terraform (what to delete as "# delete:" lines), written onto your own resources by logical id or address when --stack names your template or Terraform configuration (template.yaml#OrdersApi). Each scenario is judged over the span simulate repeats: its own length, or until a diurnal curve longer than it comes round (lcm of the two, e.g. 24 h for a 1 h scenario on a 24 h curve; at most 7 days, marked capped); $/hour and success are over that span. Candidates whose outcome a simulated one implies, or whose cost floor is above one that meets the SLO, are settled without simulating them. Exits 3 when no configuration meets the SLO (naming the closest).',
     )
     .argument('<scenario...>', 'scenario files or built-in names (the worst case across them counts)')
     .requiredOption('--stack <file>', 'the stack file or built-in name to tune', collectStacks)
@@ -54,7 +55,7 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
   const tolerance = parseShare(flags.costTolerance ?? '1%');
   if (tolerance === undefined) throw new InputError([{ path: '--cost-tolerance', message: `expected a share like "1%" or "0.01" (0 to 100%), got "${flags.costTolerance}"` }]);
   if (flags.out !== undefined && flags.out.trim() === '') throw new InputError([{ path: '--out', message: 'expected a directory' }]);
-  const { scenarios, stack } = loadInputs(scenarioArgs, stackArgs[0]);
+  const { scenarios, stack, targets } = loadInputs(scenarioArgs, stackArgs[0]);
   const slo = parseSlo(flags.slo ?? [], scenarios);
   let warned = 0;
   for (const s of scenarios) {
@@ -68,7 +69,7 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
 
   // a long search says how far it got (stderr; nothing when it takes under 5 s, or with --json)
   const onProgress = flags.json ? undefined : (p: { simulated: number; seconds: number }) => process.stderr.write(`tune: ${p.simulated} configuration${p.simulated === 1 ? '' : 's'} simulated in ${Math.round(p.seconds)} s…\n`);
-  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now(), onProgress });
+  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now(), onProgress, ...(targets ? { targets } : {}) });
   process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : formatTuneSummary(doc));
   if (flags.out !== undefined) writeOutputs(flags.out, doc, recommended);
   if (!doc.best) {
@@ -86,7 +87,7 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
 }
 
 /** Loads every scenario and the stack, reporting the problems of all files at once. */
-function loadInputs(scenarioArgs: string[], stackArg: string): { scenarios: Scenario[]; stack: Stack } {
+function loadInputs(scenarioArgs: string[], stackArg: string): { scenarios: Scenario[]; stack: Stack; targets?: IacTargets } {
   const errors: InputError[] = [];
   const attempt = <T>(f: () => T): T | undefined => {
     try {
@@ -98,7 +99,7 @@ function loadInputs(scenarioArgs: string[], stackArg: string): { scenarios: Scen
     }
   };
   const scenarios = scenarioArgs.map((a) => attempt(() => loadScenario(a)));
-  const stack = attempt(() => loadStackInput(stackArg));
+  const source = attempt(() => loadStackSource(stackArg));
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
     const problems: Problem[] = errors.flatMap((e) => e.problems.map((p) => ({ path: `${e.file ?? ''}${e.file && p.path ? ': ' : ''}${p.path}`, message: p.message })));
@@ -107,7 +108,7 @@ function loadInputs(scenarioArgs: string[], stackArg: string): { scenarios: Scen
   const names = scenarios.map((s) => s!.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new InputError([{ path: '<scenario>', message: `scenario "${dup}" is given twice` }]);
-  return { scenarios: scenarios as Scenario[], stack: stack! };
+  return { scenarios: scenarios as Scenario[], stack: source!.stack, ...(source!.targets ? { targets: source!.targets } : {}) };
 }
 
 /** --out: the report, the document, the patches and (when one meets the SLO) the recommended stack file. */

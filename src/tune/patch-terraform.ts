@@ -1,4 +1,5 @@
-import type { Stack } from '../stack/types.ts';
+import type { Stack, UsagePlan } from '../stack/types.ts';
+import type { IacTargets } from '../audit/targets.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
@@ -6,57 +7,101 @@ import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-ch
 
 const TF_WAF_NAMES = { acl: 'aws_wafv2_web_acl.rate_limit', association: 'aws_wafv2_web_acl_association.rate_limit', aclType: 'aws_wafv2_web_acl', associationType: 'aws_wafv2_web_acl_association' };
 
+/** Where the patch's blocks point: the user's API, stage and names, or placeholders. */
+interface TfRefs {
+  t?: IacTargets;
+  api: string; // an expression for the API's id
+  stage: string; // an expression for the stage's name
+  /** The user's resources the patch writes blocks onto (their other arguments stay). */
+  merged: string[];
+  notes: string[];
+}
+
 /**
- * The tuned settings as Terraform would say them: complete, minimal resources for what changed,
- * referring to the user's API and function as `aws_api_gateway_rest_api.api` /
- * `aws_apigatewayv2_api.api` and `aws_lambda_function.function` (rename to match).
+ * The tuned settings as Terraform would say them, for what changed. With `targets` (the stack was
+ * read from the user's configuration), blocks take the user's addresses: their
+ * aws_api_gateway_method_settings per method_path, stage, usage plan, function and web ACL, and
+ * refer to their API and stage; blocks at an address the user has are merged argument by argument.
+ * Without them (a stack file), complete minimal resources refer to the API and function as
+ * `aws_api_gateway_rest_api.api` / `aws_apigatewayv2_api.api` and `aws_lambda_function.function`
+ * (rename to match).
  */
-export function terraformPatch(base: Stack, tuned: Stack): string {
+export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets): string {
+  const t = targets?.language === 'terraform' ? targets : undefined;
   const parts = changedParts(base, tuned);
   const blocks: string[] = [];
-  const stage = tuned.deployed.stage;
-  if (parts.throttles && tuned.api.kind === 'rest') {
-    if (tuned.api.stage) blocks.push(methodSettings('all', '*/*', tuned.api.stage.rate, tuned.api.stage.burst, stage));
-    for (const [key, t] of routeThrottles(tuned)) {
-      const [method, path] = key.split(' ');
-      // method_path is "{resource_path}/{http_method}" without the leading slash
-      blocks.push(methodSettings(tfName(`${method}_${path}`), `${path.replace(/^\//, '')}/${method === 'ANY' ? '*' : method}`, t.rate, t.burst, stage));
-    }
-  }
-  if (parts.throttles && tuned.api.kind === 'http') {
-    const lines = [`resource "aws_apigatewayv2_stage" "api" {`, `  api_id = aws_apigatewayv2_api.api.id`, `  name   = ${str(stage)}`];
-    if (tuned.api.stage) lines.push(`  default_route_settings {`, `    throttling_rate_limit  = ${tuned.api.stage.rate}`, `    throttling_burst_limit = ${tuned.api.stage.burst}`, `  }`);
-    for (const [key, t] of routeThrottles(tuned)) {
-      lines.push(`  route_settings {`, `    route_key              = ${str(key)}`, `    throttling_rate_limit  = ${t.rate}`, `    throttling_burst_limit = ${t.burst}`, `  }`);
-    }
-    blocks.push([...lines, '}'].join('\n'));
-  }
-  for (const i of parts.usagePlans) {
-    const p = tuned.api.usagePlans[i];
-    const lines = [`resource "aws_api_gateway_usage_plan" ${str(tfName(p.name))} {`, `  name = ${str(p.name)}`, `  api_stages {`, `    api_id = aws_api_gateway_rest_api.api.id`, `    stage  = ${str(stage)}`, `  }`];
-    if (p.throttle) lines.push(`  throttle_settings {`, `    rate_limit  = ${p.throttle.rate}`, `    burst_limit = ${p.throttle.burst}`, `  }`);
-    if (p.quota) lines.push(`  quota_settings {`, `    limit  = ${p.quota.limit}`, `    period = ${str(p.quota.period)}`, `    offset = ${p.quota.offset}`, `  }`);
-    blocks.push([...lines, '}'].join('\n'));
-  }
+  const rest = tuned.api.kind === 'rest';
+  const stageRef = t?.stage?.via === 'stage' && rest ? `${t.stage.resource}.stage_name` : undefined;
+  const refs: TfRefs = { t, api: `${t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api')}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [] };
+  if (parts.throttles && rest) blocks.push(...restThrottles(refs, base, tuned));
+  if (parts.throttles && tuned.api.kind === 'http') blocks.push(httpStage(refs, base, tuned));
+  for (const i of parts.usagePlans) blocks.push(usagePlan(refs, tuned.api.usagePlans[i], base.api.usagePlans[i]));
   const waf = wafChange(base, tuned);
-  if (waf.kind === 'new-acl' || waf.kind === 'set-rule') blocks.push(...wafBlocks(tuned, stage));
+  const userAcl = t?.webAcl && waf.kind !== 'new-acl' ? t.webAcl.id : undefined;
+  const names = { ...TF_WAF_NAMES, ...(userAcl ? { acl: userAcl, association: t!.webAclAssociation?.id ?? TF_WAF_NAMES.association } : {}) };
+  if (waf.kind === 'set-rule' && userAcl) {
+    blocks.push([`resource ${str(userAcl.split('.')[0])} ${str(userAcl.split('.')[1])} {`, ...rateRuleLines(tuned), `}`].join('\n'));
+    refs.merged.push(userAcl);
+  } else if (waf.kind === 'new-acl' || waf.kind === 'set-rule') blocks.push(...wafBlocks(tuned, tuned.deployed.stage, refs));
+  const baseFns = new Map(stackFunctions(base).map((f) => [f.name, f]));
   for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
+    const mine = t?.functions[f.name];
+    if (mine) {
+      const [type, name] = mine.id.split('.');
+      if (f.reservedConcurrency === undefined) refs.notes.push(`# note: ${mine.id}: remove reserved_concurrent_executions (${baseFns.get(f.name)?.reservedConcurrency} now): the tuned stack reserves none`);
+      else {
+        blocks.push([`resource ${str(type)} ${str(name)} {`, `  reserved_concurrent_executions = ${f.reservedConcurrency}`, `}`].join('\n'));
+        refs.merged.push(mine.id);
+      }
+      continue;
+    }
     const name = f.name === DEFAULT_FUNCTION ? 'function' : tfName(f.name);
     const lines = [`resource "aws_lambda_function" ${str(name)} {`, `  function_name = ${str(f.functionName)}`, `  memory_size   = ${f.memoryMb}`];
     if (f.reservedConcurrency !== undefined) lines.push(`  reserved_concurrent_executions = ${f.reservedConcurrency}`);
     blocks.push([...lines, '}'].join('\n'));
   }
-  const notes = [...newRouteNotes(base, tuned), ...deleteLines(waf, TF_WAF_NAMES), ...keepOthersNote(waf, TF_WAF_NAMES.acl)];
+  const source = refs.merged.length ? [`# note: written onto your own ${refs.merged.join(', ')}: only the arguments shown change; keep the others`] : [];
+  const notes = [...source, ...newRouteNotes(base, tuned), ...refs.notes, ...deleteLines(waf, names), ...keepOthersNote(waf, names.acl)];
   if (!blocks.length && !notes.length) return '# dowsim tune: no change to the stack\n';
-  const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; merge into your configuration\n${notes.map((n) => `${n}\n`).join('')}`;
+  const into = t ? `merge into your configuration (the API is in ${t.file}; a block at an address you have merges into yours)` : 'merge into your configuration';
+  const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; ${into}\n${notes.map((n) => `${n}\n`).join('')}`;
   return blocks.length ? `${head}\n${blocks.join('\n\n')}\n` : head;
 }
 
-function methodSettings(name: string, methodPath: string, rate: number, burst: number, stage: string): string {
+/** REST throttles: one aws_api_gateway_method_settings per method_path (the user's own where they have one). */
+function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
+  const mine = refs.t?.methodSettings ?? {};
+  const blocks: string[] = [];
+  const name = (path: string, fallback: string) => {
+    const at = mine[path];
+    if (at) refs.merged.push(at);
+    return at ? at.split('.')[1] : fallback;
+  };
+  const wanted = new Set<string>();
+  if (tuned.api.stage) {
+    wanted.add('*/*');
+    blocks.push(methodSettings(name('*/*', 'all'), '*/*', tuned.api.stage.rate, tuned.api.stage.burst, refs));
+  }
+  for (const [key, th] of routeThrottles(tuned)) {
+    const [method, path] = key.split(' ');
+    // method_path is "{resource_path}/{http_method}" without the leading slash
+    const methodPath = `${path.replace(/^\//, '')}/${method === 'ANY' ? '*' : method}`;
+    wanted.add(methodPath);
+    blocks.push(methodSettings(name(methodPath, tfName(`${method}_${path}`)), methodPath, th.rate, th.burst, refs));
+  }
+  // the user's method settings of a path the tuned stack no longer throttles
+  const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => `${k.split(' ')[1].replace(/^\//, '')}/${k.split(' ')[0] === 'ANY' ? '*' : k.split(' ')[0]}`)]);
+  for (const [path, at] of Object.entries(mine)) {
+    if (!wanted.has(path) && throttledBefore.has(path)) refs.notes.push(`# note: ${at}: remove throttling_rate_limit and throttling_burst_limit (or the resource): the tuned stack does not throttle ${path}`);
+  }
+  return blocks;
+}
+
+function methodSettings(name: string, methodPath: string, rate: number, burst: number, refs: TfRefs): string {
   return [
     `resource "aws_api_gateway_method_settings" ${str(name)} {`,
-    `  rest_api_id = aws_api_gateway_rest_api.api.id`,
-    `  stage_name  = ${str(stage)}`,
+    `  rest_api_id = ${refs.api}`,
+    `  stage_name  = ${refs.stage}`,
     `  method_path = ${str(methodPath)}`,
     `  settings {`,
     `    throttling_rate_limit  = ${rate}`,
@@ -66,16 +111,36 @@ function methodSettings(name: string, methodPath: string, rate: number, burst: n
   ].join('\n');
 }
 
-function wafBlocks(stack: Stack, stage: string): string[] {
+/** HTTP API throttles: the stage's default_route_settings and route_settings (the user's stage where they have one). */
+function httpStage(refs: TfRefs, base: Stack, tuned: Stack): string {
+  const st = refs.t?.stage;
+  const name = st ? st.resource.split('.')[1] : 'api';
+  if (st) refs.merged.push(st.resource);
+  const lines = [`resource "aws_apigatewayv2_stage" ${str(name)} {`, `  api_id = ${refs.api}`, `  name   = ${str(tuned.deployed.stage)}`];
+  if (tuned.api.stage) lines.push(`  default_route_settings {`, `    throttling_rate_limit  = ${tuned.api.stage.rate}`, `    throttling_burst_limit = ${tuned.api.stage.burst}`, `  }`);
+  for (const [key, th] of routeThrottles(tuned)) {
+    lines.push(`  route_settings {`, `    route_key              = ${str(key)}`, `    throttling_rate_limit  = ${th.rate}`, `    throttling_burst_limit = ${th.burst}`, `  }`);
+  }
+  if (st && base.api.stage && !tuned.api.stage) refs.notes.push(`# note: ${st.resource}: remove default_route_settings' throttling_rate_limit and throttling_burst_limit: the tuned stack has no stage throttle`);
+  return [...lines, '}'].join('\n');
+}
+
+/** A changed usage plan, at the user's address when they have it. */
+function usagePlan(refs: TfRefs, p: UsagePlan, was: UsagePlan | undefined): string {
+  const mine = refs.t?.usagePlans[p.name];
+  if (mine) refs.merged.push(mine.id);
+  const lines = [`resource "aws_api_gateway_usage_plan" ${str(mine ? mine.id.split('.')[1] : tfName(p.name))} {`, `  name = ${str(p.name)}`, `  api_stages {`, `    api_id = ${refs.api}`, `    stage  = ${refs.stage}`, `  }`];
+  if (p.throttle) lines.push(`  throttle_settings {`, `    rate_limit  = ${p.throttle.rate}`, `    burst_limit = ${p.throttle.burst}`, `  }`);
+  if (p.quota) lines.push(`  quota_settings {`, `    limit  = ${p.quota.limit}`, `    period = ${str(p.quota.period)}`, `    offset = ${p.quota.offset}`, `  }`);
+  if (mine && was?.throttle && !p.throttle) refs.notes.push(`# note: ${mine.id}: remove throttle_settings: the tuned plan has none`);
+  if (mine && was?.quota && !p.quota) refs.notes.push(`# note: ${mine.id}: remove quota_settings: the tuned plan has none`);
+  return [...lines, '}'].join('\n');
+}
+
+/** The rate-based rule tune writes, as a web ACL's `rule` block. */
+function rateRuleLines(stack: Stack): string[] {
   const r = stack.waf!.rateLimit!;
-  const name = `${stack.deployed.apiName}-rate-limit`;
-  const acl = [
-    `resource "aws_wafv2_web_acl" "rate_limit" {`,
-    `  name  = ${str(name)}`,
-    `  scope = "REGIONAL"`,
-    `  default_action {`,
-    `    allow {}`,
-    `  }`,
+  return [
     `  rule {`,
     `    name     = ${str(RATE_RULE_NAME)}`,
     `    priority = 0`,
@@ -92,16 +157,27 @@ function wafBlocks(stack: Stack, stage: string): string[] {
     `    }`,
     ...visibility(RATE_RULE_NAME, '    '),
     `  }`,
+  ];
+}
+
+/** A web ACL with the rate rule, and its association with the stage (the user's stage's ARN when the configuration has the stage). */
+function wafBlocks(stack: Stack, stage: string, refs: TfRefs): string[] {
+  const name = `${stack.deployed.apiName}-rate-limit`;
+  const acl = [
+    `resource "aws_wafv2_web_acl" "rate_limit" {`,
+    `  name  = ${str(name)}`,
+    `  scope = "REGIONAL"`,
+    `  default_action {`,
+    `    allow {}`,
+    `  }`,
+    ...rateRuleLines(stack),
     ...visibility(`${stack.deployed.apiName}-web-acl`, '  '),
     `}`,
   ].join('\n');
-  const association = [
-    `resource "aws_wafv2_web_acl_association" "rate_limit" {`,
-    `  resource_arn = "arn:aws:apigateway:\${data.aws_region.current.name}::/restapis/\${aws_api_gateway_rest_api.api.id}/stages/${tfEscape(stage)}"`,
-    `  web_acl_arn  = aws_wafv2_web_acl.rate_limit.arn`,
-    `}`,
-  ].join('\n');
-  return [acl, association, `data "aws_region" "current" {}`];
+  const st = refs.t?.stage;
+  const arn = st?.via === 'stage' ? `${st.resource}.arn` : `"arn:aws:apigateway:\${data.aws_region.current.name}::/restapis/\${${refs.api}}/stages/${tfEscape(stage)}"`;
+  const association = [`resource "aws_wafv2_web_acl_association" "rate_limit" {`, `  resource_arn = ${arn}`, `  web_acl_arn  = aws_wafv2_web_acl.rate_limit.arn`, `}`].join('\n');
+  return st?.via === 'stage' ? [acl, association] : [acl, association, `data "aws_region" "current" {}`];
 }
 
 function visibility(metric: string, indent: string): string[] {

@@ -14,6 +14,7 @@ import { quotaDimensions } from './quota-dimension.ts';
 import { concurrencyDimensions } from './concurrency-dimension.ts';
 import { stackFileObject } from './stack-file.ts';
 import { cloudFormationPatch } from './patch-cloudformation.ts';
+import type { IacTargets } from '../audit/targets.ts';
 import { terraformPatch } from './patch-terraform.ts';
 import { TUNE_SCHEMA, type TuneDocument, type TunedConfig } from './document.ts';
 
@@ -38,6 +39,8 @@ export interface TuneOptions {
   onProgress?: (p: { simulated: number; seconds: number }) => void;
   progressEverySeconds?: number;
   now?: Date;
+  /** The user's own resources behind a stack read from IaC: the patches are written onto them (audit/targets.ts). */
+  targets?: IacTargets;
 }
 
 export interface TuneOutcome {
@@ -139,7 +142,7 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
     best: best ? config(best) : null,
     ...(best ? {} : { closest: config(picked.closest) }),
     front: paretoFront(ev.all()).map((e) => ({ perHour: e.perHour, legitSuccess: e.legitSuccess, sloMet: e.sloMet, changes: e.changes })),
-    patches: best ? { cloudformation: cloudFormationPatch(tunedBase, best.stack), terraform: terraformPatch(tunedBase, best.stack) } : null,
+    patches: best ? { cloudformation: cloudFormationPatch(tunedBase, best.stack, opts.targets), terraform: terraformPatch(tunedBase, best.stack, opts.targets) } : null,
   };
   return { doc, recommended: (best ?? picked.closest).stack };
 }

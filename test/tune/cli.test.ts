@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../support/cli.ts';
 import type { TuneDocument } from '../../src/tune/document.ts';
+import { parse as parseYaml } from 'yaml';
+import { deriveStack } from '../../src/audit/stack-document.ts';
+import { loadStack } from '../../src/stack/load.ts';
+import { readMergedCfn } from '../support/iac-merge.ts';
 
 const FIX = 'test/tune/fixtures';
 
@@ -99,6 +103,31 @@ describe('dowsim tune — the command', () => {
     expect(r.stdout).toMatch(/\d+ configurations in [\d.]+ s \(\d+\/s\)/);
     expect(r.stdout).toContain('CloudFormation / SAM:');
     expect(r.stdout).toContain('resource "aws_wafv2_web_acl" "rate_limit"');
+  });
+
+  it('--stack template.yaml#OrdersApi (SAM): the patch is written onto OrdersApi and its functions, and the template merged with it reads back to the recommended stack', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-tune-sam-'));
+    const template = `${FIX}/sam-orders.yaml`;
+    const r = await runCli(['tune', 'botnet-flood', 'leech', '--stack', `${template}#OrdersApi`, '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as TuneDocument;
+    const patch = doc.patches!.cloudformation;
+    expect(patch).toContain(`merge into ${template}`);
+    // the user's own logical ids, never the placeholders a stack file gets
+    expect(patch).not.toMatch(/^ {2}(ApiStage|Function|Api):$|Ref: Api(Deployment)?$/m);
+    const resources = Object.keys((parseYaml(patch) as { Resources: Record<string, unknown> }).Resources);
+    expect(resources.every((id) => ['OrdersApi', 'ItemsFunction', 'SearchFunction', 'RateLimitWebAcl', 'RateLimitWebAclAssociation'].includes(id))).toBe(true);
+    // the recommended stack file (written by --out) and the merged template say the same settings
+    const recommended = loadStack(join(out, 'ordersapi-tuned.yaml'));
+    const model = readMergedCfn(readFileSync(template, 'utf8'), patch);
+    const back = deriveStack(model, model.apis.find((a) => a.id === 'OrdersApi')!).stack;
+    expect(back.api.stage).toEqual(recommended.api.stage);
+    expect(back.api.routes).toEqual(recommended.api.routes);
+    expect(back.waf?.rateLimit?.limit).toEqual(recommended.waf?.rateLimit?.limit);
+    expect(back.lambda.reservedConcurrency).toEqual(recommended.lambda.reservedConcurrency);
+    expect(back.functions?.map((f) => f.reservedConcurrency)).toEqual(recommended.functions?.map((f) => f.reservedConcurrency));
+    // something was changed, so the comparison above is not between two untouched stacks
+    expect(doc.best!.changes.length).toBeGreaterThan(0);
   });
 
   it('--help lists tune with its flags', async () => {

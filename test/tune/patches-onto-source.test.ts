@@ -1,0 +1,293 @@
+/**
+ * When the stack was read from the user's own template or configuration (`--stack
+ * template.yaml#OrdersApi`, `--stack infra/`), tune's patches name the user's resources: their
+ * SAM API, stage, deployment, function, usage plan and web ACL, by logical id or address. Each
+ * patch is merged into the real source the way its header tells a person to (test/support/iac-merge.ts),
+ * and the project's own audit must read the merged source back to the tuned settings while the
+ * user's other settings (logging, metrics, code) stay. Expected values are written by hand.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { loadIacStack } from '../../src/audit/stack-source.ts';
+import { deriveStack } from '../../src/audit/stack-document.ts';
+import type { AuditModel } from '../../src/audit/model.ts';
+import type { Stack } from '../../src/stack/types.ts';
+import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
+import { terraformPatch } from '../../src/tune/patch-terraform.ts';
+import { mergeCfnPatch, readMergedCfn, readMergedTf } from '../support/iac-merge.ts';
+
+const SAM_ORDERS = 'test/tune/fixtures/sam-orders.yaml';
+const CORPUS = 'test/fixtures/iac-corpus';
+const TF_DOCS = `${CORPUS}/terraform/tf-provider-aws-docs`;
+
+function source(arg: string) {
+  const r = loadIacStack(arg);
+  if (!r?.targets) throw new Error(`no targets for ${arg}`);
+  return { stack: r.stack, targets: r.targets };
+}
+
+/** A file of its own in a fresh folder. */
+function written(name: string, text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'dowsim-source-')), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The derived stack document of API `id` in a model read back. */
+function readBack(model: AuditModel, id: string): Record<string, any> {
+  const api = model.apis.find((a) => a.id === id);
+  expect(api, `API ${id} read back`).toBeDefined();
+  return deriveStack(model, api!).document as Record<string, any>;
+}
+
+const rateRule = { limit: 100, windowSeconds: 60, key: 'ip' as const, delaySeconds: 30 };
+
+describe('patches written onto the CloudFormation/SAM template the stack was read from', () => {
+  it('an AWS::Serverless::Api: MethodSettings on OrdersApi, ReservedConcurrentExecutions on SearchFunction, a web ACL on the stage SAM makes', () => {
+    const { stack, targets } = source(`${SAM_ORDERS}#OrdersApi`);
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 50, burst: 100 };
+    tuned.api.routes['GET /search'] = { rate: 1.5, burst: 2 };
+    tuned.functions!.find((f) => f.name === 'SearchFunction')!.reservedConcurrency = 5;
+    tuned.waf = { rules: 1, rateLimit: rateRule };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    const r = (parseYaml(patch) as { Resources: Record<string, any> }).Resources;
+    expect(r.OrdersApi).toEqual({
+      Type: 'AWS::Serverless::Api',
+      Properties: {
+        MethodSettings: [
+          { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+          { ResourcePath: '/~1search', HttpMethod: 'GET', ThrottlingRateLimit: 1.5, ThrottlingBurstLimit: 2 },
+        ],
+      },
+    });
+    expect(r.SearchFunction).toEqual({ Type: 'AWS::Serverless::Function', Properties: { ReservedConcurrentExecutions: 5 } });
+    // SAM names the stage it makes <Api logical id><StageName>Stage; the association must wait for it
+    expect(r.RateLimitWebAclAssociation.DependsOn).toBe('OrdersApiprodStage');
+    expect(r.RateLimitWebAclAssociation.Properties.ResourceArn['Fn::Sub']).toBe('arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/prod');
+    // no placeholder the user would have to rename
+    expect(Object.keys(r).sort()).toEqual(['OrdersApi', 'RateLimitWebAcl', 'RateLimitWebAclAssociation', 'SearchFunction']);
+    expect(patch).toContain('# note: written onto your own OrdersApi, SearchFunction: only the properties shown change; keep the others');
+
+    const text = readFileSync(SAM_ORDERS, 'utf8');
+    const merged = mergeCfnPatch(text, patch);
+    expect(merged.Resources.SearchFunction.Properties).toMatchObject({ Handler: 'search.handler', MemorySize: 1024, ReservedConcurrentExecutions: 5 });
+    const doc = readBack(readMergedCfn(text, patch), 'OrdersApi');
+    expect(doc.api.stage).toEqual({ rate: 50, burst: 100 });
+    expect(doc.api.routes['GET /search']).toMatchObject({ rate: 1.5, burst: 2 });
+    expect(doc.api.routes['GET /items']).toEqual({});
+    expect(doc.functions).toEqual([expect.objectContaining({ name: 'SearchFunction', reservedConcurrency: 5 })]);
+    expect(doc.lambda.reservedConcurrency).toBeUndefined();
+    expect(doc.waf).toEqual({ rules: 1, rateLimit: { limit: 100, window: '60s' } });
+  });
+
+  it("SAM's implicit API: Globals.Api.MethodSettings keeps the template's logging entry and adds the throttles (the root path is \"/\")", () => {
+    const file = `${CORPUS}/sam-translator/api_with_method_settings.input.yaml`;
+    const { stack, targets } = source(`${file}#ServerlessRestApi`);
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 50, burst: 100 };
+    tuned.api.routes['GET /'] = { rate: 5, burst: 10 };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    const p = parseYaml(patch) as Record<string, any>;
+    expect(p.Resources).toBeUndefined();
+    // the template: Globals.Api.MethodSettings [{LoggingLevel: INFO, MetricsEnabled: true, DataTraceEnabled: true, ResourcePath: /*, HttpMethod: '*'}]
+    expect(p.Globals).toEqual({
+      Api: {
+        MethodSettings: [
+          { LoggingLevel: 'INFO', MetricsEnabled: true, DataTraceEnabled: true, ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+          { ResourcePath: '/', HttpMethod: 'GET', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        ],
+      },
+    });
+    const model = readMergedCfn(readFileSync(file, 'utf8'), patch);
+    const doc = readBack(model, 'ServerlessRestApi');
+    expect(doc.api.stage).toEqual({ rate: 50, burst: 100 });
+    expect(doc.api.routes['GET /']).toMatchObject({ rate: 5, burst: 10 });
+    // the logging entry is still there: the audit still finds its data trace
+    expect(model.apis.find((a) => a.id === 'ServerlessRestApi')!.dataTrace).toBeDefined();
+  });
+
+  it("a CDK app's synthesized Stage and UsagePlan: their logical ids, the Stage's access logs and logging level kept", () => {
+    const file = `${CORPUS}/cdk/apilam-deployFunction.template.json`;
+    const { stack, targets } = source(file);
+    const stageId = 'testapigatewaylambdaLambdaRestApiDeploymentStageprod4EBF7247';
+    const planId = 'testapigatewaylambdaLambdaRestApiUsagePlan658131E3';
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 40, burst: 80 };
+    tuned.api.usagePlans[0].throttle = { rate: 2, burst: 4 };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    const r = (parseYaml(patch) as { Resources: Record<string, any> }).Resources;
+    expect(Object.keys(r).sort()).toEqual([stageId, planId].sort());
+    expect(r[stageId].Type).toBe('AWS::ApiGateway::Stage');
+    // the template's one entry: {DataTraceEnabled: false, HttpMethod: '*', LoggingLevel: INFO, ResourcePath: '/*'}
+    expect(r[stageId].Properties).toEqual({ MethodSettings: [{ DataTraceEnabled: false, HttpMethod: '*', LoggingLevel: 'INFO', ResourcePath: '/*', ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 }] });
+    expect(r[planId]).toEqual({ Type: 'AWS::ApiGateway::UsagePlan', Properties: { Throttle: { RateLimit: 2, BurstLimit: 4 } } });
+    const text = readFileSync(file, 'utf8');
+    expect(mergeCfnPatch(text, patch).Resources[stageId].Properties.AccessLogSetting).toBeDefined();
+    const doc = readBack(readMergedCfn(text, patch), stack.name);
+    expect(doc.api.stage).toEqual({ rate: 40, burst: 80 });
+    expect(doc.api.usagePlans[0].throttle).toEqual({ rate: 2, burst: 4 });
+  });
+
+  it("a Deployment's StageDescription: the stage throttle is its own, a route throttle the tuned stack drops leaves the entry's metrics", () => {
+    const text = [
+      'Resources:',
+      '  Shop:',
+      '    Type: AWS::ApiGateway::RestApi',
+      '  Items:',
+      '    Type: AWS::ApiGateway::Resource',
+      '    Properties: { RestApiId: !Ref Shop, ParentId: !GetAtt Shop.RootResourceId, PathPart: items }',
+      '  GetItems:',
+      '    Type: AWS::ApiGateway::Method',
+      '    Properties: { RestApiId: !Ref Shop, ResourceId: !Ref Items, HttpMethod: GET, AuthorizationType: NONE }',
+      '  ShopDeployment:',
+      '    Type: AWS::ApiGateway::Deployment',
+      '    Properties:',
+      '      RestApiId: !Ref Shop',
+      '      StageName: live',
+      '      StageDescription:',
+      '        ThrottlingRateLimit: 10',
+      '        ThrottlingBurstLimit: 20',
+      '        MethodSettings:',
+      '          - { ResourcePath: /~1items, HttpMethod: GET, ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2, MetricsEnabled: true }',
+      '',
+    ].join('\n');
+    const { stack, targets } = source(written('template.yaml', text));
+    expect(stack.api.stage).toEqual({ rate: 10, burst: 20 });
+    expect(stack.api.routes['GET /items']).toEqual({ rate: 1, burst: 2 });
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 30, burst: 60 };
+    tuned.api.routes['GET /items'] = null;
+    const r = (parseYaml(cloudFormationPatch(stack, tuned, targets)) as { Resources: Record<string, any> }).Resources;
+    expect(r).toEqual({
+      ShopDeployment: {
+        Type: 'AWS::ApiGateway::Deployment',
+        Properties: { StageDescription: { ThrottlingRateLimit: 30, ThrottlingBurstLimit: 60, MethodSettings: [{ ResourcePath: '/~1items', HttpMethod: 'GET', MetricsEnabled: true }] } },
+      },
+    });
+    const doc = readBack(readMergedCfn(text, cloudFormationPatch(stack, tuned, targets)), 'Shop');
+    expect(doc.api.stage).toEqual({ rate: 30, burst: 60 });
+    expect(doc.api.routes['GET /items']).toEqual({});
+  });
+
+  it('an AWS::Serverless::HttpApi: DefaultRouteSettings and RouteSettings on it, its other route settings kept', () => {
+    const text = [
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  HttpOrders:',
+      '    Type: AWS::Serverless::HttpApi',
+      '    Properties:',
+      '      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true }',
+      '  Search:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      Runtime: nodejs20.x',
+      '      Handler: search.handler',
+      '      Events:',
+      '        Search: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /search, Method: get } }',
+      '',
+    ].join('\n');
+    const { stack, targets } = source(written('template.yaml', text));
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 20, burst: 40 };
+    tuned.api.routes['GET /search'] = { rate: 2, burst: 4 };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    expect((parseYaml(patch) as any).Resources).toEqual({
+      HttpOrders: {
+        Type: 'AWS::Serverless::HttpApi',
+        Properties: { DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }, RouteSettings: { 'GET /search': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } } },
+      },
+    });
+    expect(mergeCfnPatch(text, patch).Resources.HttpOrders.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40, DetailedMetricsEnabled: true });
+    const doc = readBack(readMergedCfn(text, patch), 'HttpOrders');
+    expect(doc.api.stage).toEqual({ rate: 20, burst: 40 });
+    expect(doc.api.routes['GET /search']).toMatchObject({ rate: 2, burst: 4 });
+  });
+});
+
+describe('patches written onto the Terraform configuration the stack was read from', () => {
+  it('the aws_api_gateway_method_settings the user has ("all", "path_specific"): their logging and metrics kept, the stage referred to', () => {
+    const dir = `${TF_DOCS}/api_gateway_method_settings`;
+    const { stack, targets } = source(dir);
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 50, burst: 100 };
+    tuned.api.routes['GET /path1'] = { rate: 5, burst: 10 };
+    const patch = terraformPatch(stack, tuned, targets);
+    expect(patch).toContain(
+      [
+        'resource "aws_api_gateway_method_settings" "all" {',
+        '  rest_api_id = aws_api_gateway_rest_api.example.id',
+        '  stage_name  = aws_api_gateway_stage.example.stage_name',
+        '  method_path = "*/*"',
+      ].join('\n'),
+    );
+    expect(patch).toContain('resource "aws_api_gateway_method_settings" "path_specific" {');
+    expect(patch).not.toMatch(/aws_api_gateway_rest_api\.api\b/);
+    const { model, text } = readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch);
+    // the user's settings beside the throttles (main.tf: metrics_enabled = true; logging_level "ERROR" / "INFO")
+    expect(text).toMatch(/method_path = "\*\/\*"\n\n? {2}settings \{\n {4}metrics_enabled = true\n {4}logging_level {3}= "ERROR"\n {4}throttling_rate_limit {2}= 50\n {4}throttling_burst_limit = 100\n {2}\}/);
+    expect(text).toContain('logging_level   = "INFO"');
+    const doc = readBack(model, 'aws_api_gateway_rest_api.example');
+    expect(doc.api.stage).toEqual({ rate: 50, burst: 100 });
+    expect(doc.api.routes['GET /path1']).toMatchObject({ rate: 5, burst: 10 });
+  });
+
+  it("the user's web ACL on the stage gets the rate rule (aws_wafv2_web_acl.example); a new one is associated through the stage's arn", () => {
+    const dir = `${TF_DOCS}/wafv2_web_acl_association`;
+    const { stack, targets } = source(dir);
+    expect(stack.waf).toEqual({ rules: 0 });
+    const tuned = structuredClone(stack);
+    tuned.waf = { rules: 1, rateLimit: rateRule };
+    const patch = terraformPatch(stack, tuned, targets);
+    expect(patch).toContain('resource "aws_wafv2_web_acl" "example" {\n  rule {');
+    expect(patch).not.toContain('"rate_limit"');
+    const doc = readBack(readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch).model, 'aws_api_gateway_rest_api.example');
+    expect(doc.waf).toEqual({ rules: 1, rateLimit: { limit: 100, window: '60s' } });
+
+    // no web ACL yet: a new one, associated with aws_api_gateway_stage.example.arn (no region lookup)
+    const plain = `${TF_DOCS}/api_gateway_method_settings`;
+    const s2 = source(plain);
+    const t2 = structuredClone(s2.stack);
+    t2.waf = { rules: 1, rateLimit: rateRule };
+    const p2 = terraformPatch(s2.stack, t2, s2.targets);
+    expect(p2).toContain('  resource_arn = aws_api_gateway_stage.example.arn\n');
+    expect(p2).not.toContain('data "aws_region"');
+    const d2 = readBack(readMergedTf(readFileSync(`${plain}/main.tf`, 'utf8'), p2).model, 'aws_api_gateway_rest_api.example');
+    expect(d2.waf).toEqual({ rules: 1, rateLimit: { limit: 100, window: '60s' } });
+  });
+
+  it("the user's usage plan (aws_api_gateway_usage_plan.example) gets the throttle, its quota (20 per WEEK, offset 2) kept", () => {
+    const dir = `${TF_DOCS}/api_gateway_usage_plan`;
+    const { stack, targets } = source(dir);
+    const tuned = structuredClone(stack);
+    tuned.api.usagePlans[0].throttle = { rate: 2, burst: 4 };
+    const patch = terraformPatch(stack, tuned, targets);
+    expect(patch).toContain('resource "aws_api_gateway_usage_plan" "example" {\n  name = "my-usage-plan"');
+    expect(patch).toContain('    stage  = aws_api_gateway_stage.production.stage_name\n');
+    const doc = readBack(readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch).model, 'aws_api_gateway_rest_api.example');
+    expect(doc.api.usagePlans).toEqual([{ name: 'my-usage-plan', throttle: { rate: 2, burst: 4 }, quota: { limit: 20, period: 'WEEK', offset: 2 } }]);
+  });
+});
+
+describe('sources a patch cannot name', () => {
+  it('a stack file, and a Serverless Framework service, keep the placeholders (Api, ApiStage, Function)', () => {
+    expect(loadIacStack('stacks/rest-unprotected.yaml')).toBeUndefined();
+    const sls = loadIacStack(`${CORPUS}/serverless/docs-v3-apikeys-usageplan`);
+    expect(sls?.stack).toBeDefined();
+    expect(sls!.targets).toBeUndefined();
+  });
+
+  it('the same tuned stack without targets writes the placeholders, with them none', () => {
+    const { stack, targets } = source(`${SAM_ORDERS}#OrdersApi`);
+    const tuned: Stack = structuredClone(stack);
+    tuned.api.routes['GET /search'] = { rate: 1.5, burst: 2 };
+    tuned.lambda.reservedConcurrency = 3;
+    const without = parseYaml(cloudFormationPatch(stack, tuned)) as { Resources: Record<string, any> };
+    expect(Object.keys(without.Resources).sort()).toEqual(['ApiStage', 'Function']);
+    const withTargets = parseYaml(cloudFormationPatch(stack, tuned, targets)) as { Resources: Record<string, any> };
+    expect(Object.keys(withTargets.Resources).sort()).toEqual(['ItemsFunction', 'OrdersApi']);
+  });
+});
