@@ -68,8 +68,11 @@ export interface ApiModel {
   methodSettingsAt?: Record<string, string>;
   routes: RouteModel[];
   usagePlans: UsagePlanModel[];
-  /** `acl`: the web ACL's logical id or address, when the source defines it. */
-  waf?: { rules: number; rateLimit?: { limit: number; windowSeconds: number }; loc: Location; acl?: string };
+  /**
+   * `acl`: the web ACL's logical id or address, when the source defines it; `rateRule`: the name
+   * and priority of its rule with a rate-based statement; `priorities`: those of its other rules.
+   */
+  waf?: { rules: number; rateLimit?: { limit: number; windowSeconds: number }; loc: Location; acl?: string; rateRule?: { name: string; priority: number }; priorities?: number[] };
   /** Where request/response bodies are logged (REST DataTraceEnabled, HTTP data trace). */
   dataTrace?: Location;
   /** For a function URL: the function it fronts. */

@@ -30,8 +30,11 @@ export interface IacTargets {
   functions: Record<string, TargetRef>;
   /** Each usage plan of the derived stack (by name) → its resource: a usage plan, or the SAM API whose Auth.UsagePlan makes it. */
   usagePlans: Record<string, TargetRef>;
-  /** The web ACL on the API's stage, and its association, when the source defines them. */
-  webAcl?: TargetRef;
+  /**
+   * The web ACL on the API's stage, and its association, when the source defines them: the name
+   * and priority of its rate-based rule, and the priorities of its other rules.
+   */
+  webAcl?: TargetRef & { rateRule?: { name: string; priority: number }; priorities: number[] };
   webAclAssociation?: TargetRef;
 }
 
@@ -45,28 +48,30 @@ const SAM_IMPLICIT: Record<string, string> = { ServerlessRestApi: 'AWS::Serverle
 export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undefined {
   if (model.format === 'serverless' || api.kind === 'function-url') return undefined;
   const terraform = model.format === 'terraform';
-  if (terraform && api.id.startsWith('module.')) return undefined;
+  if (terraform && !/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(api.id)) return undefined;
   const typeOf = (id: string): string => (terraform ? id.split('.')[0] : (model.types[id] ?? SAM_IMPLICIT[id] ?? 'unknown'));
+  // a Terraform resource a patch can write a block at: "<type>.<name>" in the root module
+  const writable = (id: string): boolean => !terraform || /^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(id);
   const implicit = !terraform && !model.types[api.id] && SAM_IMPLICIT[api.id] !== undefined;
   const functions: Record<string, TargetRef> = {};
   const primary = primaryFunction(model, api);
-  if (primary) functions[DEFAULT_FUNCTION] = { id: primary.id, type: typeOf(primary.id) };
-  for (const [id, name] of otherFunctions(model, api, primary)) functions[name] = { id, type: typeOf(id) };
+  if (primary && writable(primary.id)) functions[DEFAULT_FUNCTION] = { id: primary.id, type: typeOf(primary.id) };
+  for (const [id, name] of otherFunctions(model, api, primary)) if (writable(id)) functions[name] = { id, type: typeOf(id) };
   const usagePlans: Record<string, TargetRef> = {};
   for (const p of api.usagePlans) {
     const name = safeName(p.name, 64); // as the derived stack names it
-    if (!usagePlans[name]) usagePlans[name] = { id: p.loc.resource, type: typeOf(p.loc.resource) };
+    if (!usagePlans[name] && writable(p.loc.resource)) usagePlans[name] = { id: p.loc.resource, type: typeOf(p.loc.resource) };
   }
-  const stage = api.stageAt ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? SAM_IMPLICIT[api.id] : typeOf(api.stageAt.resource) } : undefined;
+  const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? SAM_IMPLICIT[api.id] : typeOf(api.stageAt.resource) } : undefined;
   return {
     language: terraform ? 'terraform' : 'cloudformation',
     format: model.format,
     file: api.loc.file,
     api: { id: api.id, type: typeOf(api.id), ...(implicit ? { implicit: true as const } : {}) },
     ...(stage ? { stage } : {}),
-    methodSettings: { ...(api.methodSettingsAt ?? {}) },
+    methodSettings: Object.fromEntries(Object.entries(api.methodSettingsAt ?? {}).filter(([, at]) => writable(at))),
     functions,
     usagePlans,
-    ...(api.waf?.acl ? { webAcl: { id: api.waf.acl, type: typeOf(api.waf.acl) }, webAclAssociation: { id: api.waf.loc.resource, type: typeOf(api.waf.loc.resource) } } : {}),
+    ...(api.waf?.acl && writable(api.waf.acl) && writable(api.waf.loc.resource) ? { webAcl: { id: api.waf.acl, type: typeOf(api.waf.acl), priorities: api.waf.priorities ?? [], ...(api.waf.rateRule ? { rateRule: api.waf.rateRule } : {}) }, webAclAssociation: { id: api.waf.loc.resource, type: typeOf(api.waf.loc.resource) } } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { methodSettingKey } from '../audit/read/cfn-apis.ts';
 import { CATCH_ALL_ROUTE } from '../stack/routes.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
-import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-change.ts';
+import { RATE_RULE_NAME, deleteLines, keepOthersNote, rateRuleSlot, wafChange } from './waf-change.ts';
 
 const CFN_WAF_NAMES = { acl: 'RateLimitWebAcl', association: 'RateLimitWebAclAssociation', aclType: 'AWS::WAFv2::WebACL', associationType: 'AWS::WAFv2::WebACLAssociation' };
 
@@ -65,7 +65,11 @@ export function cloudFormationPatch(base: Stack, tuned: Stack, targets?: IacTarg
   const waf = wafChange(base, tuned);
   const acl = t?.webAcl && waf.kind !== 'new-acl' ? t.webAcl.id : CFN_WAF_NAMES.acl;
   const names = { ...CFN_WAF_NAMES, acl, association: acl === CFN_WAF_NAMES.acl ? CFN_WAF_NAMES.association : (t?.webAclAssociation?.id ?? CFN_WAF_NAMES.association) };
-  if (waf.kind === 'set-rule' && acl !== CFN_WAF_NAMES.acl) out.put(acl, t!.webAcl!.type, { Rules: [rateRule(tuned)] }, true);
+  const slot = rateRuleSlot(acl === CFN_WAF_NAMES.acl ? undefined : t?.webAcl);
+  if (waf.kind === 'set-rule' && acl !== CFN_WAF_NAMES.acl) {
+    out.put(acl, t!.webAcl!.type, { Rules: [rateRule(tuned, slot)] }, true);
+    out.notes.push(...slot.notes);
+  }
   else if (waf.kind === 'new-acl' || waf.kind === 'set-rule') Object.assign(out.resources, wafResources(tuned, apiId, associationDependsOn(tuned, t)));
   const baseFns = new Map(stackFunctions(base).map((f) => [f.name, f]));
   for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
@@ -80,7 +84,7 @@ export function cloudFormationPatch(base: Stack, tuned: Stack, targets?: IacTarg
       });
     }
   }
-  const notes = [...sourceNotes(t, out), ...newRouteNotes(base, tuned), ...out.notes, ...deleteLines(waf, names), ...keepOthersNote(waf, names.acl)];
+  const notes = [...sourceNotes(t, out), ...newRouteNotes(base, tuned), ...out.notes, ...deleteLines(waf, names, slot.name), ...keepOthersNote(waf, names.acl, slot.name)].map((n) => n.replace(/[\r\n]/g, ' '));
   const hasBody = Object.keys(out.resources).length > 0 || Object.keys(out.globals).length > 0;
   if (!hasBody && !notes.length) return '# dowsim tune: no change to the stack\n';
   const into = t ? `merge into ${t.file} (property by property: maps merge, lists replace)` : 'merge into your template';
@@ -201,11 +205,11 @@ function associationDependsOn(tuned: Stack, t: IacTargets | undefined): string |
 }
 
 /** The rate-based rule tune writes (a web ACL's one rule of its own). */
-function rateRule(tuned: Stack): Props {
+function rateRule(tuned: Stack, slot: { name: string; priority: number } = { name: RATE_RULE_NAME, priority: 0 }): Props {
   const r = tuned.waf!.rateLimit!;
   return {
-    Name: RATE_RULE_NAME,
-    Priority: 0,
+    Name: slot.name,
+    Priority: slot.priority,
     Action: { Block: {} },
     Statement: {
       RateBasedStatement: {
@@ -215,7 +219,7 @@ function rateRule(tuned: Stack): Props {
         ...(r.key === 'forwarded-ip' ? { ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } } : {}),
       },
     },
-    VisibilityConfig: visibility(RATE_RULE_NAME),
+    VisibilityConfig: visibility(slot.name),
   };
 }
 

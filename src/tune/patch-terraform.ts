@@ -3,7 +3,7 @@ import type { IacTargets } from '../audit/targets.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
-import { RATE_RULE_NAME, deleteLines, keepOthersNote, wafChange } from './waf-change.ts';
+import { RATE_RULE_NAME, deleteLines, keepOthersNote, rateRuleSlot, wafChange } from './waf-change.ts';
 
 const TF_WAF_NAMES = { acl: 'aws_wafv2_web_acl.rate_limit', association: 'aws_wafv2_web_acl_association.rate_limit', aclType: 'aws_wafv2_web_acl', associationType: 'aws_wafv2_web_acl_association' };
 
@@ -39,9 +39,11 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
   const waf = wafChange(base, tuned);
   const userAcl = t?.webAcl && waf.kind !== 'new-acl' ? t.webAcl.id : undefined;
   const names = { ...TF_WAF_NAMES, ...(userAcl ? { acl: userAcl, association: t!.webAclAssociation?.id ?? TF_WAF_NAMES.association } : {}) };
+  const slot = rateRuleSlot(userAcl ? t!.webAcl : undefined);
   if (waf.kind === 'set-rule' && userAcl) {
-    blocks.push([`resource ${str(userAcl.split('.')[0])} ${str(userAcl.split('.')[1])} {`, ...rateRuleLines(tuned), `}`].join('\n'));
+    blocks.push([`resource ${str(userAcl.split('.')[0])} ${str(userAcl.split('.')[1])} {`, ...rateRuleLines(tuned, slot), `}`].join('\n'));
     refs.merged.push(userAcl);
+    refs.notes.push(...slot.notes);
   } else if (waf.kind === 'new-acl' || waf.kind === 'set-rule') blocks.push(...wafBlocks(tuned, tuned.deployed.stage, refs));
   const baseFns = new Map(stackFunctions(base).map((f) => [f.name, f]));
   for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
@@ -61,7 +63,7 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
     blocks.push([...lines, '}'].join('\n'));
   }
   const source = refs.merged.length ? [`# note: written onto your own ${refs.merged.join(', ')}: only the arguments shown change; keep the others`] : [];
-  const notes = [...source, ...newRouteNotes(base, tuned), ...refs.notes, ...deleteLines(waf, names), ...keepOthersNote(waf, names.acl)];
+  const notes = [...source, ...newRouteNotes(base, tuned), ...refs.notes, ...deleteLines(waf, names, slot.name), ...keepOthersNote(waf, names.acl, slot.name)].map((n) => n.replace(/[\r\n]/g, ' '));
   if (!blocks.length && !notes.length) return '# dowsim tune: no change to the stack\n';
   const into = t ? `merge into your configuration (the API is in ${t.file}; a block at an address you have merges into yours)` : 'merge into your configuration';
   const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; ${into}\n${notes.map((n) => `${n}\n`).join('')}`;
@@ -138,12 +140,12 @@ function usagePlan(refs: TfRefs, p: UsagePlan, was: UsagePlan | undefined): stri
 }
 
 /** The rate-based rule tune writes, as a web ACL's `rule` block. */
-function rateRuleLines(stack: Stack): string[] {
+function rateRuleLines(stack: Stack, slot: { name: string; priority: number } = { name: RATE_RULE_NAME, priority: 0 }): string[] {
   const r = stack.waf!.rateLimit!;
   return [
     `  rule {`,
-    `    name     = ${str(RATE_RULE_NAME)}`,
-    `    priority = 0`,
+    `    name     = ${str(slot.name)}`,
+    `    priority = ${slot.priority}`,
     `    action {`,
     `      block {}`,
     `    }`,
@@ -155,7 +157,7 @@ function rateRuleLines(stack: Stack): string[] {
     ...(r.key === 'forwarded-ip' ? [`        forwarded_ip_config {`, `          header_name       = "X-Forwarded-For"`, `          fallback_behavior = "MATCH"`, `        }`] : []),
     `      }`,
     `    }`,
-    ...visibility(RATE_RULE_NAME, '    '),
+    ...visibility(slot.name, '    '),
     `  }`,
   ];
 }

@@ -35,7 +35,7 @@ export function wafChange(base: Stack, tuned: Stack): WafChange {
  * or Terraform address), or a resource and ` rule <name>` for one rule of a web ACL. They read
  * `# delete: <target> — <why>`, so a person and a script can both act on them.
  */
-export function deleteLines(change: WafChange, names: { acl: string; association: string; aclType: string; associationType: string }): string[] {
+export function deleteLines(change: WafChange, names: { acl: string; association: string; aclType: string; associationType: string }, rule = RATE_RULE_NAME): string[] {
   if (change.kind === 'delete-acl') {
     return [
       `# delete: ${names.acl} — ${names.aclType}: its only rule was the rate-based rule, and a web ACL without rules still bills $5 a month`,
@@ -43,13 +43,33 @@ export function deleteLines(change: WafChange, names: { acl: string; association
     ];
   }
   if (change.kind === 'delete-rule') {
-    return [`# delete: ${names.acl} rule ${RATE_RULE_NAME} — the rule with the rate-based statement; the web ACL's ${change.others} other rule(s) stay as they are`];
+    return [`# delete: ${names.acl} rule ${rule} — the rule with the rate-based statement; the web ACL's ${change.others} other rule(s) stay as they are`];
   }
   return [];
 }
 
 /** A note above a web ACL a patch writes over the user's own, when the user's has rules tune does not know. */
-export function keepOthersNote(change: WafChange, acl: string): string[] {
+export function keepOthersNote(change: WafChange, acl: string, rule = RATE_RULE_NAME): string[] {
   if (change.kind !== 'set-rule' || change.others <= 0) return [];
-  return [`# ${acl}: only its rate-based rule "${RATE_RULE_NAME}" is shown; keep the web ACL's ${change.others} other rule(s) beside it`];
+  return [`# ${acl}: only its rate-based rule "${rule}" is shown; keep the web ACL's ${change.others} other rule(s) beside it`];
+}
+
+/** A web ACL of the user's, as its source says it (audit/targets.ts). */
+interface UserAcl {
+  id: string;
+  rateRule?: { name: string; priority: number };
+  priorities: number[];
+}
+
+/**
+ * The name and priority the rate rule takes in the user's own web ACL: those of their rate-based
+ * rule, which it replaces; else ours at priority 0, or after their other rules when 0 is theirs
+ * (with a note: a rule of theirs that allows a request first exempts it from the rate rule).
+ */
+export function rateRuleSlot(acl: UserAcl | undefined): { name: string; priority: number; notes: string[] } {
+  const mine = acl?.rateRule;
+  if (mine && mine.name && Number.isInteger(mine.priority) && mine.priority >= 0) return { ...mine, notes: [] };
+  if (!acl?.priorities.includes(0)) return { name: RATE_RULE_NAME, priority: 0, notes: [] };
+  const priority = Math.max(...acl.priorities) + 1;
+  return { name: RATE_RULE_NAME, priority, notes: [`# note: ${acl.id}: the rate rule comes after your other rules (priority ${priority}, as 0 is taken): a rule of yours that allows a request first exempts it; give the rate rule a lower priority than those`] };
 }

@@ -10,8 +10,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
+import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { loadIacStack } from '../../src/audit/stack-source.ts';
+import { readSource } from '../../src/audit/read/source.ts';
+import { iacTargets } from '../../src/audit/targets.ts';
+import { corpusSources } from '../audit/corpus-sources.ts';
 import { deriveStack } from '../../src/audit/stack-document.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import type { Stack } from '../../src/stack/types.ts';
@@ -42,6 +47,19 @@ function readBack(model: AuditModel, id: string): Record<string, any> {
   expect(api, `API ${id} read back`).toBeDefined();
   return deriveStack(model, api!).document as Record<string, any>;
 }
+
+/** A REST API `Shop` with GET /items (a template's first lines). */
+const SHOP_API = [
+  'Resources:',
+  '  Shop:',
+  '    Type: AWS::ApiGateway::RestApi',
+  '  Items:',
+  '    Type: AWS::ApiGateway::Resource',
+  '    Properties: { RestApiId: !Ref Shop, ParentId: !GetAtt Shop.RootResourceId, PathPart: items }',
+  '  GetItems:',
+  '    Type: AWS::ApiGateway::Method',
+  '    Properties: { RestApiId: !Ref Shop, ResourceId: !Ref Items, HttpMethod: GET, AuthorizationType: NONE }',
+];
 
 const rateRule = { limit: 100, windowSeconds: 60, key: 'ip' as const, delaySeconds: 30 };
 
@@ -134,15 +152,7 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
 
   it("a Deployment's StageDescription: the stage throttle is its own, a route throttle the tuned stack drops leaves the entry's metrics", () => {
     const text = [
-      'Resources:',
-      '  Shop:',
-      '    Type: AWS::ApiGateway::RestApi',
-      '  Items:',
-      '    Type: AWS::ApiGateway::Resource',
-      '    Properties: { RestApiId: !Ref Shop, ParentId: !GetAtt Shop.RootResourceId, PathPart: items }',
-      '  GetItems:',
-      '    Type: AWS::ApiGateway::Method',
-      '    Properties: { RestApiId: !Ref Shop, ResourceId: !Ref Items, HttpMethod: GET, AuthorizationType: NONE }',
+      ...SHOP_API,
       '  ShopDeployment:',
       '    Type: AWS::ApiGateway::Deployment',
       '    Properties:',
@@ -208,6 +218,66 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
   });
 });
 
+describe("the rate rule in the user's own web ACL", () => {
+  const template = (rules: string[]) =>
+    [
+      ...SHOP_API,
+      '  ShopStage:',
+      '    Type: AWS::ApiGateway::Stage',
+      '    Properties: { RestApiId: !Ref Shop, DeploymentId: !Ref ShopDeployment, StageName: live }',
+      '  ShopDeployment:',
+      '    Type: AWS::ApiGateway::Deployment',
+      '    Properties: { RestApiId: !Ref Shop }',
+      '  Guard:',
+      '    Type: AWS::WAFv2::WebACL',
+      '    Properties:',
+      '      Scope: REGIONAL',
+      '      DefaultAction: { Allow: {} }',
+      '      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: guard }',
+      '      Rules:',
+      ...rules.map((r) => `        - ${r}`),
+      '  GuardOnStage:',
+      '    Type: AWS::WAFv2::WebACLAssociation',
+      '    Properties: { ResourceArn: !Sub "arn:aws:apigateway:${AWS::Region}::/restapis/${Shop}/stages/live", WebACLArn: !GetAtt Guard.Arn }',
+      '',
+    ].join('\n');
+  const managed = '{ Name: common, Priority: 0, OverrideAction: { None: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: AWS, Name: AWSManagedRulesCommonRuleSet } }, VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: common } }';
+  const theirRate = '{ Name: throttle-ips, Priority: 3, Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 2000, AggregateKeyType: IP } }, VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: throttle-ips } }';
+
+  it('their rate rule (throttle-ips, priority 3) is replaced in place, their other rule kept; dropping it names it', () => {
+    const text = template([managed, theirRate]);
+    const { stack, targets } = source(written('template.yaml', text));
+    expect(stack.waf).toEqual({ rules: 2, rateLimit: { limit: 2000, windowSeconds: 300, key: 'ip', delaySeconds: 30 } });
+    const tuned = structuredClone(stack);
+    tuned.waf = { rules: 2, rateLimit: rateRule };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    const r = (parseYaml(patch) as { Resources: Record<string, any> }).Resources;
+    expect(Object.keys(r)).toEqual(['Guard']);
+    expect(r.Guard.Properties.Rules).toEqual([
+      expect.objectContaining({ Name: 'throttle-ips', Priority: 3, Statement: { RateBasedStatement: { Limit: 100, EvaluationWindowSec: 60, AggregateKeyType: 'IP' } } }),
+    ]);
+    expect(patch).toContain('# Guard: only its rate-based rule "throttle-ips" is shown; keep the web ACL\'s 1 other rule(s) beside it');
+    // as the note says: the list replaces theirs, and their other rule is kept beside it
+    const merged = mergeCfnPatch(text, patch);
+    merged.Resources.Guard.Properties.Rules.push(parseYaml(managed));
+    const doc = readBack(readCloudFormation(stringify(merged), '/repo/template.yaml'), 'Shop');
+    expect(doc.waf).toEqual({ rules: 2, rateLimit: { limit: 100, window: '60s' } });
+
+    const dropped = structuredClone(stack);
+    dropped.waf = { rules: 1 };
+    expect(cloudFormationPatch(stack, dropped, targets)).toContain("# delete: Guard rule throttle-ips — the rule with the rate-based statement; the web ACL's 1 other rule(s) stay as they are");
+  });
+
+  it('a web ACL whose rule has priority 0 and no rate rule: the rate rule comes after it, and a note says what that means', () => {
+    const { stack, targets } = source(written('template.yaml', template([managed])));
+    const tuned = structuredClone(stack);
+    tuned.waf = { rules: 2, rateLimit: rateRule };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    expect((parseYaml(patch) as any).Resources.Guard.Properties.Rules).toEqual([expect.objectContaining({ Name: 'rate-limit-per-ip', Priority: 1 })]);
+    expect(patch).toContain('# note: Guard: the rate rule comes after your other rules (priority 1, as 0 is taken)');
+  });
+});
+
 describe('patches written onto the Terraform configuration the stack was read from', () => {
   it('the aws_api_gateway_method_settings the user has ("all", "path_specific"): their logging and metrics kept, the stage referred to', () => {
     const dir = `${TF_DOCS}/api_gateway_method_settings`;
@@ -269,6 +339,49 @@ describe('patches written onto the Terraform configuration the stack was read fr
     expect(patch).toContain('    stage  = aws_api_gateway_stage.production.stage_name\n');
     const doc = readBack(readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch).model, 'aws_api_gateway_rest_api.example');
     expect(doc.api.usagePlans).toEqual([{ name: 'my-usage-plan', throttle: { rate: 2, burst: 4 }, quota: { limit: 20, period: 'WEEK', offset: 2 } }]);
+  });
+});
+
+describe('every API of the corpus', () => {
+  it('gets patches (every setting changed) that parse as YAML and HCL, name only resources its source has or the patch adds, and merge back to the tuned settings', async () => {
+    let apis = 0;
+    let named = 0;
+    for (const src of corpusSources().filter((f) => !f.endsWith('.output.json'))) {
+      const model = readSource(src);
+      for (const api of model.apis.filter((a) => a.kind !== 'function-url')) {
+        const { stack } = deriveStack(model, api);
+        const targets = iacTargets(model, api);
+        apis++;
+        const tuned = structuredClone(stack);
+        tuned.api.stage = { rate: 7, burst: 14 };
+        tuned.lambda.reservedConcurrency = 9;
+        if (stack.api.kind === 'rest') tuned.waf = { rules: Math.max(1, stack.waf?.rules ?? 0), rateLimit: rateRule };
+        const cfn = cloudFormationPatch(stack, tuned, targets);
+        const tf = terraformPatch(stack, tuned, targets);
+        for (const p of [cfn, tf]) expect(p, `${src}#${api.id}`).not.toMatch(/undefined|NaN|\[object Object\]/);
+        const doc = parseYaml(cfn) as { Resources?: Record<string, any>; Globals?: Record<string, any> };
+        await parseHcl('patch.tf', tf);
+        if (targets?.language === 'cloudformation') {
+          named++;
+          // every resource the patch writes is the template's (same type) or one it adds whole
+          for (const [id, r] of Object.entries(doc.Resources ?? {})) {
+            if (model.types[id]) expect(r.Type, `${src}: ${id}`).toBe(model.types[id]);
+            // (`Function` only where the source does not define the API's function)
+            else expect(['RateLimitWebAcl', 'RateLimitWebAclAssociation', 'ApiStage', ...(targets.functions.lambda ? [] : ['Function'])], `${src}: ${id}`).toContain(id);
+          }
+          const back = readMergedCfn(readFileSync(src, 'utf8'), cfn, src);
+          const again = back.apis.find((a) => a.id === api.id)!;
+          expect(again.stage, `${src}#${api.id}`).toEqual({ rate: 7, burst: 14 });
+        }
+        if (targets?.language === 'terraform') {
+          named++;
+          for (const m of tf.matchAll(/^resource "([^"]+)" "([^"]+)" \{$/gm)) expect(m[2], src).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+        }
+      }
+    }
+    // the corpus has many APIs, most of them in sources a patch can name
+    expect(apis).toBeGreaterThan(40);
+    expect(named).toBeGreaterThan(apis / 2);
   });
 });
 

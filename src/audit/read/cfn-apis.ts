@@ -184,13 +184,19 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
   const rules = aclId ? ctx.values.choices(ctx.props(aclId).Rules) : undefined;
   const list = Array.isArray(rules) ? (rules as Obj[]) : [];
   let rateLimit: { limit: number; windowSeconds: number } | undefined;
+  let rateRule: { name: string; priority: number } | undefined;
+  const priorities: number[] = [];
   for (const r of list) {
     const rb = (r?.Statement as Obj | undefined)?.RateBasedStatement as Obj | undefined;
+    const named = { name: ctx.str(r?.Name) ?? '', priority: Number(ctx.values.value(r?.Priority)) };
     if (rb) {
       const limit = Number(ctx.values.value(rb.Limit));
       const win = Number(ctx.values.value(rb.EvaluationWindowSec ?? 300));
-      if (Number.isFinite(limit)) rateLimit = { limit, windowSeconds: Number.isFinite(win) ? win : 300 };
-    }
+      if (Number.isFinite(limit)) {
+        rateLimit = { limit, windowSeconds: Number.isFinite(win) ? win : 300 };
+        rateRule = named;
+      }
+    } else if (Number.isFinite(named.priority)) priorities.push(named.priority);
   }
-  api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id), ...(aclId ? { acl: aclId } : {}) };
+  api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id), ...(aclId ? { acl: aclId, priorities, ...(rateRule ? { rateRule } : {}) } : {}) };
 }

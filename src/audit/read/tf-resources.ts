@@ -188,12 +188,18 @@ function readWafAssociation(ctx: TfContext, b: TfBlock): void {
   const acl = ctx.refs(b.body.web_acl_arn ?? b.body.web_acl_id).map((r) => ctx.block(r)).find(Boolean);
   const rules = all(acl?.body.rule);
   let rateLimit: { limit: number; windowSeconds: number } | undefined;
+  let rateRule: { name: string; priority: number } | undefined;
+  const priorities: number[] = [];
   for (const r of rules) {
     const rb = first(first(r.statement)?.rate_based_statement);
     const limit = rb ? Number(ctx.value(rb.limit)) : NaN;
-    if (Number.isFinite(limit)) rateLimit = { limit, windowSeconds: Number(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
+    const named = { name: ctx.str(r.name) ?? '', priority: Number(ctx.value(r.priority)) };
+    if (Number.isFinite(limit)) {
+      rateLimit = { limit, windowSeconds: Number(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
+      rateRule = named;
+    } else if (Number.isFinite(named.priority)) priorities.push(named.priority);
   }
-  api.waf = { rules: rules.length, ...(rateLimit ? { rateLimit } : {}), loc: b.loc, ...(acl ? { acl: acl.address } : {}) };
+  api.waf = { rules: rules.length, ...(rateLimit ? { rateLimit } : {}), loc: b.loc, ...(acl ? { acl: acl.address, priorities, ...(rateRule ? { rateRule } : {}) } : {}) };
 }
 
 /** A policy written as a JSON string (heredoc or literal); jsonencode(...) is HCL, read as unknown. */
