@@ -48,10 +48,10 @@ const SAM_IMPLICIT: Record<string, string> = { ServerlessRestApi: 'AWS::Serverle
 export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undefined {
   if (model.format === 'serverless' || api.kind === 'function-url') return undefined;
   const terraform = model.format === 'terraform';
-  if (terraform && !/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(api.id)) return undefined;
   const typeOf = (id: string): string => (terraform ? id.split('.')[0] : (model.types[id] ?? SAM_IMPLICIT[id] ?? 'unknown'));
   // a Terraform resource a patch can write a block at: "<type>.<name>" in the root module
-  const writable = (id: string): boolean => !terraform || /^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(id);
+  const writable = (id: string): boolean => !terraform || (/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(id) && !/^(module|data)\./.test(id));
+  if (!writable(api.id)) return undefined;
   const implicit = !terraform && !model.types[api.id] && SAM_IMPLICIT[api.id] !== undefined;
   const functions: Record<string, TargetRef> = {};
   const primary = primaryFunction(model, api);

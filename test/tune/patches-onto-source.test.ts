@@ -150,6 +150,65 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
     expect(doc.api.usagePlans[0].throttle).toEqual({ rate: 2, burst: 4 });
   });
 
+  it("a SAM API's own usage plan (Auth.UsagePlan, PER_API): its throttle and quota on the API, its name, description and tags kept", () => {
+    const file = `${CORPUS}/sam-translator/api_with_usageplans.input.yaml`;
+    const { stack, targets } = source(`${file}#MyApiTwo`);
+    // the template: UsagePlanName SomeRandomName, Throttle 1000/1000, Quota 10 a MONTH from day 11
+    expect(stack.api.usagePlans).toEqual([{ name: 'SomeRandomName', throttle: { rate: 1000, burst: 1000 }, quota: { limit: 10, period: 'MONTH', offset: 10 } }]);
+    const tuned = structuredClone(stack);
+    tuned.api.usagePlans[0] = { name: 'SomeRandomName', throttle: { rate: 2, burst: 4 }, quota: { limit: 100, period: 'DAY', offset: 0 } };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    expect((parseYaml(patch) as any).Resources).toEqual({
+      MyApiTwo: { Type: 'AWS::Serverless::Api', Properties: { Auth: { UsagePlan: { Throttle: { RateLimit: 2, BurstLimit: 4 }, Quota: { Limit: 100, Period: 'DAY', Offset: 0 } } } } },
+    });
+    const text = readFileSync(file, 'utf8');
+    expect(mergeCfnPatch(text, patch).Resources.MyApiTwo.Properties.Auth.UsagePlan).toMatchObject({ CreateUsagePlan: 'PER_API', UsagePlanName: 'SomeRandomName', Description: 'Description for usage plan' });
+    const doc = readBack(readMergedCfn(text, patch), 'MyApiTwo');
+    expect(doc.api.usagePlans).toEqual([{ name: 'SomeRandomName', throttle: { rate: 2, burst: 4 }, quota: { limit: 100, period: 'DAY', offset: 0 } }]);
+    // dropping the plan's throttle is a line to act on: a merge cannot remove a key
+    const dropped = structuredClone(stack);
+    dropped.api.usagePlans[0] = { name: 'SomeRandomName', quota: { limit: 100, period: 'DAY', offset: 0 } };
+    expect(cloudFormationPatch(stack, dropped, targets)).toContain('# note: MyApiTwo Auth.UsagePlan: remove Throttle: the tuned plan has none');
+  });
+
+  it('what a merge cannot remove is a note naming the resource: reserved concurrency, an HTTP stage or route throttle', () => {
+    const sam = source(`${SAM_ORDERS}#OrdersApi`);
+    const reserved = structuredClone(sam.stack);
+    reserved.lambda.reservedConcurrency = 4;
+    const none = structuredClone(sam.stack);
+    expect(cloudFormationPatch(reserved, none, sam.targets)).toContain('# note: ItemsFunction: remove ReservedConcurrentExecutions (4 now): the tuned stack reserves none');
+    expect(cloudFormationPatch(reserved, none, sam.targets)).not.toContain('Resources:');
+
+    const http = [
+      'Transform: AWS::Serverless-2016-10-31',
+      'Resources:',
+      '  HttpOrders:',
+      '    Type: AWS::Serverless::HttpApi',
+      '    Properties:',
+      '      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }',
+      "      RouteSettings: { 'GET /search': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } }",
+      '  Search:',
+      '    Type: AWS::Serverless::Function',
+      '    Properties:',
+      '      Runtime: nodejs20.x',
+      '      Handler: search.handler',
+      '      Events:',
+      '        Search: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /search, Method: get } }',
+      '        Items: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /items, Method: get } }',
+      '',
+    ].join('\n');
+    const { stack, targets } = source(written('template.yaml', http));
+    expect(stack.api.routes['GET /search']).toEqual({ rate: 2, burst: 4 });
+    const tuned = structuredClone(stack);
+    delete tuned.api.stage;
+    tuned.api.routes['GET /search'] = null;
+    tuned.api.routes['GET /items'] = { rate: 9, burst: 18 };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    expect(patch).toContain("# note: HttpOrders: remove DefaultRouteSettings' ThrottlingRateLimit and ThrottlingBurstLimit: the tuned stack has no stage throttle");
+    expect(patch).toContain(`# note: HttpOrders: remove RouteSettings' "GET /search" throttle: the tuned stack does not throttle it`);
+    expect((parseYaml(patch) as any).Resources.HttpOrders.Properties).toEqual({ RouteSettings: { 'GET /items': { ThrottlingRateLimit: 9, ThrottlingBurstLimit: 18 } } });
+  });
+
   it("a Deployment's StageDescription: the stage throttle is its own, a route throttle the tuned stack drops leaves the entry's metrics", () => {
     const text = [
       ...SHOP_API,
@@ -375,7 +434,10 @@ describe('every API of the corpus', () => {
         }
         if (targets?.language === 'terraform') {
           named++;
-          for (const m of tf.matchAll(/^resource "([^"]+)" "([^"]+)" \{$/gm)) expect(m[2], src).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+          for (const m of tf.matchAll(/^resource "([^"]+)" "([^"]+)" \{$/gm)) {
+            expect(m[1], src).toMatch(/^aws_[a-z0-9_]+$/); // never a module or another provider's type
+            expect(m[2], src).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+          }
         }
       }
     }
