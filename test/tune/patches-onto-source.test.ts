@@ -61,6 +61,27 @@ const SHOP_API = [
   '    Properties: { RestApiId: !Ref Shop, ResourceId: !Ref Items, HttpMethod: GET, AuthorizationType: NONE }',
 ];
 
+/** A SAM template: an HTTP API `HttpOrders` with these property lines, and function `Search` serving GET /search (and GET /items with `items`). */
+function samHttpApi(properties: string[], items = false): string {
+  return [
+    'Transform: AWS::Serverless-2016-10-31',
+    'Resources:',
+    '  HttpOrders:',
+    '    Type: AWS::Serverless::HttpApi',
+    '    Properties:',
+    ...properties.map((l) => `      ${l}`),
+    '  Search:',
+    '    Type: AWS::Serverless::Function',
+    '    Properties:',
+    '      Runtime: nodejs20.x',
+    '      Handler: search.handler',
+    '      Events:',
+    '        Search: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /search, Method: get } }',
+    ...(items ? ['        Items: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /items, Method: get } }'] : []),
+    '',
+  ].join('\n');
+}
+
 const rateRule = { limit: 100, windowSeconds: 60, key: 'ip' as const, delaySeconds: 30 };
 
 describe('patches written onto the CloudFormation/SAM template the stack was read from', () => {
@@ -179,24 +200,7 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
     expect(cloudFormationPatch(reserved, none, sam.targets)).toContain('# note: ItemsFunction: remove ReservedConcurrentExecutions (4 now): the tuned stack reserves none');
     expect(cloudFormationPatch(reserved, none, sam.targets)).not.toContain('Resources:');
 
-    const http = [
-      'Transform: AWS::Serverless-2016-10-31',
-      'Resources:',
-      '  HttpOrders:',
-      '    Type: AWS::Serverless::HttpApi',
-      '    Properties:',
-      '      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }',
-      "      RouteSettings: { 'GET /search': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } }",
-      '  Search:',
-      '    Type: AWS::Serverless::Function',
-      '    Properties:',
-      '      Runtime: nodejs20.x',
-      '      Handler: search.handler',
-      '      Events:',
-      '        Search: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /search, Method: get } }',
-      '        Items: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /items, Method: get } }',
-      '',
-    ].join('\n');
+    const http = samHttpApi(['DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }', "RouteSettings: { 'GET /search': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } }"], true);
     const { stack, targets } = source(written('template.yaml', http));
     expect(stack.api.routes['GET /search']).toEqual({ rate: 2, burst: 4 });
     const tuned = structuredClone(stack);
@@ -243,22 +247,7 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
   });
 
   it('an AWS::Serverless::HttpApi: DefaultRouteSettings and RouteSettings on it, its other route settings kept', () => {
-    const text = [
-      'Transform: AWS::Serverless-2016-10-31',
-      'Resources:',
-      '  HttpOrders:',
-      '    Type: AWS::Serverless::HttpApi',
-      '    Properties:',
-      '      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true }',
-      '  Search:',
-      '    Type: AWS::Serverless::Function',
-      '    Properties:',
-      '      Runtime: nodejs20.x',
-      '      Handler: search.handler',
-      '      Events:',
-      '        Search: { Type: HttpApi, Properties: { ApiId: !Ref HttpOrders, Path: /search, Method: get } }',
-      '',
-    ].join('\n');
+    const text = samHttpApi(['DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true }']);
     const { stack, targets } = source(written('template.yaml', text));
     const tuned = structuredClone(stack);
     tuned.api.stage = { rate: 20, burst: 40 };
