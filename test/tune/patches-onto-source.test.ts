@@ -377,6 +377,48 @@ describe('patches written onto the Terraform configuration the stack was read fr
     expect(d2.waf).toEqual({ rules: 1, rateLimit: { limit: 100, window: '60s' } });
   });
 
+  it("an HTTP API's aws_apigatewayv2_stage: default_route_settings merged into theirs (detailed metrics kept), route_settings added", () => {
+    const config = [
+      'resource "aws_apigatewayv2_api" "orders" {',
+      '  name          = "orders"',
+      '  protocol_type = "HTTP"',
+      '}',
+      '',
+      'resource "aws_apigatewayv2_route" "search" {',
+      '  api_id    = aws_apigatewayv2_api.orders.id',
+      '  route_key = "GET /search"',
+      '}',
+      '',
+      'resource "aws_apigatewayv2_stage" "live" {',
+      '  api_id      = aws_apigatewayv2_api.orders.id',
+      '  name        = "live"',
+      '  auto_deploy = true',
+      '  default_route_settings {',
+      '    detailed_metrics_enabled = true',
+      '    throttling_rate_limit    = 100',
+      '    throttling_burst_limit   = 200',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const dir = mkdtempSync(join(tmpdir(), 'dowsim-tf-http-'));
+    writeFileSync(join(dir, 'main.tf'), config);
+    const { stack, targets } = source(dir);
+    expect(stack.api.stage).toEqual({ rate: 100, burst: 200 });
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 20, burst: 40 };
+    tuned.api.routes['GET /search'] = { rate: 2, burst: 4 };
+    const patch = terraformPatch(stack, tuned, targets);
+    expect(patch).toContain('resource "aws_apigatewayv2_stage" "live" {\n  api_id = aws_apigatewayv2_api.orders.id\n  name   = "live"\n');
+    expect(patch).toContain('# note: written onto your own aws_apigatewayv2_stage.live: only the arguments shown change; keep the others');
+    const { model, text } = readMergedTf(config, patch);
+    expect(text).toContain('auto_deploy = true');
+    expect(text).toMatch(/default_route_settings \{\n {4}detailed_metrics_enabled = true\n {4}throttling_rate_limit {2}= 20\n {4}throttling_burst_limit = 40\n {2}\}/);
+    const doc = readBack(model, 'aws_apigatewayv2_api.orders');
+    expect(doc.api.stage).toEqual({ rate: 20, burst: 40 });
+    expect(doc.api.routes['GET /search']).toMatchObject({ rate: 2, burst: 4 });
+  });
+
   it("the user's usage plan (aws_api_gateway_usage_plan.example) gets the throttle, its quota (20 per WEEK, offset 2) kept", () => {
     const dir = `${TF_DOCS}/api_gateway_usage_plan`;
     const { stack, targets } = source(dir);
