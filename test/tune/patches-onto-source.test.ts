@@ -486,6 +486,17 @@ describe('sources a patch cannot name', () => {
     expect(sls!.targets).toBeUndefined();
   });
 
+  it('a template whose file name holds a line break: the header stays one comment line, the patch stays the YAML it was', () => {
+    const file = written('orders\nResources: {}\n.yaml', readFileSync(SAM_ORDERS, 'utf8'));
+    const { stack, targets } = source(`${file}#OrdersApi`);
+    const tuned = structuredClone(stack);
+    tuned.api.routes['GET /search'] = { rate: 1.5, burst: 2 };
+    const patch = cloudFormationPatch(stack, tuned, targets);
+    expect(patch.split('\n').filter((l) => l.includes('orders'))).toHaveLength(1);
+    expect(patch.split('\n')[0]).toMatch(/^# dowsim tune: .*orders Resources: \{\} \.yaml/);
+    expect(Object.keys((parseYaml(patch) as any).Resources)).toEqual(['OrdersApi']);
+  });
+
   it('the same tuned stack without targets writes the placeholders, with them none', () => {
     const { stack, targets } = source(`${SAM_ORDERS}#OrdersApi`);
     const tuned: Stack = structuredClone(stack);
