@@ -65,7 +65,8 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
   const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? SAM_IMPLICIT[api.id] : typeOf(api.stageAt.resource) } : undefined;
   return {
     language: terraform ? 'terraform' : 'cloudformation',
-    format: model.format,
+    // a template `cdk synth` wrote (its CDKMetadata resource), read as a file of its own
+    format: model.format === 'cloudformation' && Object.values(model.types).includes('AWS::CDK::Metadata') ? 'cdk' : model.format,
     file: api.loc.file,
     api: { id: api.id, type: typeOf(api.id), ...(implicit ? { implicit: true as const } : {}) },
     ...(stage ? { stage } : {}),

@@ -213,6 +213,15 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
     expect((parseYaml(patch) as any).Resources.HttpOrders.Properties).toEqual({ RouteSettings: { 'GET /items': { ThrottlingRateLimit: 9, ThrottlingBurstLimit: 18 } } });
   });
 
+  it('a template `cdk synth` wrote (a CDKMetadata resource): the patch says the change belongs in the CDK app', () => {
+    const text = `${readFileSync(SAM_ORDERS, 'utf8')}  CDKMetadata:\n    Type: AWS::CDK::Metadata\n    Properties: { Analytics: v2 }\n`;
+    const { stack, targets } = source(`${written('OrdersStack.template.yaml', text)}#OrdersApi`);
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 50, burst: 100 };
+    expect(cloudFormationPatch(stack, tuned, targets)).toContain('# note: this template is synthesized by the AWS CDK: make the change in the CDK app');
+    expect(cloudFormationPatch(stack, tuned, source(`${SAM_ORDERS}#OrdersApi`).targets)).not.toContain('AWS CDK');
+  });
+
   it("a Deployment's StageDescription: the stage throttle is its own, a route throttle the tuned stack drops leaves the entry's metrics", () => {
     const text = [
       ...SHOP_API,
