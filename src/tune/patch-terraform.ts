@@ -86,17 +86,26 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
   }
   for (const [key, th] of routeThrottles(tuned)) {
     const [method, path] = key.split(' ');
-    // method_path is "{resource_path}/{http_method}" without the leading slash
-    const methodPath = `${path.replace(/^\//, '')}/${method === 'ANY' ? '*' : method}`;
+    const methodPath = tfMethodPath(key);
     wanted.add(methodPath);
     blocks.push(methodSettings(name(methodPath, tfName(`${method}_${path}`)), methodPath, th.rate, th.burst, refs));
   }
   // the user's method settings of a path the tuned stack no longer throttles
-  const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => `${k.split(' ')[1].replace(/^\//, '')}/${k.split(' ')[0] === 'ANY' ? '*' : k.split(' ')[0]}`)]);
+  const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => tfMethodPath(k))]);
   for (const [path, at] of Object.entries(mine)) {
     if (!wanted.has(path) && throttledBefore.has(path)) refs.notes.push(`# note: ${at}: remove throttling_rate_limit and throttling_burst_limit (or the resource): the tuned stack does not throttle ${path}`);
   }
   return blocks;
+}
+
+/**
+ * A route's method_path: "{resource_path}/{http_method}" without the leading slash ("items/{id}/GET",
+ * as the provider's documentation writes it); the root resource's is "~1/GET", its "/" escaped as
+ * API Gateway's patch paths escape it (a bare "/GET" makes the path "//GET/…", which API Gateway refuses).
+ */
+function tfMethodPath(routeKey: string): string {
+  const [method, path] = routeKey.split(' ');
+  return `${path === '/' ? '~1' : path.replace(/^\//, '')}/${method === 'ANY' ? '*' : method}`;
 }
 
 function methodSettings(name: string, methodPath: string, rate: number, burst: number, refs: TfRefs): string {

@@ -23,6 +23,8 @@ import type { Stack } from '../../src/stack/types.ts';
 import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
 import { terraformPatch } from '../../src/tune/patch-terraform.ts';
 import { mergeCfnPatch, readMergedCfn, readMergedTf } from '../support/iac-merge.ts';
+import { fromCloudFormation, fromTerraform } from '../support/tune-readback.ts';
+import { makeStack } from '../support/stacks.ts';
 
 const SAM_ORDERS = 'test/tune/fixtures/sam-orders.yaml';
 const CORPUS = 'test/fixtures/iac-corpus';
@@ -484,6 +486,21 @@ describe('every API of the corpus', () => {
     // the corpus has many APIs, most of them in sources a patch can name
     expect(apis).toBeGreaterThan(40);
     expect(named).toBeGreaterThan(apis / 2);
+  });
+});
+
+describe("the root resource's method settings", () => {
+  it('CloudFormation ResourcePath "/" and Terraform method_path "~1/GET", both read back as GET /', () => {
+    const base = makeStack();
+    const tuned = makeStack({ api: { routes: { 'GET /': { rate: 3, burst: 6 }, 'GET /items': null } } });
+    // AWS::ApiGateway::Stage MethodSetting: "To specify the root path, use only a slash (/)"
+    const cfn = (parseYaml(cloudFormationPatch(base, tuned)) as any).Resources.ApiStage.Properties.MethodSettings;
+    expect(cfn).toEqual([{ ResourcePath: '/', HttpMethod: 'GET', ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 }]);
+    // the provider sends "/<method_path>/throttling/…": the root's "/" is escaped, as in API Gateway's patch paths
+    const tf = terraformPatch(base, tuned);
+    expect(tf).toContain('  method_path = "~1/GET"\n');
+    expect(fromCloudFormation(cloudFormationPatch(base, tuned)).api.routes['GET /']).toMatchObject({ rate: 3, burst: 6 });
+    expect(fromTerraform(tf).api.routes['GET /']).toMatchObject({ rate: 3, burst: 6 });
   });
 });
 

@@ -97,7 +97,8 @@ const THIRD: Record<string, Reader> = {
     if (path === '*/*') api.stage = t;
     else {
       const [p, m] = [path.slice(0, path.lastIndexOf('/')), path.slice(path.lastIndexOf('/') + 1)];
-      setRouteThrottle(api, `${m === '*' ? 'ANY' : m.toUpperCase()} /${p.replace(/^\//, '')}`, t, b.loc);
+      // the resource path's slashes may be escaped as "~1" (the root's is "~1/GET")
+      setRouteThrottle(api, `${m === '*' ? 'ANY' : m.toUpperCase()} /${p.replace(/~1/g, '/').replace(/^\/+/, '')}`, t, b.loc);
     }
   },
   aws_apigatewayv2_stage(ctx, b) {
