@@ -163,5 +163,5 @@ export interface AuditModel {
 }
 
 export function emptyModel(source: string, format: AuditModel['format'], region = 'us-east-1'): AuditModel {
-  return { source, format, region, types: {}, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], budgets: [], assumptions: [] };
+  return { source, format, region, types: Object.create(null) as Record<string, string>, apis: [], functions: [], functionUrls: [], statements: [], permissions: [], buckets: [], logGroups: [], alarms: [], budgets: [], assumptions: [] };
 }

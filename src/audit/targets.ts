@@ -48,21 +48,22 @@ const SAM_IMPLICIT: Record<string, string> = { ServerlessRestApi: 'AWS::Serverle
 export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undefined {
   if (model.format === 'serverless' || api.kind === 'function-url') return undefined;
   const terraform = model.format === 'terraform';
-  const typeOf = (id: string): string => (terraform ? id.split('.')[0] : (model.types[id] ?? SAM_IMPLICIT[id] ?? 'unknown'));
+  const samImplicit = (id: string): string | undefined => (Object.hasOwn(SAM_IMPLICIT, id) ? SAM_IMPLICIT[id] : undefined);
+  const typeOf = (id: string): string => (terraform ? id.split('.')[0] : (model.types[id] ?? samImplicit(id) ?? 'unknown'));
   // a Terraform resource a patch can write a block at: "<type>.<name>" in the root module
   const writable = (id: string): boolean => !terraform || (/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(id) && !/^(module|data)\./.test(id));
   if (!writable(api.id)) return undefined;
-  const implicit = !terraform && !model.types[api.id] && SAM_IMPLICIT[api.id] !== undefined;
-  const functions: Record<string, TargetRef> = {};
+  const implicit = !terraform && !model.types[api.id] && samImplicit(api.id) !== undefined;
+  const functions: Record<string, TargetRef> = Object.create(null); // keyed by names the source chose ("__proto__" too)
   const primary = primaryFunction(model, api);
   if (primary && writable(primary.id)) functions[DEFAULT_FUNCTION] = { id: primary.id, type: typeOf(primary.id) };
   for (const [id, name] of otherFunctions(model, api, primary)) if (writable(id)) functions[name] = { id, type: typeOf(id) };
-  const usagePlans: Record<string, TargetRef> = {};
+  const usagePlans: Record<string, TargetRef> = Object.create(null);
   for (const p of api.usagePlans) {
     const name = safeName(p.name, 64); // as the derived stack names it
     if (!usagePlans[name] && writable(p.loc.resource)) usagePlans[name] = { id: p.loc.resource, type: typeOf(p.loc.resource) };
   }
-  const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? SAM_IMPLICIT[api.id] : typeOf(api.stageAt.resource) } : undefined;
+  const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? typeOf(api.id) : typeOf(api.stageAt.resource) } : undefined;
   return {
     language: terraform ? 'terraform' : 'cloudformation',
     // a template `cdk synth` wrote (its CDKMetadata resource), read as a file of its own

@@ -13,8 +13,9 @@ type Props = Record<string, unknown>;
 
 /** The patch being written: resources (and SAM Globals) whose properties merge as a user merges them. */
 class CfnPatch {
-  readonly resources: Record<string, { Type: string; Properties: Props; DependsOn?: string }> = {};
-  readonly globals: Record<string, Props> = {};
+  // keyed by the user's logical ids, which may be any key ("toString", "__proto__")
+  readonly resources: Record<string, { Type: string; Properties: Props; DependsOn?: string }> = Object.create(null);
+  readonly globals: Record<string, Props> = Object.create(null);
   readonly notes: string[] = [];
   /** The user's resources the patch writes onto (their other properties stay). */
   readonly merged = new Set<string>();
@@ -34,9 +35,9 @@ class CfnPatch {
 /** Maps merge key by key; anything else (a list, a value) replaces. */
 function deepMerge(into: Props, from: Props): void {
   for (const [k, v] of Object.entries(from)) {
-    const cur = into[k];
+    const cur = Object.hasOwn(into, k) ? into[k] : undefined;
     if (isMap(cur) && isMap(v)) deepMerge(cur, v);
-    else into[k] = v;
+    else Object.defineProperty(into, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
 }
 

@@ -27,7 +27,10 @@ function isMap(v: unknown): v is Obj {
 
 function deepMerge(into: Obj, from: Obj): Obj {
   const out: Obj = { ...into };
-  for (const [k, v] of Object.entries(from)) out[k] = isMap(out[k]) && isMap(v) ? deepMerge(out[k], v) : v;
+  for (const [k, v] of Object.entries(from)) {
+    const cur = Object.hasOwn(out, k) ? out[k] : undefined;
+    Object.defineProperty(out, k, { value: isMap(cur) && isMap(v) ? deepMerge(cur, v) : v, enumerable: true, writable: true, configurable: true });
+  }
   return out;
 }
 
@@ -40,7 +43,7 @@ export function mergeCfnPatch(templateText: string, patch: string): Obj {
     template.Globals = { ...(template.Globals ?? {}), [section]: deepMerge(template.Globals?.[section] ?? {}, props) };
   }
   for (const [id, r] of Object.entries((p.Resources ?? {}) as Obj)) {
-    const mine = template.Resources[id];
+    const mine = Object.hasOwn(template.Resources, id) ? template.Resources[id] : undefined;
     if (!mine) template.Resources[id] = r;
     else template.Resources[id] = { ...mine, ...(r.DependsOn ? { DependsOn: r.DependsOn } : {}), Properties: deepMerge(mine.Properties ?? {}, r.Properties ?? {}) };
   }

@@ -523,6 +523,21 @@ describe('sources a patch cannot name', () => {
     expect(Object.keys((parseYaml(patch) as any).Resources)).toEqual(['OrdersApi']);
   });
 
+  it('logical ids and plan names that are Object.prototype keys ("toString", "__proto__") are named like any other', () => {
+    const text = readFileSync(SAM_ORDERS, 'utf8')
+      .replace(/SearchFunction/g, 'toString')
+      .replace('  OrdersApi:\n    Type: AWS::Serverless::Api\n    Properties:\n', "  OrdersApi:\n    Type: AWS::Serverless::Api\n    Properties:\n      Auth: { UsagePlan: { CreateUsagePlan: PER_API, UsagePlanName: __proto__, Throttle: { RateLimit: 50, BurstLimit: 100 } } }\n");
+    const { stack, targets } = source(`${written('template.yaml', text)}#OrdersApi`);
+    expect(stack.api.usagePlans.map((p) => p.name)).toEqual(['__proto__']);
+    const tuned = structuredClone(stack);
+    tuned.functions!.find((f) => f.name === 'toString')!.reservedConcurrency = 5;
+    tuned.api.usagePlans[0].throttle = { rate: 2, burst: 4 };
+    const r = (parseYaml(cloudFormationPatch(stack, tuned, targets)) as any).Resources;
+    expect(Object.keys(r).sort()).toEqual(['OrdersApi', 'toString']);
+    expect(r.toString).toEqual({ Type: 'AWS::Serverless::Function', Properties: { ReservedConcurrentExecutions: 5 } });
+    expect(r.OrdersApi.Properties.Auth.UsagePlan.Throttle).toEqual({ RateLimit: 2, BurstLimit: 4 });
+  });
+
   it('the same tuned stack without targets writes the placeholders, with them none', () => {
     const { stack, targets } = source(`${SAM_ORDERS}#OrdersApi`);
     const tuned: Stack = structuredClone(stack);

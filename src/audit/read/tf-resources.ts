@@ -88,7 +88,7 @@ const THIRD: Record<string, Reader> = {
   aws_api_gateway_method_settings(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
     const s = first(b.body.settings);
-    if (api) (api.methodSettingsAt ??= {})[ctx.str(b.body.method_path) ?? '*/*'] = b.address;
+    if (api) (api.methodSettingsAt ??= Object.create(null) as Record<string, string>)[ctx.str(b.body.method_path) ?? '*/*'] = b.address;
     if (!api || !s) return;
     if (ctx.bool(s.data_trace_enabled)) api.dataTrace = b.loc;
     const t = ctx.throttle(b, s, 'throttling_rate_limit', 'throttling_burst_limit');
