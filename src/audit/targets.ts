@@ -23,7 +23,8 @@ export interface IacTargets {
   /** The API; a SAM implicit API has type `AWS::Serverless::Api` / `AWS::Serverless::HttpApi` and no resource of its own. */
   api: TargetRef & { implicit?: true };
   /** Where the stage's throttles are written (absent: the source defines no stage). */
-  stage?: StageAt & { type: string };
+  /** `sharedWith`, for SAM Globals: the template's explicit SAM APIs of the same kind, which Globals reach too. */
+  stage?: StageAt & { type: string; sharedWith?: string[] };
   /** Terraform: this API's aws_api_gateway_method_settings resources by method_path. */
   methodSettings: Record<string, string>;
   /** Each function of the derived stack (`lambda`, or a `functions` name) → its resource. */
@@ -63,7 +64,9 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
     const name = safeName(p.name, 64); // as the derived stack names it
     if (!usagePlans[name] && writable(p.loc.resource)) usagePlans[name] = { id: p.loc.resource, type: typeOf(p.loc.resource) };
   }
-  const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: api.stageAt.via === 'sam-globals' ? typeOf(api.id) : typeOf(api.stageAt.resource) } : undefined;
+  const globals = api.stageAt?.via === 'sam-globals';
+  const sharedWith = globals ? Object.keys(model.types).filter((id) => model.types[id] === typeOf(api.id)) : [];
+  const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: typeOf(globals ? api.id : api.stageAt.resource), ...(sharedWith.length ? { sharedWith } : {}) } : undefined;
   return {
     language: terraform ? 'terraform' : 'cloudformation',
     // a template `cdk synth` wrote (its CDKMetadata resource), read as a file of its own

@@ -116,7 +116,10 @@ function restThrottles(out: CfnPatch, base: Stack, tuned: Stack, t: IacTargets |
   const viaDeployment = st.via === 'deployment';
   const list = mergedMethodSettings(tuned, st.methodSettings ?? [], !viaDeployment);
   if (!st.methodSettings) out.notes.push(`# note: the MethodSettings of ${st.resource} could not be read as a list: the list below replaces it; add your other entries to it`);
-  if (st.via === 'sam-globals') out.global('Api', { MethodSettings: list });
+  if (st.via === 'sam-globals') {
+    out.global('Api', { MethodSettings: list });
+    out.notes.push(...globalsNote('Api', st.sharedWith));
+  }
   else if (viaDeployment) {
     const throttle = tuned.api.stage ? { ThrottlingRateLimit: tuned.api.stage.rate, ThrottlingBurstLimit: tuned.api.stage.burst } : {};
     out.put(st.resource, st.type, { StageDescription: { ...throttle, MethodSettings: list } }, true);
@@ -169,13 +172,22 @@ function httpThrottles(out: CfnPatch, base: Stack, tuned: Stack, t: IacTargets |
     if (t) out.notes.push(`# note: ${t.file} defines no stage of ${t.api.id}: ApiStage is new`);
     return;
   }
-  if (st.via === 'sam-globals') out.global('HttpApi', props);
+  if (st.via === 'sam-globals') {
+    out.global('HttpApi', props);
+    out.notes.push(...globalsNote('HttpApi', st.sharedWith));
+  }
   else out.put(st.resource, st.type, props, true);
   const where = st.via === 'sam-globals' ? 'Globals.HttpApi' : st.resource;
   if (base.api.stage && !tuned.api.stage) out.notes.push(`# note: ${where}: remove DefaultRouteSettings' ThrottlingRateLimit and ThrottlingBurstLimit: the tuned stack has no stage throttle`);
   for (const [key] of routeThrottles(base)) {
     if (!tuned.api.routes[key]) out.notes.push(`# note: ${where}: remove RouteSettings' ${JSON.stringify(key)} throttle: the tuned stack does not throttle it`);
   }
+}
+
+/** SAM Globals reach the template's explicit APIs as well, unless they set the property themselves. */
+function globalsNote(section: 'Api' | 'HttpApi', sharedWith: string[] | undefined): string[] {
+  if (!sharedWith?.length) return [];
+  return [`# note: Globals.${section} applies to ${sharedWith.join(', ')} too, unless they set these properties themselves`];
 }
 
 /** A changed usage plan: on the user's plan (or SAM API's Auth.UsagePlan), else a complete plan. */

@@ -134,6 +134,8 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
     const patch = cloudFormationPatch(stack, tuned, targets);
     const p = parseYaml(patch) as Record<string, any>;
     expect(p.Resources).toBeUndefined();
+    // the template's ExplicitApi sets no MethodSettings of its own: Globals reach it too
+    expect(patch).toContain('# note: Globals.Api applies to ExplicitApi too, unless they set these properties themselves');
     // the template: Globals.Api.MethodSettings [{LoggingLevel: INFO, MetricsEnabled: true, DataTraceEnabled: true, ResourcePath: /*, HttpMethod: '*'}]
     expect(p.Globals).toEqual({
       Api: {
