@@ -88,7 +88,8 @@ export function cloudFormationPatch(base: Stack, tuned: Stack, targets?: IacTarg
   const notes = [...sourceNotes(t, out), ...newRouteNotes(base, tuned), ...out.notes, ...deleteLines(waf, names, slot.name), ...keepOthersNote(waf, names.acl, slot.name)].map((n) => n.replace(/[\r\n]/g, ' '));
   const hasBody = Object.keys(out.resources).length > 0 || Object.keys(out.globals).length > 0;
   if (!hasBody && !notes.length) return '# dowsim tune: no change to the stack\n';
-  const into = t ? `merge into ${t.file.replace(/[\r\n]/g, ' ')} (property by property: maps merge, lists replace)` : 'merge into your template';
+  const other = targets && !t ? ` (the API is written in Terraform: this is the same change for a CloudFormation template of it, the names to be matched)` : '';
+  const into = t ? `merge into ${t.file.replace(/[\r\n]/g, ' ')} (property by property: maps merge, lists replace)` : `merge into your template${other}`;
   const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; ${into}\n${notes.map((n) => `${n}\n`).join('')}`;
   if (!hasBody) return head;
   const body = { ...(Object.keys(out.globals).length ? { Globals: out.globals } : {}), ...(Object.keys(out.resources).length ? { Resources: out.resources } : {}) };

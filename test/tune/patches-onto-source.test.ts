@@ -540,6 +540,21 @@ describe('sources a patch cannot name', () => {
     expect(r.OrdersApi.Properties.Auth.UsagePlan.Throttle).toEqual({ RateLimit: 2, BurstLimit: 4 });
   });
 
+  it("the other language's patch says it is for the same API written in that language", () => {
+    const sam = source(`${SAM_ORDERS}#OrdersApi`);
+    const t1 = structuredClone(sam.stack);
+    t1.api.stage = { rate: 50, burst: 100 };
+    expect(terraformPatch(sam.stack, t1, sam.targets).split('\n')[0]).toBe(
+      '# dowsim tune: the changed settings of OrdersApi; merge into your configuration (the API is written in CloudFormation: this is the same change for a Terraform configuration of it, the names to be matched)',
+    );
+    const tf = source(`${TF_DOCS}/api_gateway_method_settings`);
+    const t2 = structuredClone(tf.stack);
+    t2.api.stage = { rate: 50, burst: 100 };
+    expect(cloudFormationPatch(tf.stack, t2, tf.targets).split('\n')[0]).toMatch(/; merge into your template \(the API is written in Terraform: this is the same change for a CloudFormation template of it, the names to be matched\)$/);
+    // a stack file: neither
+    expect(terraformPatch(makeStack(), makeStack({ api: { stage: { rate: 5, burst: 10 } } })).split('\n')[0]).toMatch(/; merge into your configuration$/);
+  });
+
   it('the same tuned stack without targets writes the placeholders, with them none', () => {
     const { stack, targets } = source(`${SAM_ORDERS}#OrdersApi`);
     const tuned: Stack = structuredClone(stack);
