@@ -20,8 +20,8 @@ export interface IacTargets {
   format: AuditModel['format'];
   /** The file that defines the API. */
   file: string;
-  /** The API; a SAM implicit API has type `AWS::Serverless::Api` / `AWS::Serverless::HttpApi` and no resource of its own. */
-  api: TargetRef & { implicit?: true };
+  /** The API (a SAM implicit API has type `AWS::Serverless::Api` / `AWS::Serverless::HttpApi`; its stage is `sam-globals`). */
+  api: TargetRef;
   /** Where the stage's throttles are written (absent: the source defines no stage). */
   /** `sharedWith`, for SAM Globals: the template's explicit SAM APIs of the same kind, which Globals reach too. */
   stage?: StageAt & { type: string; sharedWith?: string[] };
@@ -54,7 +54,6 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
   // a Terraform resource a patch can write a block at: "<type>.<name>" in the root module
   const writable = (id: string): boolean => !terraform || (/^[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*$/.test(id) && !/^(module|data)\./.test(id));
   if (!writable(api.id)) return undefined;
-  const implicit = !terraform && !model.types[api.id] && samImplicit(api.id) !== undefined;
   const functions: Record<string, TargetRef> = Object.create(null); // keyed by names the source chose ("__proto__" too)
   const primary = primaryFunction(model, api);
   if (primary && writable(primary.id)) functions[DEFAULT_FUNCTION] = { id: primary.id, type: typeOf(primary.id) };
@@ -72,7 +71,7 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
     // a template `cdk synth` wrote (its CDKMetadata resource), read as a file of its own
     format: model.format === 'cloudformation' && Object.values(model.types).includes('AWS::CDK::Metadata') ? 'cdk' : model.format,
     file: api.loc.file,
-    api: { id: api.id, type: typeOf(api.id), ...(implicit ? { implicit: true as const } : {}) },
+    api: { id: api.id, type: typeOf(api.id) },
     ...(stage ? { stage } : {}),
     methodSettings: Object.fromEntries(Object.entries(api.methodSettingsAt ?? {}).filter(([, at]) => writable(at))),
     functions,

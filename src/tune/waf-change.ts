@@ -70,6 +70,6 @@ export function rateRuleSlot(acl: UserAcl | undefined): { name: string; priority
   const mine = acl?.rateRule;
   if (mine && mine.name && Number.isInteger(mine.priority) && mine.priority >= 0) return { ...mine, notes: [] };
   if (!acl?.priorities.includes(0)) return { name: RATE_RULE_NAME, priority: 0, notes: [] };
-  const priority = Math.max(...acl.priorities) + 1;
+  const priority = acl.priorities.reduce((a, b) => Math.max(a, b), 0) + 1; // no spread: a template's rule count is the user's
   return { name: RATE_RULE_NAME, priority, notes: [`# note: ${acl.id}: the rate rule comes after your other rules (priority ${priority}, as 0 is taken): a rule of yours that allows a request first exempts it; give the rate rule a lower priority than those`] };
 }
