@@ -64,8 +64,11 @@ export interface ApiModel {
   stage?: Throttle;
   /** Where the stage's settings are written (absent: nowhere in the source). */
   stageAt?: StageAt;
-  /** Terraform: the aws_api_gateway_method_settings resources of this API, by method_path ("items/GET"; the stage default: all methods of all paths). */
-  methodSettingsAt?: Record<string, string>;
+  /**
+   * Terraform: the aws_api_gateway_method_settings resources of this API, by the route their
+   * method_path names ("GET /items"; the stage default, every method of every path, under its own method_path), with the method_path as written.
+   */
+  methodSettingsAt?: Record<string, { resource: string; methodPath: string }>;
   routes: RouteModel[];
   usagePlans: UsagePlanModel[];
   /**

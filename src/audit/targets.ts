@@ -25,8 +25,8 @@ export interface IacTargets {
   /** Where the stage's throttles are written (absent: the source defines no stage). */
   /** `sharedWith`, for SAM Globals: the template's explicit SAM APIs of the same kind, which Globals reach too. */
   stage?: StageAt & { type: string; sharedWith?: string[] };
-  /** Terraform: this API's aws_api_gateway_method_settings resources by method_path. */
-  methodSettings: Record<string, string>;
+  /** Terraform: this API's aws_api_gateway_method_settings resources by route ("GET /items"; the stage default under its own method_path), and the method_path each is written with. */
+  methodSettings: Record<string, { id: string; methodPath: string }>;
   /** Each function of the derived stack (`lambda`, or a `functions` name) → its resource. */
   functions: Record<string, TargetRef>;
   /** Each usage plan of the derived stack (by name) → its resource: a usage plan, or the SAM API whose Auth.UsagePlan makes it. */
@@ -73,7 +73,7 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
     file: api.loc.file,
     api: { id: api.id, type: typeOf(api.id) },
     ...(stage ? { stage } : {}),
-    methodSettings: Object.fromEntries(Object.entries(api.methodSettingsAt ?? {}).filter(([, at]) => writable(at))),
+    methodSettings: Object.fromEntries(Object.entries(api.methodSettingsAt ?? {}).flatMap(([route, at]) => (writable(at.resource) ? [[route, { id: at.resource, methodPath: at.methodPath }]] : []))),
     functions,
     usagePlans,
     ...(api.waf?.acl && writable(api.waf.acl) && writable(api.waf.loc.resource) ? { webAcl: { id: api.waf.acl, type: typeOf(api.waf.acl), priorities: api.waf.priorities ?? [], ...(api.waf.rateRule ? { rateRule: api.waf.rateRule } : {}) }, webAclAssociation: { id: api.waf.loc.resource, type: typeOf(api.waf.loc.resource) } } : {}),

@@ -1,5 +1,6 @@
 import type { Stack, UsagePlan } from '../stack/types.ts';
 import type { IacTargets } from '../audit/targets.ts';
+import { methodPathOfRoute } from '../audit/method-path.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
@@ -75,38 +76,34 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
 function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
   const mine = refs.t?.methodSettings ?? {};
   const blocks: string[] = [];
-  const name = (path: string, fallback: string) => {
-    const at = mine[path];
-    if (at) refs.merged.push(at);
-    return at ? at.split('.')[1] : fallback;
+  /** The block for `route` (or the stage default, by its method_path): the user's own, named as theirs, or a new one. */
+  const block = (route: string, fallback: string, rate: number, burst: number) => {
+    const methodPath = route === '*/*' ? route : methodPathOfRoute(route);
+    const at = Object.hasOwn(mine, route) ? mine[route] : undefined;
+    if (at) {
+      refs.merged.push(at.id);
+      if (at.methodPath !== methodPath) {
+        refs.notes.push(`# note: ${at.id}: method_path "${at.methodPath}" becomes "${methodPath}", the key API Gateway keeps the setting under (the resource path's slashes escaped as ~1, as \`aws apigateway get-stages\` lists it); Terraform replaces the resource`);
+      }
+    }
+    blocks.push(methodSettings(at ? at.id.split('.')[1] : fallback, methodPath, rate, burst, refs));
   };
   const wanted = new Set<string>();
   if (tuned.api.stage) {
     wanted.add('*/*');
-    blocks.push(methodSettings(name('*/*', 'all'), '*/*', tuned.api.stage.rate, tuned.api.stage.burst, refs));
+    block('*/*', 'all', tuned.api.stage.rate, tuned.api.stage.burst);
   }
   for (const [key, th] of routeThrottles(tuned)) {
     const [method, path] = key.split(' ');
-    const methodPath = tfMethodPath(key);
-    wanted.add(methodPath);
-    blocks.push(methodSettings(name(methodPath, tfName(`${method}_${path}`)), methodPath, th.rate, th.burst, refs));
+    wanted.add(key);
+    block(key, tfName(`${method}_${path}`), th.rate, th.burst);
   }
-  // the user's method settings of a path the tuned stack no longer throttles
-  const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => tfMethodPath(k))]);
-  for (const [path, at] of Object.entries(mine)) {
-    if (!wanted.has(path) && throttledBefore.has(path)) refs.notes.push(`# note: ${at}: remove throttling_rate_limit and throttling_burst_limit (or the resource): the tuned stack does not throttle ${path}`);
+  // the user's method settings of a route the tuned stack no longer throttles
+  const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => k)]);
+  for (const [route, at] of Object.entries(mine)) {
+    if (!wanted.has(route) && throttledBefore.has(route)) refs.notes.push(`# note: ${at.id}: remove throttling_rate_limit and throttling_burst_limit (or the resource): the tuned stack does not throttle ${at.methodPath}`);
   }
   return blocks;
-}
-
-/**
- * A route's method_path: "{resource_path}/{http_method}" without the leading slash ("items/{id}/GET",
- * as the provider's documentation writes it); the root resource's is "~1/GET", its "/" escaped as
- * API Gateway's patch paths escape it (a bare "/GET" makes the path "//GET/…", which API Gateway refuses).
- */
-function tfMethodPath(routeKey: string): string {
-  const [method, path] = routeKey.split(' ');
-  return `${path === '/' ? '~1' : path.replace(/^\//, '')}/${method === 'ANY' ? '*' : method}`;
 }
 
 function methodSettings(name: string, methodPath: string, rate: number, burst: number, refs: TfRefs): string {

@@ -119,7 +119,7 @@ describe('dowsim tune finds the optimum known by construction', () => {
     expect(cfn.Resources.ApiStage.Properties.MethodSettings).toContainEqual(expect.objectContaining({ ResourcePath: '/~1search', HttpMethod: 'GET', ThrottlingRateLimit: 1 }));
     const tf = (await parseHcl('patch.tf', doc.patches!.terraform)) as any;
     const settings = Object.values(tf.resource.aws_api_gateway_method_settings).map((v: any) => v[0]);
-    // Terraform: method_path is "{resource_path}/{http_method}", e.g. "path1/path2/GET"
-    expect(settings).toContainEqual(expect.objectContaining({ method_path: 'search/GET', settings: [expect.objectContaining({ throttling_rate_limit: 1 })] }));
+    // Terraform: method_path is the stage's key of the method, "/search" escaped as "~1search" (the AWS CLI's update-stage example: "~1resourceName/GET")
+    expect(settings).toContainEqual(expect.objectContaining({ method_path: '~1search/GET', settings: [expect.objectContaining({ throttling_rate_limit: 1 })] }));
   });
 });

@@ -356,6 +356,9 @@ describe('patches written onto the Terraform configuration the stack was read fr
       ].join('\n'),
     );
     expect(patch).toContain('resource "aws_api_gateway_method_settings" "path_specific" {');
+    // main.tf writes "path1/GET"; API Gateway keeps the setting under "~1path1/GET" (the AWS CLI's get-stages example)
+    expect(patch).toContain('  method_path = "~1path1/GET"\n');
+    expect(patch).toContain('# note: aws_api_gateway_method_settings.path_specific: method_path "path1/GET" becomes "~1path1/GET"');
     expect(patch).not.toMatch(/aws_api_gateway_rest_api\.api\b/);
     const { model, text } = readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch);
     // the user's settings beside the throttles (main.tf: metrics_enabled = true; logging_level "ERROR" / "INFO")
@@ -503,6 +506,80 @@ describe("the root resource's method settings", () => {
     expect(tf).toContain('  method_path = "~1/GET"\n');
     expect(fromCloudFormation(cloudFormationPatch(base, tuned)).api.routes['GET /']).toMatchObject({ rate: 3, burst: 6 });
     expect(fromTerraform(tf).api.routes['GET /']).toMatchObject({ rate: 3, burst: 6 });
+  });
+});
+
+describe('a nested resource\'s method settings in Terraform', () => {
+  /** A REST API with GET /items/{id}, its stage, and the user's method settings for it at `methodPath`. */
+  const config = (methodPath: string) =>
+    [
+      'resource "aws_api_gateway_rest_api" "shop" {',
+      '  name = "shop"',
+      '}',
+      'resource "aws_api_gateway_resource" "items" {',
+      '  rest_api_id = aws_api_gateway_rest_api.shop.id',
+      '  parent_id   = aws_api_gateway_rest_api.shop.root_resource_id',
+      '  path_part   = "items"',
+      '}',
+      'resource "aws_api_gateway_resource" "item" {',
+      '  rest_api_id = aws_api_gateway_rest_api.shop.id',
+      '  parent_id   = aws_api_gateway_resource.items.id',
+      '  path_part   = "{id}"',
+      '}',
+      'resource "aws_api_gateway_method" "get_item" {',
+      '  rest_api_id   = aws_api_gateway_rest_api.shop.id',
+      '  resource_id   = aws_api_gateway_resource.item.id',
+      '  http_method   = "GET"',
+      '  authorization = "NONE"',
+      '}',
+      'resource "aws_api_gateway_stage" "prod" {',
+      '  rest_api_id   = aws_api_gateway_rest_api.shop.id',
+      '  stage_name    = "prod"',
+      '  deployment_id = "d1"',
+      '}',
+      'resource "aws_api_gateway_method_settings" "item" {',
+      '  rest_api_id = aws_api_gateway_rest_api.shop.id',
+      '  stage_name  = aws_api_gateway_stage.prod.stage_name',
+      `  method_path = "${methodPath}"`,
+      '  settings {',
+      '    metrics_enabled        = true',
+      '    throttling_rate_limit  = 50',
+      '    throttling_burst_limit = 100',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+
+  it('read as GET /items/{id} either way; the patch writes "~1items~1{id}/GET" onto the user\'s block, with a note when theirs was unescaped', () => {
+    for (const [written_, note] of [
+      ['~1items~1{id}/GET', false],
+      ['items/{id}/GET', true],
+    ] as const) {
+      const dir = written('main.tf', config(written_)).replace(/\/main\.tf$/, '');
+      const { stack, targets } = source(dir);
+      expect(stack.api.routes['GET /items/{id}'], written_).toMatchObject({ rate: 50, burst: 100 });
+      const tuned = structuredClone(stack);
+      tuned.api.routes['GET /items/{id}'] = { rate: 4, burst: 8 };
+      const patch = terraformPatch(stack, tuned, targets);
+      // one block, the user's, at the key `aws apigateway get-stages` lists ("~1resource~1subresource/POST")
+      expect(patch.match(/resource "aws_api_gateway_method_settings"/g)).toHaveLength(1);
+      expect(patch).toContain('resource "aws_api_gateway_method_settings" "item" {');
+      expect(patch).toContain('  method_path = "~1items~1{id}/GET"\n');
+      expect(patch.includes('method_path "items/{id}/GET" becomes "~1items~1{id}/GET"'), written_).toBe(note);
+      const { model, text } = readMergedTf(config(written_), patch);
+      expect(text).toContain('metrics_enabled        = true');
+      expect(readBack(model, 'aws_api_gateway_rest_api.shop').api.routes['GET /items/{id}']).toMatchObject({ rate: 4, burst: 8 });
+    }
+  });
+
+  it('a route the tuned stack no longer throttles: the note names the user\'s block and its method_path as written', () => {
+    const dir = written('main.tf', config('items/{id}/GET')).replace(/\/main\.tf$/, '');
+    const { stack, targets } = source(dir);
+    const tuned = structuredClone(stack);
+    tuned.api.routes['GET /items/{id}'] = null;
+    expect(terraformPatch(stack, tuned, targets)).toContain(
+      '# note: aws_api_gateway_method_settings.item: remove throttling_rate_limit and throttling_burst_limit (or the resource): the tuned stack does not throttle items/{id}/GET',
+    );
   });
 });
 

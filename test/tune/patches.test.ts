@@ -13,7 +13,7 @@ const cfn = (base: Stack, tuned: Stack) => parseYaml(cloudFormationPatch(base, t
 const hcl = async (base: Stack, tuned: Stack) => (await parseHcl('patch.tf', terraformPatch(base, tuned))) as any;
 
 describe('patches say the tuned settings as CloudFormation and Terraform would', () => {
-  it('REST stage and route throttles: MethodSettings "/*" and "/~1items~1{id}"; aws_api_gateway_method_settings "*/*" and "items/{id}/GET"', async () => {
+  it('REST stage and route throttles: MethodSettings "/*" and "/~1items~1{id}"; aws_api_gateway_method_settings "*/*" and "~1items~1{id}/GET"', async () => {
     const base = makeStack();
     const tuned = makeStack({ api: { stage: { rate: 120, burst: 240 }, routes: { 'ANY /{proxy+}': null, 'GET /items/{id}': { rate: 5, burst: 10 } } } });
     const r = cfn(base, tuned).Resources.ApiStage;
@@ -27,7 +27,8 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     const tf = await hcl(base, tuned);
     const ms = tf.resource.aws_api_gateway_method_settings;
     expect(ms.all[0]).toMatchObject({ method_path: '*/*', stage_name: 'prod', settings: [{ throttling_rate_limit: 120, throttling_burst_limit: 240 }] });
-    expect(Object.values(ms).map((v: any) => v[0].method_path)).toContain('items/{id}/GET');
+    // the AWS CLI's examples (update-stage, get-stages): a method's settings live under "~1resource~1subresource/POST"
+    expect(Object.values(ms).map((v: any) => v[0].method_path)).toContain('~1items~1{id}/GET');
   });
 
   it('a route throttle on a route the API does not have says to create the route first, in both patches; a declared route does not', async () => {
@@ -41,7 +42,7 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     }
     // still a valid document of its kind, the settings as before
     expect(cfn(base, tuned).Resources.ApiStage.Properties.MethodSettings).toContainEqual({ ResourcePath: '/~1search', HttpMethod: 'GET', ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 });
-    expect(Object.values((await hcl(base, tuned)).resource.aws_api_gateway_method_settings).map((v: any) => v[0].method_path)).toContain('search/GET');
+    expect(Object.values((await hcl(base, tuned)).resource.aws_api_gateway_method_settings).map((v: any) => v[0].method_path)).toContain('~1search/GET');
     // a stack that declares no routes (every path exists), and an HTTP API: the route key to create
     const http = (routes: Record<string, { rate: number; burst: number } | null>) => makeStack({ api: { kind: 'http', integrationTimeout: 30, routes } });
     const added = terraformPatch(http({}), http({ 'ANY /{proxy+}': null, 'POST /orders': { rate: 2, burst: 4 } }));

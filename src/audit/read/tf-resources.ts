@@ -2,6 +2,7 @@
 import { SSE_ALGORITHMS, type ApiModel, type RouteAuth } from '../model.ts';
 import { UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
+import { routeOfMethodPath } from '../method-path.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
 import { readTfLambdaFunction, readTfModule } from './tf-modules.ts';
 import { readTfAlarm, readTfBudget } from './tf-monitoring.ts';
@@ -88,18 +89,15 @@ const THIRD: Record<string, Reader> = {
   aws_api_gateway_method_settings(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
     const s = first(b.body.settings);
-    if (api) (api.methodSettingsAt ??= Object.create(null) as Record<string, string>)[ctx.str(b.body.method_path) ?? '*/*'] = b.address;
+    const path = ctx.str(b.body.method_path) ?? '*/*';
+    const route = path === '*/*' ? '*/*' : routeOfMethodPath(path);
+    if (api) (api.methodSettingsAt ??= Object.create(null) as NonNullable<ApiModel['methodSettingsAt']>)[route] = { resource: b.address, methodPath: path };
     if (!api || !s) return;
     if (ctx.bool(s.data_trace_enabled)) api.dataTrace = b.loc;
     const t = ctx.throttle(b, s, 'throttling_rate_limit', 'throttling_burst_limit');
     if (!t) return;
-    const path = ctx.str(b.body.method_path) ?? '*/*';
-    if (path === '*/*') api.stage = t;
-    else {
-      const [p, m] = [path.slice(0, path.lastIndexOf('/')), path.slice(path.lastIndexOf('/') + 1)];
-      // the resource path's slashes may be escaped as "~1" (the root's is "~1/GET")
-      setRouteThrottle(api, `${m === '*' ? 'ANY' : m.toUpperCase()} /${p.replace(/~1/g, '/').replace(/^\/+/, '')}`, t, b.loc);
-    }
+    if (route === '*/*') api.stage = t;
+    else setRouteThrottle(api, route, t, b.loc);
   },
   aws_apigatewayv2_stage(ctx, b) {
     const api = apiOf(ctx, b.body.api_id);
