@@ -572,6 +572,17 @@ describe('a nested resource\'s method settings in Terraform', () => {
     }
   });
 
+  it('an ANY method is every method of its resource: method_path "~1items/*" (HttpMethod "*" in CloudFormation), read back as ANY /items', () => {
+    const base = makeStack({ api: { routes: { 'ANY /items': null } } });
+    const tuned = makeStack({ api: { routes: { 'ANY /items': { rate: 3, burst: 6 } } } });
+    const tf = terraformPatch(base, tuned);
+    expect(tf).toContain('  method_path = "~1items/*"\n');
+    expect(fromTerraform(tf).api.routes['ANY /items']).toMatchObject({ rate: 3, burst: 6 });
+    const cfn = cloudFormationPatch(base, tuned);
+    expect((parseYaml(cfn) as any).Resources.ApiStage.Properties.MethodSettings).toEqual([{ ResourcePath: '/~1items', HttpMethod: '*', ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 }]);
+    expect(fromCloudFormation(cfn).api.routes['ANY /items']).toMatchObject({ rate: 3, burst: 6 });
+  });
+
   it('a route the tuned stack no longer throttles: the note names the user\'s block and its method_path as written', () => {
     const dir = written('main.tf', config('items/{id}/GET')).replace(/\/main\.tf$/, '');
     const { stack, targets } = source(dir);
