@@ -32,7 +32,7 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
   const parts = changedParts(base, tuned);
   const blocks: string[] = [];
   const rest = tuned.api.kind === 'rest';
-  const stageRef = t?.stage?.via === 'stage' && rest ? `${t.stage.resource}.stage_name` : undefined;
+  const stageRef = t?.stage?.via === 'stage' ? `${t.stage.resource}.stage_name` : undefined;
   const refs: TfRefs = { t, api: `${t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api')}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [] };
   if (parts.throttles && rest) blocks.push(...restThrottles(refs, base, tuned));
   if (parts.throttles && tuned.api.kind === 'http') blocks.push(httpStage(refs, base, tuned));
@@ -131,6 +131,10 @@ function httpStage(refs: TfRefs, base: Stack, tuned: Stack): string {
     lines.push(`  route_settings {`, `    route_key              = ${str(key)}`, `    throttling_rate_limit  = ${th.rate}`, `    throttling_burst_limit = ${th.burst}`, `  }`);
   }
   if (st && base.api.stage && !tuned.api.stage) refs.notes.push(`# note: ${st.resource}: remove default_route_settings' throttling_rate_limit and throttling_burst_limit: the tuned stack has no stage throttle`);
+  const kept = new Set(routeThrottles(tuned).map(([key]) => key));
+  for (const [key] of st ? routeThrottles(base) : []) {
+    if (!kept.has(key)) refs.notes.push(`# note: ${st!.resource}: remove the route_settings block of ${str(key)}: the tuned stack does not throttle it`);
+  }
   return [...lines, '}'].join('\n');
 }
 

@@ -435,6 +435,66 @@ describe('patches written onto the Terraform configuration the stack was read fr
     expect(doc.api.routes['GET /search']).toMatchObject({ rate: 2, burst: 4 });
   });
 
+  it('what a merge cannot remove is a note naming the block: a plan\'s throttle and quota, reserved concurrency, an HTTP stage or route throttle', () => {
+    // the provider docs' usage plan: quota 20 per WEEK, throttle 10/5
+    const plan = source(`${TF_DOCS}/api_gateway_usage_plan`);
+    const bare = structuredClone(plan.stack);
+    delete bare.api.usagePlans[0].throttle;
+    delete bare.api.usagePlans[0].quota;
+    const planPatch = terraformPatch(plan.stack, bare, plan.targets);
+    expect(planPatch).toContain('# note: aws_api_gateway_usage_plan.example: remove throttle_settings: the tuned plan has none');
+    expect(planPatch).toContain('# note: aws_api_gateway_usage_plan.example: remove quota_settings: the tuned plan has none');
+
+    const config = [
+      'resource "aws_apigatewayv2_api" "orders" {',
+      '  name          = "orders"',
+      '  protocol_type = "HTTP"',
+      '}',
+      'resource "aws_lambda_function" "search" {',
+      '  function_name                  = "search"',
+      '  reserved_concurrent_executions = 4',
+      '}',
+      'resource "aws_apigatewayv2_integration" "search" {',
+      '  api_id           = aws_apigatewayv2_api.orders.id',
+      '  integration_type = "AWS_PROXY"',
+      '  integration_uri  = aws_lambda_function.search.invoke_arn',
+      '}',
+      'resource "aws_apigatewayv2_route" "search" {',
+      '  api_id    = aws_apigatewayv2_api.orders.id',
+      '  route_key = "GET /search"',
+      '  target    = "integrations/${aws_apigatewayv2_integration.search.id}"',
+      '}',
+      'resource "aws_apigatewayv2_stage" "live" {',
+      '  api_id = aws_apigatewayv2_api.orders.id',
+      '  name   = "live"',
+      '  default_route_settings {',
+      '    throttling_rate_limit  = 100',
+      '    throttling_burst_limit = 200',
+      '  }',
+      '  route_settings {',
+      '    route_key              = "GET /search"',
+      '    throttling_rate_limit  = 2',
+      '    throttling_burst_limit = 4',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const dir = written('main.tf', config).replace(/\/main\.tf$/, '');
+    const { stack, targets } = source(dir);
+    expect(stack.api.routes['GET /search']).toEqual({ rate: 2, burst: 4 });
+    expect(stack.lambda.reservedConcurrency).toBe(4);
+    const tuned = structuredClone(stack);
+    delete tuned.api.stage;
+    delete tuned.lambda.reservedConcurrency;
+    tuned.api.routes['GET /search'] = null;
+    const patch = terraformPatch(stack, tuned, targets);
+    expect(patch).toContain("# note: aws_apigatewayv2_stage.live: remove default_route_settings' throttling_rate_limit and throttling_burst_limit: the tuned stack has no stage throttle");
+    expect(patch).toContain('# note: aws_apigatewayv2_stage.live: remove the route_settings block of "GET /search": the tuned stack does not throttle it');
+    expect(patch).toContain('# note: aws_lambda_function.search: remove reserved_concurrent_executions (4 now): the tuned stack reserves none');
+    // nothing is written for the function: a block without the argument would change nothing
+    expect(patch).not.toContain('resource "aws_lambda_function"');
+  });
+
   it("the user's usage plan (aws_api_gateway_usage_plan.example) gets the throttle, its quota (20 per WEEK, offset 2) kept", () => {
     const dir = `${TF_DOCS}/api_gateway_usage_plan`;
     const { stack, targets } = source(dir);

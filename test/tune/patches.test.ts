@@ -87,7 +87,13 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     // keeps the same escape ("${evil}" there would be an interpolation)
     expect(terraformPatch(base, tuned)).toContain('name  = "api-$${evil}-rate-limit"');
     expect(acl.name).toBe('api-$${evil}-rate-limit');
-    expect(acl.rule[0].statement[0].rate_based_statement[0]).toMatchObject({ limit: 500, evaluation_window_sec: 120, aggregate_key_type: 'FORWARDED_IP' });
+    // the provider's rate_based_statement: forwarded_ip_config { header_name, fallback_behavior }, as CloudFormation's ForwardedIPConfig
+    expect(acl.rule[0].statement[0].rate_based_statement[0]).toMatchObject({
+      limit: 500,
+      evaluation_window_sec: 120,
+      aggregate_key_type: 'FORWARDED_IP',
+      forwarded_ip_config: [{ header_name: 'X-Forwarded-For', fallback_behavior: 'MATCH' }],
+    });
   });
 
   it('no change: both patches are a comment, still valid YAML and HCL', async () => {
