@@ -259,6 +259,76 @@ describe('patches written onto the CloudFormation/SAM template the stack was rea
     expect(doc.api.routes['GET /items']).toEqual({});
   });
 
+  it("a Stage's MethodSettings: an entry that was only a throttle goes, one the template computes stays as written; a Deployment loses its stage throttle by a note", () => {
+    const stage = (settings: string[]) =>
+      [
+        ...SHOP_API,
+        '  Live:',
+        '    Type: AWS::ApiGateway::Stage',
+        '    Properties:',
+        '      RestApiId: !Ref Shop',
+        '      StageName: live',
+        '      MethodSettings:',
+        ...settings.map((l) => `        ${l}`),
+        '',
+      ].join('\n');
+    const text = stage([
+      '- { ResourcePath: /~1items, HttpMethod: GET, ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 }',
+      "- { ResourcePath: !Sub '/~1${Prefix}', HttpMethod: GET, LoggingLevel: INFO }",
+    ]);
+    const { stack, targets } = source(written('template.yaml', text));
+    const tuned = structuredClone(stack);
+    tuned.api.routes['GET /items'] = null;
+    tuned.api.stage = { rate: 5, burst: 10 };
+    const r = (parseYaml(cloudFormationPatch(stack, tuned, targets)) as { Resources: Record<string, any> }).Resources;
+    // the throttle-only entry has nothing left to say; the computed one is the template's own
+    expect(r.Live.Properties.MethodSettings).toEqual([
+      { ResourcePath: { 'Fn::Sub': '/~1${Prefix}' }, HttpMethod: 'GET', LoggingLevel: 'INFO' },
+      { ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    ]);
+
+    // a list the template computes cannot be merged entry by entry: the patch's replaces it, and says so
+    const computed = stage(["!If [Throttled, [{ ResourcePath: /~1items, HttpMethod: GET, ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 }], !Ref 'AWS::NoValue']"]);
+    const c = source(written('template.yaml', computed));
+    const patch = cloudFormationPatch(c.stack, tuned, c.targets);
+    expect(patch).toContain('# note: the MethodSettings of Live could not be read as a list: the list below replaces it; add your other entries to it');
+    expect((parseYaml(patch) as any).Resources.Live.Properties.MethodSettings).toEqual([{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 }]);
+
+    const deployment = [...SHOP_API, '  ShopDeployment:', '    Type: AWS::ApiGateway::Deployment', '    Properties:', '      RestApiId: !Ref Shop', '      StageName: live', '      StageDescription: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }', ''].join('\n');
+    const d = source(written('template.yaml', deployment));
+    const unthrottled = structuredClone(d.stack);
+    delete unthrottled.api.stage;
+    unthrottled.api.routes['GET /items'] = { rate: 3, burst: 6 };
+    expect(cloudFormationPatch(d.stack, unthrottled, d.targets)).toContain(
+      "# note: ShopDeployment: remove StageDescription's ThrottlingRateLimit and ThrottlingBurstLimit if it has them: the tuned stack has no stage throttle",
+    );
+  });
+
+  it('an API the template gives no stage: ApiStage is new, and a note says so (REST: to point at the deployment)', () => {
+    const rest = source(written('template.yaml', [...SHOP_API, ''].join('\n')));
+    const tunedRest = structuredClone(rest.stack);
+    tunedRest.api.stage = { rate: 5, burst: 10 };
+    const restPatch = cloudFormationPatch(rest.stack, tunedRest, rest.targets);
+    expect(restPatch).toMatch(/# note: \S*template\.yaml defines no stage of Shop: ApiStage is new; point its DeploymentId at your deployment of Shop\n/);
+    expect((parseYaml(restPatch) as any).Resources.ApiStage.Properties.RestApiId).toEqual({ Ref: 'Shop' });
+    const http = [
+      'Resources:',
+      '  Orders:',
+      '    Type: AWS::ApiGatewayV2::Api',
+      '    Properties: { Name: orders, ProtocolType: HTTP }',
+      '  Search:',
+      '    Type: AWS::ApiGatewayV2::Route',
+      "    Properties: { ApiId: !Ref Orders, RouteKey: 'GET /search' }",
+      '',
+    ].join('\n');
+    const h = source(written('template.yaml', http));
+    const tunedHttp = structuredClone(h.stack);
+    tunedHttp.api.stage = { rate: 5, burst: 10 };
+    const httpPatch = cloudFormationPatch(h.stack, tunedHttp, h.targets);
+    expect(httpPatch).toMatch(/# note: \S*template\.yaml defines no stage of Orders: ApiStage is new\n/);
+    expect((parseYaml(httpPatch) as any).Resources.ApiStage.Properties).toMatchObject({ ApiId: { Ref: 'Orders' }, DefaultRouteSettings: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 } });
+  });
+
   it('an AWS::Serverless::HttpApi: DefaultRouteSettings and RouteSettings on it, its other route settings kept', () => {
     const text = samHttpApi(['DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200, DetailedMetricsEnabled: true }']);
     const { stack, targets } = source(written('template.yaml', text));
