@@ -28,6 +28,46 @@ describe('sources', () => {
     ]);
   });
 
+  it('numbers a template or configuration leaves open (a parameter, a variable) are assumptions, never a crash', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'open-'));
+    const sam = join(dir, 'template.yaml');
+    writeFileSync(
+      sam,
+      [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Parameters: { L: { Type: Number } }',
+        'Resources:',
+        '  Api:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties:',
+        '      StageName: live',
+        '      Auth: { UsagePlan: { CreateUsagePlan: PER_API, Quota: { Limit: !Ref L, Period: DAY, Offset: !Ref L } } }',
+        '  Guard:',
+        '    Type: AWS::WAFv2::WebACL',
+        '    Properties:',
+        '      Scope: REGIONAL',
+        '      DefaultAction: { Allow: {} }',
+        '      Rules:',
+        '        - { Name: per-ip, Priority: !Ref L, Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: !Ref L, AggregateKeyType: IP } } }',
+        '  Assoc:',
+        '    Type: AWS::WAFv2::WebACLAssociation',
+        '    Properties: { ResourceArn: !Sub "arn:aws:apigateway:${AWS::Region}::/restapis/${Api}/stages/live", WebACLArn: !GetAtt Guard.Arn }',
+        '',
+      ].join('\n'),
+    );
+    const m = readSource(sam);
+    const api = m.apis.find((a) => a.id === 'Api')!;
+    expect(api.usagePlans[0].quota).toBeUndefined();
+    expect(api.waf).toMatchObject({ rules: 1, priorities: [] });
+    expect(api.waf?.rateLimit).toBeUndefined();
+    expect(m.assumptions.map((a) => `${a.line} ${a.message}`)).toEqual(
+      expect.arrayContaining([
+        "8 the usage plan's Quota cannot be determined from the template; no quota is assumed",
+        '14 the limit of rate-based rule per-ip cannot be determined from the template; it is read as no rate rule',
+      ]),
+    );
+  });
+
   it('serverless.yml: ${self:…} and ${opt:…, default} resolve, ${env:…} is an assumption with its line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sls-'));
     const file = join(dir, 'serverless.yml');

@@ -399,6 +399,24 @@ describe("the rate rule in the user's own web ACL", () => {
     expect(cloudFormationPatch(stack, dropped, targets)).toContain("# delete: Guard rule throttle-ips — the rule with the rate-based statement; the web ACL's 1 other rule(s) stay as they are");
   });
 
+  it('their only rule is the rate rule: no note about other rules; one whose priority the template computes is not a slot to take', () => {
+    const only = source(written('template.yaml', template([theirRate])));
+    const tuned = structuredClone(only.stack);
+    tuned.waf = { rules: 1, rateLimit: rateRule };
+    const patch = cloudFormationPatch(only.stack, tuned, only.targets);
+    expect((parseYaml(patch) as any).Resources.Guard.Properties.Rules).toEqual([expect.objectContaining({ Name: 'throttle-ips', Priority: 3 })]);
+    expect(patch).not.toContain('other rule(s)');
+    expect(terraformPatch(only.stack, tuned, only.targets)).not.toContain('other rule(s)');
+
+    // Priority: !Ref RatePriority: theirs cannot be replaced in place; ours takes priority 0 under its own name
+    const computed = source(written('template.yaml', template([theirRate.replace('Priority: 3', 'Priority: !Ref RatePriority')])));
+    const t2 = structuredClone(computed.stack);
+    t2.waf = { rules: 1, rateLimit: rateRule };
+    expect((parseYaml(cloudFormationPatch(computed.stack, t2, computed.targets)) as any).Resources.Guard.Properties.Rules).toEqual([
+      expect.objectContaining({ Name: 'rate-limit-per-ip', Priority: 0 }),
+    ]);
+  });
+
   it('a web ACL whose rule has priority 0 and no rate rule: the rate rule comes after it, and a note says what that means', () => {
     const { stack, targets } = source(written('template.yaml', template([managed])));
     const tuned = structuredClone(stack);

@@ -6,7 +6,7 @@ import type { ApiModel, RouteAuth } from '../model.ts';
 import type { CfnContext } from './cfn-context.ts';
 import { refsIn } from './cfn-context.ts';
 import { functionIn } from './cfn-functions.ts';
-import { refTarget } from './cfn-values.ts';
+import { numberOf, refTarget } from './cfn-values.ts';
 import { openApiRoutes } from './openapi-routes.ts';
 
 type Obj = Record<string, unknown>;
@@ -188,15 +188,18 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
   const priorities: number[] = [];
   for (const r of list) {
     const rb = (r?.Statement as Obj | undefined)?.RateBasedStatement as Obj | undefined;
-    const named = { name: ctx.str(r?.Name) ?? '', priority: Number(ctx.values.value(r?.Priority)) };
+    const named = { name: ctx.str(r?.Name) ?? '', priority: numberOf(ctx.values.value(r?.Priority)) };
     if (rb) {
-      const limit = Number(ctx.values.value(rb.Limit));
-      const win = Number(ctx.values.value(rb.EvaluationWindowSec ?? 300));
+      const limit = numberOf(ctx.values.value(rb.Limit));
+      const win = numberOf(ctx.values.value(rb.EvaluationWindowSec ?? 300));
       if (Number.isFinite(limit)) {
         rateLimit = { limit, windowSeconds: Number.isFinite(win) ? win : 300 };
         rateRule = named;
+        continue;
       }
-    } else if (Number.isFinite(named.priority)) priorities.push(named.priority);
+      ctx.assume(ctx.loc(aclId!, 'Properties', 'Rules'), `the limit of rate-based rule ${named.name || '(unnamed)'} cannot be determined from the template; it is read as no rate rule`);
+    }
+    if (Number.isFinite(named.priority)) priorities.push(named.priority);
   }
   api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id), ...(aclId ? { acl: aclId, priorities, ...(rateRule ? { rateRule } : {}) } : {}) };
 }

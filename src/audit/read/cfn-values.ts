@@ -51,7 +51,7 @@ export class CfnValues {
         }
         case 'Fn::Select': {
           if (!Array.isArray(arg) || arg.length !== 2) return UNRESOLVED;
-          const i = Number(this.value(arg[0], depth + 1));
+          const i = numberOf(this.value(arg[0], depth + 1));
           const list = this.value(arg[1], depth + 1);
           return Array.isArray(list) && Number.isInteger(i) && i < list.length ? list[i] : UNRESOLVED;
         }
@@ -173,4 +173,12 @@ export function refTarget(v: unknown): string | undefined {
     if (typeof g === 'string') return g.split('.')[0];
   }
   return undefined;
+}
+
+/**
+ * A resolved value as a number: a number, or a numeric string; NaN for anything else, a value the
+ * source leaves open (UNRESOLVED, a symbol `Number()` throws on) included.
+ */
+export function numberOf(r: unknown): number {
+  return typeof r === 'number' ? r : typeof r === 'string' && r.trim() !== '' ? Number(r) : NaN;
 }

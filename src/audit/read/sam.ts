@@ -8,7 +8,7 @@ import type { ApiModel, RouteAuth } from '../model.ts';
 import type { CfnContext } from './cfn-context.ts';
 import { plainList, readMethodSettings, setRouteThrottle } from './cfn-apis.ts';
 import { functionIn, readPolicyDocument } from './cfn-functions.ts';
-import { refTarget } from './cfn-values.ts';
+import { numberOf, refTarget } from './cfn-values.ts';
 import { openApiRoutes } from './openapi-routes.ts';
 
 type Obj = Record<string, unknown>;
@@ -122,8 +122,9 @@ function applyApiProps(ctx: CfnContext, id: string, api: ApiModel, p: Obj, type:
     if (create === 'PER_API' || create === 'SHARED') {
       const throttle = ctx.throttle(id, ['Auth', 'UsagePlan', 'Throttle'], plan.Throttle, 'RateLimit', 'BurstLimit');
       const q = obj(ctx.values.value(plan.Quota));
-      const limit = Number(q.Limit);
-      const quota = Number.isFinite(limit) && limit >= 1 && ['DAY', 'WEEK', 'MONTH'].includes(String(q.Period)) ? { limit, period: q.Period as 'DAY', offset: Number(q.Offset ?? 0) || 0 } : undefined;
+      const limit = numberOf(q.Limit);
+      const quota = Number.isFinite(limit) && limit >= 1 && ['DAY', 'WEEK', 'MONTH'].includes(String(q.Period)) ? { limit, period: q.Period as 'DAY', offset: numberOf(q.Offset ?? 0) || 0 } : undefined;
+      if (plan.Quota !== undefined && !quota) ctx.assume(ctx.loc(id, 'Properties', 'Auth', 'UsagePlan', 'Quota'), 'the usage plan\'s Quota cannot be determined from the template; no quota is assumed');
       const name = ctx.str(plan.UsagePlanName) ?? (create === 'SHARED' ? 'ServerlessUsagePlan' : `${id}UsagePlan`);
       api.usagePlans.push({ name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: ctx.loc(id, 'Properties', 'Auth', 'UsagePlan') });
     } else if (plan.CreateUsagePlan !== undefined && create === undefined) {

@@ -8,7 +8,7 @@
 import type { ApiModel, AuditModel, RouteAuth, UsagePlanModel } from '../model.ts';
 import { emptyModel } from '../model.ts';
 import { readCfnText, type LineOf } from './cfn-yaml.ts';
-import { UNRESOLVED } from './cfn-values.ts';
+import { numberOf, UNRESOLVED } from './cfn-values.ts';
 import { readServerlessResources } from './cfn-monitoring.ts';
 
 type Obj = Record<string, unknown>;
@@ -97,7 +97,7 @@ function usagePlans(ctx: SlsContext, service: string): UsagePlanModel[] {
     return {
       name,
       ...(rate !== undefined || burst !== undefined ? { throttle: { rate: rate ?? burst!, burst: Math.round(burst ?? rate!) } } : {}),
-      ...(limit !== undefined && limit >= 1 && ['DAY', 'WEEK', 'MONTH'].includes(String(period)) ? { quota: { limit, period: period as 'DAY', offset: Number(ctx.value(q.offset) ?? 0) || 0 } } : {}),
+      ...(limit !== undefined && limit >= 1 && ['DAY', 'WEEK', 'MONTH'].includes(String(period)) ? { quota: { limit, period: period as 'DAY', offset: numberOf(ctx.value(q.offset) ?? 0) || 0 } } : {}),
       loc: ctx.loc(path, name),
     };
   });

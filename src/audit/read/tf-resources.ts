@@ -1,6 +1,6 @@
 /** Terraform resources (aws provider) onto the resource model. */
 import { SSE_ALGORITHMS, type ApiModel, type RouteAuth } from '../model.ts';
-import { UNRESOLVED } from './cfn-values.ts';
+import { numberOf, UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
 import { routeOfMethodPath } from '../method-path.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
@@ -191,12 +191,15 @@ function readWafAssociation(ctx: TfContext, b: TfBlock): void {
   const priorities: number[] = [];
   for (const r of rules) {
     const rb = first(first(r.statement)?.rate_based_statement);
-    const limit = rb ? Number(ctx.value(rb.limit)) : NaN;
-    const named = { name: ctx.str(r.name) ?? '', priority: Number(ctx.value(r.priority)) };
+    const limit = rb ? numberOf(ctx.value(rb.limit)) : NaN;
+    const named = { name: ctx.str(r.name) ?? '', priority: numberOf(ctx.value(r.priority)) };
     if (Number.isFinite(limit)) {
-      rateLimit = { limit, windowSeconds: Number(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
+      rateLimit = { limit, windowSeconds: numberOf(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
       rateRule = named;
-    } else if (Number.isFinite(named.priority)) priorities.push(named.priority);
+      continue;
+    }
+    if (rb) ctx.assume(acl!.loc, `the limit of rate-based rule ${named.name || '(unnamed)'} cannot be determined from the configuration; it is read as no rate rule`);
+    if (Number.isFinite(named.priority)) priorities.push(named.priority);
   }
   api.waf = { rules: rules.length, ...(rateLimit ? { rateLimit } : {}), loc: b.loc, ...(acl ? { acl: acl.address, priorities, ...(rateRule ? { rateRule } : {}) } : {}) };
 }
