@@ -1,0 +1,129 @@
+/**
+ * Fuzz of the IaC readers (`dowsim audit`, `--stack template.yaml#Api`): every source of the corpus
+ * with values the source leaves open (a parameter, an import, a variable, an environment lookup) or
+ * of the wrong type put where it wrote a value, many times over. A reader may say it cannot tell
+ * (an assumption) or reject the file (an InputError naming the place); it must never crash, and
+ * what it read must derive a stack and its patch targets. Seeded: a failure names its seed.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify } from 'yaml';
+import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
+import { readCfnText } from '../../src/audit/read/cfn-yaml.ts';
+import { readServerless } from '../../src/audit/read/serverless.ts';
+import { readTerraform, tfFiles } from '../../src/audit/read/terraform.ts';
+import { prefetchHclFiles } from '../../src/audit/read/hcl-json.ts';
+import { deriveStack } from '../../src/audit/stack-document.ts';
+import { iacTargets } from '../../src/audit/targets.ts';
+import type { AuditModel } from '../../src/audit/model.ts';
+import { cleanFailure, rngFor, type Rng } from '../scenario/fuzz-inputs.ts';
+import { corpusSources } from './corpus-sources.ts';
+
+const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
+
+/** What CloudFormation leaves open until deploy time, and values of the wrong type. */
+const CFN_OPEN: unknown[] = [
+  { Ref: 'FuzzParameter' },
+  { 'Fn::ImportValue': 'fuzz-export' },
+  { 'Fn::Select': [{ Ref: 'FuzzParameter' }, [1, 2]] },
+  { 'Fn::GetAtt': ['NoSuchResource', 'Arn'] },
+  { 'Fn::Sub': '${FuzzParameter}' },
+  { 'Fn::If': ['FuzzCondition', 5, { Ref: 'AWS::NoValue' }] },
+  { 'Fn::Join': ['', [{ Ref: 'FuzzParameter' }]] },
+  { 'Fn::FindInMap': ['NoMap', { Ref: 'FuzzParameter' }, 'x'] },
+];
+const WRONG: unknown[] = [null, [], {}, -1, 0, 1e308, '', 'fuzz', true, [1, 2], { a: 1 }];
+
+/** A copy of `v` with scalars (and now and then a whole map or list) replaced at rate `p`. */
+function mutate(v: unknown, rng: Rng, p: number, open: readonly unknown[]): unknown {
+  if (rng() < p / 4 && v && typeof v === 'object') return structuredClone(pick(rng, rng() < 0.7 ? open : WRONG));
+  if (Array.isArray(v)) return v.map((x) => mutate(x, rng, p, open));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mutate(x, rng, p, open)]));
+  if (rng() < p) return structuredClone(pick(rng, rng() < 0.7 ? open : WRONG));
+  return v;
+}
+
+/** What a reader's model is used for: each API's derived stack and patch targets. */
+function use(model: AuditModel): void {
+  for (const api of model.apis) {
+    deriveStack(model, api);
+    iacTargets(model, api);
+  }
+}
+
+/** Runs `read` and `use` on its model; a failure other than a clean InputError is a line of the answer. */
+function attempt(label: string, read: () => AuditModel): string | undefined {
+  try {
+    use(read());
+    return undefined;
+  } catch (err) {
+    const bad = cleanFailure(err);
+    return bad ? `${label}: ${bad.slice(0, 600)}` : undefined;
+  }
+}
+
+const sources = corpusSources().filter((s) => !s.endsWith('.output.json'));
+const VARIANTS = 12;
+
+describe('fuzz: IaC sources with values left open or of the wrong type', () => {
+  it('CloudFormation, SAM and CDK templates: no crash, a derivable stack', () => {
+    const failures: string[] = [];
+    let runs = 0;
+    for (const src of sources.filter((s) => /\.(ya?ml|json)$/.test(s) && !s.endsWith('serverless.yml'))) {
+      const { data } = readCfnText(readFileSync(src, 'utf8'), src);
+      for (let seed = 0; seed < VARIANTS; seed++) {
+        const rng = rngFor(seed * 7919 + src.length);
+        const resources = mutate(data.Resources, rng, 0.08, CFN_OPEN);
+        const text = JSON.stringify({ ...data, Resources: resources });
+        runs++;
+        const bad = attempt(`${src} seed ${seed}`, () => readCloudFormation(text, src));
+        if (bad) failures.push(bad);
+      }
+    }
+    expect(runs).toBeGreaterThan(500);
+    expect(failures.slice(0, 3)).toEqual([]);
+  });
+
+  it('Serverless Framework services: no crash, a derivable stack', () => {
+    const failures: string[] = [];
+    const open = ['${env:FUZZ}', '${ssm:/fuzz/value}', '${opt:fuzz}', '${self:custom.nothing}', '${file(./nothing.yml)}', '${cf:other.Output}'];
+    for (const src of sources.filter((s) => s.endsWith('serverless.yml'))) {
+      const doc = parseYaml(readFileSync(src, 'utf8')) as Record<string, unknown>;
+      for (let seed = 0; seed < VARIANTS * 4; seed++) {
+        const text = stringify(mutate(doc, rngFor(seed * 104729 + src.length), 0.12, open));
+        const bad = attempt(`${src} seed ${seed}`, () => readServerless(text, src));
+        if (bad) failures.push(bad);
+      }
+    }
+    expect(failures.slice(0, 3)).toEqual([]);
+  });
+
+  it('Terraform configurations: no crash, a derivable stack', () => {
+    // text-level: an argument's literal becomes a variable, a data source's attribute or a wrong type
+    const open = ['var.fuzz', 'data.aws_caller_identity.current.account_id', 'local.nothing', 'module.m.out', '"${var.fuzz}"', 'null', '[]', '{}', '-1', '"fuzz"', 'true'];
+    const variants: { label: string; dir: string }[] = [];
+    const files: { file: string; text: string }[] = [];
+    // the corpus, and a configuration with every setting the readers take a number from (WAF rules, plans, method settings)
+    const dense = fileURLToPath(new URL('./fixtures/tf-throttled', import.meta.url));
+    for (const src of [...sources.filter((s) => !/\.(ya?ml|json)$/.test(s)), dense]) {
+      const originals = tfFiles(src).map((f) => ({ name: f.slice(f.lastIndexOf('/') + 1), text: readFileSync(f, 'utf8') }));
+      for (let seed = 0; seed < (src === dense ? VARIANTS * 6 : VARIANTS); seed++) {
+        const rng = rngFor(seed * 15485863 + src.length);
+        const dir = mkdtempSync(join(tmpdir(), 'dowsim-tf-fuzz-'));
+        for (const o of originals) {
+          const text = o.text.replace(/^(\s*[a-z_]+\s*=\s*)("[^"\n]*"|-?\d+(\.\d+)?|true|false)\s*$/gm, (whole, lhs: string) => (rng() < 0.25 ? `${lhs}${pick(rng, open)}` : whole));
+          writeFileSync(join(dir, o.name), text);
+          files.push({ file: join(dir, o.name), text });
+        }
+        variants.push({ label: `${src} seed ${seed}`, dir });
+      }
+    }
+    prefetchHclFiles(files); // one parser process for all of them
+    const failures = variants.map((v) => attempt(v.label, () => readTerraform(v.dir))).filter((x): x is string => x !== undefined);
+    expect(variants.length).toBeGreaterThan(50);
+    expect(failures.slice(0, 3)).toEqual([]);
+  });
+});
