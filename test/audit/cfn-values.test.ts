@@ -36,6 +36,17 @@ describe('CloudFormation values', () => {
     expect(p.MemorySize).toEqual({ 'Fn::FindInMap': ['Sizes', { Ref: 'Stage' }, 'mb'] });
     expect((data.Conditions as Record<string, unknown>).NotProd).toEqual({ 'Fn::Not': [{ Condition: 'IsProd' }] });
   });
+  it('an intrinsic whose own arguments the template leaves open, or of the wrong type, is unresolved (never "[object Object]", never a throw)', () => {
+    // Memory has no Default: !Ref Memory is open
+    expect(v.value({ 'Fn::Select': [{ Ref: 'Memory' }, ['a', 'b']] })).toBe(UNRESOLVED);
+    expect(v.value({ 'Fn::Join': [{ Ref: 'Memory' }, ['a', 'b']] })).toBe(UNRESOLVED);
+    expect(v.value({ 'Fn::Join': [{ a: 1 }, ['a', 'b']] })).toBe(UNRESOLVED);
+    expect(v.value({ 'Fn::Sub': ['${x}-api', { Ref: 'Memory' }] })).toBe(UNRESOLVED);
+    expect(v.value({ 'Fn::Sub': ['${x}-api', 5] })).toBe(UNRESOLVED);
+    expect(v.value({ 'Fn::Sub': ['${x}-api', { x: 'orders' }] })).toBe('orders-api');
+    expect(v.value({ 'Fn::Join': [{ Ref: 'Stage' }, ['a', 'b']] })).toBe('aprodb');
+  });
+
   it('parameters by their Default, mappings, conditions, !If, !Sub with pseudo parameters, !Join and !Select resolve', () => {
     expect(v.value(p.MemorySize)).toBe(1024);
     expect(v.condition('IsProd')).toBe(true);

@@ -3,7 +3,7 @@
  * with values the source leaves open (a parameter, an import, a variable, an environment lookup) or
  * of the wrong type put where it wrote a value, many times over. A reader may say it cannot tell
  * (an assumption) or reject the file (an InputError naming the place); it must never crash, and
- * what it read must derive a stack and its patch targets. Seeded: a failure names its seed.
+ * what it read must derive a stack, and tune's patches onto the source must say every value. Seeded: a failure names its seed.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ import { prefetchHclFiles } from '../../src/audit/read/hcl-json.ts';
 import { deriveStack } from '../../src/audit/stack-document.ts';
 import { iacTargets } from '../../src/audit/targets.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
+import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
+import { terraformPatch } from '../../src/tune/patch-terraform.ts';
 import { cleanFailure, rngFor, type Rng } from '../scenario/fuzz-inputs.ts';
 import { corpusSources } from './corpus-sources.ts';
 
@@ -46,11 +48,19 @@ function mutate(v: unknown, rng: Rng, p: number, open: readonly unknown[]): unkn
   return v;
 }
 
-/** What a reader's model is used for: each API's derived stack and patch targets. */
+/** What a reader's model is used for: each API's derived stack, and tune's patches onto its source with every setting changed. */
 function use(model: AuditModel): void {
   for (const api of model.apis) {
-    deriveStack(model, api);
-    iacTargets(model, api);
+    const { stack } = deriveStack(model, api);
+    const targets = iacTargets(model, api);
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 7, burst: 14 };
+    for (const key of Object.keys(tuned.api.routes)) tuned.api.routes[key] = tuned.api.routes[key] ? null : { rate: 1, burst: 2 };
+    tuned.lambda.reservedConcurrency = stack.lambda.reservedConcurrency === undefined ? 9 : undefined;
+    if (stack.api.kind === 'rest') tuned.waf = { rules: Math.max(1, stack.waf?.rules ?? 0), rateLimit: { limit: 100, windowSeconds: 60, key: 'ip', delaySeconds: 30 } };
+    for (const p of [cloudFormationPatch(stack, tuned, targets), terraformPatch(stack, tuned, targets)]) {
+      if (/undefined|NaN|\[object Object\]|Symbol\(/.test(p)) throw new Error(`a patch of ${api.id} says: ${/.*(undefined|NaN|\[object Object\]|Symbol\().*/.exec(p)![0]}`);
+    }
   }
 }
 

@@ -47,7 +47,8 @@ export class CfnValues {
           if (!Array.isArray(arg) || arg.length !== 2) return UNRESOLVED;
           const parts = this.value(arg[1], depth + 1);
           if (!Array.isArray(parts) || parts.some((p) => p === UNRESOLVED || typeof p === 'object')) return UNRESOLVED;
-          return parts.join(String(arg[0]));
+          const separator = this.value(arg[0], depth + 1);
+          return typeof separator === 'string' ? parts.join(separator) : UNRESOLVED;
         }
         case 'Fn::Select': {
           if (!Array.isArray(arg) || arg.length !== 2) return UNRESOLVED;
@@ -146,7 +147,10 @@ export class CfnValues {
     let vars: Record<string, unknown> = {};
     if (Array.isArray(arg)) {
       text = arg[0];
-      vars = (this.value(arg[1], depth + 1) ?? {}) as Record<string, unknown>;
+      const given = this.value(arg[1], depth + 1) ?? {};
+      // a variable map the template computes (or that is not a map) says nothing of the names
+      if (typeof given !== 'object' || Array.isArray(given)) return UNRESOLVED;
+      vars = given as Record<string, unknown>;
     }
     if (typeof text !== 'string') return UNRESOLVED;
     let unresolved = false;
