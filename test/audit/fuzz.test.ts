@@ -2,8 +2,9 @@
  * Fuzz of the IaC readers (`dowsim audit`, `--stack template.yaml#Api`): every source of the corpus
  * with values the source leaves open (a parameter, an import, a variable, an environment lookup) or
  * of the wrong type put where it wrote a value, many times over. A reader may say it cannot tell
- * (an assumption) or reject the file (an InputError naming the place); it must never crash, and
- * what it read must derive a stack, and tune's patches onto the source must say every value. Seeded: a failure names its seed.
+ * (an assumption) or reject the file (an InputError naming the place); it must never crash, what it
+ * read must derive a stack, and tune's patches onto the source must say every value. Seeded: a
+ * failure names its seed. CI runs 12 variants per source; FUZZ_VARIANTS=80 runs longer.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,7 +77,7 @@ function attempt(label: string, read: () => AuditModel): string | undefined {
 }
 
 const sources = corpusSources().filter((s) => !s.endsWith('.output.json'));
-const VARIANTS = 12;
+const VARIANTS = Number(process.env.FUZZ_VARIANTS ?? 12);
 
 describe('fuzz: IaC sources with values left open or of the wrong type', () => {
   it('CloudFormation, SAM and CDK templates: no crash, a derivable stack', () => {
