@@ -3,8 +3,9 @@
  * with values the source leaves open (a parameter, an import, a variable, an environment lookup) or
  * of the wrong type put where it wrote a value, many times over. A reader may say it cannot tell
  * (an assumption) or reject the file (an InputError naming the place); it must never crash, what it
- * read must derive a stack, and tune's patches onto the source must say every value. Seeded: a
- * failure names its seed. CI runs 12 variants per source; FUZZ_VARIANTS=80 runs longer.
+ * read must audit (rules, priced risk, summary) and derive a stack, and the summary and tune's
+ * patches onto the source must say every value. Seeded: a failure names its seed. CI runs 12
+ * variants per source; FUZZ_VARIANTS=80 runs longer.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,9 @@ import { prefetchHclFiles } from '../../src/audit/read/hcl-json.ts';
 import { deriveStack } from '../../src/audit/stack-document.ts';
 import { iacTargets } from '../../src/audit/targets.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
+import { audit } from '../../src/audit/audit.ts';
+import { formatAuditSummary } from '../../src/audit/render/text.ts';
+import { embeddedPriceBook } from '../../src/pricing/loader.ts';
 import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
 import { terraformPatch } from '../../src/tune/patch-terraform.ts';
 import { cleanFailure, rngFor, type Rng } from '../scenario/fuzz-inputs.ts';
@@ -49,8 +53,12 @@ function mutate(v: unknown, rng: Rng, p: number, open: readonly unknown[]): unkn
   return v;
 }
 
-/** What a reader's model is used for: each API's derived stack, and tune's patches onto its source with every setting changed. */
+const SAYS_NOTHING = /undefined|NaN|\[object Object\]|Symbol\(/;
+
+/** What a reader's model is used for: `dowsim audit` (rules, priced risk, its summary), each API's derived stack, and tune's patches onto its source with every setting changed. */
 function use(model: AuditModel): void {
+  const summary = formatAuditSummary(audit([model], { scenarios: [], bookFor: (region) => embeddedPriceBook(region) }));
+  if (SAYS_NOTHING.test(summary)) throw new Error(`the audit summary says: ${/.{0,80}(undefined|NaN|\[object Object\]|Symbol\().{0,40}/.exec(summary)![0]}`);
   for (const api of model.apis) {
     const { stack } = deriveStack(model, api);
     const targets = iacTargets(model, api);
@@ -60,7 +68,7 @@ function use(model: AuditModel): void {
     tuned.lambda.reservedConcurrency = stack.lambda.reservedConcurrency === undefined ? 9 : undefined;
     if (stack.api.kind === 'rest') tuned.waf = { rules: Math.max(1, stack.waf?.rules ?? 0), rateLimit: { limit: 100, windowSeconds: 60, key: 'ip', delaySeconds: 30 } };
     for (const p of [cloudFormationPatch(stack, tuned, targets), terraformPatch(stack, tuned, targets)]) {
-      if (/undefined|NaN|\[object Object\]|Symbol\(/.test(p)) throw new Error(`a patch of ${api.id} says: ${/.*(undefined|NaN|\[object Object\]|Symbol\().*/.exec(p)![0]}`);
+      if (SAYS_NOTHING.test(p)) throw new Error(`a patch of ${api.id} says: ${/.*(undefined|NaN|\[object Object\]|Symbol\().*/.exec(p)![0]}`);
     }
   }
 }
@@ -80,7 +88,7 @@ const sources = corpusSources().filter((s) => !s.endsWith('.output.json'));
 const VARIANTS = Number(process.env.FUZZ_VARIANTS ?? 12);
 
 describe('fuzz: IaC sources with values left open or of the wrong type', () => {
-  it('CloudFormation, SAM and CDK templates: no crash, a derivable stack', () => {
+  it('CloudFormation, SAM and CDK templates: no crash; audited, derived and patched with every value said', () => {
     const failures: string[] = [];
     let runs = 0;
     for (const src of sources.filter((s) => /\.(ya?ml|json)$/.test(s) && !s.endsWith('serverless.yml'))) {
@@ -98,7 +106,7 @@ describe('fuzz: IaC sources with values left open or of the wrong type', () => {
     expect(failures.slice(0, 3)).toEqual([]);
   });
 
-  it('Serverless Framework services: no crash, a derivable stack', () => {
+  it('Serverless Framework services: no crash; audited, derived and patched with every value said', () => {
     const failures: string[] = [];
     const open = ['${env:FUZZ}', '${ssm:/fuzz/value}', '${opt:fuzz}', '${self:custom.nothing}', '${file(./nothing.yml)}', '${cf:other.Output}'];
     for (const src of sources.filter((s) => s.endsWith('serverless.yml'))) {
@@ -112,7 +120,7 @@ describe('fuzz: IaC sources with values left open or of the wrong type', () => {
     expect(failures.slice(0, 3)).toEqual([]);
   });
 
-  it('Terraform configurations: no crash, a derivable stack', () => {
+  it('Terraform configurations: no crash; audited, derived and patched with every value said', () => {
     // text-level: an argument's literal becomes a variable, a data source's attribute or a wrong type
     const open = ['var.fuzz', 'data.aws_caller_identity.current.account_id', 'local.nothing', 'module.m.out', '"${var.fuzz}"', 'null', '[]', '{}', '-1', '"fuzz"', 'true'];
     const variants: { label: string; dir: string }[] = [];

@@ -68,6 +68,32 @@ describe('sources', () => {
     );
   });
 
+  it("serverless.yml: an event whose path is left open (${env:…}) or not text names no route, and says so", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sls-'));
+    const file = join(dir, 'serverless.yml');
+    writeFileSync(
+      file,
+      [
+        'service: orders',
+        'provider: { name: aws }',
+        'functions:',
+        '  list:',
+        '    handler: h.list',
+        '    events:',
+        '      - http: { path: items, method: get }',
+        '      - http: { path: "${env:SEARCH_PATH}", method: get }',
+        '      - httpApi: { path: { nested: true }, method: post }',
+        '',
+      ].join('\n'),
+    );
+    const m = readSource(file);
+    expect(m.apis.flatMap((a) => a.routes.map((r) => r.key))).toEqual(['GET /items']);
+    expect(m.assumptions.map((a) => `${a.line} ${a.message}`)).toEqual([
+      "8 the http event's method or path cannot be determined from the file; the route is left out",
+      "9 the httpApi event's method or path cannot be determined from the file; the route is left out",
+    ]);
+  });
+
   it('serverless.yml: ${self:…} and ${opt:…, default} resolve, ${env:…} is an assumption with its line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sls-'));
     const file = join(dir, 'serverless.yml');

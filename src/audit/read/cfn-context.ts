@@ -71,7 +71,7 @@ export class CfnContext {
     const c = this.resources[id]?.Condition;
     if (!c) return true;
     const v = this.values.condition(c);
-    if (v === undefined) this.assume(this.loc(id, 'Condition'), `condition ${c} cannot be determined from the template; the resource is assumed to exist`);
+    if (v === undefined) this.assume(this.loc(id, 'Condition'), `condition ${typeof c === 'string' ? c : short(c)} cannot be determined from the template; the resource is assumed to exist`);
     return v !== false;
   }
 

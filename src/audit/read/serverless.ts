@@ -68,9 +68,10 @@ class SlsContext {
   num(v: unknown, path: (string | number)[], resource: string, what: string): number | undefined {
     if (v === undefined || v === null) return undefined;
     const r = this.value(v);
-    const n = typeof r === 'number' ? r : typeof r === 'string' ? Number(r) : NaN;
+    const n = numberOf(r);
     if (!Number.isFinite(n)) {
-      this.model.assumptions.push({ ...this.loc(path, resource), message: `${what} cannot be determined from the file (${String(v)}); the default is used` });
+      const given = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)).slice(0, 80);
+      this.model.assumptions.push({ ...this.loc(path, resource), message: `${what} cannot be determined from the file (${given}); the default is used` });
       return undefined;
     }
     return n;
@@ -155,14 +156,19 @@ function readEvents(ctx: SlsContext, name: string, events: unknown[], apis: SlsA
   events.forEach((ev, i) => {
     const e = obj(ev);
     const loc = ctx.loc(['functions', name, 'events', i], name);
-    if (e.http !== undefined) {
-      const h: Obj = typeof e.http === 'string' ? parseEventShorthand(e.http) : obj(e.http);
-      const key = routeKey(h.method, h.path);
-      apis.rest().routes.push({ key: key === '$default' ? 'ANY /{proxy+}' : key, auth: authOf(h.authorizer), apiKeyRequired: h.private === true, function: name, loc });
-    } else if (e.httpApi !== undefined) {
-      const h: Obj = typeof e.httpApi === 'string' ? parseEventShorthand(e.httpApi) : obj(e.httpApi);
-      apis.http().routes.push({ key: routeKey(h.method, h.path), auth: authOf(h.authorizer), apiKeyRequired: false, function: name, loc });
+    const kind = e.http !== undefined ? 'http' : e.httpApi !== undefined ? 'httpApi' : undefined;
+    if (!kind) return;
+    const given = e[kind];
+    const h: Obj = typeof given === 'string' ? parseEventShorthand(given) : obj(given);
+    const [method, path] = [ctx.value(h.method), ctx.value(h.path)];
+    // a method or path the file leaves open (an unresolved variable) or that is not text names no route
+    if ((method !== undefined && typeof method !== 'string') || (path !== undefined && typeof path !== 'string')) {
+      ctx.model.assumptions.push({ ...loc, message: `the ${kind} event's method or path cannot be determined from the file; the route is left out` });
+      return;
     }
+    const key = routeKey(method, path);
+    if (kind === 'http') apis.rest().routes.push({ key: key === '$default' ? 'ANY /{proxy+}' : key, auth: authOf(h.authorizer), apiKeyRequired: h.private === true, function: name, loc });
+    else apis.http().routes.push({ key, auth: authOf(h.authorizer), apiKeyRequired: false, function: name, loc });
   });
 }
 

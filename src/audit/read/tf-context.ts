@@ -93,7 +93,7 @@ export class TfContext {
     if (r === null) return undefined;
     const n = typeof r === 'number' ? r : typeof r === 'string' && r.trim() !== '' ? Number(r) : NaN;
     if (r === UNRESOLVED || !Number.isFinite(n)) {
-      this.assume(b.loc, `${what} cannot be determined from the configuration (${String(v).slice(0, 80)}); the default is used`);
+      this.assume(b.loc, `${what} cannot be determined from the configuration (${shown(v)}); the default is used`);
       return undefined;
     }
     return n;
@@ -142,4 +142,10 @@ export class TfContext {
     }
     return out;
   }
+}
+
+/** A value as an assumption quotes it: text as written, a structure as JSON, one left open as such. */
+function shown(v: unknown): string {
+  if (typeof v === 'symbol') return 'left open by the configuration';
+  return (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))).slice(0, 80);
 }
