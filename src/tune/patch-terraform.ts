@@ -131,9 +131,10 @@ function httpStage(refs: TfRefs, base: Stack, tuned: Stack): string {
     lines.push(`  route_settings {`, `    route_key              = ${str(key)}`, `    throttling_rate_limit  = ${th.rate}`, `    throttling_burst_limit = ${th.burst}`, `  }`);
   }
   if (st && base.api.stage && !tuned.api.stage) refs.notes.push(`# note: ${st.resource}: remove default_route_settings' throttling_rate_limit and throttling_burst_limit: the tuned stack has no stage throttle`);
-  const kept = new Set(routeThrottles(tuned).map(([key]) => key));
-  for (const [key] of st ? routeThrottles(base) : []) {
-    if (!kept.has(key)) refs.notes.push(`# note: ${st!.resource}: remove the route_settings block of ${str(key)}: the tuned stack does not throttle it`);
+  if (st) {
+    for (const [key] of routeThrottles(base)) {
+      if (!tuned.api.routes[key]) refs.notes.push(`# note: ${st.resource}: remove the route_settings block of ${str(key)}: the tuned stack does not throttle it`);
+    }
   }
   return [...lines, '}'].join('\n');
 }

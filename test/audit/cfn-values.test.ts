@@ -1,6 +1,6 @@
 /** CloudFormation's short-form intrinsics and what a template fixes by itself (parameters, conditions, mappings). */
 import { describe, expect, it } from 'vitest';
-import { CfnValues, UNRESOLVED } from '../../src/audit/read/cfn-values.ts';
+import { CfnValues, numberOf, quoted, UNRESOLVED } from '../../src/audit/read/cfn-values.ts';
 import { readCfnText } from '../../src/audit/read/cfn-yaml.ts';
 
 const TEMPLATE = `
@@ -45,6 +45,11 @@ describe('CloudFormation values', () => {
     expect(v.value({ 'Fn::Sub': ['${x}-api', 5] })).toBe(UNRESOLVED);
     expect(v.value({ 'Fn::Sub': ['${x}-api', { x: 'orders' }] })).toBe('orders-api');
     expect(v.value({ 'Fn::Join': [{ Ref: 'Stage' }, ['a', 'b']] })).toBe('aprodb');
+  });
+
+  it('numbers and quotes of resolved values: numeric text is a number, anything else NaN; a quote says a structure as JSON and an open value as such', () => {
+    expect([numberOf(5), numberOf('2.5'), numberOf(''), numberOf(' '), numberOf(UNRESOLVED), numberOf({ Ref: 'X' }), numberOf(null)]).toEqual([5, 2.5, NaN, NaN, NaN, NaN, NaN]);
+    expect([quoted('${env:X}'), quoted({ Ref: 'L' }), quoted(UNRESOLVED), quoted(undefined), quoted('x'.repeat(100))]).toEqual(['${env:X}', '{"Ref":"L"}', 'left open', 'undefined', `${'x'.repeat(77)}...`]);
   });
 
   it('parameters by their Default, mappings, conditions, !If, !Sub with pseudo parameters, !Join and !Select resolve', () => {

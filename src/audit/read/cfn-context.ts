@@ -4,7 +4,7 @@
  */
 import type { Throttle } from '../../stack/types.ts';
 import type { AuditModel, Location } from '../model.ts';
-import { CfnValues, UNRESOLVED, type Template } from './cfn-values.ts';
+import { CfnValues, numberOf, quoted, UNRESOLVED, type Template } from './cfn-values.ts';
 import type { LineOf } from './cfn-yaml.ts';
 
 export class CfnContext {
@@ -46,9 +46,9 @@ export class CfnContext {
     if (v === undefined || v === null) return undefined;
     const r = this.values.value(v);
     if (r === undefined) return undefined;
-    const n = typeof r === 'number' ? r : typeof r === 'string' && r.trim() !== '' ? Number(r) : NaN;
+    const n = numberOf(r);
     if (r === UNRESOLVED || !Number.isFinite(n)) {
-      this.assume(this.loc(id, 'Properties', ...path), `${what} cannot be determined from the template (${short(v)}); the default is used`);
+      this.assume(this.loc(id, 'Properties', ...path), `${what} cannot be determined from the template (${quoted(v)}); the default is used`);
       return undefined;
     }
     return n;
@@ -71,7 +71,7 @@ export class CfnContext {
     const c = this.resources[id]?.Condition;
     if (!c) return true;
     const v = this.values.condition(c);
-    if (v === undefined) this.assume(this.loc(id, 'Condition'), `condition ${typeof c === 'string' ? c : short(c)} cannot be determined from the template; the resource is assumed to exist`);
+    if (v === undefined) this.assume(this.loc(id, 'Condition'), `condition ${quoted(c)} cannot be determined from the template; the resource is assumed to exist`);
     return v !== false;
   }
 
@@ -91,10 +91,6 @@ export class CfnContext {
   }
 }
 
-function short(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
 
 /** Every logical id a value mentions: Ref, GetAtt and ${Name} / ${Name.Attr} inside Fn::Sub. */
 export function refsIn(v: unknown, out: string[] = []): string[] {

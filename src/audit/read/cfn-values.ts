@@ -186,3 +186,9 @@ export function refTarget(v: unknown): string | undefined {
 export function numberOf(r: unknown): number {
   return typeof r === 'number' ? r : typeof r === 'string' && r.trim() !== '' ? Number(r) : NaN;
 }
+
+/** A value as an assumption quotes it: text as written, a structure as JSON, one left open as such; at most 80 characters. */
+export function quoted(v: unknown): string {
+  const s = typeof v === 'symbol' ? 'left open' : typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -8,7 +8,7 @@
 import type { ApiModel, AuditModel, RouteAuth, UsagePlanModel } from '../model.ts';
 import { emptyModel } from '../model.ts';
 import { readCfnText, type LineOf } from './cfn-yaml.ts';
-import { numberOf, UNRESOLVED } from './cfn-values.ts';
+import { numberOf, quoted, UNRESOLVED } from './cfn-values.ts';
 import { readServerlessResources } from './cfn-monitoring.ts';
 
 type Obj = Record<string, unknown>;
@@ -70,8 +70,7 @@ class SlsContext {
     const r = this.value(v);
     const n = numberOf(r);
     if (!Number.isFinite(n)) {
-      const given = typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)).slice(0, 80);
-      this.model.assumptions.push({ ...this.loc(path, resource), message: `${what} cannot be determined from the file (${given}); the default is used` });
+      this.model.assumptions.push({ ...this.loc(path, resource), message: `${what} cannot be determined from the file (${quoted(v)}); the default is used` });
       return undefined;
     }
     return n;

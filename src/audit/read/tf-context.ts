@@ -6,7 +6,7 @@
  */
 import type { Throttle } from '../../stack/types.ts';
 import type { AuditModel, Location } from '../model.ts';
-import { UNRESOLVED } from './cfn-values.ts';
+import { numberOf, quoted, UNRESOLVED } from './cfn-values.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -91,9 +91,9 @@ export class TfContext {
     if (v === undefined || v === null) return undefined;
     const r = this.value(v);
     if (r === null) return undefined;
-    const n = typeof r === 'number' ? r : typeof r === 'string' && r.trim() !== '' ? Number(r) : NaN;
+    const n = numberOf(r);
     if (r === UNRESOLVED || !Number.isFinite(n)) {
-      this.assume(b.loc, `${what} cannot be determined from the configuration (${shown(v)}); the default is used`);
+      this.assume(b.loc, `${what} cannot be determined from the configuration (${quoted(v)}); the default is used`);
       return undefined;
     }
     return n;
@@ -142,10 +142,4 @@ export class TfContext {
     }
     return out;
   }
-}
-
-/** A value as an assumption quotes it: text as written, a structure as JSON, one left open as such. */
-function shown(v: unknown): string {
-  if (typeof v === 'symbol') return 'left open by the configuration';
-  return (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v))).slice(0, 80);
 }
