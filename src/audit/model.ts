@@ -163,6 +163,26 @@ export interface AuditModel {
   alarms: AlarmModel[];
   budgets: BudgetModel[];
   assumptions: Assumption[];
+  /** A Serverless Framework file: what a tune patch for it must repeat or point at (serverless.yml's own keys). */
+  serverless?: ServerlessFacts;
+}
+
+/** What of a serverless.yml a patch for it needs, as the file writes it. */
+export interface ServerlessFacts {
+  service: string;
+  /** The plugins the file lists, and where: `plugins: [...]` or `plugins: { modules: [...] }` (undefined: none). */
+  plugins: string[];
+  pluginsAt?: 'plugins' | 'plugins.modules';
+  /** `custom.apiGatewayThrottling` as written (undefined: none). */
+  throttling?: Record<string, unknown>;
+  /** The http / httpApi events: the route each makes, its function and its index in the function's `events`. */
+  events: { api: 'rest' | 'http'; key: string; fn: string; index: number }[];
+  /** Each function's `events` as written. */
+  functionEvents: Record<string, unknown[]>;
+  /** The usage plans' key (provider.apiGateway.usagePlan or provider.usagePlan) and value as written. */
+  usagePlan?: { path: string[]; value: unknown };
+  /** `custom.associateWaf` as written (undefined: none). */
+  associateWaf?: Record<string, unknown>;
 }
 
 export function emptyModel(source: string, format: AuditModel['format'], region = 'us-east-1'): AuditModel {

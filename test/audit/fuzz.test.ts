@@ -109,7 +109,8 @@ describe('fuzz: IaC sources with values left open or of the wrong type', () => {
   it('Serverless Framework services: no crash; audited, derived and patched with every value said', () => {
     const failures: string[] = [];
     const open = ['${env:FUZZ}', '${ssm:/fuzz/value}', '${opt:fuzz}', '${self:custom.nothing}', '${file(./nothing.yml)}', '${cf:other.Output}'];
-    for (const src of sources.filter((s) => s.endsWith('serverless.yml'))) {
+    // the corpus, and a service with the plugins the reader knows (throttles, web ACL)
+    for (const src of [...sources.filter((s) => s.endsWith('serverless.yml')), 'test/audit/fixtures/sls-plugins/serverless.yml']) {
       const doc = parseYaml(readFileSync(src, 'utf8')) as Record<string, unknown>;
       for (let seed = 0; seed < VARIANTS * 4; seed++) {
         const text = stringify(mutate(doc, rngFor(seed * 104729 + src.length), 0.12, open));

@@ -2,7 +2,7 @@
  * Plain CloudFormation API resources: AWS::ApiGateway::* (REST) and AWS::ApiGatewayV2::* (HTTP),
  * their stages, methods, routes, usage plans and WAF associations, onto ApiModel.
  */
-import type { ApiModel, RouteAuth } from '../model.ts';
+import type { ApiModel, Location, RouteAuth } from '../model.ts';
 import type { CfnContext } from './cfn-context.ts';
 import { refsIn } from './cfn-context.ts';
 import { functionIn } from './cfn-functions.ts';
@@ -181,7 +181,12 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
   const api = refsIn(p.ResourceArn).map((r) => ctx.model.apis.find((a) => a.id === r && a.loc.file === ctx.file)).find(Boolean);
   if (!api) return;
   const aclId = refsIn(p.WebACLArn).find((r) => ctx.resources[r]?.Type === 'AWS::WAFv2::WebACL');
-  const rules = aclId ? ctx.values.choices(ctx.props(aclId).Rules) : undefined;
+  api.waf = aclId ? webAclOf(ctx, aclId, ctx.loc(id)) : { rules: 0, loc: ctx.loc(id) };
+}
+
+/** What the audit reads of web ACL `aclId` (a resource of the template) associated at `loc`: its rules, its rate-based rule's limit and window, their names and priorities. */
+export function webAclOf(ctx: CfnContext, aclId: string, loc: Location): NonNullable<ApiModel['waf']> {
+  const rules = ctx.values.choices(ctx.props(aclId).Rules);
   const list = Array.isArray(rules) ? (rules as Obj[]) : [];
   let rateLimit: { limit: number; windowSeconds: number } | undefined;
   let rateRule: { name: string; priority: number } | undefined;
@@ -197,9 +202,9 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
         rateRule = named;
         continue;
       }
-      ctx.assume(ctx.loc(aclId!, 'Properties', 'Rules'), `the limit of rate-based rule ${named.name || '(unnamed)'} cannot be determined from the template; it is read as no rate rule`);
+      ctx.assume(ctx.loc(aclId, 'Properties', 'Rules'), `the limit of rate-based rule ${named.name || '(unnamed)'} cannot be determined from the template; it is read as no rate rule`);
     }
     if (Number.isFinite(named.priority)) priorities.push(named.priority);
   }
-  api.waf = { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc: ctx.loc(id), ...(aclId ? { acl: aclId, priorities, ...(rateRule ? { rateRule } : {}) } : {}) };
+  return { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc, acl: aclId, priorities, ...(rateRule ? { rateRule } : {}) };
 }
