@@ -4,7 +4,7 @@
  * so that a patch merges into the template or configuration it was read from.
  */
 import { DEFAULT_FUNCTION } from '../stack/functions.ts';
-import type { ApiModel, AuditModel, StageAt } from './model.ts';
+import type { ApiModel, AuditModel, ServerlessFacts, StageAt } from './model.ts';
 import { otherFunctions, primaryFunction, safeName } from './stack-document.ts';
 
 /** A resource: its logical id (CloudFormation) or address (Terraform), and its type. */
@@ -14,8 +14,8 @@ export interface TargetRef {
 }
 
 export interface IacTargets {
-  /** The language of the source: CloudFormation (SAM, and CDK's synthesized templates) or Terraform. */
-  language: 'cloudformation' | 'terraform';
+  /** The language of the source: CloudFormation (SAM, and CDK's synthesized templates), Terraform, or a Serverless Framework serverless.yml. */
+  language: 'cloudformation' | 'terraform' | 'serverless';
   /** `cdk`: a synthesized template, whose changes belong in the CDK app. */
   format: AuditModel['format'];
   /** The file that defines the API. */
@@ -37,17 +37,22 @@ export interface IacTargets {
    */
   webAcl?: TargetRef & { rateRule?: { name: string; priority: number }; priorities: number[] };
   webAclAssociation?: TargetRef;
+  /** A serverless.yml: what its patch repeats or points at (the events of this API only). */
+  serverless?: ServerlessFacts;
 }
 
 const SAM_IMPLICIT: Record<string, string> = { ServerlessRestApi: 'AWS::Serverless::Api', ServerlessHttpApi: 'AWS::Serverless::HttpApi' };
 
 /**
  * The targets of `api` in `model`; undefined for sources tune cannot write a patch onto by name:
- * Serverless Framework files (its API and stage are generated) and Terraform APIs defined inside a
- * module (reachable only through the module's inputs).
+ * function URLs and Terraform APIs defined inside a module (reachable only through the module's
+ * inputs). A Serverless Framework file's API and stage are generated: its targets are the file's
+ * own keys (functions by name, the usage plan key, the web ACL in `resources.Resources`).
  */
 export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undefined {
-  if (model.format === 'serverless' || api.kind === 'function-url') return undefined;
+  if (api.kind === 'function-url') return undefined;
+  const sls = model.format === 'serverless' ? model.serverless : undefined;
+  if (model.format === 'serverless' && !sls) return undefined;
   const terraform = model.format === 'terraform';
   const samImplicit = (id: string): string | undefined => (Object.hasOwn(SAM_IMPLICIT, id) ? SAM_IMPLICIT[id] : undefined);
   const typeOf = (id: string): string => (terraform ? id.split('.')[0] : (model.types[id] ?? samImplicit(id) ?? 'unknown'));
@@ -67,7 +72,7 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
   const sharedWith = globals ? Object.keys(model.types).filter((id) => model.types[id] === typeOf(api.id)) : [];
   const stage = api.stageAt && writable(api.stageAt.resource) ? { ...api.stageAt, type: typeOf(globals ? api.id : api.stageAt.resource), ...(sharedWith.length ? { sharedWith } : {}) } : undefined;
   return {
-    language: terraform ? 'terraform' : 'cloudformation',
+    language: terraform ? 'terraform' : sls ? 'serverless' : 'cloudformation',
     // a template `cdk synth` wrote (its CDKMetadata resource), read as a file of its own
     format: model.format === 'cloudformation' && Object.values(model.types).includes('AWS::CDK::Metadata') ? 'cdk' : model.format,
     file: api.loc.file,
@@ -77,5 +82,6 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
     functions,
     usagePlans,
     ...(api.waf?.acl && writable(api.waf.acl) && writable(api.waf.loc.resource) ? { webAcl: { id: api.waf.acl, type: typeOf(api.waf.acl), priorities: api.waf.priorities ?? [], ...(api.waf.rateRule ? { rateRule: api.waf.rateRule } : {}) }, webAclAssociation: { id: api.waf.loc.resource, type: typeOf(api.waf.loc.resource) } } : {}),
+    ...(sls ? { serverless: { ...sls, events: sls.events.filter((e) => e.api === api.kind) } } : {}),
   };
 }

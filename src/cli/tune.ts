@@ -119,6 +119,7 @@ function writeOutputs(dir: string, doc: TuneDocument, recommended: Stack): void 
   ];
   if (doc.best && doc.patches) {
     files.push([`${slug(recommended.name, 'stack')}.yaml`, stackFileYaml(recommended, [`Recommended by dowsim tune for ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`, `from ${doc.stack.file ?? doc.stack.name}`])]);
+    if (doc.patches.serverless !== undefined) files.push(['patch-serverless.yml', doc.patches.serverless]);
     files.push(['patch-cloudformation.yaml', doc.patches.cloudformation], ['patch.tf', doc.patches.terraform]);
   }
   // one set: a kill or a full disk leaves all of them or none (write-file-set.ts)

@@ -68,6 +68,9 @@ export interface TuneDocument {
   closest?: TunedConfig;
   /** Cost vs legit success, Pareto-optimal, cheapest first. */
   front: FrontPoint[];
-  /** The best configuration's changes as IaC; null when no configuration meets the SLO. */
-  patches: { cloudformation: string; terraform: string } | null;
+  /**
+   * The best configuration's changes as IaC; null when no configuration meets the SLO.
+   * `serverless`: only when the stack was read from a Serverless Framework serverless.yml.
+   */
+  patches: { cloudformation: string; terraform: string; serverless?: string } | null;
 }

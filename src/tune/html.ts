@@ -36,6 +36,7 @@ export function renderTuneHtml(doc: TuneDocument): string {
   );
   if (doc.patches) {
     parts.push(`<section id="patches"><h2>The change as infrastructure code</h2>`);
+    if (doc.patches.serverless !== undefined) parts.push(`<h3>Serverless Framework (serverless.yml)</h3><pre id="patch-serverless">${h(doc.patches.serverless)}</pre>`);
     parts.push(`<h3>CloudFormation / SAM</h3><pre id="patch-cloudformation">${h(doc.patches.cloudformation)}</pre>`);
     parts.push(`<h3>Terraform</h3><pre id="patch-terraform">${h(doc.patches.terraform)}</pre></section>`);
   }

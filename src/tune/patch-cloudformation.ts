@@ -88,7 +88,7 @@ export function cloudFormationPatch(base: Stack, tuned: Stack, targets?: IacTarg
   const notes = [...sourceNotes(t, out), ...newRouteNotes(base, tuned), ...out.notes, ...deleteLines(waf, names, slot.name), ...keepOthersNote(waf, names.acl, slot.name)].map((n) => n.replace(/[\r\n]/g, ' '));
   const hasBody = Object.keys(out.resources).length > 0 || Object.keys(out.globals).length > 0;
   if (!hasBody && !notes.length) return '# dowsim tune: no change to the stack\n';
-  const other = targets && !t ? ` (the API is written in Terraform: this is the same change for a CloudFormation template of it, the names to be matched)` : '';
+  const other = targets && !t ? ` (the API is written ${targets.language === 'serverless' ? 'for the Serverless Framework' : 'in Terraform'}: this is the same change for a CloudFormation template of it, the names to be matched)` : '';
   const into = t ? `merge into ${t.file.replace(/[\r\n]/g, ' ')} (property by property: maps merge, lists replace)` : `merge into your template${other}`;
   const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; ${into}\n${notes.map((n) => `${n}\n`).join('')}`;
   if (!hasBody) return head;
@@ -219,7 +219,7 @@ function associationDependsOn(tuned: Stack, t: IacTargets | undefined): string |
 }
 
 /** The rate-based rule tune writes (a web ACL's one rule of its own). */
-function rateRule(tuned: Stack, slot: { name: string; priority: number } = { name: RATE_RULE_NAME, priority: 0 }): Props {
+export function rateRule(tuned: Stack, slot: { name: string; priority: number } = { name: RATE_RULE_NAME, priority: 0 }): Props {
   const r = tuned.waf!.rateLimit!;
   return {
     Name: slot.name,
@@ -282,7 +282,7 @@ export function routeThrottles(stack: Stack): [string, Throttle][] {
   return Object.entries(stack.api.routes).filter((e): e is [string, Throttle] => e[1] !== null && e[0] !== CATCH_ALL_ROUTE);
 }
 
-function visibility(name: string) {
+export function visibility(name: string) {
   return { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128) };
 }
 

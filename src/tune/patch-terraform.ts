@@ -66,7 +66,7 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
   const source = refs.merged.length ? [`# note: written onto your own ${refs.merged.join(', ')}: only the arguments shown change; keep the others`] : [];
   const notes = [...source, ...newRouteNotes(base, tuned), ...refs.notes, ...deleteLines(waf, names, slot.name), ...keepOthersNote(waf, names.acl, slot.name)].map((n) => n.replace(/[\r\n]/g, ' '));
   if (!blocks.length && !notes.length) return '# dowsim tune: no change to the stack\n';
-  const other = targets && !t ? ` (the API is written in CloudFormation: this is the same change for a Terraform configuration of it, the names to be matched)` : '';
+  const other = targets && !t ? ` (the API is written ${targets.language === 'serverless' ? 'for the Serverless Framework' : 'in CloudFormation'}: this is the same change for a Terraform configuration of it, the names to be matched)` : '';
   const into = t ? `merge into your configuration (the API is in ${t.file.replace(/[\r\n]/g, ' ')}; a block at an address you have merges into yours)` : `merge into your configuration${other}`;
   const head = `# dowsim tune: the changed settings of ${tuned.deployed.apiName.replace(/[\r\n]/g, ' ')}; ${into}\n${notes.map((n) => `${n}\n`).join('')}`;
   return blocks.length ? `${head}\n${blocks.join('\n\n')}\n` : head;

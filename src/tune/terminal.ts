@@ -33,6 +33,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
     lines.push(`  ${p.sloMet ? '*' : ' '} ${costs[i].padStart(10)}/h  ${formatSuccess(p.legitSuccess).padStart(8)}  ${p.changes.map(formatChange).join('; ') || 'no change'}`);
   });
   if (doc.patches) {
+    if (doc.patches.serverless !== undefined) lines.push('', 'Serverless Framework (serverless.yml):', doc.patches.serverless.trimEnd());
     lines.push('', 'CloudFormation / SAM:', doc.patches.cloudformation.trimEnd(), '', 'Terraform:', doc.patches.terraform.trimEnd());
   }
   return `${lines.join('\n')}\n`;

@@ -16,6 +16,7 @@ import { stackFileObject } from './stack-file.ts';
 import { cloudFormationPatch } from './patch-cloudformation.ts';
 import type { IacTargets } from '../audit/targets.ts';
 import { terraformPatch } from './patch-terraform.ts';
+import { serverlessPatch } from './patch-serverless.ts';
 import { TUNE_SCHEMA, type TuneDocument, type TunedConfig } from './document.ts';
 
 export interface TuneOptions {
@@ -60,6 +61,12 @@ export function searchSpace(stack: Stack, scenarios: Scenario[]): Dimension[] {
     wafDimension(stack, traffic),
     ...concurrencyDimensions(stack, traffic),
   ].filter((d): d is Dimension => d !== undefined);
+}
+
+/** The change as CloudFormation and Terraform say it, and as the user's serverless.yml does when the stack was read from one. */
+function patchesFor(base: Stack, tuned: Stack, targets: IacTargets | undefined): NonNullable<TuneDocument['patches']> {
+  const sls = targets?.language === 'serverless' && targets.serverless ? serverlessPatch(base, tuned, { ...targets, serverless: targets.serverless }) : undefined;
+  return { cloudformation: cloudFormationPatch(base, tuned, targets), terraform: terraformPatch(base, tuned, targets), ...(sls !== undefined ? { serverless: sls } : {}) };
 }
 
 /**
@@ -142,7 +149,7 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
     best: best ? config(best) : null,
     ...(best ? {} : { closest: config(picked.closest) }),
     front: paretoFront(ev.all()).map((e) => ({ perHour: e.perHour, legitSuccess: e.legitSuccess, sloMet: e.sloMet, changes: e.changes })),
-    patches: best ? { cloudformation: cloudFormationPatch(tunedBase, best.stack, opts.targets), terraform: terraformPatch(tunedBase, best.stack, opts.targets) } : null,
+    patches: best ? patchesFor(tunedBase, best.stack, opts.targets) : null,
   };
   return { doc, recommended: (best ?? picked.closest).stack };
 }

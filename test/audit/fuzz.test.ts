@@ -26,6 +26,7 @@ import { formatAuditSummary } from '../../src/audit/render/text.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
 import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
 import { terraformPatch } from '../../src/tune/patch-terraform.ts';
+import { serverlessPatch } from '../../src/tune/patch-serverless.ts';
 import { cleanFailure, rngFor, type Rng } from '../scenario/fuzz-inputs.ts';
 import { corpusSources } from './corpus-sources.ts';
 
@@ -67,7 +68,8 @@ function use(model: AuditModel): void {
     for (const key of Object.keys(tuned.api.routes)) tuned.api.routes[key] = tuned.api.routes[key] ? null : { rate: 1, burst: 2 };
     tuned.lambda.reservedConcurrency = stack.lambda.reservedConcurrency === undefined ? 9 : undefined;
     if (stack.api.kind === 'rest') tuned.waf = { rules: Math.max(1, stack.waf?.rules ?? 0), rateLimit: { limit: 100, windowSeconds: 60, key: 'ip', delaySeconds: 30 } };
-    for (const p of [cloudFormationPatch(stack, tuned, targets), terraformPatch(stack, tuned, targets)]) {
+    const sls = targets?.serverless ? [serverlessPatch(stack, tuned, { ...targets, serverless: targets.serverless })] : [];
+    for (const p of [cloudFormationPatch(stack, tuned, targets), terraformPatch(stack, tuned, targets), ...sls]) {
       if (SAYS_NOTHING.test(p)) throw new Error(`a patch of ${api.id} says: ${/.*(undefined|NaN|\[object Object\]|Symbol\().*/.exec(p)![0]}`);
     }
   }

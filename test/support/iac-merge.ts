@@ -17,6 +17,7 @@ import { parse as parseYaml, stringify } from 'yaml';
 import { readCfnText } from '../../src/audit/read/cfn-yaml.ts';
 import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { readTerraform } from '../../src/audit/read/terraform.ts';
+import { readServerless } from '../../src/audit/read/serverless.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 
 type Obj = Record<string, any>;
@@ -48,6 +49,22 @@ export function mergeCfnPatch(templateText: string, patch: string): Obj {
     else template.Resources[id] = { ...mine, ...(r.DependsOn ? { DependsOn: r.DependsOn } : {}), Properties: deepMerge(mine.Properties ?? {}, r.Properties ?? {}) };
   }
   return template;
+}
+
+/**
+ * The serverless.yml (its text) with the Serverless Framework patch merged in, as plain data: key
+ * by key from the top (maps merge, a list or a value replaces); `# delete: <id> — ` lines remove
+ * `resources.Resources.<id>`.
+ */
+export function mergeSlsPatch(text: string, patch: string): Obj {
+  const doc = deepMerge(structuredClone(readCfnText(text, 'serverless.yml').data) as Obj, (parseYaml(patch) ?? {}) as Obj);
+  for (const m of patch.matchAll(/^# delete: (\S+) — /gm)) delete doc.resources?.Resources?.[m[1]];
+  return doc;
+}
+
+/** Reads a merged serverless.yml with the audit's Serverless Framework reader. */
+export function readMergedSls(text: string, patch: string, file = '/repo/serverless.yml'): AuditModel {
+  return readServerless(stringify(mergeSlsPatch(text, patch), { lineWidth: 0 }), file);
 }
 
 /** Reads a merged template with the audit's CloudFormation reader. */

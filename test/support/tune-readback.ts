@@ -83,6 +83,13 @@ resource "aws_api_gateway_integration" "get_item" {
 }
 `;
 
+/** The derived stack document of API `id` in a model read back. */
+export function apiReadBack(model: AuditModel, id: string): Record<string, any> {
+  const api = model.apis.find((a) => a.id === id);
+  expect(api, `API ${id} read back`).toBeDefined();
+  return deriveStack(model, api!).document as Record<string, any>;
+}
+
 /** The one API's derived stack document, read back from a source. */
 export function readBack(model: AuditModel): Record<string, any> {
   expect(model.apis).toHaveLength(1);

@@ -7,7 +7,7 @@ import type { TuneDocument } from '../../src/tune/document.ts';
 import { parse as parseYaml } from 'yaml';
 import { deriveStack } from '../../src/audit/stack-document.ts';
 import { loadStack } from '../../src/stack/load.ts';
-import { readMergedCfn } from '../support/iac-merge.ts';
+import { readMergedCfn, readMergedSls } from '../support/iac-merge.ts';
 
 const FIX = 'test/tune/fixtures';
 
@@ -128,6 +128,32 @@ describe('dowsim tune — the command', () => {
     expect(back.functions?.map((f) => f.reservedConcurrency)).toEqual(recommended.functions?.map((f) => f.reservedConcurrency));
     // something was changed, so the comparison above is not between two untouched stacks
     expect(doc.best!.changes.length).toBeGreaterThan(0);
+  });
+
+  it('--stack serverless.yml: a serverless.yml patch (the throttling plugin, the function\'s events) printed, in the document and written by --out; merged, the file reads back to the recommended stack', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-tune-sls-'));
+    const service = `${FIX}/sls-shop/serverless.yml`;
+    const r = await runCli(['tune', `${FIX}/sticky-route-flood.yaml`, '--stack', service, '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as TuneDocument;
+    const patch = doc.patches!.serverless!;
+    expect(patch.split('\n')[0]).toBe(`# dowsim tune: the changed settings of ApiGatewayRestApi; merge into ${service} (key by key: maps merge, lists replace)`);
+    expect(readFileSync(join(out, 'patch-serverless.yml'), 'utf8')).toBe(patch);
+    expect(readFileSync(join(out, 'tune.html'), 'utf8')).toContain('<pre id="patch-serverless">');
+    // the flood is on GET /search: its event is throttled through the plugin
+    expect(doc.best!.changes.map((c) => c.path)).toContain('api.routes["GET /search"].rate');
+    expect((parseYaml(patch) as { plugins: string[] }).plugins).toEqual(['serverless-offline', 'serverless-api-gateway-throttling']);
+    const recommended = loadStack(join(out, 'apigatewayrestapi-tuned.yaml'));
+    const model = readMergedSls(readFileSync(service, 'utf8'), patch);
+    const back = deriveStack(model, model.apis.find((a) => a.id === 'ApiGatewayRestApi')!).stack;
+    expect(back.api.routes['GET /search']).toEqual(recommended.api.routes['GET /search']);
+    expect(back.api.routes['GET /items'] ?? null).toEqual(recommended.api.routes['GET /items'] ?? null);
+    expect(back.lambda.reservedConcurrency).toEqual(recommended.lambda.reservedConcurrency);
+    expect(back.functions?.map((f) => f.reservedConcurrency)).toEqual(recommended.functions?.map((f) => f.reservedConcurrency));
+    // the terminal answer shows it first, before the CloudFormation and Terraform ones
+    const text = await runCli(['tune', `${FIX}/sticky-route-flood.yaml`, '--stack', service]);
+    expect(text.stdout.indexOf('Serverless Framework (serverless.yml):')).toBeGreaterThan(0);
+    expect(text.stdout.indexOf('Serverless Framework (serverless.yml):')).toBeLessThan(text.stdout.indexOf('CloudFormation / SAM:'));
   });
 
   it('--help lists tune with its flags', async () => {

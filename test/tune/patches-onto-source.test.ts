@@ -18,12 +18,12 @@ import { readSource } from '../../src/audit/read/source.ts';
 import { iacTargets } from '../../src/audit/targets.ts';
 import { corpusSources } from '../audit/corpus-sources.ts';
 import { deriveStack } from '../../src/audit/stack-document.ts';
-import type { AuditModel } from '../../src/audit/model.ts';
 import type { Stack } from '../../src/stack/types.ts';
 import { cloudFormationPatch } from '../../src/tune/patch-cloudformation.ts';
 import { terraformPatch } from '../../src/tune/patch-terraform.ts';
-import { mergeCfnPatch, readMergedCfn, readMergedTf } from '../support/iac-merge.ts';
-import { fromCloudFormation, fromTerraform } from '../support/tune-readback.ts';
+import { mergeCfnPatch, readMergedCfn, readMergedSls, readMergedTf } from '../support/iac-merge.ts';
+import { serverlessPatch } from '../../src/tune/patch-serverless.ts';
+import { apiReadBack, fromCloudFormation, fromTerraform } from '../support/tune-readback.ts';
 import { makeStack } from '../support/stacks.ts';
 
 const SAM_ORDERS = 'test/tune/fixtures/sam-orders.yaml';
@@ -44,11 +44,7 @@ function written(name: string, text: string): string {
 }
 
 /** The derived stack document of API `id` in a model read back. */
-function readBack(model: AuditModel, id: string): Record<string, any> {
-  const api = model.apis.find((a) => a.id === id);
-  expect(api, `API ${id} read back`).toBeDefined();
-  return deriveStack(model, api!).document as Record<string, any>;
-}
+const readBack = apiReadBack;
 
 /** A REST API `Shop` with GET /items (a template's first lines). */
 const SHOP_API = [
@@ -600,6 +596,7 @@ describe('every API of the corpus', () => {
   it('gets patches (every setting changed) that parse as YAML and HCL, name only resources its source has or the patch adds, and merge back to the tuned settings', async () => {
     let apis = 0;
     let named = 0;
+    let slsApis = 0;
     for (const src of corpusSources().filter((f) => !f.endsWith('.output.json'))) {
       const model = readSource(src);
       for (const api of model.apis.filter((a) => a.kind !== 'function-url')) {
@@ -627,6 +624,18 @@ describe('every API of the corpus', () => {
           const again = back.apis.find((a) => a.id === api.id)!;
           expect(again.stage, `${src}#${api.id}`).toEqual({ rate: 7, burst: 14 });
         }
+        if (targets?.language === 'serverless') {
+          named++;
+          slsApis++;
+          const sls = serverlessPatch(stack, tuned, { ...targets, serverless: targets.serverless! });
+          expect(sls, `${src}#${api.id}`).not.toMatch(/undefined|NaN|\[object Object\]/);
+          const back = readMergedSls(readFileSync(src, 'utf8'), sls, src);
+          const again = back.apis.find((a) => a.id === api.id)!;
+          expect(again.stage, `${src}#${api.id}`).toEqual({ rate: 7, burst: 14 });
+          const doc = deriveStack(back, again).document as Record<string, any>;
+          expect(doc.lambda.reservedConcurrency, `${src}#${api.id}`).toBe(9);
+          if (stack.api.kind === 'rest') expect(doc.waf?.rateLimit, `${src}#${api.id}`).toEqual({ limit: 100, window: '60s' });
+        }
         if (targets?.language === 'terraform') {
           named++;
           for (const m of tf.matchAll(/^resource "([^"]+)" "([^"]+)" \{$/gm)) {
@@ -639,6 +648,8 @@ describe('every API of the corpus', () => {
     // the corpus has many APIs, most of them in sources a patch can name
     expect(apis).toBeGreaterThan(40);
     expect(named).toBeGreaterThan(apis / 2);
+    // the Serverless Framework services among them
+    expect(slsApis).toBeGreaterThanOrEqual(6);
   });
 });
 
@@ -743,11 +754,16 @@ describe('a nested resource\'s method settings in Terraform', () => {
 });
 
 describe('sources a patch cannot name', () => {
-  it('a stack file, and a Serverless Framework service, keep the placeholders (Api, ApiStage, Function)', () => {
+  it('a stack file keeps the placeholders (Api, ApiStage, Function); so do the CloudFormation and Terraform patches of a Serverless Framework service, saying so (its own patch: patch-serverless.test.ts)', () => {
     expect(loadIacStack('stacks/rest-unprotected.yaml')).toBeUndefined();
-    const sls = loadIacStack(`${CORPUS}/serverless/docs-v3-apikeys-usageplan`);
-    expect(sls?.stack).toBeDefined();
-    expect(sls!.targets).toBeUndefined();
+    const sls = loadIacStack(`${CORPUS}/serverless/docs-v3-apikeys-usageplan`)!;
+    expect(sls.targets?.language).toBe('serverless');
+    const tuned = structuredClone(sls.stack);
+    tuned.api.stage = { rate: 5, burst: 10 };
+    const cfn = cloudFormationPatch(sls.stack, tuned, sls.targets);
+    expect(cfn.split('\n')[0]).toContain('(the API is written for the Serverless Framework: this is the same change for a CloudFormation template of it, the names to be matched)');
+    expect((parseYaml(cfn) as any).Resources.ApiStage.Properties.RestApiId).toEqual({ Ref: 'Api' });
+    expect(terraformPatch(sls.stack, tuned, sls.targets).split('\n')[0]).toContain('(the API is written for the Serverless Framework: this is the same change for a Terraform configuration of it, the names to be matched)');
   });
 
   it('a template whose file name holds a line break: the header stays one comment line, the patch stays the YAML it was', () => {
