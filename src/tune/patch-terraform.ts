@@ -189,9 +189,11 @@ function wafBlocks(stack: Stack, stage: string, refs: TfRefs): string[] {
     `}`,
   ].join('\n');
   const st = refs.t?.stage;
-  const arn = st?.via === 'stage' ? `${st.resource}.arn` : `"arn:aws:apigateway:\${data.aws_region.current.name}::/restapis/\${${refs.api}}/stages/${tfEscape(stage)}"`;
+  // without the user's aws_api_gateway_stage: the REST API's ARN ("arn:aws:apigateway:<region>::/restapis/<id>") and the
+  // stage, which needs no aws_region data source (whose `name` provider v6 deprecates for `region`, which v5 lacks)
+  const arn = st?.via === 'stage' ? `${st.resource}.arn` : `"\${${refs.api.replace(/\.id$/, '.arn')}}/stages/${tfEscape(stage)}"`;
   const association = [`resource "aws_wafv2_web_acl_association" "rate_limit" {`, `  resource_arn = ${arn}`, `  web_acl_arn  = aws_wafv2_web_acl.rate_limit.arn`, `}`].join('\n');
-  return st?.via === 'stage' ? [acl, association] : [acl, association, `data "aws_region" "current" {}`];
+  return [acl, association];
 }
 
 function visibility(metric: string, indent: string): string[] {

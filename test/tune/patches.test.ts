@@ -94,6 +94,11 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
       aggregate_key_type: 'FORWARDED_IP',
       forwarded_ip_config: [{ header_name: 'X-Forwarded-For', fallback_behavior: 'MATCH' }],
     });
+    // the association: the stage's ARN from the REST API's own ("arn:aws:apigateway:<region>::/restapis/<id>"),
+    // no aws_region data source (its `name` is deprecated in provider v6, its `region` missing in v5)
+    const doc = await hcl(base, tuned);
+    expect(doc.resource.aws_wafv2_web_acl_association.rate_limit[0].resource_arn).toBe('${aws_api_gateway_rest_api.api.arn}/stages/prod');
+    expect(doc.data).toBeUndefined();
   });
 
   it('no change: both patches are a comment, still valid YAML and HCL', async () => {
