@@ -29,6 +29,9 @@ const FUNCTIONS = [
   '          throttling: { maxConcurrentRequests: 7 }',
 ];
 
+/** The same routes without throttling of their own. */
+const PLAIN_FUNCTIONS = FUNCTIONS.filter((l) => !/throttling|maxRequestsPerSecond/.test(l));
+
 function read(lines: string[]) {
   return readServerless(['service: shop', 'provider:', '  name: aws', '  stage: prod', ...lines, ''].join('\n'), '/repo/serverless.yml');
 }
@@ -59,8 +62,13 @@ describe('serverless.yml: serverless-api-gateway-throttling', () => {
     const rest = m.apis.find((a) => a.kind === 'rest')!;
     expect(rest.stage).toBeUndefined();
     expect(rest.routes.every((r) => r.throttle === undefined)).toBe(true);
-    expect(m.assumptions.map((a) => a.message)).toEqual(['custom.apiGatewayThrottling is set but plugins does not list serverless-api-gateway-throttling: nothing applies it, read as no throttle']);
-    expect(m.assumptions[0].line).toBe(8); // the custom.apiGatewayThrottling line
+    expect(m.assumptions.map((a) => a.message)).toEqual([
+      'custom.apiGatewayThrottling is set but plugins does not list serverless-api-gateway-throttling: nothing applies it, read as no throttle',
+      // the events' own throttling: the same plugin's
+      'throttling is a setting of serverless-api-gateway-throttling, which the file does not set up (plugins and custom.apiGatewayThrottling): nothing applies it, read as no throttle',
+      'throttling is a setting of serverless-api-gateway-throttling, which the file does not set up (plugins and custom.apiGatewayThrottling): nothing applies it, read as no throttle',
+    ]);
+    expect(m.assumptions.map((a) => a.line)).toEqual([8, 20, 25]); // custom.apiGatewayThrottling, then each event's throttling
   });
 
   it('enabled: false sets nothing; an event with throttling.disabled has no throttle of its own, and an assumption says the stage still applies', () => {
@@ -112,7 +120,7 @@ describe('serverless.yml: serverless-associate-waf', () => {
   ];
 
   it('reads the web ACL resources.Resources defines under the name custom.associateWaf gives (WAFv2): its rules and rate rule', () => {
-    const m = read(['plugins: [serverless-associate-waf]', 'custom:', '  associateWaf: { name: shop-prod-acl, version: V2 }', ...FUNCTIONS, ...ACL]);
+    const m = read(['plugins: [serverless-associate-waf]', 'custom:', '  associateWaf: { name: shop-prod-acl, version: V2 }', ...PLAIN_FUNCTIONS, ...ACL]);
     const rest = m.apis.find((a) => a.kind === 'rest')!;
     expect(rest.waf).toMatchObject({ rules: 2, rateLimit: { limit: 250, windowSeconds: 120 }, acl: 'ShopAcl', rateRule: { name: 'per-ip', priority: 3 }, priorities: [0] });
     expect(rest.waf!.loc.line).toBe(7);
@@ -122,11 +130,11 @@ describe('serverless.yml: serverless-associate-waf', () => {
   });
 
   it('no web ACL without the plugin, for WAF Classic (version Regional, the default), or for a name the file does not define', () => {
-    expect(read(['custom:', '  associateWaf: { name: shop-prod-acl, version: V2 }', ...FUNCTIONS, ...ACL]).apis[0].waf).toBeUndefined();
-    const classic = read(['plugins: [serverless-associate-waf-v3]', 'custom:', '  associateWaf: { name: shop-prod-acl }', ...FUNCTIONS, ...ACL]);
+    expect(read(['custom:', '  associateWaf: { name: shop-prod-acl, version: V2 }', ...PLAIN_FUNCTIONS, ...ACL]).apis[0].waf).toBeUndefined();
+    const classic = read(['plugins: [serverless-associate-waf-v3]', 'custom:', '  associateWaf: { name: shop-prod-acl }', ...PLAIN_FUNCTIONS, ...ACL]);
     expect(classic.apis[0].waf).toBeUndefined();
     expect(classic.assumptions.map((a) => a.message)).toEqual(['custom.associateWaf names a WAF Classic web ACL (version Regional); its rules are not read']);
-    const elsewhere = read(['plugins: [serverless-associate-waf]', 'custom:', '  associateWaf: { name: shared-acl, version: V2 }', ...FUNCTIONS, ...ACL]);
+    const elsewhere = read(['plugins: [serverless-associate-waf]', 'custom:', '  associateWaf: { name: shared-acl, version: V2 }', ...PLAIN_FUNCTIONS, ...ACL]);
     expect(elsewhere.apis[0].waf).toBeUndefined();
     expect(elsewhere.assumptions.map((a) => a.message)).toEqual(['web ACL "shared-acl" (custom.associateWaf) is not defined in resources.Resources; its rules are not read']);
   });

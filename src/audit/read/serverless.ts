@@ -211,7 +211,11 @@ function pluginThrottle(ctx: SlsContext): Throttle | undefined {
  * keeps applying the stage's throttle).
  */
 function eventThrottle(ctx: SlsContext, stage: Throttle | undefined, h: Obj, path: (string | number)[], name: string): Throttle | undefined {
-  if (!stage || h.throttling === undefined) return undefined;
+  if (h.throttling === undefined) return undefined;
+  if (!stage) {
+    ctx.model.assumptions.push({ ...ctx.loc([...path, 'throttling'], name), message: `throttling is a setting of ${THROTTLING_PLUGIN}, which the file does not set up (plugins and custom.apiGatewayThrottling): nothing applies it, read as no throttle` });
+    return undefined;
+  }
   const t = obj(h.throttling);
   if (t.disabled === true) {
     ctx.model.assumptions.push({ ...ctx.loc([...path, 'throttling'], name), message: 'throttling.disabled sets this method unthrottled (-1); dowsim still applies the stage throttle to it' });
