@@ -13,8 +13,9 @@ export function describeEnforced(stack: Stack): string {
   } else {
     parts.push(`${api.kind === 'rest' ? 'REST' : 'HTTP'} API`);
     parts.push(`account ${t(api.account)}`);
-    if (api.stage) parts.push(`stage ${t(api.stage)}`);
     const routes = Object.keys(api.routes).length;
+    // AWS applies the stage's throttle per method: with routes declared, each route has its own
+    if (api.stage) parts.push(`stage ${t(api.stage)}${routes > 1 ? ' per route' : ''}`);
     if (routes > 0) parts.push(`${routes} route${routes === 1 ? '' : 's'} (others ${api.kind === 'rest' ? '403' : '404'})`);
     if (api.kind === 'rest' && api.apiKeyRequired) {
       const plans = api.usagePlans.map((p) => {

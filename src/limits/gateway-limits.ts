@@ -37,8 +37,10 @@ export class GatewayLimits {
   /** What the WAF rule counts a request by: its source IP, or its first X-Forwarded-For hop. */
   readonly wafKey: 'ip' | 'forwarded-ip' = 'ip';
   readonly account?: TokenBucket;
-  readonly stage?: TokenBucket;
-  /** Route buckets by route key; null: the route has no throttle of its own. */
+  /**
+   * Route buckets by route key: the route's own throttle, else one of the stage's (API Gateway
+   * applies the stage's throttle per method, a method override in its place); null: neither.
+   */
   private readonly routes = new Map<string, TokenBucket | null>();
   private readonly keys = new Map<string, KeyLimits>();
 
@@ -49,7 +51,6 @@ export class GatewayLimits {
     const api = stack.api;
     if (api.kind === 'function-url') return;
     this.account = bucket(api.account);
-    if (throttled && api.stage) this.stage = bucket(api.stage);
     if (api.kind === 'rest' && stack.waf?.rateLimit) {
       const r = stack.waf.rateLimit;
       this.waf = new WafRateRule({ limit: r.limit, windowSeconds: r.windowSeconds, delaySeconds: r.delaySeconds });
@@ -62,12 +63,21 @@ export class GatewayLimits {
     return this.wafKey === 'ip' ? req.client : req.forwarded;
   }
 
+  /**
+   * The bucket a route's requests take (the "unthrottled" variant: none): its own throttle, or a
+   * bucket of its own with the stage's rate and burst. AWS applies a stage's throttle "at the API
+   * method level": each method (HTTP API: each route) gets the stage's limits, not a share of one
+   * stage-wide bucket, and a method's override replaces them.
+   */
   routeBucket(key: string): TokenBucket | undefined {
     const existing = this.routes.get(key);
     if (existing !== undefined) return existing ?? undefined;
-    // route keys come from the stack's own routes, so "no bucket" is remembered too (bounded)
-    const t = this.stack.api.routes[key];
-    const b = !t || t.rate === undefined ? null : bucket(t);
+    // route keys come from the stack's own routes (or the catch-all), so "no bucket" is remembered too (bounded)
+    const api = this.stack.api;
+    const t = api.routes[key];
+    const own = t && t.rate !== undefined ? t : undefined;
+    const th = !this.throttled || api.kind === 'function-url' ? undefined : (own ?? api.stage);
+    const b = th ? bucket(th) : null;
     this.routes.set(key, b);
     return b ?? undefined;
   }
@@ -109,7 +119,7 @@ export class GatewayLimits {
       if (w === undefined) return undefined;
       parts.push(w);
     }
-    for (const b of [this.account, this.stage, ...this.routes.values()]) if (b) parts.push(b.fingerprint());
+    for (const b of [this.account, ...this.routes.values()]) if (b) parts.push(b.fingerprint());
     for (const [k, l] of this.keys) parts.push(`${k}:${l.bucket?.fingerprint() ?? ''}:${l.quota?.fingerprint() ?? ''}`);
     return parts.join('|');
   }
@@ -125,7 +135,7 @@ export class GatewayLimits {
   snapshot(now: number): string {
     // a trace's verdicts are a function of time, not of a state that could repeat: never the same
     const parts: string[] = [this.wafTrace ? `trace@${now}` : (this.waf?.snapshot(now) ?? '')];
-    for (const b of [this.account, this.stage]) parts.push(b ? b.fingerprint() : '');
+    parts.push(this.account ? this.account.fingerprint() : '');
     for (const k of [...this.routes.keys()].sort()) {
       const b = this.routes.get(k);
       if (b) parts.push(`${k}:${b.fingerprint()}`);
@@ -144,7 +154,7 @@ export class GatewayLimits {
   /** Moves every clock forward by dt; quotas count `quotaExtra` (per counter, same order) more. */
   shift(dt: number, quotaExtra: number[] = []): void {
     if (!this.wafTrace) this.waf?.shift(dt);
-    for (const b of [this.account, this.stage, ...this.routes.values()]) b?.shift(dt);
+    for (const b of [this.account, ...this.routes.values()]) b?.shift(dt);
     let i = 0;
     for (const l of this.keys.values()) {
       l.bucket?.shift(dt);
@@ -154,7 +164,7 @@ export class GatewayLimits {
 
   skipTo(t: number): void {
     if (!this.wafTrace) this.waf?.skipTo(t);
-    for (const b of [this.account, this.stage, ...this.routes.values()]) b?.skipTo(t);
+    for (const b of [this.account, ...this.routes.values()]) b?.skipTo(t);
     for (const l of this.keys.values()) {
       l.bucket?.skipTo(t);
       l.quota?.skipTo(t);

@@ -41,8 +41,9 @@ export interface Admission {
 
 /**
  * API Gateway's front door for one stack, in AWS's evaluation order. REST: WAF → route → API key →
- * usage plan (per key: throttle, then quota) → route throttle → stage → account. HTTP API: route →
- * route throttle → stage → account. Function URL: nothing here (its limits live in LambdaModel).
+ * usage plan (per key: throttle, then quota) → method throttle → account. HTTP API: route →
+ * route throttle → account. A method's (route's) throttle is its own, or else the stage's, which
+ * AWS applies per method: every route without its own gets a bucket of the stage's size. Function URL: nothing here (its limits live in LambdaModel).
  * The emulator admits one request at a time; the simulator admits flows per cohort per tick, and
  * shared buckets split what passes in proportion to what each flow brought.
  * `throttled: false` is the "unthrottled" variant: stage, route and usage-plan limits removed,
@@ -85,7 +86,7 @@ export class Gateway {
   }
 
   /**
-   * Several flows arriving over the same interval, sharing the route, stage and account buckets.
+   * Several flows arriving over the same interval, sharing the route and account buckets.
    * `reuse`: the caller reads the answers before its next batch (the simulator's ticks), so the
    * same records are filled in again instead of new ones.
    */
@@ -111,7 +112,7 @@ export class Gateway {
     for (const g of plan.groups) this.perClient(now, over, results, g, plan);
     const account = this.limits.account;
     if (!account) return results;
-    // shared buckets: route (per route key), then stage, then account
+    // shared buckets: per route key (its own throttle, or the stage's per method), then account
     if (this.throttled) {
       // a route nobody sends to still refills (shareBucket takes nothing from it): left untouched, its
       // tokens would look steady to the simulator's fast-forward, which then loses the refill
@@ -119,7 +120,6 @@ export class Gateway {
         const b = this.limits.routeBucket(key);
         if (b) shareBucket(b, now, over, results, idx);
       }
-      if (this.limits.stage) shareBucket(this.limits.stage, now, over, results, plan.all);
     }
     shareBucket(account, now, over, results, plan.all);
     return results;
@@ -217,7 +217,6 @@ export class Gateway {
     if (this.throttled) {
       for (const i of routed) if (this.limits.routeBucket(routeOf[i])) pushTo(byRoute, routeOf[i], i);
       for (const [key, idx] of byRoute) if (!this.shareBands(this.limits.routeBucket(key)!, now, over, out, idx)) return undefined;
-      if (this.limits.stage && !this.shareBands(this.limits.stage, now, over, out, routed)) return undefined;
     }
     if (this.limits.account && !this.shareBands(this.limits.account, now, over, out, routed)) return undefined;
     return out;

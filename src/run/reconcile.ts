@@ -6,7 +6,7 @@
 import { OUTCOMES } from '../model/outcomes.ts';
 import type { LiveComparison } from '../model/result.ts';
 import { cohortTotals, timelineTotals, type Timeline } from '../model/timeline.ts';
-import { addTotals, emptyTotals, sumTotals, type Totals } from '../model/totals.ts';
+import { addTotals, emptyTotals, type Totals } from '../model/totals.ts';
 import { formatDuration } from '../model/units.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { matchRoute } from '../stack/routes.ts';
@@ -54,19 +54,32 @@ export function throttleWarnings(scenario: Scenario, stack: Stack, measured: Tim
   if (!(T > 0) || stack.api.kind === 'function-url') return [];
   const byCohort = new Map(measured.cohorts.map((c) => [c.name, cohortTotals(c)]));
   const warnings: string[] = [];
-  const check = (what: string, th: Throttle, passed: number, keys = 1) => {
+  const check = (what: string, th: Throttle, passed: number, keys = 1, each = 'keys') => {
     const allowed = keys * (th.burst + th.rate * T);
     if (passed > SLACK * allowed + 10) {
       warnings.push(
-        `${what} throttle (rate ${th.rate}/s, burst ${th.burst}${keys > 1 ? `, ${keys.toLocaleString('en-US')} keys` : ''}) did not take effect: ` +
+        `${what} throttle (rate ${th.rate}/s, burst ${th.burst}${keys > 1 ? `, ${keys.toLocaleString('en-US')} ${each}` : ''}) did not take effect: ` +
           `${passed.toLocaleString('en-US')} requests got through in ${formatDuration(round(T))}, far above the ` +
           `${Math.round(allowed).toLocaleString('en-US')} it allows. The target does not enforce what the stack file declares: check its throttling settings.`,
       );
     }
   };
 
-  const all = sumTotals(byCohort.values());
-  if (stack.api.stage) check('The stage', stack.api.stage, passedGateway(all));
+  // The stage's throttle applies per route (AWS: "at the API method level"), to the routes without
+  // their own: the cohorts whose every request lands on such routes, against one allowance per route.
+  const stage = stack.api.stage;
+  if (stage) {
+    const routes = new Set<string>();
+    const served = emptyTotals();
+    for (const c of scenario.cohorts) {
+      const matched = c.requests.map((q) => matchRoute(stack, q.method, q.path));
+      const t = byCohort.get(c.name);
+      if (!t || matched.some((r) => !r || r.throttle)) continue;
+      for (const r of matched) routes.add(r!.key);
+      addTotals(served, t);
+    }
+    if (routes.size) check('The stage', stage, passedGateway(served), routes.size, 'routes');
+  }
 
   // Route throttles: the cohorts whose requests land on each throttled route.
   const perRoute = new Map<string, { throttle: Throttle; totals: Totals }>();

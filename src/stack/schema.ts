@@ -44,7 +44,7 @@ export const usagePlanSchema = z.strictObject({
 export const apiSchema = z.strictObject({
   kind: z.enum(['rest', 'http', 'function-url']), // required
   account: throttleSchema.optional(), // default: the Region's quota, 10,000/5,000 (2,500/1,250 in newer Regions)
-  stage: throttleSchema.optional(), // default: none (no stage-wide throttle)
+  stage: throttleSchema.optional(), // default: none (no stage throttle; applied per route, gateway-limits.ts)
   routes: z.record(z.string(), routeThrottleSchema).default({}), // default {}: every path exists, no route throttles
   apiKeyRequired: z.boolean().default(false), // default false; REST only
   usagePlans: z.array(usagePlanSchema).default([]), // default []; REST only

@@ -40,6 +40,11 @@ export interface Dimension {
    */
   looser(i: number, j: number): boolean;
   /**
+   * The id of the dimension whose limit takes over where this one is "none" (a route without a
+   * throttle of its own takes the stage's): "none" is then as loose as that dimension's value.
+   */
+  noneFallsTo?: string;
+  /**
    * Whether value j, though tighter, would have answered a run that refused nothing exactly as the
    * run's own value did, by what the run recorded (Refusals: a reserved concurrency above the
    * run's peak demand). Absent: no such knowledge.
@@ -65,6 +70,7 @@ export function ladderDimension<V>(spec: {
   /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false). */
   looser: (a: V, b: V) => boolean;
   noneLoosest?: boolean;
+  noneFallsTo?: string;
   /** Dimension.answersAsBefore for a set value. */
   answersAsBefore?: (b: V, run: Refusals) => boolean;
   apply: (stack: Stack, value: V | null) => void;
@@ -106,6 +112,7 @@ export function ladderDimension<V>(spec: {
     refuses: spec.refuses,
     ...(spec.scope ? { scope: spec.scope } : {}),
     ...(spec.priced ? { priced: true } : {}),
+    ...(spec.noneFallsTo !== undefined ? { noneFallsTo: spec.noneFallsTo } : {}),
     looser(i, j) {
       if (i === j) return true;
       const a = rungs[i].value;

@@ -71,7 +71,7 @@ export function implies(dims: Dimension[], seen: { candidate: Candidate; refusal
   for (let d = 0; d < dims.length; d++) {
     const from = seen.candidate[d];
     if (c[d] === from) continue;
-    if (!standsFor(dims[d], from, c[d], seen.refusals)) return false;
+    if (!standsFor(dims[d], from, c[d], seen.refusals, dims, c)) return false;
   }
   return true;
 }
@@ -80,9 +80,13 @@ export function implies(dims: Dimension[], seen: { candidate: Candidate; refusal
  * Whether dimension `dim` at `to` answers a run simulated at `from` as `from` did: its limiter
  * refused nothing there, and `to` is looser, or no tighter than the run's recorded demand needs.
  */
-export function standsFor(dim: Dimension, from: number, to: number, r: Refusals): boolean {
+export function standsFor(dim: Dimension, from: number, to: number, r: Refusals, dims: readonly Dimension[], c: Candidate): boolean {
   if (!refusedNothing(dim, r)) return false;
-  return dim.looser(from, to) || (dim.answersAsBefore?.(to, r) ?? false);
+  if (dim.looser(from, to) || (dim.answersAsBefore?.(to, r) ?? false)) return true;
+  // "none" hands the requests to another dimension's limit: the loosest when that is none in `c` too
+  if (to !== 0 || dim.noneFallsTo === undefined) return false;
+  const other = dims.findIndex((x) => x.id === dim.noneFallsTo);
+  return other < 0 || c[other] === 0;
 }
 
 const LIMITER_OUTCOMES = ['wafBlocked', 'gatewayThrottled', 'quotaExceeded', 'lambdaThrottled'] as const;

@@ -84,7 +84,7 @@ export class ScenarioRuns {
     for (let d = 0; d < this.dims.length; d++) {
       const from = r.candidate[d];
       if (c[d] === from || !this.seen[d]) continue;
-      if (!standsFor(this.dims[d], from, c[d], r.refusals)) return false;
+      if (!standsFor(this.dims[d], from, c[d], r.refusals, this.dims, c)) return false;
     }
     return true;
   }

@@ -14,6 +14,8 @@ function throttleDimension(opts: {
   maxBurst: number;
   apply: (stack: Stack, t: Throttle | null) => void;
   scope?: { route?: string; plan?: string };
+  /** "none" hands the requests to this dimension's limit (a route without its own throttle takes the stage's): no looser than a set value unless that one is none too. */
+  noneFallsTo?: string;
 }): Dimension {
   const rungs: Rung<Throttle>[] = [];
   opts.rates.forEach((rate, level) => {
@@ -35,6 +37,7 @@ function throttleDimension(opts: {
     // requests, never holds fewer tokens: it refuses nothing the tighter one lets through
     refuses: 'gatewayThrottled',
     ...(opts.scope ? { scope: opts.scope } : {}),
+    ...(opts.noneFallsTo !== undefined ? { noneLoosest: false, noneFallsTo: opts.noneFallsTo } : {}),
     looser: (a, b) => b.rate >= a.rate && b.burst >= a.burst,
     apply: opts.apply,
     changes: (from, to) => {
@@ -47,7 +50,9 @@ function throttleDimension(opts: {
   });
 }
 
-/** The stage-wide throttle: bounded by the legit peak below and by the total peak and the account above. */
+const STAGE_PATH = 'api.stage';
+
+/** The stage's throttle (each route's, where it has none of its own): bounded by the legit peak below and by the total peak and the account above. */
 export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimension | undefined {
   if (stack.api.kind === 'function-url') return undefined;
   const legit = peakRate(traffic, (c) => c.cohort.role === 'legit');
@@ -55,7 +60,7 @@ export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimensio
   const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
   if (!rates.length && !stack.api.stage) return undefined;
   return throttleDimension({
-    path: 'api.stage',
+    path: STAGE_PATH,
     base: stack.api.stage,
     rates,
     maxBurst: stack.api.account.burst,
@@ -68,7 +73,8 @@ export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimensio
 
 /**
  * Per-route throttles, one dimension per route an attack cohort calls that does not carry every
- * request anyway (then it is the stage throttle again). A route the stack does not declare is
+ * request anyway (then it is the stage throttle again). A route's throttle takes the stage's place
+ * for that route (AWS's method override); without one the route gets a bucket of the stage's size. A route the stack does not declare is
  * added as "METHOD /path" beside a catch-all "ANY /{proxy+}", so no other path becomes unknown.
  */
 export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimension[] {
@@ -106,6 +112,8 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
         maxBurst: stack.api.account.burst,
         apply: (s, t) => setRoute(s, stack, key, t, functionOf.get(key)),
         scope: { route: key },
+        // a route without a throttle of its own takes the stage's, which may be the tighter
+        noneFallsTo: STAGE_PATH,
       }),
     );
   }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { describeEnforced } from '../../src/emulator/enforced.ts';
 import { call, closeAll, cloudwatch, emulate, flood, manualClock, paced, stackFrom } from './support.ts';
 
 afterEach(closeAll);
@@ -42,6 +43,25 @@ lambda: { memoryMb: 128, duration: 1ms, initDuration: 0ms }
 });
 
 describe('done when: flooding stage rate 50 burst 100 with 3,000 requests from 50 connections', () => {
+  // The same page: "Per-API, per-stage throttling limits are applied at the API method level for a
+  // stage": every method gets the stage's limits (methods inherit them; an override replaces them).
+  // Stage burst 3, a clock that stands still: each route serves its own 3, a route with its own
+  // burst 5 serves 5 (one stage-wide bucket under the routes' own would serve 3 in all).
+  it('the stage throttle is per method: a flood of one route leaves the others their own bucket', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 5) / 1000);
+    const stack = stackFrom(`name: per-method
+api: { kind: rest, stage: { rate: 1, burst: 3 }, routes: { "GET /a": {}, "GET /b": {}, "GET /c": { rate: 1, burst: 5 } } }
+lambda: { memoryMb: 128, duration: 1ms, initDuration: 0ms }
+`);
+    // what `dowsim emulate` prints of it says so
+    expect(describeEnforced(stack)).toContain('stage 1 rps burst 3 per route');
+    const e = await emulate({ stack, clock: clock.now });
+    expect((await flood(e.apiUrl, { requests: 10, connections: 2, path: '/a' })).statuses).toEqual({ 200: 3, 429: 7 });
+    expect((await flood(e.apiUrl, { requests: 10, connections: 2, path: '/b' })).statuses).toEqual({ 200: 3, 429: 7 });
+    expect((await flood(e.apiUrl, { requests: 10, connections: 2, path: '/c' })).statuses).toEqual({ 200: 5, 429: 5 });
+    expect(e.totals()).toMatchObject({ succeeded: 11, gatewayThrottled: 19 });
+  });
+
   it('serves about 100 + 50 per second elapsed, throttles the rest with 429, and CloudWatch agrees with the client', async () => {
     const e = await emulate({ stack: stageThrottled });
     const startedAt = Date.now();

@@ -67,7 +67,7 @@ describe('flows: pauses and refusals', () => {
     for (let s = 2; s <= 5; s++) g.admitBatch(T0 + s, 1, [{ n: 0, req: r }]);
     // silent in its last tick ('s'), and nothing left of its 10 in the 4 seconds it remembers
     expect(g.limits.fingerprint()).toBe('c1=s|5000');
-    expect(g.limits.snapshot(T0 + 5)).toBe('c1=0,0,0,0|5000|'); // no stage
+    expect(g.limits.snapshot(T0 + 5)).toBe('c1=0,0,0,0|5000'); // no route bucket
   });
 
   it('nothing arriving at a gateway without WAF is nothing to count', () => {

@@ -17,15 +17,19 @@ const keyed = (more: Partial<Stack> = {}) =>
     }),
     { throttled: true },
   );
-const staged = () => new Gateway(makeStack({ api: { stage: { rate: 100, burst: 100 }, routes: { 'GET /items': { rate: 500, burst: 500 } } } }), { throttled: true });
+// GET /items takes the stage's throttle (a bucket of its own of that size), POST /items its own
+const staged = () => new Gateway(makeStack({ api: { stage: { rate: 100, burst: 100 }, routes: { 'GET /items': null, 'POST /items': { rate: 500, burst: 500 } } } }), { throttled: true });
+const post = (): AdmitRequest => ({ ...get(), method: 'POST' });
 
 describe('gateway limits: fingerprint and snapshot', () => {
-  it('lists the account, stage and route buckets\' tokens', () => {
+  it('lists the account\'s and the routes\' buckets\' tokens (a route taking the stage\'s throttle has one of its own)', () => {
     const g = staged();
-    // 150 over 1 s: route 500 + 500 → 500 left (capped); stage 100 + 100 − 150 = 50; account 5,000
-    g.admitBatch(T0 + 1, 1, [{ n: 150, req: get() }]);
+    // 150 GET and 150 POST over 1 s: GET's stage-sized bucket 100 + 100 − 150 = 50; POST's own
+    // 500 + 500 − 150 → 500 (capped); account 5,000 + 10,000 − 300 → 5,000 (capped)
+    const out = g.admitBatch(T0 + 1, 1, [{ n: 150, req: get() }, { n: 150, req: post() }]);
+    expect(out.map((a) => a.passed)).toEqual([150, 150]);
     expect(g.limits.fingerprint()).toBe('5000|50|500');
-    expect(g.limits.snapshot(T0 + 1)).toBe('|5000|50|GET /items:500');
+    expect(g.limits.snapshot(T0 + 1)).toBe('|5000|GET /items:50|POST /items:500');
   });
 
   it('and per API key its usage-plan bucket and quota', () => {
@@ -33,7 +37,7 @@ describe('gateway limits: fingerprint and snapshot', () => {
     // 70 over 1 s: plan bucket 60 + 30 − 70 = 20; quota 70 used, not spent
     g.admitBatch(T0 + 1, 1, [{ n: 70, req: get(KEY1) }]);
     expect(g.limits.fingerprint()).toBe(`5000|${KEY1}:20:70|in`);
-    expect(g.limits.snapshot(T0 + 1)).toBe(`|5000||${KEY1}:20`); // no WAF, no stage
+    expect(g.limits.snapshot(T0 + 1)).toBe(`|5000|${KEY1}:20`); // no WAF, no route bucket
   });
 
   it('holds each WAF key\'s verdict and count per second, even while its window fills; steadyUntil says how long', () => {

@@ -41,7 +41,7 @@ describe('gateway limits: plans with one limit each', () => {
     // silver: quota 5 used of 100
     expect(g.limits.fingerprint()).toBe(`5000|20|10|${SILVER}::5|in|${GOLD}:1:`);
     // the snapshot sorts routes and keys (dowsim-gold… < dowsim-silver…)
-    expect(g.limits.snapshot(T0 + 1)).toBe(`|5000||GET /a:10|GET /b:20|${GOLD}:1|${SILVER}:`);
+    expect(g.limits.snapshot(T0 + 1)).toBe(`|5000|GET /a:10|GET /b:20|${GOLD}:1|${SILVER}:`);
     expect(g.limits.quotaCounters().map((q) => q.usedInPeriod)).toEqual([5]);
     // silver at 5/s with 95 left: one tick short of running out at T0 + 1 + 19
     expect(g.limits.steadyUntil(T0 + 1)).toBeCloseTo(T0 + 19, 9);
@@ -66,6 +66,16 @@ lambda: { memoryMb: 128 }
     const g = new Gateway(stack, { throttled: true });
     expect(g.limits.routeBucket('GET /free')).toBeUndefined();
     expect(g.limits.routeBucket('GET /slow')?.rate).toBe(1);
+    // with a stage throttle the free route gets a bucket of the stage's size, the other keeps its own;
+    // the unthrottled variant has neither
+    const staged = parseStack(`name: r
+api: { kind: rest, stage: { rate: 7, burst: 9 }, routes: { "GET /free": {}, "GET /slow": { rate: 1, burst: 1 } } }
+lambda: { memoryMb: 128 }
+`, 'r.yaml');
+    const s = new Gateway(staged, { throttled: true });
+    expect([s.limits.routeBucket('GET /free')?.rate, s.limits.routeBucket('GET /free')?.burst]).toEqual([7, 9]);
+    expect(s.limits.routeBucket('GET /slow')?.rate).toBe(1);
+    expect(new Gateway(staged, { throttled: false }).limits.routeBucket('GET /free')).toBeUndefined();
     expect(g.limits.keyLimits('k', 'no-such-plan')).toEqual({ bucket: undefined, quota: undefined });
   });
 });

@@ -112,17 +112,37 @@ describe('Gateway: REST evaluation order', () => {
     expect(one(g, T0, get('/items', { apiKey: 'dowsim-gold-00000003' }))).toBe('gatewayThrottled');
   });
 
-  it('route throttle before stage: a request the route refuses takes no stage token', () => {
-    // route A burst 1, stage burst 2, both refilling ≈ never. A passes (route 0, stage 1); A again:
-    // refused at the route, stage stays 1; B (no own throttle) takes it. (stage first → B throttled)
-    const stack = makeStack({ api: { stage: { rate: 0.001, burst: 2 }, routes: { 'GET /a': { rate: 0.001, burst: 1 }, 'GET /b': null } } });
+  it.each(['rest', 'http'] as const)('%s: the stage throttle is per route, and a route\'s own throttle takes its place', (kind) => {
+    // AWS applies the stage's limits "at the API method level": every route without its own gets a
+    // bucket of the stage's size, and a route's own throttle (a method override, an HTTP API's route
+    // settings) replaces it. Stage burst 2, every rate ≈ 0 (nothing refills in this test):
+    //   GET /a: own burst 1   → passed, throttled
+    //   GET /b: stage's size  → passed, passed, throttled
+    //   GET /c: stage's size  → passed, passed, throttled (its own 2: /b took none of them)
+    //   GET /d: own burst 5, looser than the stage → 5 passed, then throttled
+    // (one stage-wide bucket under the routes' own would pass 2 in all: /a 1, /b 1, nothing more)
+    const stack = makeStack({
+      api: { kind, stage: { rate: 0.001, burst: 2 }, routes: { 'GET /a': { rate: 0.001, burst: 1 }, 'GET /b': null, 'GET /c': null, 'GET /d': { rate: 0.001, burst: 5 } } },
+    });
     const g = new Gateway(stack, { throttled: true });
-    expect([one(g, T0, get('/a')), one(g, T0, get('/a')), one(g, T0, get('/b')), one(g, T0, get('/b'))]).toEqual([
-      'passed',
-      'gatewayThrottled',
-      'passed',
-      'gatewayThrottled',
-    ]);
+    const seq = (path: string, n: number) => Array.from({ length: n }, () => one(g, T0, get(path)));
+    expect(seq('/a', 2)).toEqual(['passed', 'gatewayThrottled']);
+    expect(seq('/b', 3)).toEqual(['passed', 'passed', 'gatewayThrottled']);
+    expect(seq('/c', 3)).toEqual(['passed', 'passed', 'gatewayThrottled']);
+    expect(seq('/d', 6)).toEqual([...Array(5).fill('passed'), 'gatewayThrottled']);
+    // the unthrottled variant keeps none of them
+    const free = new Gateway(stack, { throttled: false });
+    expect(Array.from({ length: 6 }, () => one(free, T0, get('/b')))).toEqual(Array(6).fill('passed'));
+  });
+
+  it('a batch of flows on two routes: each route draws on its own stage-sized bucket', () => {
+    // stage 100/s burst 100; over 1 s each route's bucket holds 100 + 100 = 200: 300 on /b → 200
+    // pass, 150 on /c → all 150 (a shared stage bucket would pass 200 of the 450 in all)
+    const stack = makeStack({ api: { stage: { rate: 100, burst: 100 }, routes: { 'GET /b': null, 'GET /c': null } } });
+    const g = new Gateway(stack, { throttled: true });
+    const out = g.admitBatch(T0 + 1, 1, [{ n: 300, req: get('/b') }, { n: 150, req: get('/c') }]);
+    expect(out.map((a) => a.passed)).toEqual([200, 150]);
+    expect(out[0].gatewayThrottled).toBeCloseTo(100, 9);
   });
 
   it('stage before account: a request the stage refuses takes no account token', () => {

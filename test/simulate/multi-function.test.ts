@@ -120,3 +120,59 @@ cohorts:
     expect(t.lambdaThrottled).toBeGreaterThan(0);
   });
 });
+
+describe('a stage throttle over two routes', () => {
+  /** ORDERS with a stage throttle of 50/100 instead of the route's own, and one where POST /orders keeps 10/20. */
+  const staged = (orders: string) =>
+    parseStack(`name: orders-staged
+api:
+  kind: http
+  stage: { rate: 50, burst: 100 }
+  routes:
+    "GET /items": {}
+    "POST /orders": { ${orders}function: orders }
+lambda: { memoryMb: 512, duration: 100ms, initDuration: 0 }
+functions:
+  - { name: orders, memoryMb: 2048, architecture: arm64, duration: 300ms, initDuration: 0 }
+responseBytes: 0
+`);
+  // users 100 rps in an 8:2 mix (80 GET, 20 POST); bots 200 rps of POST /orders, all for an hour
+  const FLOOD = parseScenario(`name: order-flood
+cohorts:
+  - name: users
+    role: legit
+    requests:
+      - { method: GET, path: /items, weight: 8 }
+      - { method: POST, path: /orders, weight: 2 }
+    rate: [{ duration: 1h, rate: 100 }]
+  - name: bots
+    role: attack
+    requests: [{ method: POST, path: /orders }]
+    rate: [{ duration: 1h, rate: 200 }]
+`);
+
+  it('is applied per route, as AWS applies it per method: each route gets a bucket of its own of the stage\'s size', () => {
+    const tl = simulate(FLOOD, staged(''), { horizonSeconds: 3600 });
+    const items = tl.routes!['GET /items'];
+    const orders = tl.routes!['POST /orders'];
+    // GET /items: 80 rps into its own 50/100 bucket: 100 + 50 × 3600 = 180,100 of 288,000
+    expect(items.offered).toBe(288_000);
+    expect(items.succeeded).toBeCloseTo(180_100, 6);
+    // POST /orders: 220 rps (20 users, 200 bots) into another 50/100: 180,100 of 792,000, split
+    // 20:200 → users 16,372.7…, bots 163,727.2…
+    expect(orders.offered).toBe(792_000);
+    expect(orders.succeeded).toBeCloseTo(180_100, 6);
+    const [users, bots] = tl.cohorts.map(cohortTotals);
+    // (the cohorts' counts are whole requests)
+    expect(users.succeeded).toBeCloseTo(180_100 + (180_100 * 20) / 220, 0);
+    expect(bots.succeeded).toBeCloseTo((180_100 * 200) / 220, 0);
+    // (one stage-wide bucket would pass 180,100 in all, across both routes)
+  });
+
+  it('a route\'s own throttle takes the stage\'s place on that route: POST /orders through 10/20 only', () => {
+    const tl = simulate(FLOOD, staged('rate: 10, burst: 20, '), { horizonSeconds: 3600 });
+    // GET /items keeps the stage's 50/100 to itself: 180,100; POST /orders 20 + 10 × 3600 = 36,020
+    expect(tl.routes!['GET /items'].succeeded).toBeCloseTo(180_100, 6);
+    expect(tl.routes!['POST /orders'].succeeded).toBeCloseTo(36_020, 6);
+  });
+});
