@@ -52,11 +52,32 @@ function throttleDimension(opts: {
 
 const STAGE_PATH = 'api.stage';
 
-/** The stage's throttle (each route's, where it has none of its own): bounded by the legit peak below and by the total peak and the account above. */
+/**
+ * The stage's throttle (each route's, where it has none of its own). AWS applies it per method, so
+ * its bounds are per route: below, the highest legit peak any one route of the stack carries (a
+ * rate under it refuses that route's users); above, the highest total peak of one route (and the
+ * account). A stack without routes is one catch-all route: all the traffic.
+ */
 export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimension | undefined {
   if (stack.api.kind === 'function-url') return undefined;
-  const legit = peakRate(traffic, (c) => c.cohort.role === 'legit');
-  const all = peakRate(traffic, () => true);
+  // route key of the stack → cohort → the share of that cohort's requests the route carries
+  const byRoute = new Map<string, Map<CohortTraffic, number>>();
+  for (const c of traffic) {
+    for (const r of requestShares(c.cohort)) {
+      const m = matchRoute(stack, r.method, r.path);
+      if (!m) continue; // refused before any throttle
+      const members = byRoute.get(m.key) ?? new Map<CohortTraffic, number>();
+      members.set(c, (members.get(c) ?? 0) + r.share);
+      byRoute.set(m.key, members);
+    }
+  }
+  let legit = 0;
+  let all = 0;
+  for (const members of byRoute.values()) {
+    const inRoute = (c: CohortTraffic) => members.get(c) ?? 0;
+    legit = Math.max(legit, peakRate(traffic, (c) => (c.cohort.role === 'legit' ? inRoute(c) : 0)));
+    all = Math.max(all, peakRate(traffic, inRoute));
+  }
   const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
   if (!rates.length && !stack.api.stage) return undefined;
   return throttleDimension({

@@ -19,7 +19,7 @@ cohorts:
   - { name: on-c, role: legit, request: { method: GET, path: /c }, rate: [{ duration: 2s, rate: 50 }] }
 `);
 const measured = (served: Record<string, number>): Timeline => ({
-  source: 'client',
+  source: 'emulator',
   durationSeconds: 2,
   bucketSeconds: 2,
   cohorts: Object.entries(served).map(([name, succeeded]) => ({ name, role: name === 'on-c' ? 'legit' : 'attack', buckets: [{ ...emptyTotals(), offered: 1000, succeeded }] })),

@@ -145,3 +145,31 @@ cohorts:
     expect(() => parseStack(stackFileYaml(e.stack, []))).toThrow(/reserved by all functions together/);
   });
 });
+
+describe('the stage throttle\'s bounds are per route, as AWS applies it', () => {
+  // Users 50 rps in an 8:2 mix (GET /items 40, POST /orders 10), bots 500 rps of POST /orders.
+  // Each route gets a bucket of the stage's size: no route's users need more than 40 rps, and no
+  // route carries more than 10 + 500 = 510. (Stage-wide, the bounds would be 50 and 550.)
+  const orders = parseStack(`name: orders
+api:
+  kind: http
+  routes: { "GET /items": {}, "POST /orders": {} }
+lambda: { memoryMb: 512, duration: 100ms }
+`);
+  const flood = parseScenario(`name: order-flood
+cohorts:
+  - name: users
+    role: legit
+    requests: [{ method: GET, path: /items, weight: 8 }, { method: POST, path: /orders, weight: 2 }]
+    rate: [{ duration: 10m, rate: 50 }]
+  - { name: bots, role: attack, request: { method: POST, path: /orders }, rate: [{ duration: 10m, rate: 500 }] }
+`);
+
+  it('from the busiest route\'s legit peak (40) to the busiest route\'s total (510)', () => {
+    const stage = searchSpace(orders, [flood]).find((d) => d.id === 'api.stage')!;
+    const rates = Array.from({ length: stage.size - 1 }, (_, i) => Number(/api\.stage (\S+)\//.exec(stage.describe(i + 1))![1]));
+    expect(Math.min(...rates)).toBe(40);
+    expect(Math.max(...rates)).toBeLessThanOrEqual(510);
+    expect(Math.max(...rates)).toBeGreaterThan(450);
+  });
+});
