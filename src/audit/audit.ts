@@ -12,7 +12,7 @@ import type { Detection } from '../model/result.ts';
 import { chooseBucketSeconds } from '../model/timeline.ts';
 import type { Stack } from '../stack/types.ts';
 import { checkScenarioAgainstStack } from '../stack/compat.ts';
-import { standardScenario } from './attack-scenario.ts';
+import { standardScenarios } from './attack-scenario.ts';
 import { AUDIT_SCHEMA, SEVERITIES, type AuditDocument, type Finding } from './document.ts';
 import type { Assumption, AuditModel } from './model.ts';
 import { RULES } from './rules/index.ts';
@@ -67,13 +67,14 @@ function priceStacks(model: AuditModel, opts: AuditOptions, pricing: Pricing, as
     }
     assumptions.push(...derived.assumptions);
     const book = pricing.book(derived.stack.region);
-    const candidates = opts.scenarios?.length ? opts.scenarios : [standardScenario(derived.stack, api)];
+    const candidates = opts.scenarios?.length ? opts.scenarios : standardScenarios(derived.stack, api);
     let worst: { scenario: Scenario; perHour: { throttled: number; unthrottled: number } } | undefined;
     for (const scenario of candidates) {
       // a user's scenario aimed at paths this API does not have prices nothing: say so beside the figure
       if (opts.scenarios?.length) for (const w of checkScenarioAgainstStack(scenario, derived.stack)) assumptions.push({ ...api.loc, message: `scenario ${scenario.name}: ${w}` });
       const perHour = priceUnder(scenario, derived.stack, book);
-      if (!worst || perHour.throttled > worst.perHour.throttled) worst = { scenario, perHour };
+      // a tie (to a part in 10⁹: a mix's split sums in another order) keeps the first, the simpler attack
+      if (!worst || perHour.throttled > worst.perHour.throttled * (1 + 1e-9)) worst = { scenario, perHour };
     }
     const detection = detectUnder(worst!.scenario, derived.stack, book);
     const priced: PricedStack = { ...derived, scenario: worst!.scenario.name, perHour: worst!.perHour, detection };

@@ -1,0 +1,80 @@
+/**
+ * The audit's second standard attack: the same account-limit flood spread evenly over every route
+ * as exposed as the most exposed one. AWS applies a stage's throttle per method (route), so each
+ * route lets the stage's rate through: the spread gets N times what a flood of one route gets.
+ * Expected counts are hand computations; the readers, the simulator and the prices are the real ones.
+ */
+import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit/audit.ts';
+import { SPREAD_MAX_ROUTES, spreadScenario, standardScenario } from '../../src/audit/attack-scenario.ts';
+import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
+import { deriveStack } from '../../src/audit/stack-document.ts';
+import type { AuditModel } from '../../src/audit/model.ts';
+import { simulate } from '../../src/simulate/engine.ts';
+import { timelineTotals } from '../../src/model/timeline.ts';
+import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+
+/** An HTTP API with a stage throttle of 100/200 (DefaultRouteSettings) and one 1 GB function behind `routes` (GET, public unless listed in `iam`). */
+const template = (routes: string[], iam: string[] = []) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      CodeUri: .
+      MemorySize: 1024
+      Events:
+${routes.map((p, i) => `        E${i}: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: ${p}, Method: GET${iam.includes(p) ? ', Auth: { Authorizer: AWS_IAM }' : ''} } }`).join('\n')}
+`;
+const read = (routes: string[], iam: string[] = []): AuditModel => readCloudFormation(template(routes, iam), '/repo/template.yaml');
+const derived = (m: AuditModel) => ({ stack: deriveStack(m, m.apis[0]).stack, api: m.apis[0] });
+const run = (m: AuditModel) => audit([m], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
+
+describe('audit: the flood spread over every exposed route', () => {
+  it('three public routes under a 100/200 stage throttle: the spread serves 3 × (200 + 100 × 3,600), the flood of one route 360,200', () => {
+    const { stack, api } = derived(read(['/a', '/b', '/c']));
+    const spread = spreadScenario(stack, api)!;
+    expect(spread.name).toBe('account-limit-spread');
+    // bots: 10,000 rps in a mix of the three routes; users: 20 rps on the most exposed one
+    const bots = spread.cohorts.find((c) => c.role === 'attack')!;
+    expect(bots.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /a', 'GET /b', 'GET /c']);
+    expect(spread.cohorts.find((c) => c.role === 'legit')!.requests.map((r) => r.path)).toHaveLength(1);
+    // each route's bucket of the stage's size: 200 at once, then 100 a second for the hour
+    const served = (s: typeof spread) => timelineTotals(simulate(s, stack, { horizonSeconds: 3600, throttled: true })).succeeded;
+    expect(served(spread)).toBe(3 * (200 + 100 * 3600));
+    expect(served(standardScenario(stack, api))).toBe(200 + 100 * 3600);
+
+    // so the audit prices the API under the spread, the worse of the two
+    const doc = run(read(['/a', '/b', '/c']));
+    expect(doc.stacks[0].risk.scenario).toBe('account-limit-spread');
+    const one = run(read(['/a']));
+    expect(one.stacks[0].risk.scenario).toBe('account-limit-flood');
+    // every line but data transfer (429 bodies go out too) is proportional to what is served: about 3×
+    const ratio = doc.stacks[0].risk.perHour.throttled / one.stacks[0].risk.perHour.throttled;
+    expect(ratio).toBeGreaterThan(2.5);
+    expect(ratio).toBeLessThan(3);
+    // without throttles the account's 10,000 rps bucket binds either way: the same bill
+    expect(doc.stacks[0].risk.perHour.unthrottled).toBeCloseTo(one.stacks[0].risk.perHour.unthrottled, 3);
+  });
+
+  it('public routes first: one public route beside IAM-protected ones is no spread; protected routes only are', () => {
+    const mixed = derived(read(['/a', '/b', '/c'], ['/b', '/c']));
+    expect(spreadScenario(mixed.stack, mixed.api)).toBeUndefined();
+    const twoPublic = derived(read(['/a', '/b', '/c'], ['/c']));
+    expect(spreadScenario(twoPublic.stack, twoPublic.api)!.cohorts[1].requests.map((r) => r.path).sort()).toEqual(['/a', '/b']);
+    const protectedOnly = derived(read(['/a', '/b'], ['/a', '/b']));
+    expect(spreadScenario(protectedOnly.stack, protectedOnly.api)!.cohorts[1].requests).toHaveLength(2);
+  });
+
+  it('at most SPREAD_MAX_ROUTES routes, and none for a single route', () => {
+    const many = derived(read(Array.from({ length: SPREAD_MAX_ROUTES + 6 }, (_, i) => `/r${i}`)));
+    expect(spreadScenario(many.stack, many.api)!.cohorts[1].requests).toHaveLength(SPREAD_MAX_ROUTES);
+    const single = derived(read(['/a']));
+    expect(spreadScenario(single.stack, single.api)).toBeUndefined();
+  });
+});
