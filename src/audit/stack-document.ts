@@ -58,6 +58,8 @@ interface Build {
   fnNames: Map<string, string>;
   assume(message: string, loc?: Location): void;
   clamp(t: Throttle, where: string, loc?: Location): Throttle;
+  /** The Region's account-level throttle. */
+  account: Throttle;
 }
 
 export function otherFunctions(model: AuditModel, api: ApiModel, primary: FunctionModel | undefined): Map<string, string> {
@@ -83,7 +85,8 @@ function routesDocument(b: Build): Record<string, Doc> {
     }
     if (shapes.has(routeShape(parsed))) continue;
     shapes.add(routeShape(parsed));
-    const t = r.throttle ? b.clamp(r.throttle, `the throttle of ${r.key}`, r.loc) : undefined;
+    // a lifted limit leaves the method the account's only: a bucket of the account's size, so the stage's does not apply
+    const t = r.throttle ? b.clamp(r.throttle, `the throttle of ${r.key}`, r.loc) : r.limitLifted ? b.account : undefined;
     const own = MULTI_FUNCTION && r.function && b.fnNames.has(r.function) ? { function: b.fnNames.get(r.function)! } : {};
     routes[r.key] = { ...(t ? { rate: t.rate, burst: t.burst } : {}), ...own };
   }
@@ -131,6 +134,7 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
     api,
     primary,
     fnNames: otherFunctions(model, api, primary),
+    account,
     assume: (message, loc = api.loc) => assumptions.push({ ...loc, message }),
     clamp(t, where, loc = api.loc) {
       if (t.rate <= account.rate && t.burst <= account.burst) return t;
