@@ -43,7 +43,8 @@ export interface Admission {
  * API Gateway's front door for one stack, in AWS's evaluation order. REST: WAF → route → API key →
  * usage plan (per key: throttle, then quota) → method throttle → account. HTTP API: route →
  * route throttle → account. A method's (route's) throttle is its own, or else the stage's, which
- * AWS applies per method: every route without its own gets a bucket of the stage's size. Function URL: nothing here (its limits live in LambdaModel).
+ * AWS applies per method: every route without its own gets a bucket of the stage's size.
+ * Function URL: nothing here (its limits live in LambdaModel).
  * The emulator admits one request at a time; the simulator admits flows per cohort per tick, and
  * shared buckets split what passes in proportion to what each flow brought.
  * `throttled: false` is the "unthrottled" variant: stage, route and usage-plan limits removed,
