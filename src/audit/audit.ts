@@ -73,8 +73,9 @@ function priceStacks(model: AuditModel, opts: AuditOptions, pricing: Pricing, as
       // a user's scenario aimed at paths this API does not have prices nothing: say so beside the figure
       if (opts.scenarios?.length) for (const w of checkScenarioAgainstStack(scenario, derived.stack)) assumptions.push({ ...api.loc, message: `scenario ${scenario.name}: ${w}` });
       const perHour = priceUnder(scenario, derived.stack, book);
-      // a tie (to a part in 10⁹: a mix's split sums in another order) keeps the first, the simpler attack
-      if (!worst || perHour.throttled > worst.perHour.throttled * (1 + 1e-9)) worst = { scenario, perHour };
+      // a tie keeps the first, the simpler attack: to a part in 10⁶, as a mix's shares round to
+      // whole requests per route (an open API's spread and single-route floods differ by 2 in 36 M)
+      if (!worst || perHour.throttled > worst.perHour.throttled * (1 + 1e-6)) worst = { scenario, perHour };
     }
     const detection = detectUnder(worst!.scenario, derived.stack, book);
     const priced: PricedStack = { ...derived, scenario: worst!.scenario.name, perHour: worst!.perHour, detection };

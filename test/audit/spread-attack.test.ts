@@ -71,6 +71,23 @@ describe('audit: the flood spread over every exposed route', () => {
     expect(spreadScenario(protectedOnly.stack, protectedOnly.api)!.cohorts[1].requests).toHaveLength(2);
   });
 
+  it('a route the flood already calls is called once: ANY /a and GET /a are one request', () => {
+    const any = derived(readCloudFormation(template(['/a', '/b']).replace('Path: /a, Method: GET', 'Path: /a, Method: ANY') + '        E9: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /a, Method: GET } }\n', '/repo/template.yaml'));
+    expect(any.api.routes.map((r) => r.key).sort()).toEqual(['ANY /a', 'GET /a', 'GET /b']);
+    expect(spreadScenario(any.stack, any.api)!.cohorts[1].requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /a', 'GET /b']);
+    const same = derived(readCloudFormation(template(['/a']).replace('Method: GET', 'Method: ANY') + '        E9: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /a, Method: GET } }\n', '/repo/template.yaml'));
+    expect(spreadScenario(same.stack, same.api)).toBeUndefined();
+  });
+
+  it('a tie keeps the flood of one route: without throttles the account\'s bucket binds both attacks alike', () => {
+    // no stage throttle: 10,000 rps reach the one function either way, so the two bills agree but
+    // for the order the mix's shares are summed in
+    const open = (routes: string[]) => readCloudFormation(template(routes).replace('      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }\n', '      Description: open\n'), '/repo/template.yaml');
+    const doc = run(open(['/a', '/b', '/c', '/d', '/e', '/f', '/g']));
+    expect(doc.stacks[0].stack.api).not.toHaveProperty('stage');
+    expect(doc.stacks[0].risk.scenario).toBe('account-limit-flood');
+  });
+
   it('at most SPREAD_MAX_ROUTES routes, and none for a single route', () => {
     const many = derived(read(Array.from({ length: SPREAD_MAX_ROUTES + 6 }, (_, i) => `/r${i}`)));
     expect(spreadScenario(many.stack, many.api)!.cohorts[1].requests).toHaveLength(SPREAD_MAX_ROUTES);
