@@ -9,6 +9,7 @@ import { audit } from '../../src/audit/audit.ts';
 import { SPREAD_MAX_ROUTES, spreadScenario, standardScenario } from '../../src/audit/attack-scenario.ts';
 import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { deriveStack } from '../../src/audit/stack-document.ts';
+import { formatAuditSummary } from '../../src/audit/render/text.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import { simulate } from '../../src/simulate/engine.ts';
 import { timelineTotals } from '../../src/model/timeline.ts';
@@ -86,6 +87,28 @@ describe('audit: the flood spread over every exposed route', () => {
     const doc = run(open(['/a', '/b', '/c', '/d', '/e', '/f', '/g']));
     expect(doc.stacks[0].stack.api).not.toHaveProperty('stage');
     expect(doc.stacks[0].risk.scenario).toBe('account-limit-flood');
+  });
+
+  it('the terminal summary says which attack each API is priced under when they differ', () => {
+    // a second HTTP API with one route of its own, on the same function: its risk is the flood of that route
+    const two = template(['/a', '/b', '/c']).replace('  Fn:\n', `  Solo:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }
+  Fn:
+`) + '        Z: { Type: HttpApi, Properties: { ApiId: !Ref Solo, Path: /z, Method: GET } }\n';
+    const doc = run(readCloudFormation(two, '/repo/template.yaml'));
+    expect(Object.fromEntries(doc.stacks.map((s) => [s.source.resource, s.risk.scenario]))).toEqual({ Api: 'account-limit-spread', Solo: 'account-limit-flood' });
+    const text = formatAuditSummary(doc, '/repo');
+    expect(text).toContain('APIs (risk: $/hour under the attack named, with their throttles');
+    const header = text.split('\n').find((l) => l.trimStart().startsWith('api '))!;
+    expect(header).toMatch(/function\s+attack\s+risk \$\/h/);
+    expect(text).toMatch(/\n\s*Api\s.*account-limit-spread/);
+    expect(text).toMatch(/\n\s*Solo\s.*account-limit-flood/);
+    // one attack for all: named once in the heading, no column
+    const one = formatAuditSummary(run(read(['/a'])), '/repo');
+    expect(one).toContain('APIs (risk: $/hour under account-limit-flood, with their throttles');
+    expect(one).not.toMatch(/\battack\s+risk/);
   });
 
   it('at most SPREAD_MAX_ROUTES routes, and none for a single route', () => {

@@ -40,9 +40,11 @@ export function formatAuditSummary(doc: AuditDocument, cwd = process.cwd()): str
   out.push(`dowsim audit — ${doc.sources.map((s) => `${relative(cwd, s.path) || s.path} (${s.format})`).join(', ')}`);
   out.push('');
   if (doc.stacks.length) {
-    const rows = doc.stacks.map(stackRow);
-    const cols = ['api', 'kind', 'stage', 'routes', 'keys', 'plans', 'waf', 'function', 'risk', 'unthrottled'] as const;
-    out.push(`APIs (risk: $/hour under ${[...new Set(doc.stacks.map((s) => s.risk.scenario))].join(', ')}, with their throttles; unthrottled: without them)`);
+    const rows = doc.stacks.map((s): Record<string, string> => ({ ...stackRow(s), attack: s.risk.scenario }));
+    const scenarios = [...new Set(doc.stacks.map((s) => s.risk.scenario))];
+    // APIs priced under different attacks (the flood of one route, or spread over them all) say which
+    const cols = ['api', 'kind', 'stage', 'routes', 'keys', 'plans', 'waf', 'function', ...(scenarios.length > 1 ? (['attack'] as const) : []), 'risk', 'unthrottled'] as const;
+    out.push(`APIs (risk: $/hour under ${scenarios.length > 1 ? 'the attack named' : scenarios[0]}, with their throttles; unthrottled: without them)`);
     out.push(...textTable(cols.map((c) => ({ header: c === 'risk' ? 'risk $/h' : c === 'unthrottled' ? 'unthrottled $/h' : c, align: c === 'risk' || c === 'unthrottled' ? 'right' : 'left' })), rows.map((r) => cols.map((c) => r[c]))));
   } else out.push('No API found (REST API, HTTP API or function URL).');
   const detected = detectionLines(doc);
