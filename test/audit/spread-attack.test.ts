@@ -9,7 +9,7 @@ import { audit } from '../../src/audit/audit.ts';
 import { SPREAD_MAX_ROUTES, spreadScenario, standardScenario } from '../../src/audit/attack-scenario.ts';
 import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { deriveStack } from '../../src/audit/stack-document.ts';
-import { formatAuditSummary } from '../../src/audit/render/text.ts';
+import { formatAuditSummary, renderAuditMarkdown } from '../../src/audit/render/text.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import { simulate } from '../../src/simulate/engine.ts';
 import { timelineTotals } from '../../src/model/timeline.ts';
@@ -105,6 +105,8 @@ describe('audit: the flood spread over every exposed route', () => {
     expect(header).toMatch(/function\s+attack\s+risk \$\/h/);
     expect(text).toMatch(/\n\s*Api\s.*account-limit-spread/);
     expect(text).toMatch(/\n\s*Solo\s.*account-limit-flood/);
+    // the Markdown table has the column always
+    expect(renderAuditMarkdown(doc, '/repo')).toMatch(/\| function \| attack \| risk \$\/h \|[\s\S]*\| Api \|.*\| account-limit-spread \|/);
     // one attack for all: named once in the heading, no column
     const one = formatAuditSummary(run(read(['/a'])), '/repo');
     expect(one).toContain('APIs (risk: $/hour under account-limit-flood, with their throttles');

@@ -37,7 +37,7 @@ export function renderAuditHtml(doc: AuditDocument, cwd = process.cwd()): string
   const apiRows = doc.stacks
     .map((s) => {
       const r = stackRow(s);
-      return `<tr>${[r.api, r.kind, r.stage, r.routes, r.keys, r.plans, r.waf, r.function].map((c) => `<td>${h(c)}</td>`).join('')}<td class="n">${h(r.risk)}</td><td class="n">${h(r.unthrottled)}</td></tr>`;
+      return `<tr>${[r.api, r.kind, r.stage, r.routes, r.keys, r.plans, r.waf, r.function, s.risk.scenario].map((c) => `<td>${h(c)}</td>`).join('')}<td class="n">${h(r.risk)}</td><td class="n">${h(r.unthrottled)}</td></tr>`;
     })
     .join('\n');
   const findingRows = doc.findings
@@ -57,7 +57,7 @@ export function renderAuditHtml(doc: AuditDocument, cwd = process.cwd()): string
 <p>Sources: ${doc.sources.map((s) => `<code>${h(relative(cwd, s.path) || s.path)}</code> (${h(s.format)})`).join(', ')}</p>
 <h2>APIs and their risk under attack</h2>
 ${riskChart(doc)}
-<table><thead><tr><th>API</th><th>kind</th><th>stage</th><th>routes</th><th>API keys</th><th>usage plans</th><th>WAF</th><th>function</th><th>risk $/h</th><th>unthrottled $/h</th></tr></thead><tbody>
+<table><thead><tr><th>API</th><th>kind</th><th>stage</th><th>routes</th><th>API keys</th><th>usage plans</th><th>WAF</th><th>function</th><th>attack</th><th>risk $/h</th><th>unthrottled $/h</th></tr></thead><tbody>
 ${apiRows}
 </tbody></table>
 <h2>Findings</h2>

@@ -87,10 +87,10 @@ export function renderAuditMarkdown(doc: AuditDocument, cwd = process.cwd()): st
   const out: string[] = ['# dowsim audit', '', `Sources: ${doc.sources.map((s) => `\`${relative(cwd, s.path) || s.path}\` (${s.format})`).join(', ')}`, ''];
   out.push('## APIs', '');
   if (doc.stacks.length) {
-    out.push('| API | kind | stage | routes | API keys | usage plans | WAF | function | risk $/h | unthrottled $/h |', '|---|---|---|---|---|---|---|---|--:|--:|');
+    out.push('| API | kind | stage | routes | API keys | usage plans | WAF | function | attack | risk $/h | unthrottled $/h |', '|---|---|---|---|---|---|---|---|---|--:|--:|');
     for (const s of doc.stacks) {
       const r = stackRow(s);
-      out.push(`| ${[r.api, r.kind, r.stage, r.routes, r.keys, r.plans, r.waf, r.function, r.risk, r.unthrottled].map(md).join(' | ')} |`);
+      out.push(`| ${[r.api, r.kind, r.stage, r.routes, r.keys, r.plans, r.waf, r.function, s.risk.scenario, r.risk, r.unthrottled].map(md).join(' | ')} |`);
     }
   } else out.push('No API found.');
   out.push('', '## Findings', '', `${SEVERITIES.map((s) => `${doc.findings.filter((f) => f.severity === s).length} ${s}`).join(', ')}`, '');
