@@ -24,8 +24,6 @@ export type RouteAuth = 'none' | 'iam' | 'authorizer' | 'unknown';
 export interface RouteModel {
   key: string; // "GET /items" (HTTP APIs may also have "$default")
   throttle?: Throttle;
-  /** The method's limit is lifted (-1): it takes neither a throttle of its own nor the stage's, only the account's. */
-  limitLifted?: boolean;
   /** The function (its id in `functions`) the route invokes, when known. */
   function?: string;
   auth: RouteAuth;

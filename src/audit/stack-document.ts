@@ -58,8 +58,6 @@ interface Build {
   fnNames: Map<string, string>;
   assume(message: string, loc?: Location): void;
   clamp(t: Throttle, where: string, loc?: Location): Throttle;
-  /** The Region's account-level throttle. */
-  account: Throttle;
 }
 
 export function otherFunctions(model: AuditModel, api: ApiModel, primary: FunctionModel | undefined): Map<string, string> {
@@ -85,8 +83,7 @@ function routesDocument(b: Build): Record<string, Doc> {
     }
     if (shapes.has(routeShape(parsed))) continue;
     shapes.add(routeShape(parsed));
-    // a lifted limit leaves the method the account's only: a bucket of the account's size, so the stage's does not apply
-    const t = r.throttle ? b.clamp(r.throttle, `the throttle of ${r.key}`, r.loc) : r.limitLifted ? b.account : undefined;
+    const t = r.throttle ? b.clamp(r.throttle, `the throttle of ${r.key}`, r.loc) : undefined;
     const own = MULTI_FUNCTION && r.function && b.fnNames.has(r.function) ? { function: b.fnNames.get(r.function)! } : {};
     routes[r.key] = { ...(t ? { rate: t.rate, burst: t.burst } : {}), ...own };
   }
@@ -134,7 +131,6 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
     api,
     primary,
     fnNames: otherFunctions(model, api, primary),
-    account,
     assume: (message, loc = api.loc) => assumptions.push({ ...loc, message }),
     clamp(t, where, loc = api.loc) {
       if (t.rate <= account.rate && t.burst <= account.burst) return t;

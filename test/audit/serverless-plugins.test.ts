@@ -72,7 +72,7 @@ describe('serverless.yml: serverless-api-gateway-throttling', () => {
     expect(m.assumptions.map((a) => a.line)).toEqual([8, 20, 25]); // custom.apiGatewayThrottling, then each event's throttling
   });
 
-  it('enabled: false sets nothing; an event with throttling.disabled has its limits lifted: the stack gives its route the account\'s, not the stage\'s', () => {
+  it('enabled: false sets nothing; an event with throttling.disabled has no throttle of its own, and an assumption says the stage still applies', () => {
     const off = read(['plugins: [serverless-api-gateway-throttling]', 'custom:', '  apiGatewayThrottling: { enabled: false, maxRequestsPerSecond: 20 }', ...FUNCTIONS]);
     expect(off.apis.map((a) => a.stage)).toEqual([undefined, undefined]);
     const disabled = read([
@@ -86,17 +86,15 @@ describe('serverless.yml: serverless-api-gateway-throttling', () => {
       '      - http: { path: items, method: get, throttling: { disabled: true } }',
     ]);
     expect(disabled.apis[0].routes[0].throttle).toBeUndefined();
-    expect(disabled.apis[0].routes[0].limitLifted).toBe(true);
-    // AWS applies the stage's throttle per method and a method's own settings replace it: the plugin's
-    // -1 leaves the method the account's limits only (us-east-1, the Framework's default: 10,000/5,000)
+    // -1 on a method makes it inherit the stage's values (the plugin's author, PR #11): the route takes the stage's
     const stack = deriveStack(disabled, disabled.apis[0]).stack;
     expect(stack.api.stage).toEqual({ rate: 20, burst: 40 });
-    expect(stack.api.routes['GET /items']).toEqual({ rate: 10_000, burst: 5_000 });
+    expect(stack.api.routes['GET /items']).toBeNull();
     // throttling: {} sets neither value: the method gets the stage's, as inherited
     const empty = read(['plugins: [serverless-api-gateway-throttling]', 'custom:', '  apiGatewayThrottling: { maxRequestsPerSecond: 20 }', 'functions:', '  items:', '    handler: items.handler', '    events: [{ http: { path: items, method: get, throttling: {} } }]']);
     expect(empty.apis[0].routes[0].throttle).toBeUndefined();
     expect(empty.apis[0].stage).toEqual({ rate: 20, burst: 5000 });
-    expect(disabled.assumptions.map((a) => [a.line, a.message])).toEqual([[12, "throttling.disabled sets this method's limits to -1: read as lifted, the method keeps only the account's throttle, not the stage's"]]);
+    expect(disabled.assumptions.map((a) => [a.line, a.message])).toEqual([[12, "throttling.disabled sets this method's limits to -1, which leaves the method the stage's throttle (as the plugin's author observed), not none: dowsim applies the stage's"]]);
   });
 
   it('a value left open (${env:…}) is an assumption and the plugin default stands for it', () => {

@@ -204,17 +204,13 @@ function pluginThrottle(ctx: SlsContext): Throttle | undefined {
   return { rate: rate || PLUGIN_DEFAULT_RATE, burst: burst || PLUGIN_DEFAULT_BURST };
 }
 
-/** An event whose `throttling.disabled` lifts its method's limits. */
-const LIFTED = 'lifted';
-
 /**
  * An event's own throttle under the plugin (its `throttling`; what it leaves out comes from the
  * stage's settings); undefined when the event has none (the plugin's "inherited from stage
- * settings"); LIFTED when it disables it (`disabled: true`: the plugin sets -1 for that method, "Throttling
- * is disabled for this endpoint", and the method no longer inherits the stage's; an assumption, as
- * AWS does not document -1 for a method).
+ * settings") or disables it (`disabled: true`: the plugin sets -1 for that method, which, its author
+ * observed (PR #11), makes the method inherit the stage's values, not lift them; an assumption).
  */
-function eventThrottle(ctx: SlsContext, stage: Throttle | undefined, h: Obj, path: (string | number)[], name: string): Throttle | typeof LIFTED | undefined {
+function eventThrottle(ctx: SlsContext, stage: Throttle | undefined, h: Obj, path: (string | number)[], name: string): Throttle | undefined {
   if (h.throttling === undefined) return undefined;
   if (!stage) {
     ctx.model.assumptions.push({ ...ctx.loc([...path, 'throttling'], name), message: `throttling is a setting of ${THROTTLING_PLUGIN}, which the file does not set up (plugins and custom.apiGatewayThrottling): nothing applies it, read as no throttle` });
@@ -222,8 +218,8 @@ function eventThrottle(ctx: SlsContext, stage: Throttle | undefined, h: Obj, pat
   }
   const t = obj(h.throttling);
   if (t.disabled === true) {
-    ctx.model.assumptions.push({ ...ctx.loc([...path, 'throttling'], name), message: "throttling.disabled sets this method's limits to -1: read as lifted, the method keeps only the account's throttle, not the stage's" });
-    return LIFTED;
+    ctx.model.assumptions.push({ ...ctx.loc([...path, 'throttling'], name), message: "throttling.disabled sets this method's limits to -1, which leaves the method the stage's throttle (as the plugin's author observed), not none: dowsim applies the stage's" });
+    return undefined;
   }
   const rate = ctx.num(t.maxRequestsPerSecond, [...path, 'throttling', 'maxRequestsPerSecond'], name, 'throttling.maxRequestsPerSecond');
   const burst = ctx.num(t.maxConcurrentRequests, [...path, 'throttling', 'maxConcurrentRequests'], name, 'throttling.maxConcurrentRequests');
@@ -279,7 +275,7 @@ function readEvents(ctx: SlsContext, name: string, events: unknown[], apis: SlsA
     const key = routeKey(method, path);
     ctx.facts.events.push({ api: kind === 'http' ? 'rest' : 'http', key: kind === 'http' && key === '$default' ? 'ANY /{proxy+}' : key, fn: name, index: i });
     const throttle = eventThrottle(ctx, apis.stage, h, ['functions', name, 'events', i, kind], name);
-    const own = throttle === LIFTED ? { limitLifted: true } : throttle ? { throttle } : {};
+    const own = throttle ? { throttle } : {};
     if (kind === 'http') apis.rest().routes.push({ key: key === '$default' ? 'ANY /{proxy+}' : key, ...own, auth: authOf(h.authorizer), apiKeyRequired: h.private === true, function: name, loc });
     else apis.http().routes.push({ key, ...own, auth: authOf(h.authorizer), apiKeyRequired: false, function: name, loc });
   });
