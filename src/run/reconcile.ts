@@ -65,6 +65,9 @@ export function throttleWarnings(scenario: Scenario, stack: Stack, measured: Tim
     }
   };
 
+  // each cohort's requests, as the routes they land on (undefined: no route, refused)
+  const routesOf = new Map(scenario.cohorts.map((c) => [c.name, c.requests.map((q) => matchRoute(stack, q.method, q.path))]));
+
   // The stage's throttle applies per route (AWS: "at the API method level"), to the routes without
   // their own: the cohorts whose every request lands on such routes, against one allowance per route.
   const stage = stack.api.stage;
@@ -72,7 +75,7 @@ export function throttleWarnings(scenario: Scenario, stack: Stack, measured: Tim
     const routes = new Set<string>();
     const served = emptyTotals();
     for (const c of scenario.cohorts) {
-      const matched = c.requests.map((q) => matchRoute(stack, q.method, q.path));
+      const matched = routesOf.get(c.name)!;
       const t = byCohort.get(c.name);
       if (!t || matched.some((r) => !r || r.throttle)) continue;
       for (const r of matched) routes.add(r!.key);
@@ -85,9 +88,9 @@ export function throttleWarnings(scenario: Scenario, stack: Stack, measured: Tim
   const perRoute = new Map<string, { throttle: Throttle; totals: Totals }>();
   for (const c of scenario.cohorts) {
     // a cohort whose mix spans several routes cannot be split by the client's counts: skipped
-    const keys = new Set(c.requests.map((q) => matchRoute(stack, q.method, q.path)?.key));
-    if (keys.size !== 1) continue;
-    const r = matchRoute(stack, c.requests[0].method, c.requests[0].path);
+    const matched = routesOf.get(c.name)!;
+    if (new Set(matched.map((r) => r?.key)).size !== 1) continue;
+    const r = matched[0];
     const t = byCohort.get(c.name);
     if (!r?.throttle || !t) continue;
     const entry = perRoute.get(r.key) ?? { throttle: r.throttle, totals: emptyTotals() };

@@ -60,23 +60,12 @@ const STAGE_PATH = 'api.stage';
  */
 export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimension | undefined {
   if (stack.api.kind === 'function-url') return undefined;
-  // route key of the stack → cohort → the share of that cohort's requests the route carries
-  const byRoute = new Map<string, Map<CohortTraffic, number>>();
-  for (const c of traffic) {
-    for (const r of requestShares(c.cohort)) {
-      const m = matchRoute(stack, r.method, r.path);
-      if (!m) continue; // refused before any throttle
-      const members = byRoute.get(m.key) ?? new Map<CohortTraffic, number>();
-      members.set(c, (members.get(c) ?? 0) + r.share);
-      byRoute.set(m.key, members);
-    }
-  }
   let legit = 0;
   let all = 0;
-  for (const members of byRoute.values()) {
-    const inRoute = (c: CohortTraffic) => members.get(c) ?? 0;
-    legit = Math.max(legit, peakRate(traffic, (c) => (c.cohort.role === 'legit' ? inRoute(c) : 0)));
-    all = Math.max(all, peakRate(traffic, inRoute));
+  for (const members of routeShares(stack, traffic, (matched) => matched).values()) {
+    const peaks = routePeaks(traffic, members);
+    legit = Math.max(legit, peaks.legit);
+    all = Math.max(all, peaks.all);
   }
   const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
   if (!rates.length && !stack.api.stage) return undefined;
@@ -95,33 +84,24 @@ export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimensio
 /**
  * Per-route throttles, one dimension per route an attack cohort calls that does not carry every
  * request anyway (then it is the stage throttle again). A route's throttle takes the stage's place
- * for that route (AWS's method override); without one the route gets a bucket of the stage's size. A route the stack does not declare is
- * added as "METHOD /path" beside a catch-all "ANY /{proxy+}", so no other path becomes unknown.
+ * for that route (AWS's method override); without one the route gets a bucket of the stage's size.
+ * A route the stack does not declare is added as "METHOD /path" beside a catch-all
+ * "ANY /{proxy+}", so no other path becomes unknown.
  */
 export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimension[] {
   if (stack.api.kind === 'function-url') return [];
-  // route key → cohort → the share of that cohort's requests the route carries
-  const keys = new Map<string, Map<CohortTraffic, number>>();
   const functionOf = new Map<string, string | undefined>();
-  for (const c of traffic) {
-    for (const r of requestShares(c.cohort)) {
-      const m = matchRoute(stack, r.method, r.path);
-      if (!m) continue; // an unknown route is refused before any throttle
-      const key = routeKeyFor(m.key, r.method, r.path);
-      functionOf.set(key, stack.api.routeFunctions?.[m.key]);
-      const members = keys.get(key) ?? new Map<CohortTraffic, number>();
-      members.set(c, (members.get(c) ?? 0) + r.share);
-      keys.set(key, members);
-    }
-  }
+  const keys = routeShares(stack, traffic, (matched, method, path) => {
+    const key = routeKeyFor(matched, method, path);
+    functionOf.set(key, stack.api.routeFunctions?.[matched]);
+    return key;
+  });
   const out: Dimension[] = [];
   for (const [key, members] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
     const attacked = [...members.keys()].some((c) => c.cohort.role === 'attack');
     const everything = members.size === traffic.length && [...members.values()].every((share) => share > 1 - 1e-9);
     if (!attacked || everything) continue;
-    const inRoute = (c: CohortTraffic) => members.get(c) ?? 0;
-    const legit = peakRate(traffic, (c) => (c.cohort.role === 'legit' ? inRoute(c) : 0));
-    const all = peakRate(traffic, inRoute);
+    const { legit, all } = routePeaks(traffic, members);
     const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
     const base = stack.api.routes[key] ?? undefined;
     if (!rates.length && !base) continue;
@@ -139,6 +119,32 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
     );
   }
   return out;
+}
+
+/**
+ * Route key → cohort → the share of that cohort's requests the route carries. `keyOf` names the
+ * key a request counts under, from the stack route it matches; a request no route matches is
+ * refused before any throttle and counts nowhere.
+ */
+function routeShares(stack: Stack, traffic: CohortTraffic[], keyOf: (matched: string, method: string, path: string) => string): Map<string, Map<CohortTraffic, number>> {
+  const keys = new Map<string, Map<CohortTraffic, number>>();
+  for (const c of traffic) {
+    for (const r of requestShares(c.cohort)) {
+      const m = matchRoute(stack, r.method, r.path);
+      if (!m) continue;
+      const key = keyOf(m.key, r.method, r.path);
+      const members = keys.get(key) ?? new Map<CohortTraffic, number>();
+      members.set(c, (members.get(c) ?? 0) + r.share);
+      keys.set(key, members);
+    }
+  }
+  return keys;
+}
+
+/** The peak rates one route carries (its share of each cohort): of the legit cohorts, and of all. */
+function routePeaks(traffic: CohortTraffic[], members: Map<CohortTraffic, number>): { legit: number; all: number } {
+  const inRoute = (c: CohortTraffic) => members.get(c) ?? 0;
+  return { legit: peakRate(traffic, (c) => (c.cohort.role === 'legit' ? inRoute(c) : 0)), all: peakRate(traffic, inRoute) };
 }
 
 /** The route key a request is throttled under: the stack's own matching route, or a new exact one. */

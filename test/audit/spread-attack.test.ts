@@ -14,25 +14,10 @@ import type { AuditModel } from '../../src/audit/model.ts';
 import { simulate } from '../../src/simulate/engine.ts';
 import { timelineTotals } from '../../src/model/timeline.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { samHttpApis } from '../support/sam-http.ts';
 
-/** An HTTP API with a stage throttle of 100/200 (DefaultRouteSettings) and one 1 GB function behind `routes` (GET, public unless listed in `iam`). */
-const template = (routes: string[], iam: string[] = []) => `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Api:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      Handler: index.handler
-      CodeUri: .
-      MemorySize: 1024
-      Events:
-${routes.map((p, i) => `        E${i}: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: ${p}, Method: GET${iam.includes(p) ? ', Auth: { Authorizer: AWS_IAM }' : ''} } }`).join('\n')}
-`;
-const read = (routes: string[], iam: string[] = []): AuditModel => readCloudFormation(template(routes, iam), '/repo/template.yaml');
+/** One HTTP API, Api, with a 100/200 stage throttle over `routes` (public unless listed in `iam`). */
+const read = (routes: string[], iam: string[] = []): AuditModel => readCloudFormation(samHttpApis({ Api: routes }, { iam }), '/repo/template.yaml');
 const derived = (m: AuditModel) => ({ stack: deriveStack(m, m.apis[0]).stack, api: m.apis[0] });
 const run = (m: AuditModel) => audit([m], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
 
@@ -73,17 +58,17 @@ describe('audit: the flood spread over every exposed route', () => {
   });
 
   it('a route the flood already calls is called once: ANY /a and GET /a are one request', () => {
-    const any = derived(readCloudFormation(template(['/a', '/b']).replace('Path: /a, Method: GET', 'Path: /a, Method: ANY') + '        E9: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /a, Method: GET } }\n', '/repo/template.yaml'));
+    const any = derived(read(['ANY /a', '/b', '/a']));
     expect(any.api.routes.map((r) => r.key).sort()).toEqual(['ANY /a', 'GET /a', 'GET /b']);
     expect(spreadScenario(any.stack, any.api)!.cohorts[1].requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /a', 'GET /b']);
-    const same = derived(readCloudFormation(template(['/a']).replace('Method: GET', 'Method: ANY') + '        E9: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /a, Method: GET } }\n', '/repo/template.yaml'));
+    const same = derived(read(['ANY /a', '/a']));
     expect(spreadScenario(same.stack, same.api)).toBeUndefined();
   });
 
   it('a tie keeps the flood of one route: without throttles the account\'s bucket binds both attacks alike', () => {
     // no stage throttle: 10,000 rps reach the one function either way, so the two bills agree but
     // for the order the mix's shares are summed in
-    const open = (routes: string[]) => readCloudFormation(template(routes).replace('      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }\n', '      Description: open\n'), '/repo/template.yaml');
+    const open = (routes: string[]) => readCloudFormation(samHttpApis({ Api: routes }, { stage: null }), '/repo/template.yaml');
     const doc = run(open(['/a', '/b', '/c', '/d', '/e', '/f', '/g']));
     expect(doc.stacks[0].stack.api).not.toHaveProperty('stage');
     expect(doc.stacks[0].risk.scenario).toBe('account-limit-flood');
@@ -91,12 +76,7 @@ describe('audit: the flood spread over every exposed route', () => {
 
   it('the terminal summary says which attack each API is priced under when they differ', () => {
     // a second HTTP API with one route of its own, on the same function: its risk is the flood of that route
-    const two = template(['/a', '/b', '/c']).replace('  Fn:\n', `  Solo:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }
-  Fn:
-`) + '        Z: { Type: HttpApi, Properties: { ApiId: !Ref Solo, Path: /z, Method: GET } }\n';
+    const two = samHttpApis({ Api: ['/a', '/b', '/c'], Solo: ['/z'] });
     const doc = run(readCloudFormation(two, '/repo/template.yaml'));
     expect(Object.fromEntries(doc.stacks.map((s) => [s.source.resource, s.risk.scenario]))).toEqual({ Api: 'account-limit-spread', Solo: 'account-limit-flood' });
     const text = formatAuditSummary(doc, '/repo');

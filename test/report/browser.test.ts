@@ -10,6 +10,7 @@ import { audit } from '../../src/audit/audit.ts';
 import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { writeAuditReports } from '../../src/audit/render/write-audit.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { samHttpApis } from '../support/sam-http.ts';
 import { HOSTILE_DESCRIPTION, HOSTILE_NAME, hostileFixture, simulatedFixture } from './fixture.ts';
 
 const CHROMIUM = process.env.DOWSIM_CHROMIUM ?? '/usr/bin/chromium';
@@ -115,24 +116,7 @@ describe('audit HTML in Chromium', () => {
   it('names the attack each API is priced under (the flood of one route, or spread over them all), with no console errors', async () => {
     // two HTTP APIs behind a 100/200 stage throttle: Api with three public routes (the spread gets
     // 3 × 100 rps through: its risk), Solo with one (the flood of that route)
-    const template = `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Api:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }
-  Solo:
-    Type: AWS::Serverless::HttpApi
-    Properties:
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties: { Runtime: nodejs20.x, Handler: index.handler, CodeUri: ., MemorySize: 1024,
-      Events: { A: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /a, Method: GET } },
-                B: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /b, Method: GET } },
-                C: { Type: HttpApi, Properties: { ApiId: !Ref Api, Path: /c, Method: GET } },
-                Z: { Type: HttpApi, Properties: { ApiId: !Ref Solo, Path: /z, Method: GET } } } }
-`;
+    const template = samHttpApis({ Api: ['/a', '/b', '/c'], Solo: ['/z'] });
     const doc = audit([readCloudFormation(template, '/repo/template.yaml')], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
     const dir = mkdtempSync(join(tmpdir(), 'dowsim-browser-'));
     const [file] = writeAuditReports(doc, dir, ['html'], '/repo');

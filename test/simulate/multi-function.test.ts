@@ -20,16 +20,15 @@ functions:
 responseBytes: 0
 `);
 
-/** 100 rps for an hour, 8:2 between GET /items and POST /orders: 80 rps and 20 rps. */
-const MIX = parseScenario(`name: shop
-cohorts:
-  - name: users
+/** Users: 100 rps for an hour, 8:2 between GET /items and POST /orders: 80 rps and 20 rps. */
+const USERS = `  - name: users
     role: legit
     requests:
       - { method: GET, path: /items, weight: 8 }
       - { method: POST, path: /orders, weight: 2 }
     rate: [{ duration: 1h, rate: 100 }]
-`);
+`;
+const MIX = parseScenario(`name: shop\ncohorts:\n${USERS}`);
 
 describe('two functions behind two routes', () => {
   it('splits the mix exactly: 80 rps GET all served, 20 rps POST through 10/20 serves 20 + 10 × 3600', () => {
@@ -139,13 +138,7 @@ responseBytes: 0
   // users 100 rps in an 8:2 mix (80 GET, 20 POST); bots 200 rps of POST /orders, all for an hour
   const FLOOD = parseScenario(`name: order-flood
 cohorts:
-  - name: users
-    role: legit
-    requests:
-      - { method: GET, path: /items, weight: 8 }
-      - { method: POST, path: /orders, weight: 2 }
-    rate: [{ duration: 1h, rate: 100 }]
-  - name: bots
+${USERS}  - name: bots
     role: attack
     requests: [{ method: POST, path: /orders }]
     rate: [{ duration: 1h, rate: 200 }]
