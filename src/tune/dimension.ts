@@ -67,7 +67,7 @@ export function ladderDimension<V>(spec: {
   refuses: LimiterOutcome;
   scope?: { route?: string; plan?: string };
   priced?: boolean;
-  /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false). */
+  /** Whether b lets through every request a does (both set; "none" is handled here: it is the loosest unless `noneLoosest` is false or another dimension's limit takes over, `noneFallsTo`). */
   looser: (a: V, b: V) => boolean;
   noneLoosest?: boolean;
   noneFallsTo?: string;
@@ -117,7 +117,7 @@ export function ladderDimension<V>(spec: {
       if (i === j) return true;
       const a = rungs[i].value;
       const b = rungs[j].value;
-      if (b === null) return spec.noneLoosest !== false;
+      if (b === null) return spec.noneLoosest !== false && spec.noneFallsTo === undefined;
       return a !== null && spec.looser(a, b);
     },
     ...(spec.answersAsBefore

@@ -37,7 +37,7 @@ function throttleDimension(opts: {
     // requests, never holds fewer tokens: it refuses nothing the tighter one lets through
     refuses: 'gatewayThrottled',
     ...(opts.scope ? { scope: opts.scope } : {}),
-    ...(opts.noneFallsTo !== undefined ? { noneLoosest: false, noneFallsTo: opts.noneFallsTo } : {}),
+    ...(opts.noneFallsTo !== undefined ? { noneFallsTo: opts.noneFallsTo } : {}),
     looser: (a, b) => b.rate >= a.rate && b.burst >= a.burst,
     apply: opts.apply,
     changes: (from, to) => {
