@@ -7,7 +7,8 @@
  */
 import { parseScenario } from '../scenario/parse.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { Stack } from '../stack/types.ts';
+import { matchRoute } from '../stack/routes.ts';
+import type { Stack, UsagePlan } from '../stack/types.ts';
 import type { ApiModel, RouteModel } from './model.ts';
 
 export const STANDARD_SCENARIO = 'account-limit-flood';
@@ -78,8 +79,15 @@ export function spreadScenario(stack: Stack, api: ApiModel): Scenario | undefine
 
 function floodScenario(stack: Stack, name: string, description: string, users: { method: string; path: string }, bots: { method: string; path: string }[]): Scenario {
   const plans = stack.api.usagePlans;
-  // API keys are identification, not authorization (AWS says so): the attacker holds one key of the loosest plan
-  const loosest = [...plans].sort((a, b) => (b.throttle?.rate ?? Infinity) - (a.throttle?.rate ?? Infinity))[0];
+  // API keys are identification, not authorization (AWS says so): the attacker holds one key of the
+  // plan that lets the most of the bots' requests through: its own throttle, or the sum of its
+  // per-method throttles on the routes they call, whichever is lower
+  const routeKeys = bots.map((q) => matchRoute(stack, q.method, q.path)?.key);
+  const allows = (p: UsagePlan) => {
+    const methods = routeKeys.reduce((sum, k) => sum + ((k !== undefined ? p.routes?.[k]?.rate : undefined) ?? Infinity), 0);
+    return Math.min(p.throttle?.rate ?? Infinity, methods);
+  };
+  const loosest = [...plans].sort((a, b) => allows(b) - allows(a))[0];
   const keyed = stack.api.apiKeyRequired && loosest;
   const rate = stack.api.account.rate;
   const doc = {

@@ -12,6 +12,16 @@ export function methodPathOfRoute(routeKey: string): string {
 }
 
 /**
+ * A usage plan's key for one method's throttle (CloudFormation ApiStage.Throttle, Terraform
+ * api_stages.throttle.path): the resource path, then the method, "/items/{id}/GET" (aws-cdk's
+ * `${resource.path}/${httpMethod}`); routeOfMethodPath reads it back.
+ */
+export function planMethodKey(routeKey: string): string {
+  const [method, path] = routeKey.split(' ');
+  return `${path}/${method}`; // an ANY method is API Gateway's method "ANY"
+}
+
+/**
  * The route ("GET /items/{id}") a method path names, escaped or not: "~1items~1{id}/GET", and
  * "items/{id}/GET" as the Terraform provider's documentation writes it ("{resource_path}/{http_method}").
  */

@@ -35,6 +35,8 @@ export interface UsagePlanModel {
   name: string;
   throttle?: Throttle;
   quota?: { limit: number; period: 'DAY' | 'WEEK' | 'MONTH'; offset: number };
+  /** Per-method throttles (CloudFormation ApiStages[].Throttle, Terraform api_stages.throttle), by route key "METHOD /path". */
+  routes?: Record<string, Throttle>;
   loc: Location;
 }
 

@@ -9,7 +9,7 @@ import { stackSchema } from '../stack/schema.ts';
 import { parseStack } from '../stack/parse.ts';
 import type { Stack, Throttle } from '../stack/types.ts';
 import { InputError } from '../model/errors.ts';
-import type { ApiModel, Assumption, AuditModel, FunctionModel, Location } from './model.ts';
+import type { ApiModel, Assumption, AuditModel, FunctionModel, Location, UsagePlanModel } from './model.ts';
 import { monitoringDocument } from './monitoring-document.ts';
 
 /** The stack schema grew `functions` (several functions, routes naming theirs) in "Real APIs". */
@@ -99,12 +99,43 @@ function restParts(b: Build, apiDoc: Doc, doc: Doc): void {
   const names = new Set<string>();
   apiDoc.usagePlans = api.usagePlans
     .filter((p) => !names.has(p.name) && names.add(p.name))
-    .map((p) => ({ name: safeName(p.name, 64), ...(p.throttle ? { throttle: b.clamp(p.throttle, `usage plan ${p.name}'s throttle`, p.loc) } : {}), ...(p.quota ? { quota: p.quota } : {}) }));
+    .map((p) => {
+      const routes = planRoutes(b, p, apiDoc.routes as Record<string, Doc>);
+      const quota = p.quota ? quotaOf(b, p) : undefined;
+      return { name: safeName(p.name, 64), ...(p.throttle ? { throttle: b.clamp(p.throttle, `usage plan ${p.name}'s throttle`, p.loc) } : {}), ...(quota ? { quota } : {}), ...(routes ? { routes } : {}) };
+    });
   if (api.waf) {
     const rl = api.waf.rateLimit;
     const windowOk = rl && [60, 120, 300, 600].includes(rl.windowSeconds) && rl.limit >= 10;
     doc.waf = { rules: api.waf.rules, ...(windowOk ? { rateLimit: { limit: rl.limit, window: `${rl.windowSeconds}s` } } : {}) };
   }
+}
+
+/** A plan's quota; an offset that names no day of its period (AWS: WEEK 0 = Sunday … 6, MONTH a day of the month) is read as 0, and said so. */
+function quotaOf(b: Build, p: UsagePlanModel): NonNullable<UsagePlanModel['quota']> {
+  const q = p.quota!;
+  const most = q.period === 'WEEK' ? 6 : q.period === 'MONTH' ? 30 : Infinity;
+  if (Number.isInteger(q.offset) && q.offset >= 0 && q.offset <= Math.min(most, 30)) return q;
+  b.assume(`usage plan ${p.name}'s quota offset ${q.offset} is not a day of its ${q.period} period; 0 is assumed`, p.loc);
+  return { ...q, offset: 0 };
+}
+
+/** A plan's per-method throttles on the stack's routes (as the routes document writes them); one on a route the API does not have is left out. */
+function planRoutes(b: Build, p: UsagePlanModel, routes: Record<string, Doc>): Record<string, Throttle> | undefined {
+  if (!p.routes) return undefined;
+  const byShape = new Map<string, string>();
+  for (const key of Object.keys(routes)) {
+    const r = parseRouteKey(key);
+    if (typeof r !== 'string') byShape.set(routeShape(r), key);
+  }
+  const out: Record<string, Throttle> = {};
+  for (const [key, t] of Object.entries(p.routes)) {
+    const r = parseRouteKey(key);
+    const written = typeof r === 'string' ? undefined : byShape.get(routeShape(r));
+    if (written === undefined) b.assume(`usage plan ${p.name}'s throttle of ${key}: the API has no such method; it is left out`, p.loc);
+    else out[written] = b.clamp(t, `usage plan ${p.name}'s throttle of ${key}`, p.loc);
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 /** `lambda`, `functions:`, and an account big enough for their reserved concurrency. */

@@ -19,7 +19,11 @@ export function describeEnforced(stack: Stack): string {
     if (routes > 0) parts.push(`${routes} route${routes === 1 ? '' : 's'} (others ${api.kind === 'rest' ? '403' : '404'})`);
     if (api.kind === 'rest' && api.apiKeyRequired) {
       const plans = api.usagePlans.map((p) => {
-        const bits = [p.throttle ? t(p.throttle) : undefined, p.quota ? `${p.quota.limit.toLocaleString('en-US')}/${p.quota.period}` : undefined].filter(Boolean);
+        const bits = [
+          p.throttle ? t(p.throttle) : undefined,
+          p.quota ? `${p.quota.limit.toLocaleString('en-US')}/${p.quota.period}` : undefined,
+          ...Object.entries(p.routes ?? {}).map(([route, x]) => `${route} ${t(x)} per key`),
+        ].filter(Boolean);
         return bits.length > 0 ? `${p.name} (${bits.join(', ')})` : p.name;
       });
       parts.push(`API key required${plans.length > 0 ? `, usage plans ${plans.join('; ')}` : ''}`);

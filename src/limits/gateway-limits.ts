@@ -14,12 +14,14 @@ export function hasRemovableLimits(stack: Stack): boolean {
   if (api.kind === 'function-url') return false;
   if (api.stage) return true;
   if (Object.values(api.routes).some((t) => t?.rate !== undefined)) return true;
-  return api.kind === 'rest' && api.apiKeyRequired === true && api.usagePlans.some((p) => p.throttle || p.quota);
+  return api.kind === 'rest' && api.apiKeyRequired === true && api.usagePlans.some((p) => p.throttle || p.quota || p.routes);
 }
 
 export interface KeyLimits {
   bucket?: TokenBucket;
   quota?: QuotaCounter;
+  /** The plan's per-method throttles for this key, by route key (met before `bucket`). */
+  routes?: Map<string, TokenBucket>;
 }
 
 /**
@@ -89,6 +91,7 @@ export class GatewayLimits {
     l = {
       bucket: plan?.throttle ? bucket(plan.throttle) : undefined,
       quota: plan?.quota ? new QuotaCounter({ limit: plan.quota.limit, period: plan.quota.period, offset: plan.quota.offset }) : undefined,
+      routes: plan?.routes ? new Map(Object.entries(plan.routes).map(([route, t]) => [route, bucket(t)])) : undefined,
     };
     this.keys.set(key, l);
     return l;
@@ -120,7 +123,7 @@ export class GatewayLimits {
       parts.push(w);
     }
     for (const b of [this.account, ...this.routes.values()]) if (b) parts.push(b.fingerprint());
-    for (const [k, l] of this.keys) parts.push(`${k}:${l.bucket?.fingerprint() ?? ''}:${l.quota?.fingerprint() ?? ''}`);
+    for (const [k, l] of this.keys) parts.push(`${k}:${l.bucket?.fingerprint() ?? ''}:${l.quota?.fingerprint() ?? ''}${methodParts(l)}`);
     return parts.join('|');
   }
 
@@ -140,7 +143,7 @@ export class GatewayLimits {
       const b = this.routes.get(k);
       if (b) parts.push(`${k}:${b.fingerprint()}`);
     }
-    for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.fingerprint() ?? ''}`);
+    for (const k of [...this.keys.keys()].sort()) parts.push(`${k}:${this.keys.get(k)!.bucket?.fingerprint() ?? ''}${methodParts(this.keys.get(k)!)}`);
     return parts.join('|');
   }
 
@@ -158,6 +161,7 @@ export class GatewayLimits {
     let i = 0;
     for (const l of this.keys.values()) {
       l.bucket?.shift(dt);
+      if (l.routes) for (const b of l.routes.values()) b.shift(dt);
       if (l.quota) l.quota.shift(dt, quotaExtra[i++] ?? 0);
     }
   }
@@ -167,9 +171,18 @@ export class GatewayLimits {
     for (const b of [this.account, ...this.routes.values()]) b?.skipTo(t);
     for (const l of this.keys.values()) {
       l.bucket?.skipTo(t);
+      if (l.routes) for (const b of l.routes.values()) b.skipTo(t);
       l.quota?.skipTo(t);
     }
   }
+}
+
+/** A key's per-method buckets in a fingerprint or snapshot (route keys in the plan's order: the same for every key). */
+function methodParts(l: KeyLimits): string {
+  if (!l.routes) return '';
+  let s = '';
+  for (const [route, b] of l.routes) s += `:${route}=${b.fingerprint()}`;
+  return s;
 }
 
 function bucket(t: Throttle): TokenBucket {

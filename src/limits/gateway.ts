@@ -41,7 +41,7 @@ export interface Admission {
 
 /**
  * API Gateway's front door for one stack, in AWS's evaluation order. REST: WAF → route → API key →
- * usage plan (per key: throttle, then quota) → method throttle → account. HTTP API: route →
+ * usage plan (per key: the plan's throttle of the method, its own throttle, then quota) → method throttle → account. HTTP API: route →
  * route throttle → account. A method's (route's) throttle is its own, or else the stage's, which
  * AWS applies per method: every route without its own gets a bucket of the stage's size.
  * Function URL: nothing here (its limits live in LambdaModel).
@@ -245,7 +245,20 @@ export class Gateway {
     const limits = this.limits.keyLimits(key, planForKey(this.stack, key)!);
     const clients = Math.max(1, req.clients ?? 1);
     let per: Band[] | undefined = idx.map((i) => band(out[i].lo / clients, out[i].hi / clients));
-    if (limits.bucket) per = sharedBands(limits.bucket, now, over, per);
+    // the plan's per-method throttles first, each over what the key sends to its route
+    if (limits.routes)
+      for (const [route, mb] of limits.routes) {
+        if (!per) break;
+        const on: number[] = [];
+        idx.forEach((i, k) => {
+          if (this.strideGroups.routeOf[i] === route) on.push(k);
+        });
+        if (!on.length) continue;
+        const shared = sharedBands(mb, now, over, on.map((k) => per![k]));
+        if (!shared) per = undefined;
+        else on.forEach((k, j) => (per![k] = shared[j]));
+      }
+    if (per && limits.bucket) per = sharedBands(limits.bucket, now, over, per);
     if (per && limits.quota) {
       const total = per.reduce((t, b) => band(t.lo + b.lo, t.hi + b.hi), band(0, 0));
       const q = limits.quota.strideBand(now - over, over, total);
@@ -314,7 +327,11 @@ export class Gateway {
     if (api.kind !== 'rest' || !api.apiKeyRequired) return;
     if (routed === 0) {
       // a key that sends nothing now still refills its usage-plan bucket (as an idle route does)
-      if (g.plan && this.throttled) this.limits.keyLimits(first.apiKey!, g.plan).bucket?.take(now, 0, over);
+      if (g.plan && this.throttled) {
+        const l = this.limits.keyLimits(first.apiKey!, g.plan);
+        if (l.routes) for (const mb of l.routes.values()) mb.take(now, 0, over);
+        l.bucket?.take(now, 0, over);
+      }
       return;
     }
     // the flows without a route pass nothing by now: the key's checks may run over the whole group
@@ -330,7 +347,21 @@ export class Gateway {
     }
     // usage plans only apply where the method requires a key
     if (!this.throttled) return;
-    const { bucket: b, quota: q } = this.limits.keyLimits(first.apiKey!, g.plan);
+    const { bucket: b, quota: q, routes: methods } = this.limits.keyLimits(first.apiKey!, g.plan);
+    // the plan's per-method throttles first (AWS: usage plan per method, then per key), each over
+    // what this key sends to its route
+    if (methods)
+      for (const [route, mb] of methods) {
+        let total = 0;
+        let on: number[] | undefined;
+        for (const i of idx) {
+          if (plan.routes[i]?.key !== route || !(out[i].passed > 0)) continue;
+          total += out[i].passed;
+          (on ??= []).push(i);
+        }
+        if (on) refuseShare(out, on, 'gatewayThrottled', total, mb.take(now, total / clients, over) * clients);
+        else mb.take(now, 0, over);
+      }
     if (b) {
       const total = passedOf(out, idx);
       if (total > 0) refuseShare(out, idx, 'gatewayThrottled', total, b.take(now, total / clients, over) * clients);

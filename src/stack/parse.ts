@@ -54,6 +54,7 @@ function normalizeStack(s: StackFile, file: string | undefined): Stack {
         name: p.name,
         ...(p.throttle ? { throttle: p.throttle } : {}),
         ...(p.quota ? { quota: p.quota } : {}),
+        ...(p.routes && Object.keys(p.routes).length > 0 ? { routes: p.routes } : {}),
         ...(p.keys ? { keys: p.keys } : {}),
       })),
       integrationTimeout: s.api.integrationTimeout ?? (kind === 'function-url' ? l.timeout : INTEGRATION_TIMEOUT[kind]),

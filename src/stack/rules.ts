@@ -59,7 +59,10 @@ export function stackRules(data: Record<string, unknown>): RawProblem[] {
   };
   if (kind !== 'function-url') {
     withinAccount(child(api, 'stage'), ['api', 'stage']);
-    list(api, 'usagePlans').forEach((plan, i) => withinAccount(child(plan, 'throttle'), ['api', 'usagePlans', i, 'throttle']));
+    list(api, 'usagePlans').forEach((plan, i) => {
+      withinAccount(child(plan, 'throttle'), ['api', 'usagePlans', i, 'throttle']);
+      for (const [key, t] of Object.entries(child(plan, 'routes') ?? {})) if (isMapValue(t)) withinAccount(t, ['api', 'usagePlans', i, 'routes', key]);
+    });
   }
 
   const routes = child(api, 'routes');
@@ -98,11 +101,25 @@ export function stackRules(data: Record<string, unknown>): RawProblem[] {
       if (first !== undefined) add(['api', 'usagePlans', i, 'name'], `expected a unique plan name, but usagePlans[${first}] is also "${plan.name}"`);
       else planAt.set(plan.name, i);
     }
+    // AWS's offset is the day a period starts: WEEK 0 = Sunday … 6 = Saturday (the schema bounds MONTH's day)
     const quota = child(plan, 'quota');
-    const limit = finite(quota?.limit);
     const offset = finite(quota?.offset);
-    if (limit !== undefined && offset !== undefined && offset > limit) {
-      add(['api', 'usagePlans', i, 'quota', 'offset'], `expected an offset ≤ the limit (${limit}), got ${offset}`);
+    if (quota?.period === 'WEEK' && offset !== undefined && offset > 6) {
+      add(['api', 'usagePlans', i, 'quota', 'offset'], `expected a day of the week, 0 (Sunday) to 6 (Saturday), got ${offset}`);
+    }
+    // a plan's method throttles name methods of this API: its declared routes
+    const declared = new Map<string, string>();
+    for (const key of Object.keys(child(api, 'routes') ?? {})) {
+      const r = parseRouteKey(key);
+      if (typeof r !== 'string') declared.set(routeShape(r), key);
+    }
+    for (const key of Object.keys(child(plan, 'routes') ?? {})) {
+      const r = parseRouteKey(key);
+      if (typeof r === 'string') add(['api', 'usagePlans', i, 'routes', key], r);
+      else if (!declared.has(routeShape(r))) {
+        const names = [...declared.values()].map((k) => `"${k}"`).join(', ');
+        add(['api', 'usagePlans', i, 'routes', key], declared.size ? `expected one of the routes in api.routes (${names})` : 'expected a route declared in api.routes (it has none)');
+      } else if (declared.get(routeShape(r)) !== key) add(['api', 'usagePlans', i, 'routes', key], `expected the route as api.routes writes it: "${declared.get(routeShape(r))}"`);
     }
     list(plan, 'keys').forEach((key, j) => {
       if (typeof key !== 'string') return;

@@ -29,7 +29,7 @@ export const routeThrottleSchema = z.strictObject({
 export const quotaSchema = z.strictObject({
   limit: wholeNumber(1, 1e12), // required, requests per period per key
   period: z.enum(['DAY', 'WEEK', 'MONTH']), // required; UTC periods
-  offset: wholeNumber(0, 1e12).default(0), // default 0: requests already used in the first period
+  offset: wholeNumber(0, 30).default(0), // default 0: the day a period starts (WEEK: 0 = Sunday … 6; MONTH: day of month − 1)
 });
 
 export const usagePlanSchema = z.strictObject({
@@ -37,6 +37,8 @@ export const usagePlanSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected a plan name of letters, digits, ".", "_", "-"'),
   throttle: throttleSchema.optional(), // default: no per-key throttle
   quota: quotaSchema.optional(), // default: no quota
+  // default: none; route key (one of api.routes) → a per-key throttle of that method (AWS: ApiStages[].Throttle)
+  routes: z.record(z.string(), throttleSchema).optional(),
   // default: none; explicit key values (AWS keys are 20–128 characters); never echoed in messages
   keys: z.array(z.string().min(20).max(128)).optional(),
 });

@@ -19,6 +19,11 @@ export interface UsagePlan {
   name: string;
   throttle?: Throttle;
   quota?: Quota;
+  /**
+   * Per-method throttles of the plan (AWS: the usage plan's `ApiStages[].Throttle`, keyed "/path/METHOD"):
+   * route key → a bucket per API key for that route's requests, met before the plan's own throttle.
+   */
+  routes?: Record<string, Throttle>;
   /** Explicit API key values of this plan (a real deployment's keys); synthetic keys work as well. */
   keys?: string[];
 }

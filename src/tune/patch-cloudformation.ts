@@ -1,3 +1,4 @@
+import { planMethodKey } from '../audit/method-path.ts';
 import { stringify } from 'yaml';
 import type { Stack, Throttle, UsagePlan } from '../stack/types.ts';
 import type { IacTargets } from '../audit/targets.ts';
@@ -199,7 +200,9 @@ function usagePlan(out: CfnPatch, p: UsagePlan, was: UsagePlan | undefined, tune
   };
   const mine = t?.usagePlans[p.name];
   if (!mine) {
-    out.put(`UsagePlan${logicalSuffix(p.name)}`, 'AWS::ApiGateway::UsagePlan', { UsagePlanName: p.name, ApiStages: [{ ApiId: { Ref: t?.api.id ?? 'Api' }, Stage: tuned.deployed.stage }], ...settings });
+    // the plan's per-method throttles live in its ApiStages entry, keyed "/path/METHOD"
+    const methods = p.routes ? { Throttle: Object.fromEntries(Object.entries(p.routes).map(([k, x]) => [planMethodKey(k), { RateLimit: x.rate, BurstLimit: x.burst }])) } : {};
+    out.put(`UsagePlan${logicalSuffix(p.name)}`, 'AWS::ApiGateway::UsagePlan', { UsagePlanName: p.name, ApiStages: [{ ApiId: { Ref: t?.api.id ?? 'Api' }, Stage: tuned.deployed.stage, ...methods }], ...settings });
     return;
   }
   const sam = mine.type === 'AWS::Serverless::Api';

@@ -1,6 +1,6 @@
 import type { Stack, UsagePlan } from '../stack/types.ts';
 import type { IacTargets } from '../audit/targets.ts';
-import { methodPathOfRoute } from '../audit/method-path.ts';
+import { methodPathOfRoute, planMethodKey } from '../audit/method-path.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
@@ -143,7 +143,8 @@ function httpStage(refs: TfRefs, base: Stack, tuned: Stack): string {
 function usagePlan(refs: TfRefs, p: UsagePlan, was: UsagePlan | undefined): string {
   const mine = refs.t?.usagePlans[p.name];
   if (mine) refs.merged.push(mine.id);
-  const lines = [`resource "aws_api_gateway_usage_plan" ${str(mine ? mine.id.split('.')[1] : tfName(p.name))} {`, `  name = ${str(p.name)}`, `  api_stages {`, `    api_id = ${refs.api}`, `    stage  = ${refs.stage}`, `  }`];
+  const methods = Object.entries(p.routes ?? {}).flatMap(([k, x]) => [`    throttle {`, `      path        = ${str(planMethodKey(k))}`, `      rate_limit  = ${x.rate}`, `      burst_limit = ${x.burst}`, `    }`]);
+  const lines = [`resource "aws_api_gateway_usage_plan" ${str(mine ? mine.id.split('.')[1] : tfName(p.name))} {`, `  name = ${str(p.name)}`, `  api_stages {`, `    api_id = ${refs.api}`, `    stage  = ${refs.stage}`, ...methods, `  }`];
   if (p.throttle) lines.push(`  throttle_settings {`, `    rate_limit  = ${p.throttle.rate}`, `    burst_limit = ${p.throttle.burst}`, `  }`);
   if (p.quota) lines.push(`  quota_settings {`, `    limit  = ${p.quota.limit}`, `    period = ${str(p.quota.period)}`, `    offset = ${p.quota.offset}`, `  }`);
   if (mine && was?.throttle && !p.throttle) refs.notes.push(`# note: ${mine.id}: remove throttle_settings: the tuned plan has none`);

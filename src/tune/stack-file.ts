@@ -33,6 +33,7 @@ export function stackFileObject(stack: Stack): Record<string, unknown> {
         name: p.name,
         ...(p.throttle ? { throttle: throttle(p.throttle) } : {}),
         ...(p.quota ? { quota: { limit: p.quota.limit, period: p.quota.period, offset: p.quota.offset } } : {}),
+        ...(p.routes ? { routes: Object.fromEntries(Object.entries(p.routes).map(([k, x]) => [k, throttle(x)])) } : {}),
       }));
     }
   }

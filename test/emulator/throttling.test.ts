@@ -94,6 +94,35 @@ lambda: { memoryMb: 128, duration: 1ms, initDuration: 0ms }
   });
 });
 
+describe("a usage plan's method throttle over HTTP", () => {
+  // AWS's REST order: "usage plan per method → usage plan per key → stage/method → account". Plan
+  // gold holds GET /search to burst 2 per key, and each key to burst 5 in all; the clock stands
+  // still. Key 7: 4 × /search → 200, 200, 429, 429 (the refused two take none of the key's 5);
+  // 4 × /items → 200, 200, 200, 429 (5 − 2). Key 8 has its own buckets: /search → 200.
+  it('holds one key on one method, before the key\'s own throttle', async () => {
+    const clock = manualClock(Date.UTC(2026, 0, 5) / 1000);
+    const stack = stackFrom(`name: plan-methods
+api:
+  kind: rest
+  apiKeyRequired: true
+  routes: { "GET /search": {}, "GET /items": {} }
+  usagePlans: [ { name: gold, throttle: { rate: 1, burst: 5 }, routes: { "GET /search": { rate: 1, burst: 2 } } } ]
+lambda: { memoryMb: 128, duration: 1ms, initDuration: 0ms }
+`);
+    expect(describeEnforced(stack)).toContain('gold (1 rps burst 5, GET /search 1 rps burst 2 per key)');
+    const e = await emulate({ stack, clock: clock.now });
+    const statuses = async (path: string, n: number, key: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await call(e.apiUrl, path, { headers: { 'x-api-key': key } })).status);
+      return out;
+    };
+    expect(await statuses('/search', 4, 'dowsim-gold-000000000007')).toEqual([200, 200, 429, 429]);
+    expect(await statuses('/items', 4, 'dowsim-gold-000000000007')).toEqual([200, 200, 200, 429]);
+    expect(await statuses('/search', 1, 'dowsim-gold-000000000008')).toEqual([200]);
+    expect(e.totals()).toMatchObject({ succeeded: 6, gatewayThrottled: 3 });
+  });
+});
+
 describe('usage-plan quotas roll over at the UTC day boundary', () => {
   it('a key out of its daily quota at 23:59:59 is served again at 00:00:00 UTC', async () => {
     const clock = manualClock(Date.UTC(2026, 2, 9, 23, 59, 58) / 1000);

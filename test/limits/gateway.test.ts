@@ -154,6 +154,37 @@ describe('Gateway: REST evaluation order', () => {
     expect([one(g, T0), one(g, T0), one(g, T0 + 1), one(g, T0 + 2)]).toEqual(['passed', 'gatewayThrottled', 'passed', 'gatewayThrottled']);
   });
 
+  it("a plan's method throttle comes before its own, per key and per method", () => {
+    // plan gold: its own throttle burst 3, and GET /a burst 1 (AWS: the usage plan's per-method
+    // throttle, ApiStages[].Throttle "/a/GET"); rates ≈ 0, nothing refills. Key 1:
+    //   GET /a × 3 → passed, throttled, throttled (the method's burst 1; the 2 refused take none of the plan's 3)
+    //   GET /b × 3 → passed, passed, throttled (the plan's 3 less the 1 that /a took)
+    // key 2 has buckets of its own: GET /a → passed
+    // (the plan's throttle first would leave /a's refused requests holding 2 of its 3 tokens: /b 1 passed;
+    //  one method bucket for all keys would throttle key 2's /a)
+    const stack = keyed({
+      routes: { 'GET /a': null, 'GET /b': null },
+      usagePlans: [{ name: 'gold', throttle: { rate: 0.001, burst: 3 }, routes: { 'GET /a': { rate: 0.001, burst: 1 } } }],
+    });
+    const g = new Gateway(stack, { throttled: true });
+    const seq = (path: string, n: number, apiKey = KEY) => Array.from({ length: n }, () => one(g, T0, get(path, { apiKey })));
+    expect(seq('/a', 3)).toEqual(['passed', 'gatewayThrottled', 'gatewayThrottled']);
+    expect(seq('/b', 3)).toEqual(['passed', 'passed', 'gatewayThrottled']);
+    expect(seq('/a', 1, 'dowsim-gold-00000002')).toEqual(['passed']);
+    // the unthrottled variant drops it with the plan's other limits
+    const free = new Gateway(stack, { throttled: false });
+    expect(Array.from({ length: 3 }, () => one(free, T0, get('/a', { apiKey: KEY })))).toEqual(Array(3).fill('passed'));
+  });
+
+  it("a plan's method throttle refills, and a method without one is not held by it", () => {
+    // GET /a: 2 rps burst 2 per key. 5 at t0 → 2 pass; 5 at t0 + 1 s → 2 more (refilled 2); /b is free
+    const stack = keyed({ routes: { 'GET /a': null, 'GET /b': null }, usagePlans: [{ name: 'gold', routes: { 'GET /a': { rate: 2, burst: 2 } } }] });
+    const g = new Gateway(stack, { throttled: true });
+    expect(burst(g, T0, 5, get('/a', { apiKey: KEY }))).toEqual({ passed: 2, gatewayThrottled: 3 });
+    expect(burst(g, T0 + 1, 5, get('/a', { apiKey: KEY }))).toEqual({ passed: 2, gatewayThrottled: 3 });
+    expect(burst(g, T0 + 1, 5, get('/b', { apiKey: KEY }))).toEqual({ passed: 5 });
+  });
+
   it('usage plans apply only where a key is required', () => {
     // the same plan with apiKeyRequired false: 10 requests, no plan throttle (burst 2), no quota (3)
     const g = new Gateway(keyed({ apiKeyRequired: false }), { throttled: true });
@@ -224,6 +255,27 @@ describe('Gateway: flows (the simulator)', () => {
     const [a] = g.admitBatch(T0 + 1, 1, [{ n: 1000, req: get('/items', { apiKey: KEY, clients: 10 }) }]);
     expect(a.passed).toBeCloseTo(300, 9);
     expect(a.gatewayThrottled).toBeCloseTo(700, 9);
+  });
+
+  it("a plan's method throttle as flows: n / clients per key, a mix's other route untouched", () => {
+    // 10 keys at 100 rps each, a mix of 60 on GET /a and 40 on GET /b; the plan throttles GET /a
+    // at 10 rps burst 20 per key. Over 1 s each key passes 20 + 10 = 30 of its 60 on /a, all 40 on
+    // /b: 300 and 400 of 600 and 400 (one bucket for all keys would pass 30 of the 600)
+    const stack = keyed({ routes: { 'GET /a': null, 'GET /b': null }, usagePlans: [{ name: 'gold', routes: { 'GET /a': { rate: 10, burst: 20 } } }] });
+    const g = new Gateway(stack, { throttled: true });
+    const [a, b] = g.admitBatch(T0 + 1, 1, [
+      { n: 600, req: get('/a', { apiKey: KEY, clients: 10 }) },
+      { n: 400, req: get('/b', { apiKey: KEY, clients: 10 }) },
+    ]);
+    expect(a.passed).toBeCloseTo(300, 9);
+    expect(a.gatewayThrottled).toBeCloseTo(300, 9);
+    expect(b.passed).toBeCloseTo(400, 9);
+    // the next second: the bucket is empty, 10 more per key refill → 100 of /a's 600
+    const [a2] = g.admitBatch(T0 + 2, 1, [
+      { n: 600, req: get('/a', { apiKey: KEY, clients: 10 }) },
+      { n: 400, req: get('/b', { apiKey: KEY, clients: 10 }) },
+    ]);
+    expect(a2.passed).toBeCloseTo(100, 9);
   });
 
   it('a batch of one flow and admit() agree, tick after tick', () => {

@@ -149,6 +149,7 @@ api:
   routes: { "GET /a": {}, "POST /b/{id}": { rate: 5, burst: 10 } }
   usagePlans:
     - { name: gold, keys: ["abcdefghijklmnopqrstuvwxyz"], quota: { limit: 10, period: WEEK, offset: 3 } }
+    - { name: silver, quota: { limit: 5, period: WEEK, offset: 6 }, routes: { "POST /b/{id}": { rate: 1, burst: 2 } } }
 lambda: { memoryMb: 1024, duration: { p50: 80ms, p99: 900ms }, scaling: { per: 1m } }
 deployed: { apiName: orders, stage: live }
 `);
@@ -160,6 +161,8 @@ deployed: { apiName: orders, stage: live }
       keys: ['abcdefghijklmnopqrstuvwxyz'],
       quota: { limit: 10, period: 'WEEK', offset: 3 },
     });
+    // an offset is a day (Saturday here), not a count of requests: above the limit is fine
+    expect(s.api.usagePlans[1]).toEqual({ name: 'silver', quota: { limit: 5, period: 'WEEK', offset: 6 }, routes: { 'POST /b/{id}': { rate: 1, burst: 2 } } });
     expect(s.deployed).toEqual({ apiName: 'orders', apiId: 's', stage: 'live', functionName: 's' });
   });
 });
@@ -206,7 +209,14 @@ describe('validation: each rule names its path', () => {
     ['a WAF key AWS does not offer', stack('waf: { rateLimit: { limit: 50, key: header } }\n'), 'waf.rateLimit.key', /ip, forwarded-ip/],
     ['a rate rule in a web ACL of 0 rules', stack('waf: { rules: 0, rateLimit: { limit: 50 } }\n'), 'waf.rules', /at least 1/],
     ['a quota period AWS does not offer', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b, quota: { limit: 5, period: HOUR } }]'), 'api.usagePlans[0].quota.period', /DAY, WEEK, MONTH/],
-    ['a quota offset above its limit', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b, quota: { limit: 5, period: DAY, offset: 6 } }]'), 'api.usagePlans[0].quota.offset', /≤ the limit/],
+    // AWS's offset is the day a period starts (QuotaSettings: "with a time period of WEEK, an offset of 0 starts on Sunday")
+    ['a WEEK offset past Saturday', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b, quota: { limit: 50, period: WEEK, offset: 7 } }]'), 'api.usagePlans[0].quota.offset', /0 \(Sunday\) to 6 \(Saturday\), got 7/],
+    ['a MONTH offset past the 31st', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b, quota: { limit: 50, period: MONTH, offset: 31 } }]'), 'api.usagePlans[0].quota.offset', /≤ 30/],
+    ['a plan throttling a method the API does not declare', stack('').replace('kind: rest', 'kind: rest\n  routes: { "GET /a": {} }\n  usagePlans: [{ name: b, routes: { "GET /b": { rate: 1, burst: 1 } } }]'), 'api.usagePlans[0].routes["GET /b"]', /one of the routes in api.routes \("GET \/a"\)/],
+    ['a plan method throttle without declared routes', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b, routes: { "GET /b": { rate: 1, burst: 1 } } }]'), 'api.usagePlans[0].routes["GET /b"]', /declared in api.routes \(it has none\)/],
+    ['a plan method throttle written unlike its route', stack('').replace('kind: rest', 'kind: rest\n  routes: { "GET /a/{id}": {} }\n  usagePlans: [{ name: b, routes: { "GET /a/{x}": { rate: 1, burst: 1 } } }]'), 'api.usagePlans[0].routes["GET /a/{x}"]', /as api.routes writes it: "GET \/a\/\{id\}"/],
+    ['a plan method throttle without a burst', stack('').replace('kind: rest', 'kind: rest\n  routes: { "GET /a": {} }\n  usagePlans: [{ name: b, routes: { "GET /a": { rate: 1 } } }]'), 'api.usagePlans[0].routes["GET /a"].burst', /required|expected/],
+    ['a plan method throttle above the account', stack('').replace('kind: rest', 'kind: rest\n  routes: { "GET /a": {} }\n  usagePlans: [{ name: b, routes: { "GET /a": { rate: 20000, burst: 1 } } }]'), 'api.usagePlans[0].routes["GET /a"].rate', /account's rate/],
     ['duplicate plan names', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b }, { name: b }]'), 'api.usagePlans[1].name', /unique/],
     ['a plan named like a keyword', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: invalid }]'), 'api.usagePlans[0].name', /other than "invalid"/],
     ['a plan throttle above the account', stack('').replace('kind: rest', 'kind: rest\n  usagePlans: [{ name: b, throttle: { rate: 1, burst: 6000 } }]'), 'api.usagePlans[0].throttle.burst', /account's burst/],

@@ -79,6 +79,21 @@ describe("tune's patches read back by the audit to the same settings", () => {
     expect(got(fromTerraform(terraformPatch(base, tuned))).usagePlans).toEqual([plan]);
   });
 
+  it("a usage plan's per-method throttle stays in the complete plan both patches write (ApiStages[].Throttle \"/items/{id}/GET\"; api_stages throttle path)", () => {
+    const routes = { 'GET /items': null, 'GET /items/{id}': null };
+    const methods = { 'GET /items/{id}': { rate: 1, burst: 3 } };
+    const base = makeStack({ api: { apiKeyRequired: true, routes, usagePlans: [{ name: 'partner', routes: methods }] } });
+    const tuned = makeStack({ api: { apiKeyRequired: true, routes, usagePlans: [{ name: 'partner', throttle: { rate: 2, burst: 4 }, routes: methods }] } });
+    const cfnText = cloudFormationPatch(base, tuned);
+    expect(cfnText).toContain('/items/{id}/GET:');
+    expect(terraformPatch(base, tuned)).toContain('path        = "/items/{id}/GET"');
+    // hand-written expectation: what the tuned stack above sets
+    const plan = { name: 'partner', throttle: { rate: 2, burst: 4 }, routes: { 'GET /items/{id}': { rate: 1, burst: 3 } } };
+    const withRoutes = (doc: Record<string, any>) => (doc.api.usagePlans as Record<string, any>[]).map((p) => ({ name: p.name, throttle: p.throttle, routes: p.routes }));
+    expect(withRoutes(fromCloudFormation(cfnText))).toEqual([plan]);
+    expect(withRoutes(fromTerraform(terraformPatch(base, tuned)))).toEqual([plan]);
+  });
+
   it('dowsim tune on leaked-key × rest-keyed: the quota it recommends reads back from both patches', () => {
     const stack = loadStack(`${FIX}/rest-keyed.yaml`);
     const scenarios = [loadScenario(`${FIX}/leaked-key.yaml`)];

@@ -139,7 +139,7 @@ budgets:
 
   it('the recommended stack file reads back through the stack parser to the same stack', () => {
     const s = makeStack({
-      api: { stage: { rate: 120, burst: 240 }, routes: { 'ANY /{proxy+}': null, 'GET /search': { rate: 1, burst: 1 } }, apiKeyRequired: true, usagePlans: [{ name: 'basic', throttle: { rate: 2, burst: 4 }, quota: { limit: 1000, period: 'WEEK', offset: 1 } }] },
+      api: { stage: { rate: 120, burst: 240 }, routes: { 'ANY /{proxy+}': null, 'GET /search': { rate: 1, burst: 1 } }, apiKeyRequired: true, usagePlans: [{ name: 'basic', throttle: { rate: 2, burst: 4 }, quota: { limit: 1000, period: 'WEEK', offset: 1 }, routes: { 'GET /search': { rate: 0.5, burst: 1 } } }] },
       waf: { rules: 2, rateLimit: { limit: 100, windowSeconds: 60, key: 'ip', delaySeconds: 30 } },
       lambda: { reservedConcurrency: 40, duration: { p50: 0.08, p99: 0.9 } },
     });

@@ -8,6 +8,7 @@ import { refsIn } from './cfn-context.ts';
 import { functionIn } from './cfn-functions.ts';
 import { numberOf, refTarget } from './cfn-values.ts';
 import { openApiRoutes } from './openapi-routes.ts';
+import { routeOfMethodPath } from '../method-path.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -168,11 +169,21 @@ export function readUsagePlan(ctx: CfnContext, id: string): void {
   const offset = q ? (ctx.num(id, ['Quota', 'Offset'], q.Offset, 'Quota.Offset') ?? 0) : 0;
   const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY' | 'WEEK' | 'MONTH', offset } : undefined;
   const stages = ctx.values.choices(p.ApiStages);
-  for (const s of Array.isArray(stages) ? stages : []) {
+  (Array.isArray(stages) ? stages : []).forEach((s, i) => {
     const api = apiOf(ctx, (s as Obj)?.ApiId);
-    if (!api || api.usagePlans.some((u) => u.loc.resource === id)) continue; // one plan over several stages
-    api.usagePlans.push({ name: ctx.str(p.UsagePlanName) ?? id, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: ctx.loc(id) });
-  }
+    if (!api || api.usagePlans.some((u) => u.loc.resource === id)) return; // one plan over several stages
+    const routes: Record<string, { rate: number; burst: number }> = {};
+    const perMethod = ctx.values.value((s as Obj).Throttle);
+    for (const [k, v] of Object.entries(perMethod && typeof perMethod === 'object' && !Array.isArray(perMethod) ? perMethod : {})) {
+      const t = ctx.throttle(id, ['ApiStages', i, 'Throttle', k], v, 'RateLimit', 'BurstLimit');
+      // "/path/METHOD" (aws-cdk writes `${resource.path}/${httpMethod}`: the root is "//GET")
+      const key = k.includes('/') ? routeOfMethodPath(k) : undefined;
+      if (t && key) routes[key] = t;
+      else if (t) ctx.assume(ctx.loc(id, 'Properties', 'ApiStages', i, 'Throttle', k), `"${k}" is not a "/path/METHOD" key; its throttle is left out`);
+    }
+    const hasRoutes = Object.keys(routes).length > 0;
+    api.usagePlans.push({ name: ctx.str(p.UsagePlanName) ?? id, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), ...(hasRoutes ? { routes } : {}), loc: ctx.loc(id) });
+  });
 }
 
 /** A WAFv2 association: which API stage gets which web ACL, and whether that ACL has a rate rule. */

@@ -122,7 +122,17 @@ const THIRD: Record<string, Reader> = {
     const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY', offset: ctx.num(b, q!.offset, 'quota offset') ?? 0 } : undefined;
     for (const s of all(b.body.api_stages)) {
       const api = apiOf(ctx, s.api_id);
-      if (api && !api.usagePlans.some((u) => u.loc.resource === b.address)) api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), loc: b.loc });
+      if (!api || api.usagePlans.some((u) => u.loc.resource === b.address)) continue;
+      // per-method throttles: throttle { path = "/path/METHOD", rate_limit, burst_limit }
+      const routes: Record<string, { rate: number; burst: number }> = {};
+      for (const m of all(s.throttle)) {
+        const t = ctx.throttle(b, m, 'rate_limit', 'burst_limit');
+        const path = ctx.str(m.path);
+        const key = path?.includes('/') ? routeOfMethodPath(path) : undefined;
+        if (t && key) routes[key] = t;
+      }
+      const hasRoutes = Object.keys(routes).length > 0;
+      api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), ...(hasRoutes ? { routes } : {}), loc: b.loc });
     }
   },
   aws_wafv2_web_acl_association: readWafAssociation,
