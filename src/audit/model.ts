@@ -55,6 +55,8 @@ export interface StageAt {
   via: 'stage' | 'deployment' | 'sam-api' | 'sam-globals';
   /** REST in CloudFormation: the MethodSettings list written there, when it is a plain list (what a patch's list must keep). */
   methodSettings?: Record<string, unknown>[];
+  /** `sam-api`: Globals.Api's MethodSettings, which SAM puts before the API's own. */
+  globalMethodSettings?: boolean;
 }
 
 export interface ApiModel {

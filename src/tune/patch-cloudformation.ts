@@ -126,7 +126,10 @@ function restThrottles(out: CfnPatch, base: Stack, tuned: Stack, t: IacTargets |
     const throttle = tuned.api.stage ? { ThrottlingRateLimit: tuned.api.stage.rate, ThrottlingBurstLimit: tuned.api.stage.burst } : {};
     out.put(st.resource, st.type, { StageDescription: { ...throttle, MethodSettings: list } }, true);
     if (!tuned.api.stage && base.api.stage) out.notes.push(`# note: ${st.resource}: remove StageDescription's ThrottlingRateLimit and ThrottlingBurstLimit if it has them: the tuned stack has no stage throttle`);
-  } else out.put(st.resource, st.type, { MethodSettings: list }, true);
+  } else {
+    out.put(st.resource, st.type, { MethodSettings: list }, true);
+    if (st.globalMethodSettings) out.notes.push(`# note: SAM puts Globals.Api's MethodSettings before ${st.resource}'s: remove the throttles of the entries there that set the same paths`);
+  }
 }
 
 /**

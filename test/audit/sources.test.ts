@@ -144,6 +144,44 @@ describe('sources', () => {
     expect(() => readSource(join(dir, 'missing.yaml'))).toThrow(/no such file or folder/);
   });
 
+  it("SAM concatenates Globals.Api's MethodSettings with an API's own: a stage throttle set in Globals holds beside the API's logging entry", () => {
+    // samtranslator's globals.py: "List merging is simply a concatenation = global + local"
+    const dir = mkdtempSync(join(tmpdir(), 'sam-'));
+    writeFileSync(
+      join(dir, 'template.yaml'),
+      [
+        'Transform: AWS::Serverless-2016-10-31',
+        'Globals:',
+        '  Api:',
+        '    MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 }]',
+        '  Function:',
+        '    Architectures: [x86_64]',
+        'Resources:',
+        '  Api:',
+        '    Type: AWS::Serverless::Api',
+        '    Properties:',
+        '      StageName: prod',
+        '      MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", LoggingLevel: INFO, MetricsEnabled: true }]',
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Runtime: nodejs20.x',
+        '      Handler: index.handler',
+        '      Architectures: [arm64]',
+        '      Events:',
+        '        Get: { Type: Api, Properties: { RestApiId: !Ref Api, Path: /items, Method: get } }',
+        '',
+      ].join('\n'),
+    );
+    const m = readSource(join(dir, 'template.yaml'));
+    const api = m.apis.find((a) => a.id === 'Api')!;
+    expect(api.stage).toEqual({ rate: 100, burst: 200 });
+    // a patch writes the API's own list, and knows Globals' entries come first
+    expect(api.stageAt).toMatchObject({ via: 'sam-api', methodSettings: [{ ResourcePath: '/*', HttpMethod: '*', LoggingLevel: 'INFO', MetricsEnabled: true }], globalMethodSettings: true });
+    // one architecture: the function's own replaces Globals'
+    expect(m.functions.find((f) => f.id === 'Fn')?.architecture).toBe('arm64');
+  });
+
   it("a SAM API's MethodSettings / RouteSettings throttle a route its function's event defines (read with the API, before the event)", () => {
     const dir = mkdtempSync(join(tmpdir(), 'sam-'));
     const fn = (name: string, event: string) =>

@@ -19,7 +19,13 @@ function obj(v: unknown): Obj {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
 }
 
-/** SAM's Globals merge: maps merge key by key (the resource wins), anything else is replaced. */
+/**
+ * SAM's Globals merge (samtranslator/plugins/globals/globals.py): maps merge key by key (the
+ * resource wins), lists concatenate, the global entries first ("List merging is simply a
+ * concatenation = global + local": a MethodSettings entry in Globals.Api stays beside the API's
+ * own), anything else is replaced. A function's Architectures is replaced, not added to: it has one
+ * (SAM makes it so, aws/serverless-application-model#3945).
+ */
 export function withGlobals(globals: unknown, own: unknown): Obj {
   const g = obj(globals);
   const o = obj(own);
@@ -27,7 +33,7 @@ export function withGlobals(globals: unknown, own: unknown): Obj {
   for (const [k, v] of Object.entries(o)) {
     const gv = g[k];
     const mergeable = gv && typeof gv === 'object' && !Array.isArray(gv) && v && typeof v === 'object' && !Array.isArray(v) && !Object.keys(v).some((x) => x.startsWith('Fn::') || x === 'Ref');
-    out[k] = mergeable ? withGlobals(gv, v) : v;
+    out[k] = mergeable ? withGlobals(gv, v) : Array.isArray(gv) && Array.isArray(v) && k !== 'Architectures' ? [...gv, ...v] : v;
   }
   return out;
 }
@@ -105,7 +111,9 @@ export function readSamApi(ctx: CfnContext, id: string, type: 'Api' | 'HttpApi')
   const api: ApiModel = { id, kind: type === 'Api' ? 'rest' : 'http', loc: ctx.loc(id), routes: [], usagePlans: [] };
   ctx.model.apis.push(api);
   const p = withGlobals(ctx.t.Globals?.[type], ctx.props(id));
-  api.stageAt = { resource: id, via: 'sam-api', ...(type === 'Api' ? plainList(p.MethodSettings) : {}) };
+  // a patch writes the API's own list (SAM adds Globals.Api's entries before it again)
+  const globalList = type === 'Api' && Array.isArray(obj(ctx.t.Globals?.Api).MethodSettings) && (obj(ctx.t.Globals?.Api).MethodSettings as unknown[]).length > 0;
+  api.stageAt = { resource: id, via: 'sam-api', ...(type === 'Api' ? plainList(ctx.props(id).MethodSettings) : {}), ...(globalList ? { globalMethodSettings: true } : {}) };
   applyApiProps(ctx, id, api, p, type);
 }
 
