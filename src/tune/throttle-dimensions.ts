@@ -83,7 +83,8 @@ export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimensio
 
 /**
  * Per-route throttles, one dimension per route an attack cohort calls that does not carry every
- * request anyway (then it is the stage throttle again). A route's throttle takes the stage's place
+ * request anyway (then it is the stage throttle again, unless the route has a throttle of its own:
+ * that overrides the stage's, so only the route's dimension can lift it). A route's throttle takes the stage's place
  * for that route (AWS's method override); without one the route gets a bucket of the stage's size.
  * A route the stack does not declare is added as "METHOD /path" beside a catch-all
  * "ANY /{proxy+}", so no other path becomes unknown.
@@ -100,10 +101,11 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
   for (const [key, members] of [...keys].sort(([a], [b]) => a.localeCompare(b))) {
     const attacked = [...members.keys()].some((c) => c.cohort.role === 'attack');
     const everything = members.size === traffic.length && [...members.values()].every((share) => share > 1 - 1e-9);
-    if (!attacked || everything) continue;
+    const base = stack.api.routes[key] ?? undefined;
+    // (a route with a throttle of its own is searched even then: the stage cannot stand in for an override)
+    if (!attacked || (everything && !base)) continue;
     const { legit, all } = routePeaks(traffic, members);
     const rates = ladder(legit, Math.min(all, stack.api.account.rate), { min: 1 });
-    const base = stack.api.routes[key] ?? undefined;
     if (!rates.length && !base) continue;
     out.push(
       throttleDimension({

@@ -173,3 +173,32 @@ cohorts:
     expect(Math.max(...rates)).toBeGreaterThan(450);
   });
 });
+
+describe('a route throttle the stack already has is searched', () => {
+  // Users (100 rps in all, 5 each from 20 IPs) and bots (1,500 rps from 5 IPs, 300 each) all call
+  // GET /items, whose own throttle of 5/10 turns nearly every user away. A stage throttle cannot
+  // lift a method's override, so the route's own dimension must be searched: without it no
+  // candidate meets the SLO. With it, dropping the route throttle and adding a per-IP WAF rule does
+  // (a user sends 300 a minute, a bot 18,000: a limit between them blocks only bots).
+  const routeOnly = parseStack(`
+name: route-only
+api: { kind: rest, routes: { "GET /items": { rate: 5, burst: 10 } } }
+lambda: { memoryMb: 1024, duration: 100ms, initDuration: 0ms }
+`);
+  const flood = parseScenario(`
+name: items-flood
+request: { method: GET, path: /items }
+cohorts:
+  - { name: users, role: legit, clients: 20, rate: [ { duration: 60s, rate: 100 } ] }
+  - { name: bots, role: attack, clients: 5, rate: [ { duration: 60s, rate: 1500 } ] }
+`);
+
+  it('when its one route carries every request', () => {
+    expect(searchSpace(routeOnly, [flood]).map((d) => d.id)).toContain('api.routes["GET /items"]');
+    const { doc } = tune(routeOnly, [flood], { slo: parseSlo(['legit.success>=0.999'], [flood]), book: loadPriceBook('us-east-1') });
+    expect(doc.best).not.toBeNull();
+    expect(doc.best!.legitSuccess).toBeGreaterThanOrEqual(0.999);
+    expect(doc.best!.changes.map((c) => c.path)).toContain('api.routes["GET /items"].rate');
+    expect(doc.best!.stack).toMatchObject({ waf: { rateLimit: { limit: expect.any(Number) } } });
+  });
+});
