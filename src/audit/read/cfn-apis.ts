@@ -205,7 +205,10 @@ export function webAclOf(ctx: CfnContext, aclId: string, loc: Location): NonNull
   for (const r of list) {
     const rb = (r?.Statement as Obj | undefined)?.RateBasedStatement as Obj | undefined;
     const named = { name: ctx.str(r?.Name) ?? '', priority: numberOf(ctx.values.value(r?.Priority)) };
-    if (rb) {
+    // a rule whose action is Count only counts: it blocks nothing (it is still a rule WAF bills)
+    const counts = !!(ctx.values.value(r?.Action) as Obj | undefined)?.Count;
+    if (rb && counts) ctx.assume(ctx.loc(aclId, 'Properties', 'Rules'), `rate-based rule ${named.name || '(unnamed)'} counts, it does not block (Action: Count); it is read as no rate rule`);
+    if (rb && !counts) {
       const limit = numberOf(ctx.values.value(rb.Limit));
       const win = numberOf(ctx.values.value(rb.EvaluationWindowSec ?? 300));
       if (Number.isFinite(limit)) {

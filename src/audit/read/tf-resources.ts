@@ -203,6 +203,12 @@ function readWafAssociation(ctx: TfContext, b: TfBlock): void {
     const rb = first(first(r.statement)?.rate_based_statement);
     const limit = rb ? numberOf(ctx.value(rb.limit)) : NaN;
     const named = { name: ctx.str(r.name) ?? '', priority: numberOf(ctx.value(r.priority)) };
+    // a rule whose action is count only counts: it blocks nothing (it is still a rule WAF bills)
+    if (rb && first(r.action)?.count !== undefined) {
+      ctx.assume(acl!.loc, `rate-based rule ${named.name || '(unnamed)'} counts, it does not block (action count); it is read as no rate rule`);
+      if (Number.isFinite(named.priority)) priorities.push(named.priority);
+      continue;
+    }
     if (Number.isFinite(limit)) {
       rateLimit = { limit, windowSeconds: numberOf(ctx.value(rb!.evaluation_window_sec ?? 300)) || 300 };
       rateRule = named;

@@ -1,0 +1,111 @@
+/**
+ * A WAF rate-based rule blocks only when its action does: with `Count` (CloudFormation
+ * `Action: { Count: {} }`, Terraform `action { count {} }`) it counts matching requests and lets
+ * them through (AWS WAF rule actions). Such a web ACL has no working rate rule, though WAF still
+ * bills its rules: the audit reads no rate limit, says why, and reports the missing rate rule.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
+import { readSource } from '../../src/audit/read/source.ts';
+
+const cfn = (action: string) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersApi:
+    Type: AWS::Serverless::Api
+    Properties: { StageName: prod }
+  OrdersFn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Events: { Get: { Type: Api, Properties: { RestApiId: !Ref OrdersApi, Path: /orders, Method: get } } }
+  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Scope: REGIONAL
+      DefaultAction: { Allow: {} }
+      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: acl }
+      Rules:
+        - Name: rate
+          Priority: 0
+          Action: ${action}
+          VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: rate }
+          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: IP } }
+  Assoc:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties:
+      ResourceArn: !Sub arn:aws:apigateway:\${AWS::Region}::/restapis/\${OrdersApi}/stages/prod
+      WebACLArn: !GetAtt Acl.Arn
+`;
+
+const tf = (action: string) => `resource "aws_api_gateway_rest_api" "api" {
+  name = "orders"
+}
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  stage_name    = "prod"
+  deployment_id = "abc"
+}
+resource "aws_wafv2_web_acl" "acl" {
+  name  = "acl"
+  scope = "REGIONAL"
+  default_action {
+    allow {}
+  }
+  rule {
+    name     = "rate"
+    priority = 0
+    action {
+      ${action} {}
+    }
+    statement {
+      rate_based_statement {
+        limit              = 500
+        aggregate_key_type = "IP"
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "rate"
+      sampled_requests_enabled   = true
+    }
+  }
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "acl"
+    sampled_requests_enabled   = true
+  }
+}
+resource "aws_wafv2_web_acl_association" "prod" {
+  resource_arn = aws_api_gateway_stage.prod.arn
+  web_acl_arn  = aws_wafv2_web_acl.acl.arn
+}
+`;
+
+function fromTf(text: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'waf-action-'));
+  writeFileSync(join(dir, 'main.tf'), text);
+  return readSource(dir);
+}
+
+describe('a rate-based rule that counts does not block', () => {
+  it('CloudFormation: Action Block is a rate limit of 500; Action Count is none, with an assumption; both are one billed rule', () => {
+    const block = readCloudFormation(cfn('{ Block: {} }'), '/repo/t.yaml');
+    expect(block.apis[0].waf).toMatchObject({ rules: 1, rateLimit: { limit: 500, windowSeconds: 300 } });
+    const count = readCloudFormation(cfn('{ Count: {} }'), '/repo/t.yaml');
+    expect(count.apis[0].waf).toMatchObject({ rules: 1 });
+    expect(count.apis[0].waf!.rateLimit).toBeUndefined();
+    expect(count.assumptions.map((a) => a.message)).toContain('rate-based rule rate counts, it does not block (Action: Count); it is read as no rate rule');
+  });
+
+  it('Terraform: action { block {} } is a rate limit of 500; action { count {} } is none, with an assumption', () => {
+    expect(fromTf(tf('block')).apis[0].waf).toMatchObject({ rules: 1, rateLimit: { limit: 500, windowSeconds: 300 } });
+    const count = fromTf(tf('count'));
+    expect(count.apis[0].waf).toMatchObject({ rules: 1 });
+    expect(count.apis[0].waf!.rateLimit).toBeUndefined();
+    expect(count.assumptions.map((a) => a.message)).toContain('rate-based rule rate counts, it does not block (action count); it is read as no rate rule');
+  });
+});
