@@ -6,7 +6,7 @@ import { methodSettingKey } from '../audit/read/cfn-apis.ts';
 import { CATCH_ALL_ROUTE } from '../stack/routes.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
-import { RATE_RULE_NAME, deleteLines, keepOthersNote, rateRuleSlot, wafChange } from './waf-change.ts';
+import { RATE_RULE_NAME, deleteLines, keepOthersNote, rateRuleSlot, wafChange, webAclName } from './waf-change.ts';
 
 const CFN_WAF_NAMES = { acl: 'RateLimitWebAcl', association: 'RateLimitWebAclAssociation', aclType: 'AWS::WAFv2::WebACL', associationType: 'AWS::WAFv2::WebACLAssociation' };
 
@@ -250,7 +250,7 @@ function wafResources(tuned: Stack, apiId: string, dependsOn: string | undefined
     RateLimitWebAcl: {
       Type: 'AWS::WAFv2::WebACL',
       Properties: {
-        Name: `${tuned.deployed.apiName}-rate-limit`,
+        Name: webAclName(tuned.deployed.apiName),
         Scope: 'REGIONAL',
         DefaultAction: { Allow: {} },
         VisibilityConfig: visibility(`${tuned.deployed.apiName}-web-acl`),

@@ -4,7 +4,7 @@ import { methodPathOfRoute, planMethodKey } from '../audit/method-path.ts';
 import { changedParts, newRouteNotes } from './changed-parts.ts';
 import { DEFAULT_FUNCTION, stackFunctions } from '../stack/functions.ts';
 import { routeThrottles } from './patch-cloudformation.ts';
-import { RATE_RULE_NAME, deleteLines, keepOthersNote, rateRuleSlot, wafChange } from './waf-change.ts';
+import { RATE_RULE_NAME, deleteLines, keepOthersNote, rateRuleSlot, wafChange, webAclName } from './waf-change.ts';
 
 const TF_WAF_NAMES = { acl: 'aws_wafv2_web_acl.rate_limit', association: 'aws_wafv2_web_acl_association.rate_limit', aclType: 'aws_wafv2_web_acl', associationType: 'aws_wafv2_web_acl_association' };
 
@@ -177,7 +177,7 @@ function rateRuleLines(stack: Stack, slot: { name: string; priority: number } = 
 
 /** A web ACL with the rate rule, and its association with the stage (the user's stage's ARN when the configuration has the stage). */
 function wafBlocks(stack: Stack, stage: string, refs: TfRefs): string[] {
-  const name = `${stack.deployed.apiName}-rate-limit`;
+  const name = webAclName(stack.deployed.apiName);
   const acl = [
     `resource "aws_wafv2_web_acl" "rate_limit" {`,
     `  name  = ${str(name)}`,

@@ -73,3 +73,13 @@ export function rateRuleSlot(acl: UserAcl | undefined): { name: string; priority
   const priority = acl.priorities.reduce((a, b) => Math.max(a, b), 0) + 1; // no spread: a template's rule count is the user's
   return { name: RATE_RULE_NAME, priority, notes: [`# note: ${acl.id}: the rate rule comes after your other rules (priority ${priority}, as 0 is taken): a rule of yours that allows a request first exempts it; give the rate rule a lower priority than those`] };
 }
+
+/**
+ * The name of the web ACL a patch adds for an API: a WAFv2 name is 1–128 letters, digits, "_" and
+ * "-" (AWS::WAFv2::WebACL Name, pattern ^[\w\-]+$); an API read from Terraform is named by its
+ * address ("aws_api_gateway_rest_api.api"), whose dot is not allowed.
+ */
+export function webAclName(apiName: string): string {
+  const suffix = '-rate-limit';
+  return `${apiName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 128 - suffix.length)}${suffix}`;
+}

@@ -83,10 +83,14 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     const rbs = cfn(base, tuned).Resources.RateLimitWebAcl.Properties.Rules[0].Statement.RateBasedStatement;
     expect(rbs).toEqual({ Limit: 500, EvaluationWindowSec: 120, AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } });
     const acl = (await hcl(base, tuned)).resource.aws_wafv2_web_acl.rate_limit[0];
-    // HCL's escape for a literal "${" is "$${"; hcl2json answers in Terraform's JSON syntax, which
-    // keeps the same escape ("${evil}" there would be an interpolation)
-    expect(terraformPatch(base, tuned)).toContain('name  = "api-$${evil}-rate-limit"');
-    expect(acl.name).toBe('api-$${evil}-rate-limit');
+    // a WAFv2 name is letters, digits, "_" and "-" (^[\w\-]+$): "${" and "}" become "-", so nothing
+    // in it can read as an HCL interpolation either
+    expect(terraformPatch(base, tuned)).toContain('name  = "api---evil--rate-limit"');
+    expect(acl.name).toBe('api---evil--rate-limit');
+    expect(cfn(base, tuned).Resources.RateLimitWebAcl.Properties.Name).toBe('api---evil--rate-limit');
+    // an API read from Terraform is named by its address, whose "." WAFv2 refuses
+    const fromTf = makeStack({ deployed: { apiName: 'aws_api_gateway_rest_api.api', apiId: 'x', stage: 'prod', functionName: 'f' } });
+    expect(terraformPatch(fromTf, { ...fromTf, waf: tuned.waf })).toContain('name  = "aws_api_gateway_rest_api-api-rate-limit"');
     // the provider's rate_based_statement: forwarded_ip_config { header_name, fallback_behavior }, as CloudFormation's ForwardedIPConfig
     expect(acl.rule[0].statement[0].rate_based_statement[0]).toMatchObject({
       limit: 500,
