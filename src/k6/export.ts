@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import { describeCohort } from '../scenario/describe.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
-import { syntheticApiKey } from '../stack/api-keys.ts';
+import { COHORT_KEY_SPACE, cohortApiKey, syntheticApiKey } from '../stack/api-keys.ts';
 import type { Stack } from '../stack/types.ts';
 import { writeFileAtomic } from '../io/write-atomic.ts';
 import { bodyStatuses, HINT_METRIC, SUMMARY_MESSAGES, telling } from './response-hints.ts';
@@ -184,17 +184,19 @@ function keysFor(c: Cohort, cohortIndex: number, notes: string[]): CohortKeys {
   const env = apiKeysEnvVar(c.name);
   // Emulator keys are no secret (the emulator derives them from the plan name); if the formula
   // below reproduces syntheticApiKey the script computes them, otherwise it carries a list.
+  // each cohort its own keys (cohortApiKey), as `dowsim run` and the simulator give them
+  const offset = cohortIndex * COHORT_KEY_SPACE;
   const k0 = syntheticApiKey(plan, 0);
   const prefix = `dowsim-${plan}-`;
   const digits = k0.length - prefix.length;
-  const formula = (i: number) => prefix + String(i).padStart(digits, '0');
+  const formula = (i: number) => prefix + String(offset + i).padStart(digits, '0');
   const samples = [0, 1, 9, 12_345, c.clients - 1, 123_456_789];
-  if (k0.startsWith(prefix) && samples.every((i) => formula(i) === syntheticApiKey(plan, i))) {
-    return { kind: 'plan', plan, env, prefix, digits };
+  if (k0.startsWith(prefix) && samples.every((i) => formula(i) === cohortApiKey(plan, cohortIndex, i))) {
+    return { kind: 'plan', plan, env, prefix, digits, offset };
   }
   const n = Math.min(c.clients, MAX_LISTED_KEYS);
   if (n < c.clients) notes.push(`Cohort ${c.name}: against the emulator its ${c.clients.toLocaleString('en-US')} clients share ${n.toLocaleString('en-US')} synthetic keys.`);
-  return { kind: 'plan', plan, env, list: Array.from({ length: n }, (_, i) => syntheticApiKey(plan, i)) };
+  return { kind: 'plan', plan, env, list: Array.from({ length: n }, (_, i) => cohortApiKey(plan, cohortIndex, i)) };
 }
 
 /** k6 scenario names: letters, digits, '_' and '-' only, unique. */

@@ -13,7 +13,7 @@ export const EMULATOR_URL = 'http://127.0.0.1:8787';
 export type CohortKeys =
   | { kind: 'none' }
   | { kind: 'invalid'; cohortIndex: number }
-  | { kind: 'plan'; plan: string; env: string; prefix: string; digits: number }
+  | { kind: 'plan'; plan: string; env: string; prefix: string; digits: number; offset: number }
   | { kind: 'plan'; plan: string; env: string; list: string[] };
 
 /** One k6 scenario, ready to render. */
@@ -143,7 +143,7 @@ const BODY_STATUSES = ${JSON.stringify(m.bodyStatuses)};
 
 /**
  * @typedef {{ kind: 'none' } | { kind: 'invalid', cohortIndex: number }
- *   | { kind: 'plan', plan: string, env: string, prefix: string, digits: number }
+ *   | { kind: 'plan', plan: string, env: string, prefix: string, digits: number, offset: number }
  *   | { kind: 'plan', plan: string, env: string, list: string[] }} Keys
  * @typedef {{ method: string, path: string, bodyBytes: number, weight: number }} MixRequest
  * @typedef {{ cohort: string, role: string, method: string, path: string, bodyBytes: number,
@@ -194,7 +194,8 @@ for (const name of Object.keys(COHORTS)) {
     } else {
       const prefix = keys.prefix;
       const digits = keys.digits;
-      KEY_OF[name] = (client) => syntheticKey(prefix, digits, client);
+      const offset = keys.offset;
+      KEY_OF[name] = (client) => syntheticKey(prefix, digits, offset + client);
     }
   }
 }

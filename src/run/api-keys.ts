@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../model/errors.ts';
 import type { Cohort } from '../scenario/types.ts';
-import { syntheticApiKey } from '../stack/api-keys.ts';
+import { cohortApiKey } from '../stack/api-keys.ts';
 
 export type KeyOf = (client: number) => string | undefined;
 
@@ -87,7 +87,8 @@ export function planApiKeys(
       return (client) => `dowsim-invalid-${ci}-${client}-0000000000`;
     }
     const plan = c.apiKey;
-    if (mode === 'emulator') return (client) => syntheticApiKey(plan, client);
+    // each cohort its own keys, as the simulator gives them
+    if (mode === 'emulator') return (client) => cohortApiKey(plan, ci, client);
     const fromEnv = env[apiKeysEnvVar(c.name)];
     const list = fromEnv !== undefined ? splitKeys(fromEnv) : (source.file?.[c.name] ?? source.file?.[plan]);
     if (!list || list.length === 0) {

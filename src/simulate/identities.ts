@@ -1,12 +1,12 @@
 import type { Cohort } from '../scenario/types.ts';
-import { syntheticApiKey } from '../stack/api-keys.ts';
+import { cohortApiKey } from '../stack/api-keys.ts';
 
 /** The API key a cohort's representative client presents (undefined for `apiKey: none`). */
 export function representativeKey(cohort: Cohort, cohortIndex: number): string | undefined {
   if (cohort.apiKey === 'none') return undefined;
   if (cohort.apiKey === 'invalid') return 'dowsim-invalid-key-not-issued-by-any-plan';
   // cohorts hold distinct keys: one cohort's clients never share another cohort's usage-plan bucket
-  return syntheticApiKey(cohort.apiKey, cohortIndex * 1_000_000);
+  return cohortApiKey(cohort.apiKey, cohortIndex, 0);
 }
 
 /** The per-IP identity of a cohort's representative client. */

@@ -12,7 +12,7 @@ import { InputError } from '../../src/model/errors.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
-import { syntheticApiKey } from '../../src/stack/api-keys.ts';
+import { cohortApiKey } from '../../src/stack/api-keys.ts';
 import { loadStack } from '../../src/stack/load.ts';
 import { parseStack } from '../../src/stack/parse.ts';
 import type { Stack } from '../../src/stack/types.ts';
@@ -145,10 +145,24 @@ describe('the script', () => {
     expect(exp.script).toMatch(/else if \(!isLoopback\(TARGET\)\) \{\s*throw new Error/);
   });
 
-  it("computes the emulator's synthetic keys exactly as stack/api-keys.ts does", () => {
-    const keys = scriptCohorts(exp.script).bots.keys as { prefix: string; digits: number };
+  it("computes the emulator's synthetic keys exactly as stack/api-keys.ts does, each cohort its own", () => {
+    const cohorts = scriptCohorts(exp.script);
     const syntheticKey = new Function(`${SYNTHETIC_KEY_JS}; return syntheticKey;`)() as (p: string, d: number, c: number) => string;
-    for (const client of [0, 1, 42, 499, 99_999_999, 123_456_789]) expect(syntheticKey(keys.prefix, keys.digits, client)).toBe(syntheticApiKey('basic', client));
+    const names = Object.keys(cohorts);
+    const seen = new Set<string>();
+    names.forEach((name) => {
+      const keys = cohorts[name].keys as { kind: string; prefix?: string; digits?: number; offset?: number };
+      if (keys.kind !== 'plan') return;
+      const ci = twoCohorts.cohorts.findIndex((c) => cohorts[name].cohort === c.name);
+      // the script's key of client i is the one `dowsim run` presents: cohortApiKey(plan, cohort, i)
+      for (const client of [0, 1, 42, 499, 99_999_999, 123_456_789]) {
+        const key = syntheticKey(keys.prefix!, keys.digits!, keys.offset! + client);
+        expect(key).toBe(cohortApiKey('basic', ci, client));
+        expect(seen.has(key)).toBe(false);
+        seen.add(key);
+      }
+    });
+    expect(seen.size).toBeGreaterThan(0);
   });
 
   it('gives every (cohort, client, rotation epoch) its own X-Forwarded-For, the same numbering as the Node driver', () => {

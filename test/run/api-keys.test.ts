@@ -23,6 +23,14 @@ describe('API keys of a live run', () => {
     expect(new Set([0, 1, 2].map((c) => keys[2]!(c))).size).toBe(3);
   });
 
+  it("two cohorts of the same plan never share a key: a leecher's requests spend none of a user's tokens (as the simulator has it)", () => {
+    const { keys } = planApiKeys([cohort('users', 'basic', 5), cohort('leechers', 'basic', 2)], 'emulator');
+    // cohort 1's client 0 holds index 1 · 10⁹ + 0
+    expect(keys[1]!(0)).toBe('dowsim-basic-1000000000');
+    const users = new Set([0, 1, 2, 3, 4].map((c) => keys[0]!(c)));
+    for (const c of [0, 1]) expect(users.has(keys[1]!(c))).toBe(false);
+  });
+
   it('takes staging keys from DOWSIM_API_KEYS_<COHORT>, shared round-robin when there are fewer keys than clients', () => {
     expect(apiKeysEnvVar('leaked-keys')).toBe('DOWSIM_API_KEYS_LEAKED_KEYS');
     const plan = planApiKeys([cohort('leaked-keys', 'basic', 3)], 'staging', { env: { DOWSIM_API_KEYS_LEAKED_KEYS: 'key-one, key-two' } });

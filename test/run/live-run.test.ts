@@ -117,6 +117,35 @@ lambda: { memoryMb: 128, duration: 10ms }
     for (const t of Object.values(by)) expect(t.offered + t.dropped).toBe(t === by['throttled-keys'] ? 120 : t === by['metered-keys'] ? 90 : 30);
   });
 
+  it("gives two cohorts of one plan keys of their own: leechers on the plan's keys spend none of the users' tokens", async () => {
+    // plan basic: 2 rps burst 4 per key. Users: 4 keys at 1 rps for 3 s, 12 requests, all within
+    // each key's bucket. Leechers: 2 keys at 40 rps, 240 requests, 4 + 2 × 3 = 10 each served.
+    // Had the leechers held the users' keys 0 and 1, those users would have been throttled too.
+    const { doc } = await run(
+      `
+name: shared-plan
+request: { method: GET, path: /items }
+cohorts:
+  - { name: users, role: legit, clients: 4, apiKey: basic, rate: [ { duration: 3s, rate: 4 } ] }
+  - { name: leechers, role: attack, clients: 2, apiKey: basic, rate: [ { duration: 3s, rate: 80 } ] }
+`,
+      `
+name: one-plan
+api:
+  kind: rest
+  apiKeyRequired: true
+  usagePlans: [ { name: basic, throttle: { rate: 2, burst: 4 } } ]
+lambda: { memoryMb: 128, duration: 10ms }
+`,
+    );
+    const by = Object.fromEntries(doc.measured!.cohorts.map((c) => [c.name, cohortTotals(c)]));
+    expect(by.users.offered + by.users.dropped).toBe(12);
+    expect(by.users.gatewayThrottled).toBe(0);
+    expect(by.users.succeeded).toBe(by.users.offered);
+    expect(by.leechers.succeeded).toBeGreaterThanOrEqual(18);
+    expect(by.leechers.succeeded).toBeLessThanOrEqual(22);
+  });
+
   it('lets fixed addresses run into a per-IP WAF rule while rotating ones slip under it', async () => {
     const { doc } = await run(
       `
