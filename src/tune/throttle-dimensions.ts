@@ -6,12 +6,64 @@ import { peakClientRate, peakRate, requestShares, type CohortTraffic } from './t
 /** Bursts tried for each rate: half, equal and twice the rate (AWS's own default is burst = rate / 2). */
 const BURST_FACTORS = [0.5, 1, 2];
 
+/**
+ * The share of legit requests a tuned token bucket may refuse at the legit peak when they arrive
+ * at random (as `dowsim run` sends them, and as real clients do) rather than evenly spaced (as
+ * the simulator's fluid ticks see them): 1 in 10,000.
+ */
+export const RANDOM_ARRIVAL_LOSS = 1e-4;
+
+/**
+ * The share of requests arriving at random (Poisson, λ a second) that a token bucket of `rate`
+ * and `burst` refuses: (μ/λ) / (e^(θ·burst) − 1), μ = rate − λ, where θ solves λ(e^θ − 1) = rate·θ
+ * (the exponent at which a Poisson stream outruns a steady refill: the tail of the tokens it owes,
+ * a large-deviations estimate; 1/(2·burst) at μ = 0). Within about 20 % of a Monte Carlo of
+ * Poisson arrivals over the rates tune tries (test/tune/random-arrivals.test.ts). The fluid
+ * simulator sees none of this: a rate of exactly λ with burst 1 passes evenly spaced arrivals
+ * whole, and a live run of random ones against it turned away over half of them.
+ */
+export function randomArrivalLoss(lambda: number, rate: number, burst: number): number {
+  if (!(lambda > 0)) return 0;
+  if (!(burst > 0)) return 1;
+  const mu = rate - lambda;
+  if (!(mu > 1e-9 * lambda)) return Math.min(1, 1 / (2 * burst));
+  const x = refillExponent(rate / lambda) * burst;
+  return x > 700 ? 0 : Math.min(1, mu / lambda / Math.expm1(x));
+}
+
+/**
+ * θ > 0 with e^θ − 1 = r·θ (r = rate/λ > 1), by Newton's method from the lower of 2(r − 1) and
+ * 2·ln(2r), neither ever below it (e^θ ≥ 1 + θ + θ²/2; e^(2 ln 2r) = 4r² ≥ 1 + 2r·ln 2r): from
+ * above, on a convex function, each step stays above the root.
+ */
+function refillExponent(r: number): number {
+  let th = Math.min(2 * (r - 1), 2 * Math.log(2 * r));
+  for (let i = 0; i < 100; i++) {
+    const step = (Math.expm1(th) - r * th) / (Math.exp(th) - r);
+    th -= step;
+    if (Math.abs(step) < 1e-12 * th) break;
+  }
+  return th;
+}
+
+/** The least whole burst at which a bucket of `rate` refuses at most RANDOM_ARRIVAL_LOSS of random arrivals at λ a second (Infinity at rate ≤ λ: no burst keeps up with them for long). */
+export function burstForRandomArrivals(lambda: number, rate: number): number {
+  if (!(lambda > 0)) return 0;
+  const mu = rate - lambda;
+  // a rate at the peak (to a part in a million: a curve's top computed in floating point) none
+  if (!(mu > 1e-6 * lambda)) return Infinity;
+  // (μ/λ) / (e^(θb) − 1) ≤ L  ⇔  b ≥ ln(1 + μ/(λL)) / θ
+  return Math.max(1, Math.ceil(Math.log1p(mu / (lambda * RANDOM_ARRIVAL_LOSS)) / refillExponent(rate / lambda) - 1e-9));
+}
+
 /** A token-bucket dimension: `path` as the stack file names it (api.stage, api.routes["GET /x"], …). */
 function throttleDimension(opts: {
   path: string;
   base: Throttle | undefined;
   rates: number[];
   maxBurst: number;
+  /** The legit peak one bucket of this dimension meets (requests a second): no burst is below what its random arrivals need. */
+  legitPeak: number;
   apply: (stack: Stack, t: Throttle | null) => void;
   scope?: { route?: string; plan?: string };
   /** "none" hands the requests to this dimension's limit (a route without its own throttle takes the stage's): no looser than a set value unless that one is none too. */
@@ -19,8 +71,12 @@ function throttleDimension(opts: {
 }): Dimension {
   const rungs: Rung<Throttle>[] = [];
   opts.rates.forEach((rate, level) => {
+    // no rung refuses the legit peak's random arrivals more than RANDOM_ARRIVAL_LOSS (a rate at the
+    // peak itself none: its bucket empties sooner or later whatever its size)
+    const floor = burstForRandomArrivals(opts.legitPeak, rate);
+    if (floor > opts.maxBurst) return;
     BURST_FACTORS.forEach((f, variant) => {
-      const burst = Math.min(opts.maxBurst, Math.max(1, Math.ceil(rate * f)));
+      const burst = Math.min(opts.maxBurst, Math.max(1, floor, Math.ceil(rate * f)));
       rungs.push({ value: { rate, burst }, level, variant });
     });
   });
@@ -74,6 +130,7 @@ export function stageDimension(stack: Stack, traffic: CohortTraffic[]): Dimensio
     base: stack.api.stage,
     rates,
     maxBurst: stack.api.account.burst,
+    legitPeak: legit,
     apply: (s, t) => {
       if (t) s.api.stage = t;
       else delete s.api.stage;
@@ -113,6 +170,7 @@ export function routeDimensions(stack: Stack, traffic: CohortTraffic[]): Dimensi
         base,
         rates,
         maxBurst: stack.api.account.burst,
+        legitPeak: legit,
         apply: (s, t) => setRoute(s, stack, key, t, functionOf.get(key)),
         scope: { route: key },
         // a route without a throttle of its own takes the stage's, which may be the tighter
@@ -186,6 +244,8 @@ export function usagePlanDimensions(stack: Stack, traffic: CohortTraffic[]): Dim
         base: plan.throttle,
         rates,
         maxBurst: stack.api.account.burst,
+        // a plan's bucket is per key: one legit client's arrivals
+        legitPeak: legit,
         scope: { plan: plan.name },
         apply: (s, t) => {
           if (t) s.api.usagePlans[i].throttle = t;

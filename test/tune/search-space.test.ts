@@ -165,10 +165,12 @@ cohorts:
   - { name: bots, role: attack, request: { method: POST, path: /orders }, rate: [{ duration: 10m, rate: 500 }] }
 `);
 
-  it('from the busiest route\'s legit peak (40) to the busiest route\'s total (510)', () => {
+  it('from just above the busiest route\'s legit peak (40) to the busiest route\'s total (510)', () => {
     const stage = searchSpace(orders, [flood]).find((d) => d.id === 'api.stage')!;
     const rates = Array.from({ length: stage.size - 1 }, (_, i) => Number(/api\.stage (\S+)\//.exec(stage.describe(i + 1))![1]));
-    expect(Math.min(...rates)).toBe(40);
+    // 40 itself is left out (random arrivals at 40 a second empty a bucket refilling at 40): the
+    // next rung, 40 × 1.05 = 42
+    expect(Math.min(...rates)).toBe(42);
     expect(Math.max(...rates)).toBeLessThanOrEqual(510);
     expect(Math.max(...rates)).toBeGreaterThan(450);
   });
