@@ -1,5 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { isLoopbackUrl } from '../model/loopback.ts';
+import { displayUrl, isLoopbackUrl } from '../model/loopback.ts';
 import { silenceSdkNodeVersionWarning } from '../pricing/price-list-client.ts';
 
 /**
@@ -35,5 +35,5 @@ export function createCloudWatchClient(opts: AwsClientOptions, env: NodeJS.Proce
 
 /** Where CloudWatch calls go, for messages: the flag, the SDK's env vars, or the Region's endpoint. */
 export function describeCloudWatchEndpoint(region: string, endpointUrl?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return endpointUrl || env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL || `https://monitoring.${region}.amazonaws.com`;
+  return displayUrl(endpointUrl || env.AWS_ENDPOINT_URL_CLOUDWATCH || env.AWS_ENDPOINT_URL || `https://monitoring.${region}.amazonaws.com`);
 }

@@ -1,5 +1,6 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { InputError } from '../model/errors.ts';
+import { displayUrl } from '../model/loopback.ts';
 import type { Timeline } from '../model/timeline.ts';
 import type { Stack } from '../stack/types.ts';
 import { explainAwsError } from '../pricing/price-list-aws-errors.ts';
@@ -74,7 +75,7 @@ export async function collectTimeline(opts: CollectOptions): Promise<CollectOutc
   if (window.end > now) notes.push('The window reaches into the future or the last minutes: CloudWatch metrics can take a few minutes to settle.');
 
   const region = opts.region ?? stack.region;
-  const endpoint = opts.client ? (opts.endpointUrl ?? 'the given client') : describeCloudWatchEndpoint(region, opts.endpointUrl);
+  const endpoint = opts.client ? (opts.endpointUrl !== undefined ? displayUrl(opts.endpointUrl) : 'the given client') : describeCloudWatchEndpoint(region, opts.endpointUrl);
   const client = opts.client ?? createCloudWatchClient({ region, endpointUrl: opts.endpointUrl, profile: opts.profile });
 
   const specs = buildMetricSpecs(stack);

@@ -26,3 +26,21 @@ export function isLoopbackUrl(url: string | undefined): boolean {
     return false;
   }
 }
+
+/**
+ * A URL as safe to print: without the user name and password it may carry
+ * ("http://AKIA…:secret@127.0.0.1:8788" → "http://127.0.0.1:8788/") and without its query. Text
+ * that is no URL is returned as it is (it holds no credentials a URL parser would find).
+ */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password && !u.search) return url;
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

@@ -1,4 +1,5 @@
 import { RuntimeError } from '../model/errors.ts';
+import { displayUrl } from '../model/loopback.ts';
 
 /*
  * Turns what the AWS SDK v3 throws into one sentence a user can act on. Shared by the Price List
@@ -90,7 +91,7 @@ export interface AwsCallContext {
 /** One clear sentence for an AWS SDK failure; never a stack trace, never a credential. */
 export function explainAwsError(err: unknown, ctx: AwsCallContext): RuntimeError {
   const e = asSdk(err);
-  const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+  const where = ctx.endpoint ? ` at ${displayUrl(ctx.endpoint)}` : '';
   const detail = scrub(e.message ?? String(err));
   if (isCredentialsError(err)) {
     const profile = ctx.profile ?? process.env.AWS_PROFILE;

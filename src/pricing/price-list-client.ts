@@ -1,5 +1,6 @@
 import { GetProductsCommand, PricingClient } from '@aws-sdk/client-pricing';
 import { withAwsRetry, type RetryOptions } from './price-list-retry.ts';
+import { displayUrl } from '../model/loopback.ts';
 
 /** The Price List API answers in us-east-1, eu-central-1 and ap-south-1 only; prices for every Region come from any of them. */
 export const PRICE_LIST_API_REGION = 'us-east-1';
@@ -33,7 +34,7 @@ export function createPricingClient(opts: PricingClientOptions = {}): PricingCli
 
 /** Where Price List calls go, for messages. */
 export function describePricingEndpoint(endpointUrl?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return endpointUrl || env.AWS_ENDPOINT_URL_PRICING || env.AWS_ENDPOINT_URL || `https://api.pricing.${PRICE_LIST_API_REGION}.amazonaws.com`;
+  return displayUrl(endpointUrl || env.AWS_ENDPOINT_URL_PRICING || env.AWS_ENDPOINT_URL || `https://api.pricing.${PRICE_LIST_API_REGION}.amazonaws.com`);
 }
 
 // A runaway NextToken loop would otherwise never end; no service we ask has this many pages.

@@ -13,7 +13,7 @@ import { InputError } from '../model/errors.ts';
 import type { Timeline } from '../model/timeline.ts';
 import type { Stack } from '../stack/types.ts';
 import { waitToSettle } from './settle-countdown.ts';
-import { isLoopbackUrl } from '../model/loopback.ts';
+import { displayUrl, isLoopbackUrl } from '../model/loopback.ts';
 
 export const SERVER_MODES = ['emulator', 'cloudwatch', 'none'] as const;
 export type ServerMode = (typeof SERVER_MODES)[number];
@@ -120,7 +120,7 @@ export async function readServerSide(o: {
   const collectCommand =
     `dowsim collect --stack ${o.stack.file ?? o.stack.name} --start ${start.toISOString()} --end ${end.toISOString()}` +
     (cw.period !== undefined || local ? ` --period ${period}` : '') +
-    (endpointUrl ? ` --endpoint-url ${endpointUrl}` : '') +
+    (endpointUrl ? ` --endpoint-url ${displayUrl(endpointUrl)}` : '') +
     (cw.region ? ` --region ${cw.region}` : '') +
     (cw.profile ? ` --profile ${cw.profile}` : '');
   const base = { mode, collectCommand, settleSeconds } as const;
@@ -186,7 +186,7 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
 /** The warning of a run whose CloudWatch counts are missing: why, and how to read them later. */
 export function missingCloudWatchWarning(side: ServerSide): string {
   return (
-    `CloudWatch was not read: ${side.missing}. The bill is priced from the client's counts (Lambda GB-seconds from the simulator).` +
+    `CloudWatch was not read: ${(side.missing ?? '').replace(/\.$/, '')}. The bill is priced from the client's counts (Lambda GB-seconds from the simulator).` +
     (side.collectCommand ? ` To read the same window later: ${side.collectCommand}` : '')
   );
 }
