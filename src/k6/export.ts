@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import { describeCohort } from '../scenario/describe.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
-import { COHORT_KEY_SPACE, cohortApiKey, syntheticApiKey } from '../stack/api-keys.ts';
+import { apiKeysEnvVar, apiKeysEnvVarProblems, COHORT_KEY_SPACE, cohortApiKey, syntheticApiKey } from '../stack/api-keys.ts';
 import type { Stack } from '../stack/types.ts';
 import { writeFileAtomic } from '../io/write-atomic.ts';
 import { bodyStatuses, HINT_METRIC, SUMMARY_MESSAGES, telling } from './response-hints.ts';
@@ -69,6 +69,9 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
   const notes: string[] = [];
   const repeat = repeatOptions(scenario, opts.durationSeconds);
 
+  // a script reads staging keys from DOWSIM_API_KEYS_<COHORT>: one variable per cohort
+  const keyVars = apiKeysEnvVarProblems(scenario.cohorts);
+  if (keyVars.length) throw new InputError(keyVars);
   const keys = scenarioKeys(scenario.cohorts);
   const totalClients = scenario.cohorts.reduce((s, c) => s + c.clients, 0);
   const cohorts: ScriptCohort[] = [];
@@ -172,10 +175,6 @@ export function writeK6Export(exp: K6Export, outDir: string): string[] {
   return paths;
 }
 
-/** The environment variable that holds a cohort's keys ("bots" → DOWSIM_API_KEYS_BOTS), as `dowsim run` reads it. */
-export function apiKeysEnvVar(cohortName: string): string {
-  return `DOWSIM_API_KEYS_${cohortName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
-}
 
 function keysFor(c: Cohort, cohortIndex: number, notes: string[]): CohortKeys {
   if (c.apiKey === 'none') return { kind: 'none' };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { InputError } from '../model/errors.ts';
 import type { Cohort } from '../scenario/types.ts';
-import { cohortApiKey } from '../stack/api-keys.ts';
+import { apiKeysEnvVar, apiKeysEnvVarProblems, cohortApiKey } from '../stack/api-keys.ts';
 
 export type KeyOf = (client: number) => string | undefined;
 
@@ -27,10 +27,7 @@ export interface ApiKeyPlan {
  */
 const SENDABLE_KEY = /^[\x21-\x7e]+$/;
 
-/** The environment variable that holds a cohort's keys on staging runs ("bots" → DOWSIM_API_KEYS_BOTS). */
-export function apiKeysEnvVar(cohortName: string): string {
-  return `DOWSIM_API_KEYS_${cohortName.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
-}
+export { apiKeysEnvVar };
 
 /** Reads an --api-keys-file: YAML or JSON mapping a cohort (or usage plan) name to a list of keys. */
 export function readApiKeysFile(file: string): Record<string, string[]> {
@@ -79,7 +76,9 @@ export function planApiKeys(
   const env = source.env ?? process.env;
   const notes: string[] = [];
   const warnings = mode === 'emulator' ? unusedKeyWarnings(cohorts, env, source.file) : [];
-  const problems: { path: string; message: string }[] = [];
+  // staging keys come from DOWSIM_API_KEYS_<COHORT>: two cohorts must not read the same variable
+  const problems: { path: string; message: string }[] = mode === 'staging' ? apiKeysEnvVarProblems(cohorts) : [];
+  if (problems.length) throw new InputError(problems);
   const keys = cohorts.map((c, ci): KeyOf | undefined => {
     if (c.apiKey === 'none') return undefined;
     if (c.apiKey === 'invalid') {

@@ -125,6 +125,16 @@ describe('generated scripts type-check against @types/k6', () => {
   });
 });
 
+describe('API key variables', () => {
+  it("refuses cohorts that would read one DOWSIM_API_KEYS_ variable (an attack cohort would send the users' real keys), or none", () => {
+    const scenario = (a: string, b: string) =>
+      parseScenario(`name: envc\ncohorts:\n  - { name: "${a}", role: legit, apiKey: basic, rate: [ { duration: 3s, rate: 2 } ] }\n  - { name: "${b}", role: attack, apiKey: basic, rate: [ { duration: 3s, rate: 2 } ] }\n`);
+    expect(() => buildK6Export(scenario('eu-users', 'eu_users'), planStack)).toThrow(/"eu_users" and "eu-users" \(cohorts\[0\]\) would both read their keys from DOWSIM_API_KEYS_EU_USERS/);
+    expect(() => buildK6Export(scenario('users', 'ボット'), planStack)).toThrow(/"ボット" has no ASCII letter or digit/);
+    expect(() => buildK6Export(scenario('eu-users', 'eu-bots'), planStack)).not.toThrow();
+  });
+});
+
 describe('the script', () => {
   const exp = buildK6Export(twoCohorts, planStack, { target: 'https://abc.execute-api.us-east-1.amazonaws.com/prod', failIf: ['collateral>0.01'] });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { apiKeysEnvVar, planApiKeys, readApiKeysFile } from '../../src/run/api-keys.ts';
 import { syntheticApiKey } from '../../src/stack/api-keys.ts';
 import type { Cohort } from '../../src/scenario/types.ts';
+import { InputError } from '../../src/model/errors.ts';
 
 const cohort = (name: string, apiKey: string, clients = 3): Cohort => ({
   name,
@@ -51,5 +52,20 @@ describe('API keys of a live run', () => {
     const go = () => planApiKeys([cohort('bots', 'basic')], 'staging', { env: { DOWSIM_API_KEYS_OTHER: 'secret-value' } });
     expect(go).toThrow(/DOWSIM_API_KEYS_BOTS.*--api-keys-file/);
     expect(go).not.toThrow(/secret-value/);
+  });
+});
+
+describe('one key variable per cohort', () => {
+  it('refuses a staging run whose cohorts would read one DOWSIM_API_KEYS_ variable, or none: the attack cohort would send the users\' keys', () => {
+    const clash = () => planApiKeys([cohort('eu-users', 'basic'), cohort('eu_users', 'basic')], 'staging', { env: { DOWSIM_API_KEYS_EU_USERS: 'key-one' } });
+    expect(clash).toThrow(InputError);
+    try {
+      clash();
+    } catch (e) {
+      expect((e as InputError).problems).toEqual([{ path: 'cohorts[1].name', message: expect.stringMatching(/"eu_users" and "eu-users" \(cohorts\[0\]\) would both read their keys from DOWSIM_API_KEYS_EU_USERS/) }]);
+    }
+    expect(() => planApiKeys([cohort('ユーザー', 'basic')], 'staging', { env: {} })).toThrow(/no ASCII letter or digit/);
+    // cohorts without plan keys read no variable: no clash
+    expect(() => planApiKeys([cohort('eu-users', 'none'), cohort('eu_users', 'invalid')], 'staging')).not.toThrow();
   });
 });
