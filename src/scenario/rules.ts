@@ -32,7 +32,20 @@ export function scenarioRules(data: Record<string, unknown>): RawProblem[] {
       if (isMapValue(segment)) problems.push(...segmentRules(segment, ['cohorts', i, 'rate', j]));
     });
   });
+  // the scenario repeats every time its longest cohort ends, and the simulator steps whole
+  // seconds: a repetition shorter than one would be counted as lasting one (half the requests)
+  const lengths = list(data, 'cohorts').map((c) => (isMapValue(c) ? list(c, 'rate').reduce<number | undefined>((t, s) => (t === undefined || !isMapValue(s) ? undefined : add(t, seconds(s.duration))), 0) : undefined));
+  if (lengths.length > 0 && lengths.every((l) => l !== undefined)) {
+    const longest = Math.max(...(lengths as number[]));
+    if (longest > 0 && longest < 1) {
+      problems.push({ path: ['cohorts'], message: `expected the scenario to last at least 1s (its longest cohort's rate segments add up to ${+(longest * 1000).toFixed(3)}ms): it repeats every time it ends, and dowsim counts time in whole seconds` });
+    }
+  }
   return problems;
+}
+
+function add(t: number, d: number | undefined): number | undefined {
+  return d === undefined ? undefined : t + d;
 }
 
 function segmentRules(segment: Record<string, unknown>, path: (string | number)[]): RawProblem[] {
