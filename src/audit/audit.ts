@@ -30,7 +30,8 @@ export interface AuditOptions {
 }
 
 interface Pricing {
-  scenarioFor: Map<PricedStack, Scenario>;
+  /** The attacks an API was priced under: a fix is priced under the worst of them again (it may change which is worst). */
+  scenariosFor: Map<PricedStack, Scenario[]>;
   book: (region: string) => PriceBook;
 }
 
@@ -79,7 +80,7 @@ function priceStacks(model: AuditModel, opts: AuditOptions, pricing: Pricing, as
     }
     const detection = detectUnder(worst!.scenario, derived.stack, book);
     const priced: PricedStack = { ...derived, scenario: worst!.scenario.name, perHour: worst!.perHour, detection };
-    pricing.scenarioFor.set(priced, worst!.scenario);
+    pricing.scenariosFor.set(priced, candidates);
     out.push(priced);
   }
   return out;
@@ -91,7 +92,7 @@ const SEVERITY_ORDER = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
 export function audit(models: AuditModel[], opts: AuditOptions): AuditDocument {
   const books = new Map<string, PriceBook>();
   const book = (region: string) => books.get(region) ?? (books.set(region, opts.bookFor(region)), books.get(region)!);
-  const pricing: Pricing = { scenarioFor: new Map(), book };
+  const pricing: Pricing = { scenariosFor: new Map(), book };
   const assumptions: Assumption[] = [];
   const findings: Finding[] = [];
   const stacks: AuditDocument['stacks'] = [];
@@ -101,7 +102,9 @@ export function audit(models: AuditModel[], opts: AuditOptions): AuditDocument {
     const ctx: RuleContext = {
       model,
       stacks: priced,
-      price: (p, stack) => perHour(pricing.scenarioFor.get(p)!, stack, book(stack.region), true),
+      // the worst of the same attacks: a stage throttle that holds a flood of one route lets a
+      // spread over every route through once per route (AWS applies it per method)
+      price: (p, stack) => Math.max(...pricing.scenariosFor.get(p)!.map((s) => perHour(s, stack, book(stack.region), true))),
     };
     for (const rule of RULES) findings.push(...rule.check(ctx).map((f) => toFinding(rule, f)));
     for (const p of priced) {

@@ -100,3 +100,33 @@ describe('audit: the flood spread over every exposed route', () => {
     expect(spreadScenario(single.stack, single.api)).toBeUndefined();
   });
 });
+
+describe('findings price their fix under the worst attack again', () => {
+  // 64 public routes on one function. Without a throttle both attacks cost the same (the account's
+  // 10,000 rps bucket binds). With the suggested stage throttle of 100/200, a flood of one route
+  // gets 200 + 100 × 3,600 through, but the spread gets that through each of 64 routes
+  // (23.05 M of the 36 M sent): the fix must be priced under the spread, as the audit of the fixed
+  // API itself prices it.
+  const routes = Array.from({ length: 64 }, (_, i) => `/r${i}`);
+  const open = readCloudFormation(samHttpApis({ Api: routes }, { stage: null }), '/repo/template.yaml');
+  const fixed = readCloudFormation(samHttpApis({ Api: routes }, { stage: { rate: 100, burst: 200 } }), '/repo/template.yaml');
+
+  it("DOW001's figure after the fix is the audit's own risk of the fixed API", () => {
+    const dow001 = run(open).findings.find((f) => f.rule === 'DOW001')!;
+    expect(dow001.fix!.description).toMatch(/rate 100 \/ burst 200/);
+    const audited = run(fixed).stacks[0].risk;
+    expect(audited.scenario).toBe('account-limit-spread');
+    expect(dow001.fix!.perHourAfterFix).toBeCloseTo(audited.perHour.throttled, 6);
+  });
+
+  it('DOW002 fires on the fixed API (64 × 360,200 of 36 M served saves about a third), and suggests the budget shared by the routes', () => {
+    const doc = run(fixed);
+    const { throttled, unthrottled } = doc.stacks[0].risk.perHour;
+    expect(throttled / unthrottled).toBeGreaterThan(0.5);
+    const dow002 = doc.findings.find((f) => f.rule === 'DOW002')!;
+    expect(dow002).toBeDefined();
+    // 100 / 64 → 1, 200 / 64 → 3 per route
+    expect(dow002.fix!.description).toMatch(/rate 1 \/ burst 3 \(100 \/ 200 over its 64 routes/);
+    expect(dow002.fix!.perHourAfterFix).toBeLessThan(throttled / 10);
+  });
+});

@@ -2,7 +2,7 @@
  * Reads a CloudFormation / SAM template (YAML with short-form intrinsics, or JSON) into plain
  * data in the long form ({"Fn::Sub": …}) and a way to find the line of any path in it.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ParsedNode, type Tags } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ParsedNode, type Tags } from 'yaml';
 import { InputError } from '../../model/errors.ts';
 
 export type LineOf = (path: (string | number)[]) => number;
@@ -32,14 +32,37 @@ function cfnTags(): Tags {
   return tags;
 }
 
-/** Converts the parsed document to plain data, turning tagged collections into their long form. */
-function toData(node: unknown): unknown {
+/** Most aliases one file may expand: anchors nested in anchors grow a file exponentially ("billion laughs"). */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+
+/**
+ * Converts the parsed document to plain data, turning tagged collections into their long form.
+ * An alias (`*name`) is the anchored node's data, and a merge key (`<<: *defaults`, or a list of
+ * them) puts the keys of the merged maps in the map that the map does not set itself, as
+ * serverless.yml's parser (js-yaml) does; both were read as nothing before.
+ */
+function toData(node: unknown, doc: Document.Parsed, budget: { left: number; file: string }): unknown {
+  if (isAlias(node)) {
+    if (--budget.left < 0) throw new InputError([{ path: '', message: `more than ${MAX_ALIAS_EXPANSIONS.toLocaleString('en-US')} aliases to expand: a file of nested anchors is refused` }], budget.file);
+    return toData(node.resolve(doc), doc, budget);
+  }
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
-    for (const p of node.items) out[String(isScalar(p.key) ? p.key.value : p.key)] = toData(p.value);
+    const merged: Record<string, unknown>[] = [];
+    for (const p of node.items) {
+      const key = isScalar(p.key) ? p.key.value : p.key;
+      if (key === '<<') {
+        const v = toData(p.value, doc, budget);
+        for (const m of Array.isArray(v) ? v : [v]) if (m && typeof m === 'object' && !Array.isArray(m)) merged.push(m as Record<string, unknown>);
+        continue;
+      }
+      out[String(key)] = toData(p.value, doc, budget);
+    }
+    // the map's own keys win, then the merged maps in their order
+    for (const m of merged) for (const [k, v] of Object.entries(m)) if (!Object.prototype.hasOwnProperty.call(out, k)) out[k] = v;
     return wrap(node, out);
   }
-  if (isSeq(node)) return wrap(node, node.items.map(toData));
+  if (isSeq(node)) return wrap(node, node.items.map((n) => toData(n, doc, budget)));
   if (isScalar(node)) return node.value;
   return node ?? null;
 }
@@ -65,7 +88,7 @@ export function readCfnText(text: string, file: string): { data: Record<string, 
     const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
     throw new InputError([{ path: where, message: `invalid YAML/JSON: ${err.message.split('\n')[0]}` }], file);
   }
-  const data = toData(doc.contents);
+  const data = toData(doc.contents, doc, { left: MAX_ALIAS_EXPANSIONS, file });
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError([{ path: 'line 1', message: 'expected a template: a map with Resources' }], file);
   }

@@ -23,17 +23,22 @@ export const dosThrottleTooLoose: Rule = {
       const hasThrottle = !!(s.api.stage || route?.throttle || s.api.usagePlans.some((u) => u.throttle));
       const { throttled, unthrottled } = p.perHour;
       if (!hasThrottle || unthrottled <= 0 || throttled < unthrottled * (1 - TOO_LOOSE_SAVING)) return [];
-      const after = ctx.price(p, withStageThrottle(s));
-      if (after >= throttled) return [];
       const saved = unthrottled > 0 ? (1 - throttled / unthrottled) * 100 : 0;
-      return [
-        {
-          loc: p.api.loc,
-          message: `${p.api.id}'s throttles save only ${saved.toFixed(0)}% under ${p.scenario}: $${throttled.toFixed(2)}/hour with them, $${unthrottled.toFixed(2)}/hour without`,
-          atRisk: { perHour: throttled, scenario: p.scenario },
-          fix: { description: `lower the stage/route throttle, e.g. to rate ${SUGGESTED_THROTTLE.rate} / burst ${SUGGESTED_THROTTLE.burst}`, perHourAfterFix: after },
-        },
-      ];
+      const finding = {
+        loc: p.api.loc,
+        message: `${p.api.id}'s throttles save only ${saved.toFixed(0)}% under ${p.scenario}: $${throttled.toFixed(2)}/hour with them, $${unthrottled.toFixed(2)}/hour without`,
+        atRisk: { perHour: throttled, scenario: p.scenario },
+      };
+      // the usual stage throttle, or, where it is what the API has already (AWS applies it per
+      // route: N routes let N times its rate through), the same budget shared by the routes
+      const routes = Object.keys(s.api.routes).length;
+      const shared = { rate: Math.max(1, Math.floor(SUGGESTED_THROTTLE.rate / Math.max(1, routes))), burst: Math.max(1, Math.floor(SUGGESTED_THROTTLE.burst / Math.max(1, routes))) };
+      for (const t of routes > 1 ? [SUGGESTED_THROTTLE, shared] : [SUGGESTED_THROTTLE]) {
+        const after = ctx.price(p, withStageThrottle(s, t));
+        const per = t === shared ? ` (${SUGGESTED_THROTTLE.rate} / ${SUGGESTED_THROTTLE.burst} over its ${routes} routes: AWS applies a stage throttle to each)` : '';
+        if (after < throttled) return [{ ...finding, fix: { description: `lower the stage/route throttle, e.g. to rate ${t.rate} / burst ${t.burst}${per}`, perHourAfterFix: after } }];
+      }
+      return [{ ...finding, fix: { description: 'lower the stage/route throttles to what legit traffic needs: `dowsim tune` finds the cheapest that keeps users whole' } }];
     });
   },
 };

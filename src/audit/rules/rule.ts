@@ -19,7 +19,7 @@ export interface PricedStack extends DerivedStack {
 export interface RuleContext {
   model: AuditModel;
   stacks: PricedStack[];
-  /** $/hour of `stack` (as configured) under the priced stack's attack scenario. */
+  /** $/hour of `stack` (as configured) under the worst of the attacks the priced stack was priced under (a fix may change which is worst). */
   price(priced: PricedStack, stack: Stack): number;
 }
 
