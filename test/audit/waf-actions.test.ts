@@ -109,3 +109,43 @@ describe('a rate-based rule that counts does not block', () => {
     expect(count.assumptions.map((a) => a.message)).toContain('rate-based rule rate counts, it does not block (action count); it is read as no rate rule');
   });
 });
+
+describe('what the reader cannot see is said, not guessed', () => {
+  it('a web ACL the source does not define: an assumption that its rules are unknown (CloudFormation and Terraform)', () => {
+    const cfnText = cfn('{ Block: {} }').replace('WebACLArn: !GetAtt Acl.Arn', 'WebACLArn: arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shared/abc');
+    const m = readCloudFormation(cfnText, '/repo/t.yaml');
+    expect(m.apis[0].waf).toMatchObject({ rules: 0 });
+    expect(m.assumptions.map((a) => a.message)).toContain("the web ACL that Assoc associates is not defined in this template: its rules are unknown, so it is read as a web ACL without a rate-based rule (WAF's per-request price is counted, no rule's)");
+    const t = fromTf(tf('block').replace('web_acl_arn  = aws_wafv2_web_acl.acl.arn', 'web_acl_arn  = aws_wafv2_web_acl.elsewhere.arn'));
+    expect(t.assumptions.map((a) => a.message)).toContain("the web ACL that aws_wafv2_web_acl_association.prod associates is not defined in this configuration: its rules are unknown, so it is read as a web ACL without a rate-based rule (WAF's per-request price is counted, no rule's)");
+  });
+
+  it('Terraform: a method_path built from expressions names one method, not the stage: its throttle is left out, with an assumption', () => {
+    const m = fromTf(`resource "aws_api_gateway_rest_api" "api" {
+  name = "orders"
+}
+resource "aws_api_gateway_resource" "items" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  parent_id   = aws_api_gateway_rest_api.api.root_resource_id
+  path_part   = "items"
+}
+resource "aws_api_gateway_method" "get" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  resource_id   = aws_api_gateway_resource.items.id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+resource "aws_api_gateway_method_settings" "items" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = "prod"
+  method_path = "\${trimprefix(aws_api_gateway_resource.items.path, "/")}/\${aws_api_gateway_method.get.http_method}"
+  settings {
+    throttling_rate_limit  = 3
+    throttling_burst_limit = 6
+  }
+}
+`);
+    expect(m.apis[0].stage).toBeUndefined();
+    expect(m.assumptions.map((a) => a.message)).toContain('method_path cannot be determined from the configuration; the throttle of aws_api_gateway_method_settings.items applies to one method the audit cannot name, and is left out');
+  });
+});

@@ -40,7 +40,7 @@ functions:
 `,
     );
     const m = readSource(dir);
-    const fn = (name: string) => m.functions.find((f) => f.id === name || f.name === name);
+    const fn = (name: string) => m.functions.find((f) => f.id === name);
     expect(fn('a')).toMatchObject({ memoryMb: 1536, architecture: 'arm64', reservedConcurrency: 3 });
     expect(fn('b')).toMatchObject({ memoryMb: 1536, architecture: 'arm64', reservedConcurrency: 9 });
   });

@@ -192,6 +192,7 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
   const api = refsIn(p.ResourceArn).map((r) => ctx.model.apis.find((a) => a.id === r && a.loc.file === ctx.file)).find(Boolean);
   if (!api) return;
   const aclId = refsIn(p.WebACLArn).find((r) => ctx.resources[r]?.Type === 'AWS::WAFv2::WebACL');
+  if (!aclId) ctx.assume(ctx.loc(id, 'Properties', 'WebACLArn'), `the web ACL that ${id} associates is not defined in this template: its rules are unknown, so it is read as a web ACL without a rate-based rule (WAF's per-request price is counted, no rule's)`);
   api.waf = aclId ? webAclOf(ctx, aclId, ctx.loc(id)) : { rules: 0, loc: ctx.loc(id) };
 }
 

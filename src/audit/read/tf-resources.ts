@@ -89,7 +89,14 @@ const THIRD: Record<string, Reader> = {
   aws_api_gateway_method_settings(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
     const s = first(b.body.settings);
-    const path = ctx.str(b.body.method_path) ?? '*/*';
+    const written = ctx.str(b.body.method_path);
+    // a path built from expressions the reader cannot evaluate names some method, not every one:
+    // its settings are left out (read as the stage's, they would throttle every route)
+    if (written === undefined && b.body.method_path !== undefined) {
+      if (api && s && ctx.throttle(b, s, 'throttling_rate_limit', 'throttling_burst_limit')) ctx.assume(b.loc, `method_path cannot be determined from the configuration; the throttle of ${b.address} applies to one method the audit cannot name, and is left out`);
+      return;
+    }
+    const path = written ?? '*/*';
     const route = path === '*/*' ? '*/*' : routeOfMethodPath(path);
     if (api) (api.methodSettingsAt ??= Object.create(null) as NonNullable<ApiModel['methodSettingsAt']>)[route] = { resource: b.address, methodPath: path };
     if (!api || !s) return;
@@ -195,6 +202,7 @@ function readWafAssociation(ctx: TfContext, b: TfBlock): void {
   const api = stage ? apiOf(ctx, stage.body.rest_api_id) : apiOf(ctx, b.body.resource_arn);
   if (!api) return;
   const acl = ctx.refs(b.body.web_acl_arn ?? b.body.web_acl_id).map((r) => ctx.block(r)).find(Boolean);
+  if (!acl) ctx.assume(b.loc, `the web ACL that ${b.address} associates is not defined in this configuration: its rules are unknown, so it is read as a web ACL without a rate-based rule (WAF's per-request price is counted, no rule's)`);
   const rules = all(acl?.body.rule);
   let rateLimit: { limit: number; windowSeconds: number } | undefined;
   let rateRule: { name: string; priority: number } | undefined;
