@@ -16,6 +16,12 @@ export function withReservedConcurrency(s: Stack, n = SUGGESTED_RESERVED_CONCURR
   return { ...s, lambda: { ...s.lambda, reservedConcurrency: n } };
 }
 
+/** Function `i` of `functions:` (one behind some routes) with reserved concurrency. */
+export function withFunctionReservedConcurrency(s: Stack, i: number, n = SUGGESTED_RESERVED_CONCURRENCY): Stack {
+  const functions = (s.functions ?? []).map((f, j) => (j === i ? { ...f, reservedConcurrency: n } : f));
+  return { ...s, functions };
+}
+
 export function withWafRateRule(s: Stack): Stack {
   return { ...s, waf: { rules: Math.max(1, s.waf?.rules ?? 0), rateLimit: { limit: SUGGESTED_WAF_LIMIT, windowSeconds: 300, key: 'ip', delaySeconds: 30 } } };
 }
