@@ -61,6 +61,7 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
     const name = f.name === DEFAULT_FUNCTION ? 'function' : tfName(f.name);
     const lines = [`resource "aws_lambda_function" ${str(name)} {`, `  function_name = ${str(f.functionName)}`, `  memory_size   = ${f.memoryMb}`];
     if (f.reservedConcurrency !== undefined) lines.push(`  reserved_concurrent_executions = ${f.reservedConcurrency}`);
+    else refs.notes.push(`# note: aws_lambda_function.${name}: no reserved_concurrent_executions (remove yours, ${baseFns.get(f.name)?.reservedConcurrency} now): the tuned stack reserves none`);
     blocks.push([...lines, '}'].join('\n'));
   }
   const source = refs.merged.length ? [`# note: written onto your own ${refs.merged.join(', ')}: only the arguments shown change; keep the others`] : [];
@@ -102,6 +103,15 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
   const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => k)]);
   for (const [route, at] of Object.entries(mine)) {
     if (!wanted.has(route) && throttledBefore.has(route)) refs.notes.push(`# note: ${at.id}: remove throttling_rate_limit and throttling_burst_limit (or the resource): the tuned stack does not throttle ${at.methodPath}`);
+  }
+  // a throttle the stack had and the tuned one drops, where the user's block is not known: the
+  // block this patch would have written for it goes
+  for (const route of throttledBefore) {
+    if (wanted.has(route) || Object.hasOwn(mine, route)) continue;
+    const methodPath = route === '*/*' ? route : methodPathOfRoute(route);
+    const [method, path] = route.split(' ');
+    const name = route === '*/*' ? 'all' : tfName(`${method}_${path}`);
+    refs.notes.push(`# delete: aws_api_gateway_method_settings.${name} (method_path "${methodPath}", or the throttling_rate_limit and throttling_burst_limit of yours) — the tuned stack does not throttle ${route === '*/*' ? 'the stage' : route}`);
   }
   return blocks;
 }

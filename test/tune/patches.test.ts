@@ -105,6 +105,18 @@ describe('patches say the tuned settings as CloudFormation and Terraform would',
     expect(doc.data).toBeUndefined();
   });
 
+  it('a throttle or reservation the tuned stack drops: the Terraform patch says what goes, it is no "no change"', async () => {
+    const base = makeStack({ api: { stage: { rate: 50, burst: 100 }, routes: { 'GET /a': { rate: 5, burst: 10 } } }, lambda: { reservedConcurrency: 10 } });
+    const tuned = makeStack({ api: { routes: { 'GET /a': null } } });
+    const tf = terraformPatch(base, tuned);
+    expect(tf).not.toContain('no change');
+    expect(tf).toContain('# delete: aws_api_gateway_method_settings.all (method_path "*/*"');
+    expect(tf).toContain('# delete: aws_api_gateway_method_settings.get_a (method_path "~1a/GET"');
+    expect(tf).toContain('# note: aws_lambda_function.function: no reserved_concurrent_executions (remove yours, 10 now)');
+    // still HCL: the function's block, the rest comments
+    expect((await hcl(base, tuned)).resource.aws_lambda_function.function[0]).not.toHaveProperty('reserved_concurrent_executions');
+  });
+
   it('no change: both patches are a comment, still valid YAML and HCL', async () => {
     const s = makeStack();
     expect(parseYaml(cloudFormationPatch(s, s))).toBeNull();
