@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { cleanStaleTemps, COMMITTED, stagingName } from './stale-temps.ts';
@@ -30,6 +30,13 @@ export function beginFileSet(dir: string): FileSet {
   let done = false;
 
   const moveEach = (): void => {
+    // a name taken by a folder in `dir` would fail its rename after the ones before it had moved
+    // in: refuse the set before anything moves
+    for (const name of names) {
+      if (statSync(join(dir, name), { throwIfNoEntry: false })?.isDirectory()) {
+        throw Object.assign(new Error(`"${name}" in "${dir}" is a folder, not a file: no file of the set was written`), { code: 'EISDIR' });
+      }
+    }
     writeFileSync(join(staging, COMMITTED), names.join('\n'));
     for (const name of names) renameSync(join(staging, name), join(dir, name));
     rmSync(staging, { recursive: true, force: true });

@@ -2,13 +2,12 @@
  * Scenario × stack → a k6 script and a k6-operator TestRun. Pure: returns the file names and
  * texts; `writeK6Export` puts them on disk (atomically).
  */
-import { join } from 'node:path';
 import { InputError } from '../model/errors.ts';
 import { describeCohort } from '../scenario/describe.ts';
 import type { Cohort, Scenario } from '../scenario/types.ts';
 import { apiKeysEnvVar, apiKeysEnvVarProblems, COHORT_KEY_SPACE, cohortApiKey, syntheticApiKey } from '../stack/api-keys.ts';
 import type { Stack } from '../stack/types.ts';
-import { writeFileAtomic } from '../io/write-atomic.ts';
+import { writeFileSet } from '../io/write-file-set.ts';
 import { bodyStatuses, HINT_METRIC, SUMMARY_MESSAGES, telling } from './response-hints.ts';
 import type { CohortKeys, ScriptCohort } from './script.ts';
 import { EMULATOR_URL, renderScript, scriptOptions } from './script.ts';
@@ -167,12 +166,22 @@ export function buildK6Export(scenario: Scenario, stack: Stack, opts: K6ExportOp
   return { scriptFile, script, testRunFile, testRun, options: scriptOptions(model), cohorts: plans, gates, notes };
 }
 
-/** Writes both files into `outDir` (temp file + rename each); returns their paths. */
+/**
+ * Writes both files into `outDir` as one set (both or neither, write-file-set.ts); returns their
+ * paths. A folder that cannot take them is the --out flag's problem (exit 1), named with the cause.
+ */
 export function writeK6Export(exp: K6Export, outDir: string): string[] {
-  const paths = [join(outDir, exp.scriptFile), join(outDir, exp.testRunFile)];
-  writeFileAtomic(paths[0], exp.script);
-  writeFileAtomic(paths[1], exp.testRun);
-  return paths;
+  try {
+    return writeFileSet(outDir, [
+      [exp.scriptFile, exp.script],
+      [exp.testRunFile, exp.testRun],
+    ]);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException)?.code;
+    const why = (err as Error)?.message ?? String(err);
+    if (code && ['EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS', 'EISDIR'].includes(code)) throw new InputError([{ path: '--out', message: `cannot write into "${outDir}": ${why}` }]);
+    throw err;
+  }
 }
 
 

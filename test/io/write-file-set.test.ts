@@ -66,6 +66,26 @@ describe('report sets are written as a unit', () => {
     expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe('{}');
   });
 
+  it('a name a folder holds already fails the set before any file moves in: none replaced, none added', () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'r.json'), 'old');
+    mkdirSync(join(dir, 'r.md'));
+    // r.json would have been renamed in before r.md's rename failed
+    expect(() => writeFileSet(dir, [['r.json', 'new'], ['r.md', '# r'], ['r.html', '<p>']])).toThrow(/"r\.md" in ".*" is a folder, not a file: no file of the set was written/);
+    expect(sorted(dir)).toEqual(['r.json', 'r.md']);
+    expect(readFileSync(join(dir, 'r.json'), 'utf8')).toBe('old');
+  });
+
+  it('dowsim k6 --out into a folder where one of its two files is a folder: exit 1 naming it, neither file written (was a stack trace, and the script left behind)', async () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'quick-flood.testrun.yaml'));
+    const r = await runCli(['k6', 'quick-flood', '--stack', 'rest-waf', '--out', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^dowsim: --out: cannot write into ".*": "quick-flood\.testrun\.yaml" in ".*" is a folder, not a file/m);
+    expect(r.stderr).not.toMatch(/internal error|at renameSync/);
+    expect(sorted(dir)).toEqual(['quick-flood.testrun.yaml']);
+  });
+
   it('a run killed (SIGKILL) before its set was complete left nothing visible; the next run removes its staging', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'r.json'), 'old');
