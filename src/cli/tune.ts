@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError, RuntimeError, type Problem } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
 import { writeFileSet } from '../io/write-file-set.ts';
@@ -133,6 +135,15 @@ function writeOutputs(dir: string, doc: TuneDocument, recommended: Stack): void 
     throw new RuntimeError(`could not write into "${dir}": ${why}`, { cause: err });
   }
   for (const path of paths) process.stderr.write(`wrote ${path}\n`);
+  // the patches and stack file an earlier tune wrote here would sit beside a report that
+  // recommends none of them (a CI job picking patch.tf up would apply an answer this run gave up)
+  if (!(doc.best && doc.patches)) {
+    const stale = [`${slug(recommended.name, 'stack')}.yaml`, 'patch-serverless.yml', 'patch-cloudformation.yaml', 'patch.tf'].map((n) => join(dir, n)).filter((p) => existsSync(p) && statSync(p).isFile());
+    for (const p of stale) {
+      rmSync(p);
+      process.stderr.write(`removed ${p}: an earlier recommendation, which this run does not make\n`);
+    }
+  }
 }
 
 /** "1%" → 0.01, "0.01" → 0.01; undefined outside 0..1. */

@@ -55,6 +55,18 @@ describe('dowsim tune — the command', () => {
     expect(readdirSync(out).sort()).toEqual(['tune.html', 'tune.json']);
   });
 
+  it('an exit-3 run into the folder of an earlier recommendation removes its stack file and patches: nothing there contradicts the report', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-tune-stale-'));
+    // the same stack with an SLO it can meet: a recommendation, its stack file and patches
+    const ok = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-flaky.yaml`, '--slo', 'users.success>=98%', '--out', out, '--max-candidates', '40']);
+    expect(ok.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['patch-cloudformation.yaml', 'patch.tf', 'rest-flaky-tuned.yaml', 'tune.html', 'tune.json']);
+    const none = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-flaky.yaml`, '--slo', 'users.success>=99.9%', '--out', out, '--max-candidates', '40']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/removed .*patch\.tf: an earlier recommendation, which this run does not make/);
+    expect(readdirSync(out).sort()).toEqual(['tune.html', 'tune.json']);
+  });
+
   it('legit requests no route serves: exit 3, and the closest, changing nothing, is not called the cheapest that meets the SLO', async () => {
     // fixed-ip-flood's users send GET /items; this API only has GET /hello: every legit request is
     // a 404 whatever the throttles, so nothing searched comes closer to the SLO than the stack as given
