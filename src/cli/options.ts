@@ -75,6 +75,12 @@ export interface EmitIo {
  */
 export async function emitResult(doc: ResultDocument, opts: OutputOptions, io: EmitIo = process): Promise<number> {
   const parsed = parseOutputOptions(opts);
+  // a latency gate on a result that measures none could never hold: a usage error (exit 1), not a
+  // tripped gate (exit 3), refused before anything is printed or written
+  if (doc.source === 'simulated' || doc.source === 'cloudwatch') {
+    const never = parsed.gates.filter((g) => g.metric.startsWith('latency'));
+    if (never.length) throw new InputError(never.map((g) => ({ path: '--fail-if', message: `"${g.text}": latency is measured only by \`run\` and \`import-k6\`; a ${doc.source === 'simulated' ? 'simulation' : 'CloudWatch collection'} has none to check` })));
+  }
   // a gate naming an alarm no stack has is a usage error: refused before anything is printed or written
   const trips = evaluateGates(doc, parsed.gates);
   const env = io.env ?? process.env;

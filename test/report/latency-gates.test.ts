@@ -6,6 +6,7 @@ import { evaluateGates } from '../../src/report/gates.ts';
 import { parseGate } from '../../src/gates/parse-gate.ts';
 import { formatSummary } from '../../src/report/terminal.ts';
 import { mapGates } from '../../src/k6/thresholds.ts';
+import { runCli } from '../support/cli.ts';
 
 const bill = { currency: 'USD' as const, total: 0, perHour: 0, lines: [] };
 const variant = { totals: emptyTotals(), cohorts: {}, bill };
@@ -44,6 +45,16 @@ describe('latency gates (--fail-if latency.p99>800)', () => {
   it('trips, saying why, when the result has no latency (a simulation cannot hold a latency gate)', () => {
     const [trip] = evaluateGates(doc(undefined), ['latency.p99>800']);
     expect(trip.message).toMatch(/no latency measured in this result/);
+  });
+
+  it('simulate and compare refuse a latency gate as a usage error (exit 1), before printing anything: it could never hold there', async () => {
+    for (const cmd of [['simulate', 'quick-flood', '--stack', 'rest-stage-throttled'], ['compare', 'quick-flood', '--stack', 'rest-stage-throttled', '--stack', 'rest-unprotected']]) {
+      const r = await runCli([...cmd, '--horizon', '1h', '--fail-if', 'latency.p99>800']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^dowsim: --fail-if: "latency\.p99>800": latency is measured only by `run` and `import-k6`; a simulation has none to check/m);
+      expect(r.stderr).not.toMatch(/gate tripped/);
+      expect(r.stdout).toBe('');
+    }
   });
 
   it('a misspelt latency metric is an input error listing the latency metrics', () => {
