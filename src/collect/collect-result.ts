@@ -1,6 +1,6 @@
 import { RESULT_SCHEMA, type ResultDocument } from '../model/result.ts';
 import { formatDuration } from '../model/units.ts';
-import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
+import { ASSUMPTIONS, scaledAssumption, stackResult } from '../cost/stack-result.ts';
 import { addDetection } from '../detect/detection.ts';
 import { getMetricDataLines } from '../cost/cloudwatch-api.ts';
 import type { PriceBook } from '../pricing/types.ts';
@@ -43,7 +43,7 @@ export function collectResult(opts: {
     source: 'cloudwatch',
     prices: { region: book.region, asOf: book.asOf, source: book.source },
     stacks: [result],
-    assumptions: [...ASSUMPTIONS, ...collected.notes],
+    assumptions: [...ASSUMPTIONS, ...scaledAssumption(timeline.durationSeconds, horizonSeconds), ...collected.notes],
     server: timeline,
     extras: {
       collection: {

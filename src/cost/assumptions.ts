@@ -15,6 +15,17 @@ export const ASSUMPTIONS: string[] = [
   "Free tiers apply only when the stack sets freeTier: Lambda's 1M requests and 400,000 GB-s per month; API Gateway's 1M REST and 1M HTTP calls per month only for accounts created before 2025-07-15.",
   "Account-wide allowances shared with other workloads are not applied: data transfer out's first 100 GB/month and CloudWatch's free-tier log data.",
   'GB means 2^30 bytes (1,073,741,824), the convention of AWS billing.',
-  'Counts from a live run shorter than the horizon are scaled linearly to the horizon (requests rounded to whole numbers).',
   'Amounts are kept unrounded in the result document; reports round only for display.',
 ];
+
+/**
+ * Added where it holds: a measured window (an imported k6 run, a CloudWatch collection) priced
+ * over a horizon of another length. Simulations simulate the whole horizon, and `run` prices what
+ * it measured as it is.
+ */
+export const SCALED_ASSUMPTION = 'Counts measured over a window shorter or longer than the horizon are scaled linearly to the horizon (requests rounded to whole numbers).';
+
+/** The scaling sentence when the window measured and the horizon differ. */
+export function scaledAssumption(measuredSeconds: number, horizonSeconds: number): string[] {
+  return measuredSeconds > 0 && Math.abs(horizonSeconds / measuredSeconds - 1) >= 1e-9 ? [SCALED_ASSUMPTION] : [];
+}

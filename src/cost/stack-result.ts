@@ -8,7 +8,7 @@ import { hasSeveralFunctions } from '../stack/functions.ts';
 import { billFor } from './bill.ts';
 import { scaleTotals } from './scale.ts';
 
-export { ASSUMPTIONS } from './assumptions.ts';
+export { ASSUMPTIONS, scaledAssumption } from './assumptions.ts';
 
 /** Horizon ÷ run length, snapped to exactly 1 when they match up to float noise. */
 export function projectionFactor(timeline: Timeline, horizonSeconds: number): number {

@@ -4,7 +4,7 @@
  * measured counts, and Lambda's duration is estimated from the stack; the notes say which.
  */
 import { basename } from 'node:path';
-import { ASSUMPTIONS, stackResult } from '../cost/stack-result.ts';
+import { ASSUMPTIONS, scaledAssumption, stackResult } from '../cost/stack-result.ts';
 import { RESULT_SCHEMA, type ResultDocument } from '../model/result.ts';
 import { chooseBucketSeconds, rebucket, type Timeline } from '../model/timeline.ts';
 import { withInvoked, type Totals } from '../model/totals.ts';
@@ -108,7 +108,7 @@ export function k6Result(opts: {
     source: 'k6',
     prices: { region: book.region, asOf: book.asOf, source: book.source },
     stacks: [result],
-    assumptions: [...ASSUMPTIONS, ...opts.imported.notes],
+    assumptions: [...ASSUMPTIONS, ...scaledAssumption(throttled.durationSeconds, horizonSeconds), ...opts.imported.notes],
     measured: throttled,
   };
 }

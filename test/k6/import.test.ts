@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importK6Output, importK6Summary, k6Result, withoutGatewayThrottles } from '../../src/k6/import.ts';
+import { simulateResult } from '../../src/simulate/result.ts';
 import { InputError } from '../../src/model/errors.ts';
 import { OUTCOMES } from '../../src/model/outcomes.ts';
 import { cohortTotals, timelineTotals } from '../../src/model/timeline.ts';
@@ -129,6 +130,16 @@ describe('import of a k6 run (k6 output written by hand): stage rate 50, burst 1
     expect(s.throttled.totals.billedApiRequests).toBe(220);
     expect(s.throttled.totals.gbSeconds).toBeCloseTo(220 * 0.005 * 0.5, 9); // 5 ms × 0.5 GB each
     expect(doc.assumptions.join(' ')).toMatch(/cold starts and INIT time are not visible/);
+    // priced over its own length: nothing scaled, and the document does not say it was
+    expect(doc.assumptions.join(' ')).not.toMatch(/scaled linearly/);
+    // over an hour: scaled, and said so
+    const hour = k6Result({ imported, stack, book: embeddedPriceBook('us-east-1'), file: out, scenario, horizonSeconds: 3600 });
+    expect(hour.assumptions.join(' ')).toMatch(/scaled linearly to the horizon/);
+  });
+
+  it('a simulation never says its counts were scaled: it simulates the whole horizon', () => {
+    const sim = simulateResult(scenario, [stack], { horizonSeconds: 86_400, bookFor: embeddedPriceBook });
+    expect(sim.assumptions.join(' ')).not.toMatch(/scaled/);
   });
 });
 
