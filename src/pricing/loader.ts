@@ -18,6 +18,12 @@ export function embeddedPriceBook(region: string): PriceBook {
   return { ...base, region };
 }
 
+/** A Region without embedded figures is billed at us-east-1's: the console says so, not only the report's price sources. */
+function fallbackWarning(region: string): string[] {
+  if (EMBEDDED_BOOKS[region]) return [];
+  return [`dowsim has no embedded prices for ${region}: us-east-1's are used (run \`dowsim prices --region ${region} --refresh\` for ${region}'s own)`];
+}
+
 /** `$XDG_CACHE_HOME/dowsim/`, else `~/.cache/dowsim/`: where a refresh leaves its price books. */
 export function defaultCacheDir(): string {
   const xdg = process.env.XDG_CACHE_HOME;
@@ -41,7 +47,7 @@ export function loadPriceBookWithWarnings(region: string, opts: { cacheDir?: str
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { book: embeddedPriceBook(region), warnings: [] };
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { book: embeddedPriceBook(region), warnings: fallbackWarning(region) };
     return { book: embeddedPriceBook(region), warnings: [`could not read cached prices ${path} (${code ?? String(err)}); using embedded prices`] };
   }
   const ignored = (why: string) => ({

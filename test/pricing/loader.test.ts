@@ -33,6 +33,13 @@ describe('loadPriceBook', () => {
     expect(book).toEqual(embeddedPriceBook('us-east-1'));
   });
 
+  it("a Region without embedded figures and nothing cached: us-east-1's prices, and a warning that says so (the console header alone named af-south-1)", () => {
+    const { book, warnings } = loadPriceBookWithWarnings('af-south-1', { cacheDir: dir });
+    expect(book.region).toBe('af-south-1');
+    expect(book.prices.lambdaRequest.tiers).toEqual(embeddedPriceBook('us-east-1').prices.lambdaRequest.tiers);
+    expect(warnings).toEqual(["dowsim has no embedded prices for af-south-1: us-east-1's are used (run `dowsim prices --region af-south-1 --refresh` for af-south-1's own)"]);
+  });
+
   it('uses a valid refreshed book from the cache', () => {
     writeFileSync(priceBookCachePath('us-east-1', dir), JSON.stringify(refreshedBook()));
     const { book, warnings } = loadPriceBookWithWarnings('us-east-1', { cacheDir: dir });
