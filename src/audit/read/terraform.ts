@@ -33,6 +33,41 @@ function blockLines(text: string): Map<string, number> {
   return out;
 }
 
+/**
+ * How many instances `count` or `for_each` makes of a block: 0 when it is 0, false in a
+ * `cond ? 1 : 0`, or an empty map or list; 1 (with an assumption) when the reader cannot tell;
+ * undefined for a block that has neither (one instance).
+ */
+function instances(ctx: TfContext, b: TfBlock): number | undefined {
+  const { count, for_each: forEach } = b.body as { count?: unknown; for_each?: unknown };
+  if (count !== undefined) {
+    const n = countValue(ctx, count);
+    if (n !== undefined) return n;
+    ctx.assume(b.loc, `count cannot be determined from the configuration (${String(count)}); ${b.address} is assumed to exist`);
+    return 1;
+  }
+  if (forEach !== undefined) {
+    const v = ctx.value(forEach);
+    if (Array.isArray(v)) return v.length;
+    if (v && typeof v === 'object') return Object.keys(v).length;
+    ctx.assume(b.loc, `for_each cannot be determined from the configuration; ${b.address} is assumed to exist`);
+    return 1;
+  }
+  return undefined;
+}
+
+/** A count: a number, a variable or local holding one, or `cond ? a : b` on a boolean variable or local with whole-number branches. */
+function countValue(ctx: TfContext, count: unknown): number | undefined {
+  const direct = ctx.value(count);
+  if (typeof direct === 'number' && Number.isInteger(direct) && direct >= 0) return direct;
+  if (typeof direct === 'string' && /^\d+$/.test(direct)) return Number(direct);
+  const m = typeof count === 'string' ? /^\$\{\s*((?:var|local)\.[\w.-]+)\s*\?\s*(\d+)\s*:\s*(\d+)\s*\}$/.exec(count) : null;
+  if (!m) return undefined;
+  const cond = ctx.value(`\${${m[1]}}`);
+  const truth = cond === true || cond === 'true' ? true : cond === false || cond === 'false' ? false : undefined;
+  return truth === undefined ? undefined : Number(truth ? m[2] : m[3]);
+}
+
 export function readTerraform(path: string): AuditModel {
   const files = tfFiles(path).map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   const parsed = parseHclFiles(files);
@@ -47,7 +82,9 @@ export function readTerraform(path: string): AuditModel {
         for (const [name, bodies] of Object.entries((byName as Obj) ?? {})) {
           const address = kind === 'data' ? `data.${type}.${name}` : `${type}.${name}`;
           const line = lines.get(`${kind}.${type}.${name}`) ?? 1;
-          ctx.blocks.push({ kind, type, name, address, body: first(bodies) ?? {}, loc: { file, line, resource: address } });
+          const block: TfBlock = { kind, type, name, address, body: first(bodies) ?? {}, loc: { file, line, resource: address } };
+          if (instances(ctx, block) === 0) continue; // `count = 0` or an empty for_each: terraform makes none
+          ctx.blocks.push(block);
         }
       }
     }
