@@ -82,6 +82,8 @@ export interface ApiModel {
   waf?: { rules: number; rateLimit?: { limit: number; windowSeconds: number }; loc: Location; acl?: string; rateRule?: { name: string; priority: number }; priorities?: number[] };
   /** Where request/response bodies are logged (REST DataTraceEnabled, HTTP data trace). */
   dataTrace?: Location;
+  /** A PRIVATE REST API: reachable only through interface VPC endpoints, not from the internet. */
+  private?: boolean;
   /** For a function URL: the function it fronts. */
   urlFunction?: string;
 }

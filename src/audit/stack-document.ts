@@ -170,6 +170,7 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
     },
   };
   if (!primary) b.assume('the function behind this API is not defined in this source; AWS defaults are assumed (128 MB, x86_64, no reserved concurrency)');
+  if (api.private) b.assume('a PRIVATE REST API is reachable only through interface VPC endpoints, not from the internet: its risk is priced as if a flood reached it from inside (a compromised or runaway client in the VPC); its routes are not called public');
   const doc: Doc = { name: safeName(api.id, 100), region: model.region };
   const apiDoc: Doc = { kind: api.kind };
   if (api.kind !== 'function-url') {

@@ -22,7 +22,9 @@ export function readRestApi(ctx: CfnContext, id: string): void {
   const loc = ctx.loc(id);
   const body = ctx.values.choices(p.Body);
   const routes = openApiRoutes(body, loc, (uri) => functionIn(ctx, uri));
-  ctx.model.apis.push({ id, kind: 'rest', loc, routes, usagePlans: [] });
+  const types = ctx.values.value((ctx.values.value(p.EndpointConfiguration) as Obj | undefined)?.Types);
+  const isPrivate = Array.isArray(types) && types.some((t) => ctx.str(t) === 'PRIVATE');
+  ctx.model.apis.push({ id, kind: 'rest', loc, routes, usagePlans: [], ...(isPrivate ? { private: true } : {}) });
 }
 
 export function readHttpApi(ctx: CfnContext, id: string): void {

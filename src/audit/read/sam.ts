@@ -121,6 +121,9 @@ function applyApiProps(ctx: CfnContext, id: string, api: ApiModel, p: Obj, type:
   (api as ApiModel & { samProps?: Obj }).samProps = p;
   const stage = ctx.str(p.StageName);
   if (stage) api.stageName = stage;
+  // SAM's EndpointConfiguration: "PRIVATE", or { Type: PRIVATE }
+  const endpoint = ctx.values.value(p.EndpointConfiguration);
+  if (type === 'Api' && (ctx.str(endpoint) === 'PRIVATE' || ctx.str((endpoint as Obj | undefined)?.Type) === 'PRIVATE')) api.private = true;
   const body = ctx.values.choices(p.DefinitionBody);
   api.routes.push(...openApiRoutes(body, api.loc, (uri) => functionIn(ctx, uri)));
   if (type === 'Api') {

@@ -33,7 +33,9 @@ type Reader = (ctx: TfContext, b: TfBlock) => void;
 
 const FIRST: Record<string, Reader> = {
   aws_api_gateway_rest_api(ctx, b) {
-    ctx.model.apis.push({ id: b.address, kind: 'rest', loc: b.loc, routes: [], usagePlans: [] });
+    const types = ctx.value(first(b.body.endpoint_configuration)?.types);
+    const isPrivate = Array.isArray(types) && types.includes('PRIVATE');
+    ctx.model.apis.push({ id: b.address, kind: 'rest', loc: b.loc, routes: [], usagePlans: [], ...(isPrivate ? { private: true } : {}) });
   },
   aws_apigatewayv2_api(ctx, b) {
     const protocol = ctx.str(b.body.protocol_type);

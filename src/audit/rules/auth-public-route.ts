@@ -11,7 +11,8 @@ export const authPublicRoute: Rule = {
     'OPTIONS routes (CORS preflight) are not reported. Equivalent checks: cfn_nag W59; Checkov CKV_AWS_59 (REST), CKV_AWS_309 (HTTP API routes); cdk-nag AwsSolutions-APIG4.',
   check(ctx) {
     return ctx.model.apis.flatMap((api) =>
-      api.kind === 'function-url'
+      // a PRIVATE API's routes are reachable only through the VPC's endpoints: not public
+      api.kind === 'function-url' || api.private
         ? []
         : api.routes
             .filter((r) => r.auth === 'none' && !r.apiKeyRequired && !r.key.startsWith('OPTIONS '))

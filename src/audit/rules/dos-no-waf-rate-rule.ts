@@ -12,7 +12,8 @@ export const dosNoWafRateRule: Rule = {
     'Associate a web ACL with a RateBasedStatement with the stage. Equivalent checks: Checkov CKV2_AWS_29; cdk-nag AwsSolutions-APIG3 (WAF present; neither checks for a rate rule).',
   check(ctx) {
     return ctx.stacks.flatMap((p) => {
-      if (p.stack.api.kind !== 'rest' || p.stack.waf?.rateLimit) return [];
+      // a PRIVATE API is no internet-facing target (Checkov counts it as passing too)
+      if (p.stack.api.kind !== 'rest' || p.stack.waf?.rateLimit || p.api.private) return [];
       const after = ctx.price(p, withWafRateRule(p.stack));
       return [
         {
