@@ -41,10 +41,20 @@ class SlsContext {
   /** Resolves ${self:a.b}, ${opt:x, default} / ${sls:stage}; other sources stay unresolved. */
   value(v: unknown, depth = 0): unknown {
     if (typeof v !== 'string' || !v.includes('${') || depth > 10) return v;
-    const whole = /^\$\{([^}]*)\}$/.exec(v);
+    // nested variables, ${self:custom.limits.${sls:stage}.rps}: the inner ones first, each to its
+    // text; one that does not resolve leaves a key nothing has, so the outer one falls back to its
+    // default (${self:custom.rps.${sls:stage}, 50} → 50) or stays unresolved
+    let text: string = v;
+    for (let i = 0; i < 20 && /\$\{[^}]*\$\{/.test(text); i++) {
+      text = text.replace(/\$\{([^{}]*)\}/, (_: string, e: string) => {
+        const r = this.variable(e, depth);
+        return r === UNRESOLVED || typeof r === 'object' || r === null ? '\u0000' : String(r);
+      });
+    }
+    const whole = /^\$\{([^}]*)\}$/.exec(text);
     if (whole) return this.variable(whole[1], depth);
     let unresolved = false;
-    const s = v.replace(/\$\{([^{}]*)\}/g, (_, e: string) => {
+    const s = text.replace(/\$\{([^{}]*)\}/g, (_: string, e: string) => {
       const r = this.variable(e, depth);
       if (r === UNRESOLVED || typeof r === 'object') unresolved = true;
       return String(r);
