@@ -64,6 +64,16 @@ functions:
     expect(m.apis[0].routes.find((r) => r.key === 'GET /items')?.throttle).toEqual({ rate: 50, burst: 100 });
   });
 
+  it('a key twice in one map is an input error naming its line (YAML and JSON): it was read silently, the last one winning', () => {
+    expect(() => readCloudFormation('Resources:\n  A:\n    Type: AWS::ApiGateway::RestApi\n  A:\n    Type: AWS::Lambda::Function\n', '/repo/dup.yaml')).toThrow(InputError);
+    try {
+      readCloudFormation('{ "Resources": { "A": { "Type": "AWS::ApiGateway::RestApi", "Type": "AWS::Lambda::Function" } } }', '/repo/dup.json');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as InputError).problems[0]).toMatchObject({ path: expect.stringMatching(/^line 1, column \d+$/), message: expect.stringMatching(/a key appears twice in the same map/) });
+    }
+  });
+
   it('a file of nested anchors that would expand past 10,000 aliases is an input error, not a hang', () => {
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 8; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);

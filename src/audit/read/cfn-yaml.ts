@@ -78,7 +78,7 @@ export function readCfnText(text: string, file: string): { data: Record<string, 
   const lines = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, customTags: cfnTags(), strict: false, uniqueKeys: false });
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, customTags: cfnTags(), strict: false, uniqueKeys: true });
   } catch (err) {
     throw new InputError(`cannot read the template: ${(err as Error).message}`, file);
   }
@@ -86,7 +86,9 @@ export function readCfnText(text: string, file: string): { data: Record<string, 
   if (err) {
     const pos = err.pos ? lines.linePos(err.pos[0]) : undefined;
     const where = pos ? `line ${pos.line}, column ${pos.col}` : '';
-    throw new InputError([{ path: where, message: `invalid YAML/JSON: ${err.message.split('\n')[0]}` }], file);
+    // a key twice in one map: the parser keeps one silently where CloudFormation refuses the template
+    const why = err.code === 'DUPLICATE_KEY' ? 'a key appears twice in the same map (CloudFormation and the Serverless Framework refuse such a file; which one counts is not defined)' : err.message.split('\n')[0];
+    throw new InputError([{ path: where, message: `invalid YAML/JSON: ${why}` }], file);
   }
   const data = toData(doc.contents, doc, { left: MAX_ALIAS_EXPANSIONS, file });
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
