@@ -101,6 +101,8 @@ export interface PolicyStatementModel {
   loc: Location;
   effect: 'Allow' | 'Deny';
   actions: string[];
+  /** NotAction: the statement covers every action but these (with Allow: almost everything). */
+  notActions?: string[];
   resources: string[];
 }
 

@@ -80,7 +80,16 @@ export function readLogGroup(ctx: CfnContext, id: string): void {
 
 /** Statements of an IAM policy document, wherever it sits in a resource (Role Policies, Policy, ManagedPolicy). */
 export function readPolicyDocument(ctx: CfnContext, id: string, doc: unknown, path: (string | number)[]): void {
-  const d = ctx.values.choices(doc) as Obj | undefined;
+  // a Json-typed property may be written as a JSON string (CloudFormation accepts both)
+  let raw = ctx.values.choices(doc);
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch {
+      return;
+    }
+  }
+  const d = raw as Obj | undefined;
   if (!d || typeof d !== 'object') return;
   const st = d.Statement;
   const list = Array.isArray(st) ? st : st ? [st] : [];
@@ -92,6 +101,7 @@ export function readPolicyDocument(ctx: CfnContext, id: string, doc: unknown, pa
       loc: ctx.loc(id, ...path, 'Statement', ...(Array.isArray(st) ? [i] : [])),
       effect: o.Effect === 'Deny' ? 'Deny' : 'Allow',
       actions: toList(o.Action),
+      ...(o.NotAction !== undefined ? { notActions: toList(o.NotAction) } : {}),
       resources: toList(o.Resource),
     });
   });

@@ -354,5 +354,5 @@ export function readServerless(text: string, file: string): AuditModel {
 function pushStatement(ctx: SlsContext, s: unknown, path: (string | number)[], resource: string): void {
   const o = obj(s);
   const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
-  ctx.model.statements.push({ loc: ctx.loc(path, resource), effect: o.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(o.Action), resources: list(o.Resource) });
+  ctx.model.statements.push({ loc: ctx.loc(path, resource), effect: o.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(o.Action), ...(o.NotAction !== undefined ? { notActions: list(o.NotAction) } : {}), resources: list(o.Resource) });
 }

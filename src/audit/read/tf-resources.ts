@@ -169,7 +169,7 @@ const THIRD: Record<string, Reader> = {
   aws_iam_policy_document(ctx, b) {
     for (const s of all(b.body.statement)) {
       const list = (v: unknown) => (Array.isArray(ctx.value(v)) ? (ctx.value(v) as unknown[]) : []).map(String);
-      ctx.model.statements.push({ loc: b.loc, effect: ctx.str(s.effect) === 'Deny' ? 'Deny' : 'Allow', actions: list(s.actions), resources: list(s.resources) });
+      ctx.model.statements.push({ loc: b.loc, effect: ctx.str(s.effect) === 'Deny' ? 'Deny' : 'Allow', actions: list(s.actions), ...(s.not_actions !== undefined ? { notActions: list(s.not_actions) } : {}), resources: list(s.resources) });
     }
   },
   aws_iam_policy: readInlinePolicy,
@@ -242,7 +242,7 @@ function readInlinePolicy(ctx: TfContext, b: TfBlock): void {
   }
   for (const s of all(doc.Statement)) {
     const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
-    ctx.model.statements.push({ loc: b.loc, effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), resources: list(s.Resource) });
+    ctx.model.statements.push({ loc: b.loc, effect: s.Effect === 'Deny' ? 'Deny' : 'Allow', actions: list(s.Action), ...(s.NotAction !== undefined ? { notActions: list(s.NotAction) } : {}), resources: list(s.Resource) });
   }
 }
 
