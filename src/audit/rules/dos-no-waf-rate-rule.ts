@@ -20,7 +20,13 @@ export const dosNoWafRateRule: Rule = {
           loc: p.api.waf?.loc ?? p.api.loc,
           message: p.api.waf ? `${p.api.id}'s web ACL has no rate-based rule` : `${p.api.id} has no WAF web ACL`,
           atRisk: { perHour: p.perHour.throttled, scenario: p.scenario },
-          fix: { description: `add a WAF rate-based rule, e.g. ${SUGGESTED_WAF_LIMIT} requests per IP per 5 minutes`, perHourAfterFix: after },
+          // WAF bills every request it inspects: under a flood its price can exceed what the rule saves
+          fix: {
+            description:
+              `add a WAF rate-based rule, e.g. ${SUGGESTED_WAF_LIMIT} requests per IP per 5 minutes` +
+              (after > p.perHour.throttled ? ` (under ${p.scenario} it would cost more than it saves: WAF bills each of the flood's requests it inspects; it pays off against floods from few IPs that the throttles let through)` : ''),
+            perHourAfterFix: after,
+          },
         },
       ];
     });
