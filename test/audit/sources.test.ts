@@ -216,3 +216,15 @@ describe('sources', () => {
     expect(route('ServerlessRestApi', 'GET /implicit')).toMatchObject({ function: 'Implicit', throttle: { rate: 3, burst: 6 } });
   });
 });
+
+describe('a folder holding several kinds of source', () => {
+  it('is read as one; the others in it are named in an assumption, not skipped silently', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mixed-'));
+    writeFileSync(join(dir, 'main.tf'), 'resource "aws_api_gateway_rest_api" "api" {\n  name = "demo"\n}\n');
+    writeFileSync(join(dir, 'serverless.yml'), 'service: s\nprovider: { name: aws }\n');
+    writeFileSync(join(dir, 'template.yaml'), 'Resources: {}\n');
+    const m = readSource(dir);
+    expect(m.format).toBe('terraform');
+    expect(m.assumptions.map((a) => a.message)).toContain('read as terraform; also in this folder and not read: serverless.yml, template.yaml (audit each by naming it: dowsim audit <file>)');
+  });
+});

@@ -49,6 +49,18 @@ export function prefetchSources(paths: string[]): void {
 }
 
 /** Reads one source the user named into the resource model. */
+/** Files of another kind of source in a folder read as `format`: templates, serverless.yml, .tf files, a manifest. */
+function otherSources(dir: string, format: string): string[] {
+  const names = readdirSync(dir);
+  const out: string[] = [];
+  if (format !== 'cdk' && names.includes('manifest.json')) out.push('manifest.json');
+  if (format !== 'terraform') out.push(...names.filter((f) => f.endsWith('.tf')).slice(0, 3));
+  if (format !== 'serverless') out.push(...names.filter((f) => /^serverless\.(ya?ml|json)$/.test(f)));
+  // templates are read only when named (a folder is cdk.out, Terraform or Serverless)
+  out.push(...names.filter((f) => /^template\.(ya?ml|json)$/.test(f) || (format !== 'cdk' && f.endsWith('.template.json'))));
+  return out;
+}
+
 export function readSource(path: string): AuditModel {
   let stat;
   try {
@@ -69,6 +81,9 @@ export function readSource(path: string): AuditModel {
     } else {
       throw new InputError('expected a folder with Terraform .tf files, a CDK cdk.out (manifest.json) or serverless.yml', path);
     }
+    // a folder is read as one kind of source: the others in it are named, not silently skipped
+    const others = otherSources(path, model.format);
+    if (others.length) model.assumptions.push({ file: path, line: 1, resource: basename(path), message: `read as ${model.format}; also in this folder and not read: ${others.join(', ')} (audit each by naming it: dowsim audit <file>)` });
   } else if (path.endsWith('.tf')) {
     model = readTerraform(path);
   } else {
