@@ -170,6 +170,11 @@ export function stackDocument(model: AuditModel, api: ApiModel): { document: Doc
     },
   };
   if (!primary) b.assume('the function behind this API is not defined in this source; AWS defaults are assumed (128 MB, x86_64, no reserved concurrency)');
+  // no public route: the attack is priced as a caller the routes let in
+  if (api.kind !== 'function-url' && api.routes.length > 0 && api.routes.every((r) => r.auth !== 'none' || r.apiKeyRequired)) {
+    const how = [...new Set(api.routes.map((r) => (r.auth === 'iam' ? 'valid AWS_IAM (SigV4) credentials' : r.auth === 'authorizer' ? 'tokens its authorizer accepts' : r.apiKeyRequired ? 'an API key' : 'what its routes require')))];
+    b.assume(`no route of ${api.id} is public: the flood is priced as if the attacker holds ${how.join(' or ')} (a leaked secret, a compromised client); requests without them are refused with 403 before API Gateway or Lambda bills them`);
+  }
   if (api.private) b.assume('a PRIVATE REST API is reachable only through interface VPC endpoints, not from the internet: its risk is priced as if a flood reached it from inside (a compromised or runaway client in the VPC); its routes are not called public');
   const doc: Doc = { name: safeName(api.id, 100), region: model.region };
   const apiDoc: Doc = { kind: api.kind };

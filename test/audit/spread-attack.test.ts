@@ -130,3 +130,16 @@ describe('findings price their fix under the worst attack again', () => {
     expect(dow002.fix!.perHourAfterFix).toBeLessThan(throttled / 10);
   });
 });
+
+describe('an API with no public route', () => {
+  it("says how its flood is priced: as a caller holding what the routes require (SigV4 credentials here), which an unsigned flood lacks", () => {
+    const m = readCloudFormation(samHttpApis({ Api: ['/a', '/b'] }, { iam: ['/a', '/b'] }), '/repo/template.yaml');
+    const doc = run(m);
+    expect(doc.assumptions.map((a) => a.message)).toContain(
+      'no route of Api is public: the flood is priced as if the attacker holds valid AWS_IAM (SigV4) credentials (a leaked secret, a compromised client); requests without them are refused with 403 before API Gateway or Lambda bills them',
+    );
+    // one public route among them: no such assumption
+    const open = run(readCloudFormation(samHttpApis({ Api: ['/a', '/b'] }, { iam: ['/b'] }), '/repo/template.yaml'));
+    expect(open.assumptions.map((a) => a.message).join('\n')).not.toMatch(/no route of Api is public/);
+  });
+});
