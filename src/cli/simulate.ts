@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../model/errors.ts';
 import { loadPriceBookWithWarnings } from '../pricing/loader.ts';
@@ -26,7 +27,13 @@ export async function runSimulation(scenarioArg: string, flags: SimulateFlags, m
   const names = stacks.map((st) => st.name);
   const twice = names.findIndex((n, i) => names.indexOf(n) !== i);
   if (twice >= 0) {
-    throw new InputError([{ path: '--stack', message: `"${stackArgs[names.indexOf(names[twice])]}" and "${stackArgs[twice]}" are the same stack (${names[twice]}): each stack once` }]);
+    const first = names.indexOf(names[twice]);
+    const same = stacks[first].file !== undefined && stacks[twice].file !== undefined && resolve(stacks[first].file!) === resolve(stacks[twice].file!);
+    throw new InputError([
+      same
+        ? { path: '--stack', message: `"${stackArgs[first]}" and "${stackArgs[twice]}" are the same stack (${names[twice]}): each stack once` }
+        : { path: '--stack', message: `"${stackArgs[first]}" and "${stackArgs[twice]}" are both named "${names[twice]}": results tell stacks apart by name, so rename one (its name: key)` },
+    ]);
   }
   const priceWarnings: string[] = [];
   const doc = simulateResult(scenario, stacks, {

@@ -45,6 +45,12 @@ export function parseSlo(texts: string[], scenarios: Scenario[]): SloClause[] {
       problems.push({ path: '--slo', message: `no scenario has a cohort named "${target}" (cohorts: ${names}; or use "legit")` });
       continue;
     }
+    // an SLO keeps users whole: one on an attacker would make tune keep the flood flowing
+    if (target !== 'legit' && scenarios.every((s) => s.cohorts.every((c) => c.name !== target || c.role === 'attack'))) {
+      const legit = [...new Set(scenarios.flatMap((s) => s.cohorts.filter((c) => c.role === 'legit').map((c) => c.name)))];
+      problems.push({ path: '--slo', message: `"${target}" is an attack cohort: an SLO says how much of the legit traffic must succeed (${legit.length ? `legit cohorts: ${legit.join(', ')}; ` : ''}or "legit")` });
+      continue;
+    }
     clauses.push({ text: `${target}.success${op}${value}`, target, op: op as SloClause['op'], value });
   }
   if (problems.length) throw new InputError(problems);

@@ -9,7 +9,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
   const rec = doc.best ?? doc.closest!;
   lines.push(`dowsim tune: ${doc.stack.name} against ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`);
   lines.push(
-    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configurations in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
+    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configuration${doc.evaluated === 1 ? '' : 's'} in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
   );
   const spans = judgedOver(doc);
   if (spans) lines.push(spans);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { formatEmulatorTotals } from '../../src/cli/emulate.ts';
 import { emptyTotals } from '../../src/model/totals.ts';
 import { renderCsv } from '../../src/report/csv.ts';
@@ -18,6 +21,15 @@ describe('small things a new user tripped on', () => {
     const r = await runCli(['compare', 'quick-flood', '--stack', 'rest-waf', '--stack', 'stacks/rest-waf.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--stack: "rest-waf" and "stacks\/rest-waf.yaml" are the same stack \(rest-waf\)/);
+  });
+
+  it.concurrent('compare refuses two different stacks of one name, saying to rename one (not that they are the same stack)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dowsim-same-name-'));
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, 'name: rest-waf\napi: { kind: rest, stage: { rate: 10, burst: 10 } }\nlambda: { memoryMb: 128 }\n');
+    const r = await runCli(['compare', 'quick-flood', '--stack', 'rest-waf', '--stack', other]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--stack: "rest-waf" and ".*other\.yaml" are both named "rest-waf": results tell stacks apart by name, so rename one/);
   });
 
   it.concurrent('prices --region xx-fake-1 is an error, not us-east-1 prices under a made-up name', async () => {

@@ -17,6 +17,8 @@ describe('dowsim tune — the command', () => {
     for (const [args, message] of [
       [['--slo', 'legit.latency<200'], /--slo: expected "<legit\|cohort>\.success>=<share>"/],
       [['--slo', 'robots.success>=0.9'], /--slo: no scenario has a cohort named "robots" \(cohorts: users, bots/],
+      // an SLO keeps legit users whole: one on the attackers would keep the flood flowing
+      [['--slo', 'bots.success>=0.9'], /--slo: "bots" is an attack cohort: an SLO says how much of the legit traffic must succeed \(legit cohorts: users; or "legit"\)/],
       [['--slo', 'legit.success>=1.5'], /--slo: expected a share between 0 and 1/],
       // an empty --slo (an unset shell variable) is refused, not taken for the default
       [['--slo', ''], /--slo: expected "<legit\|cohort>\.success>=<share>" like "legit\.success>=0\.999", got an empty expression ""/],
