@@ -106,5 +106,8 @@ export function registerEmulateCommand(program: Command): void {
     });
     await emulator.close();
     process.stdout.write(`\n${formatEmulatorTotals(emulator.totals())}\n`);
+    // a --handler's own timers (an invocation past its timeout, still awaiting) would keep the
+    // process alive after its summary: it is done, so it ends a second later whatever they hold
+    setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
   });
 }

@@ -54,6 +54,22 @@ describe('dowsim emulate', () => {
     expect(p.out()).toMatch(/served 1 request: 1 succeeded/);
   });
 
+  it("ends after Ctrl-C even while a --handler invocation past its timeout still awaits a timer of a minute (it stayed alive until the timer ended)", async () => {
+    const handler = join(dir, 'hang.mjs');
+    writeFileSync(handler, "export const handler = async (event) => {\n  if (event.path === '/hang') await new Promise((r) => setTimeout(r, 60_000));\n  return { statusCode: 200, body: 'ok' };\n};\n");
+    const slow = join(dir, 'slow.yaml');
+    writeFileSync(slow, 'name: slow\napi: { kind: rest }\nlambda: { memoryMb: 128, timeout: 1s }\n');
+    const p = run(['emulate', '--stack', slow, '--port', '0', '--handler', handler]);
+    await waitFor(() => p.out().includes('Ctrl-C'), 'the emulator to start');
+    const api = /API\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(p.out())![1];
+    // the function times out after 1 s (a failed invocation: 502); the handler's 60-s timer is still pending
+    expect((await call(api, '/hang')).status).toBe(502);
+    p.child.kill('SIGINT');
+    await waitFor(() => p.child.exitCode !== null, 'the emulator to exit (the handler holds a 60-s timer)', 20_000);
+    expect(p.child.exitCode).toBe(0);
+    expect(p.out()).toMatch(/served 1 request: 1 /);
+  });
+
   it('exits 2 with a clear message when the port is taken', async () => {
     const blocker = createServer();
     servers.push(blocker);
