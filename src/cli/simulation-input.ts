@@ -38,7 +38,8 @@ export function loadSimulationInputs(scenarioArg: string, stackArgs: string[]): 
 export function parseHorizon(value: string | undefined, fallback = '30d'): number {
   const v = value ?? fallback;
   const s = parseDuration(v);
-  if (s === undefined || s <= 0) throw new InputError([{ path: '--horizon', message: `expected a duration like "24h" or "30d", got "${v}"` }]);
+  if (s === undefined) throw new InputError([{ path: '--horizon', message: `expected a duration like "24h" or "30d", got "${v}"` }]);
+  if (s <= 0) throw new InputError([{ path: '--horizon', message: `expected a duration longer than 0, like "24h" or "30d", got "${v}"` }]);
   if (s > 5 * 365 * 86400) throw new InputError([{ path: '--horizon', message: `at most 5 years (1825d), got "${v}": prices, quotas and the simulator's bounded run time are only meaningful within that` }]);
   return s;
 }

@@ -32,6 +32,12 @@ describe('small things a new user tripped on', () => {
     expect(r.stderr).toMatch(/--stack: "rest-waf" and ".*other\.yaml" are both named "rest-waf": results tell stacks apart by name, so rename one/);
   });
 
+  it.concurrent('--horizon 0s says it must be longer than 0 (it said only "expected a duration like")', async () => {
+    const r = await runCli(['simulate', 'quick-flood', '--stack', 'rest-waf', '--horizon', '0s']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--horizon: expected a duration longer than 0, like "24h" or "30d", got "0s"/);
+  });
+
   it.concurrent('prices --region xx-fake-1 is an error, not us-east-1 prices under a made-up name', async () => {
     const r = await runCli(['prices', '--region', 'xx-fake-1']);
     expect(r.code).toBe(1);
