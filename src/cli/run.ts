@@ -90,7 +90,17 @@ async function runCommand(scenarioArg: string, flags: RunFlags): Promise<void> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  const code = await emitResult(result.doc, flags);
+  let code: number;
+  try {
+    code = await emitResult(result.doc, flags);
+  } catch (err) {
+    // the traffic was sent: a report that cannot be written is a failure of this run (2), not the
+    // "bad input, nothing sent" that 1 promises
+    if (err instanceof InputError && err.problems.every((p) => p.path === '--out')) {
+      throw new RuntimeError(`the run was sent and measured, but its reports could not be written: ${err.problems.map((p) => p.message).join('; ')}`, { cause: err });
+    }
+    throw err;
+  }
   const collection = result.doc.extras?.collection as { calls: number; metricsRequested: number; bill: { total: number } } | undefined;
   if (collection) {
     process.stderr.write(
@@ -128,7 +138,7 @@ export function registerRunCommand(program: Command): void {
         `Safety: loopback targets are always allowed. Any other host must be named with --allow-target and the run bounded with --duration or --max-requests; dowsim then simulates the run first, prints what it will cost the target account, and refuses above --max-cost (default $${DEFAULT_MAX_COST_USD}) unless --yes.`,
         'Staging API keys come from DOWSIM_API_KEYS_<COHORT> (comma-separated) or --api-keys-file; they are sent as x-api-key and never printed.',
         'The horizon figures (bills with and without throttling, legit traffic alone, savings, damage, collateral) come from the simulator on the same scenario and stack, as `dowsim simulate` has them; the run checks that model cohort by cohort and outcome by outcome (measured vs server vs predicted) and warns loudly where a cohort deviates beyond tolerance. The run\'s own window is priced as measured, beside the prediction for it; nothing measured is scaled up to the horizon.',
-        'Exit codes: 0 ok; 1 bad input (nothing sent); 2 the target stopped answering, or some cohort got no HTTP answer at all; 3 a --fail-if gate tripped; 130 interrupted by Ctrl-C (after the report is written).',
+        'Exit codes: 0 ok; 1 bad input (nothing sent); 2 the target stopped answering, some cohort got no HTTP answer at all, or the reports could not be written after the run; 3 a --fail-if gate tripped; 130 interrupted by Ctrl-C (after the report is written).',
         'Ctrl-C ends the run cleanly: what was measured is priced and reported. Per-second counts are appended to a .run.ndjson file in the --out directory (default reports/) as the run goes.',
         "Server side (--server): with the in-process emulator, its own counts. With --target, CloudWatch (the same reader as `dowsim collect`, using the stack's `deployed` names): after the load, dowsim waits --settle (default 3m; CloudWatch metrics lag) with a countdown — Ctrl-C skips it — then reads the run's window and prices it with 429s/403s counted by the client (CloudWatch under-counts them) and invocations, errors, Lambda throttles and duration from CloudWatch. A loopback --target reads CloudWatch only when an endpoint is given (--endpoint-url or AWS_ENDPOINT_URL_CLOUDWATCH; `dowsim emulate` serves one on its port + 1). If CloudWatch cannot be read, the run is still reported from the client's counts, with a warning saying why.",
       ].join('\n\n'),

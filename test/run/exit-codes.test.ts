@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,17 @@ async function listen(server: Server): Promise<number> {
 }
 
 describe('dowsim run exit codes', () => {
+  it.concurrent('reports that cannot be written after the traffic was sent: exit 2 saying so, not 1 "bad input (nothing sent)"', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'dowsim-run-out-'));
+    // the set's Markdown report has a folder's name: no file of the set can be written
+    mkdirSync(join(out, 'steady.md'));
+    const r = await runCli(['run', SCENARIO, '--stack', STACK, '--duration', '1s', '--out', out], { cwd: dir });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^dowsim: the run was sent and measured, but its reports could not be written: cannot write reports into ".*": "steady\.md" in ".*" is a folder/m);
+    // no report of the set; the run file, written second by second as the run went, keeps the measurement
+    expect(readdirSync(out).filter((f) => !f.endsWith('.run.ndjson'))).toEqual(['steady.md']);
+  });
+
   it.concurrent('a target that refuses every connection: exit 2, and the warning says it never answered', async () => {
     const server = createServer();
     const port = await listen(server);
