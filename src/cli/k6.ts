@@ -38,8 +38,9 @@ export async function runK6Export(scenarioArg: string, flags: K6Flags): Promise<
       return `  ${c.cohort}: ${p.executor} (${how}${p.startTime === '0s' ? '' : `, from ${p.startTime}`}), ${Math.round(c.arrivals.planned).toLocaleString('en-US')} requests, VUs ${c.preAllocatedVUs}–${c.maxVUs}`;
     }),
     ...exp.gates.map((g) => (g.metric ? `  --fail-if ${g.gate} → k6 threshold '${g.metric}': ${g.threshold}` : `  --fail-if ${g.gate}: not checkable by k6 (use import-k6 --fail-if)`)),
-    `run it:    k6 run --out json=${scenario.name}.ndjson ${paths[0]}`,
-    `then:      dowsim import-k6 ${scenario.name}.ndjson --stack ${flags.stack}`,
+    // commands a user pastes into a shell: names with spaces or quotes stay one word
+    `run it:    k6 run --out ${shellWord(`json=${scenario.name}.ndjson`)} ${shellWord(paths[0])}`,
+    `then:      dowsim import-k6 ${shellWord(`${scenario.name}.ndjson`)} --stack ${shellWord(flags.stack)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   for (const n of exp.notes) process.stderr.write(`note: ${n}\n`);
@@ -79,4 +80,9 @@ export function registerK6Command(program: Command): void {
         'Then: k6 run --out json=out.ndjson k6/botnet-flood.k6.js; dowsim import-k6 out.ndjson --stack …\n',
     )
     .action(async (scenario: string, flags: K6Flags) => runK6Export(scenario, flags));
+}
+
+/** A word as a POSIX shell reads it back: as it is when it is safe, else in single quotes. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

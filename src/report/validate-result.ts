@@ -40,6 +40,7 @@ const schema = z.object({
   horizonSeconds: num,
   source,
   prices: z.object({ region: z.string(), asOf: z.string(), source: z.enum(['embedded', 'pricing-api']) }),
+  // a result prices at least one stack: an empty list would render an empty report
   stacks: z.array(
     z.object({
       name: z.string(),
@@ -54,7 +55,7 @@ const schema = z.object({
       routeFunctions: z.record(z.string(), z.string()).optional(),
       notes: z.array(z.string()).optional(),
     }),
-  ),
+  ).min(1, 'expected at least one stack: a result prices one or more'),
   assumptions: z.array(z.string()),
   measured: timeline.optional(),
   server: timeline.optional(),

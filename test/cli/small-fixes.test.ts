@@ -7,6 +7,8 @@ import { emptyTotals } from '../../src/model/totals.ts';
 import { renderCsv } from '../../src/report/csv.ts';
 import type { ResultDocument } from '../../src/model/result.ts';
 import { runCli } from '../support/cli.ts';
+import { shellWord } from '../../src/cli/k6.ts';
+import { spawnSync } from 'node:child_process';
 
 // What a new user tripped on (issue 10, item 7), each checked with the real CLI or renderer.
 describe('small things a new user tripped on', () => {
@@ -30,6 +32,26 @@ describe('small things a new user tripped on', () => {
     const r = await runCli(['compare', 'quick-flood', '--stack', 'rest-waf', '--stack', other]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/--stack: "rest-waf" and ".*other\.yaml" are both named "rest-waf": results tell stacks apart by name, so rename one/);
+  });
+
+  it('k6 prints commands that paste into a shell as they read: a name with a space or a quote stays one word', () => {
+    expect(shellWord('json=quick-flood.ndjson')).toBe('json=quick-flood.ndjson');
+    expect(shellWord('json=attack 🚀.ndjson')).toBe("'json=attack 🚀.ndjson'");
+    expect(shellWord("it's.ndjson")).toBe("'it'\\''s.ndjson'");
+    // what a POSIX shell reads back
+    const r = spawnSync('sh', ['-c', `printf '%s' ${shellWord("a b'c $HOME")}`], { encoding: 'utf8' });
+    expect(r.stdout).toBe("a b'c $HOME");
+  });
+
+  it.concurrent('report refuses a result document with no stack (it wrote empty reports, exit 0)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dowsim-report-empty-'));
+    const sim = await runCli(['simulate', 'quick-flood', '--stack', 'rest-waf', '--horizon', '1h', '--json']);
+    const doc = JSON.parse(sim.stdout) as { stacks: unknown[] };
+    doc.stacks = [];
+    writeFileSync(join(dir, 'empty.json'), JSON.stringify(doc));
+    const r = await runCli(['report', join(dir, 'empty.json'), '--format', 'md', '--out', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/stacks: expected at least one stack/);
   });
 
   it.concurrent('--horizon 0s says it must be longer than 0 (it said only "expected a duration like")', async () => {
