@@ -29,6 +29,11 @@ export async function runImportK6(outputs: string[], flags: ImportK6Flags): Prom
   const file = output ? output.join(', ') : flags.summary!;
   const imported = output !== undefined ? await importK6Output(output, stack, scenario) : importK6Summary(file, stack, scenario);
   const { book, warnings } = loadPriceBookWithWarnings(stack.region);
+  // a --scenario naming none of the run's cohorts gives them nothing: their roles and sizes are guesses
+  const ran = imported.timeline.cohorts.map((c) => c.name);
+  if (scenario && !ran.some((n) => scenario.cohorts.some((c) => c.name === n))) {
+    warnings.push(`none of the run's cohorts (${ran.join(', ')}) is in --scenario ${scenario.name} (cohorts: ${scenario.cohorts.map((c) => c.name).join(', ')}): their roles and request sizes are not the scenario's`);
+  }
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   const doc = k6Result({ imported, stack, book, file, scenario, horizonSeconds });
   const code = await emitResult(doc, flags);
