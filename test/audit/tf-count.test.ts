@@ -57,3 +57,18 @@ describe('count and for_each', () => {
     expect(m.assumptions.map((a) => a.message).join('\n')).toMatch(/count cannot be determined from the configuration \(.*\); aws_api_gateway_method_settings\.s is assumed to exist/);
   });
 });
+
+describe('a throttle one of whose limits cannot be evaluated', () => {
+  it('says so once, with what it uses instead (it said "cannot be determined; the default is used" and "only one is set" for the same limit)', () => {
+    const m = read(`locals {
+  burst = var.rate * 2
+}
+variable "rate" {
+  default = 25
+}
+${settings('').replace('throttling_burst_limit = 50', 'throttling_burst_limit = local.burst')}`);
+    expect(m.apis[0].stage).toEqual({ rate: 25, burst: 25 });
+    const said = m.assumptions.map((a) => a.message).filter((t) => t.includes('throttling_burst_limit'));
+    expect(said).toEqual(["aws_api_gateway_method_settings.s throttling_burst_limit cannot be determined from the configuration (${local.burst}); it is taken to be throttling_rate_limit's value, 25"]);
+  });
+});

@@ -80,12 +80,26 @@ export class CfnContext {
     if (!o || typeof o !== 'object') return undefined;
     const rec = this.values.value(o) as Record<string, unknown>;
     if (!rec || typeof rec !== 'object') return undefined;
-    const rate = this.num(id, [...path, rateKey], (o as Record<string, unknown>)[rateKey], rateKey);
-    const burst = this.num(id, [...path, burstKey], (o as Record<string, unknown>)[burstKey], burstKey);
-    if (rate === undefined && burst === undefined) return undefined;
+    const raw = o as Record<string, unknown>;
+    // one that is written but cannot be evaluated is said once, with what is used in its place
+    const written = (k: string) => raw[k] !== undefined && raw[k] !== null && this.values.value(raw[k]) !== undefined;
+    const known = (k: string) => {
+      if (!written(k)) return undefined;
+      const r = this.values.value(raw[k]);
+      const n = r === UNRESOLVED ? NaN : numberOf(r);
+      return Number.isFinite(n) ? n : undefined;
+    };
+    const rate = known(rateKey);
+    const burst = known(burstKey);
+    if (rate === undefined && burst === undefined) {
+      for (const k of [rateKey, burstKey]) if (written(k)) this.assume(this.loc(id, 'Properties', ...path, k), `${k} cannot be determined from the template (${quoted(raw[k])}); the default is used`);
+      return undefined;
+    }
     if ((rate ?? 0) < 0 || (burst ?? 0) < 0) return undefined;
     if (rate === undefined || burst === undefined) {
-      this.assume(this.loc(id, 'Properties', ...path), `only ${rate === undefined ? burstKey : rateKey} is set; the other is taken to be the same`);
+      const [missing, other] = rate === undefined ? [rateKey, burstKey] : [burstKey, rateKey];
+      const why = written(missing) ? `cannot be determined from the template (${quoted(raw[missing])})` : 'is not set';
+      this.assume(this.loc(id, 'Properties', ...path), `${missing} ${why}; it is taken to be ${other}'s value, ${rate ?? burst}`);
     }
     return { rate: rate ?? burst!, burst: Math.round(burst ?? rate!) };
   }

@@ -99,6 +99,13 @@ export class TfContext {
     return n;
   }
 
+  /** A number the value resolves to, or undefined (no assumption: the caller says what it does instead). */
+  private valueNum(v: unknown): number | undefined {
+    const r = this.value(v);
+    const n = r === UNRESOLVED || r === null ? NaN : numberOf(r);
+    return Number.isFinite(n) ? n : undefined;
+  }
+
   str(v: unknown): string | undefined {
     const r = this.value(v);
     return typeof r === 'string' && !r.includes('${') ? r : typeof r === 'number' || typeof r === 'boolean' ? String(r) : undefined;
@@ -112,11 +119,21 @@ export class TfContext {
   /** throttling_rate_limit / throttling_burst_limit (or rate_limit / burst_limit); -1 (or absent) is "none". */
   throttle(b: TfBlock, o: Obj | undefined, rateKey: string, burstKey: string): Throttle | undefined {
     if (!o) return undefined;
-    const rate = this.num(b, o[rateKey], `${b.address} ${rateKey}`);
-    const burst = this.num(b, o[burstKey], `${b.address} ${burstKey}`);
-    if (rate === undefined && burst === undefined) return undefined;
+    // one that is written but cannot be evaluated is said once, with what is used in its place
+    const written = (k: string) => o[k] !== undefined && o[k] !== null;
+    const known = (k: string) => (written(k) ? this.valueNum(o[k]) : undefined);
+    const rate = known(rateKey);
+    const burst = known(burstKey);
+    if (rate === undefined && burst === undefined) {
+      for (const k of [rateKey, burstKey]) if (written(k)) this.assume(b.loc, `${b.address} ${k} cannot be determined from the configuration (${quoted(o[k])}); the default is used`);
+      return undefined;
+    }
     if ((rate ?? 0) < 0 || (burst ?? 0) < 0) return undefined;
-    if (rate === undefined || burst === undefined) this.assume(b.loc, `only one of ${rateKey}/${burstKey} is set; the other is taken to be the same`);
+    if (rate === undefined || burst === undefined) {
+      const [missing, other] = rate === undefined ? [rateKey, burstKey] : [burstKey, rateKey];
+      const why = written(missing) ? `cannot be determined from the configuration (${quoted(o[missing])})` : 'is not set';
+      this.assume(b.loc, `${b.address} ${missing} ${why}; it is taken to be ${other}'s value, ${rate ?? burst}`);
+    }
     return { rate: rate ?? burst!, burst: Math.round(burst ?? rate!) };
   }
 
