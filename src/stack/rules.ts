@@ -66,8 +66,9 @@ export function stackRules(data: Record<string, unknown>): RawProblem[] {
   }
 
   const routes = child(api, 'routes');
+  /** Each declared route's shape (what API Gateway tells apart) → its key as written. */
+  const shapes = new Map<string, string>();
   if (routes && kind !== 'function-url') {
-    const shapes = new Map<string, string>();
     for (const [key, value] of Object.entries(routes)) {
       const route = parseRouteKey(key);
       if (typeof route === 'string') {
@@ -108,18 +109,14 @@ export function stackRules(data: Record<string, unknown>): RawProblem[] {
       add(['api', 'usagePlans', i, 'quota', 'offset'], `expected a day of the week, 0 (Sunday) to 6 (Saturday), got ${offset}`);
     }
     // a plan's method throttles name methods of this API: its declared routes
-    const declared = new Map<string, string>();
-    for (const key of Object.keys(child(api, 'routes') ?? {})) {
-      const r = parseRouteKey(key);
-      if (typeof r !== 'string') declared.set(routeShape(r), key);
-    }
     for (const key of Object.keys(child(plan, 'routes') ?? {})) {
       const r = parseRouteKey(key);
+      const written = typeof r === 'string' ? undefined : shapes.get(routeShape(r));
       if (typeof r === 'string') add(['api', 'usagePlans', i, 'routes', key], r);
-      else if (!declared.has(routeShape(r))) {
-        const names = [...declared.values()].map((k) => `"${k}"`).join(', ');
-        add(['api', 'usagePlans', i, 'routes', key], declared.size ? `expected one of the routes in api.routes (${names})` : 'expected a route declared in api.routes (it has none)');
-      } else if (declared.get(routeShape(r)) !== key) add(['api', 'usagePlans', i, 'routes', key], `expected the route as api.routes writes it: "${declared.get(routeShape(r))}"`);
+      else if (written === undefined) {
+        const names = [...shapes.values()].map((k) => `"${k}"`).join(', ');
+        add(['api', 'usagePlans', i, 'routes', key], shapes.size ? `expected one of the routes in api.routes (${names})` : 'expected a route declared in api.routes (it has none)');
+      } else if (written !== key) add(['api', 'usagePlans', i, 'routes', key], `expected the route as api.routes writes it: "${written}"`);
     }
     list(plan, 'keys').forEach((key, j) => {
       if (typeof key !== 'string') return;

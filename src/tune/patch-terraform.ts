@@ -77,9 +77,12 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
 function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
   const mine = refs.t?.methodSettings ?? {};
   const blocks: string[] = [];
-  /** The block for `route` (or the stage default, by its method_path): the user's own, named as theirs, or a new one. */
-  const block = (route: string, fallback: string, rate: number, burst: number) => {
-    const methodPath = route === '*/*' ? route : methodPathOfRoute(route);
+  // each route's method_path, and the name a new block of it gets ("*/*": the stage default)
+  const methodPathOf = (route: string) => (route === '*/*' ? route : methodPathOfRoute(route));
+  const newName = (route: string) => (route === '*/*' ? 'all' : tfName(route.replace(' ', '_')));
+  /** The block for `route`: the user's own, named as theirs, or a new one. */
+  const block = (route: string, rate: number, burst: number) => {
+    const methodPath = methodPathOf(route);
     const at = Object.hasOwn(mine, route) ? mine[route] : undefined;
     if (at) {
       refs.merged.push(at.id);
@@ -87,17 +90,16 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
         refs.notes.push(`# note: ${at.id}: method_path "${at.methodPath}" becomes "${methodPath}", the key API Gateway keeps the setting under (the resource path's slashes escaped as ~1, as \`aws apigateway get-stages\` lists it); Terraform replaces the resource`);
       }
     }
-    blocks.push(methodSettings(at ? at.id.split('.')[1] : fallback, methodPath, rate, burst, refs));
+    blocks.push(methodSettings(at ? at.id.split('.')[1] : newName(route), methodPath, rate, burst, refs));
   };
   const wanted = new Set<string>();
   if (tuned.api.stage) {
     wanted.add('*/*');
-    block('*/*', 'all', tuned.api.stage.rate, tuned.api.stage.burst);
+    block('*/*', tuned.api.stage.rate, tuned.api.stage.burst);
   }
   for (const [key, th] of routeThrottles(tuned)) {
-    const [method, path] = key.split(' ');
     wanted.add(key);
-    block(key, tfName(`${method}_${path}`), th.rate, th.burst);
+    block(key, th.rate, th.burst);
   }
   // the user's method settings of a route the tuned stack no longer throttles
   const throttledBefore = new Set([...(base.api.stage ? ['*/*'] : []), ...routeThrottles(base).map(([k]) => k)]);
@@ -108,10 +110,7 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
   // block this patch would have written for it goes
   for (const route of throttledBefore) {
     if (wanted.has(route) || Object.hasOwn(mine, route)) continue;
-    const methodPath = route === '*/*' ? route : methodPathOfRoute(route);
-    const [method, path] = route.split(' ');
-    const name = route === '*/*' ? 'all' : tfName(`${method}_${path}`);
-    refs.notes.push(`# delete: aws_api_gateway_method_settings.${name} (method_path "${methodPath}", or the throttling_rate_limit and throttling_burst_limit of yours) — the tuned stack does not throttle ${route === '*/*' ? 'the stage' : route}`);
+    refs.notes.push(`# delete: aws_api_gateway_method_settings.${newName(route)} (method_path "${methodPathOf(route)}", or the throttling_rate_limit and throttling_burst_limit of yours) — the tuned stack does not throttle ${route === '*/*' ? 'the stage' : route}`);
   }
   return blocks;
 }

@@ -14,24 +14,6 @@ const BURST_FACTORS = [0.5, 1, 2];
 export const RANDOM_ARRIVAL_LOSS = 1e-4;
 
 /**
- * The share of requests arriving at random (Poisson, λ a second) that a token bucket of `rate`
- * and `burst` refuses: (μ/λ) / (e^(θ·burst) − 1), μ = rate − λ, where θ solves λ(e^θ − 1) = rate·θ
- * (the exponent at which a Poisson stream outruns a steady refill: the tail of the tokens it owes,
- * a large-deviations estimate; 1/(2·burst) at μ = 0). Within about 20 % of a Monte Carlo of
- * Poisson arrivals over the rates tune tries (test/tune/random-arrivals.test.ts). The fluid
- * simulator sees none of this: a rate of exactly λ with burst 1 passes evenly spaced arrivals
- * whole, and a live run of random ones against it turned away over half of them.
- */
-export function randomArrivalLoss(lambda: number, rate: number, burst: number): number {
-  if (!(lambda > 0)) return 0;
-  if (!(burst > 0)) return 1;
-  const mu = rate - lambda;
-  if (!(mu > 1e-9 * lambda)) return Math.min(1, 1 / (2 * burst));
-  const x = refillExponent(rate / lambda) * burst;
-  return x > 700 ? 0 : Math.min(1, mu / lambda / Math.expm1(x));
-}
-
-/**
  * θ > 0 with e^θ − 1 = r·θ (r = rate/λ > 1), by Newton's method from the lower of 2(r − 1) and
  * 2·ln(2r), neither ever below it (e^θ ≥ 1 + θ + θ²/2; e^(2 ln 2r) = 4r² ≥ 1 + 2r·ln 2r): from
  * above, on a convex function, each step stays above the root.
@@ -46,7 +28,15 @@ function refillExponent(r: number): number {
   return th;
 }
 
-/** The least whole burst at which a bucket of `rate` refuses at most RANDOM_ARRIVAL_LOSS of random arrivals at λ a second (Infinity at rate ≤ λ: no burst keeps up with them for long). */
+/**
+ * The least whole burst at which a bucket of `rate` refuses at most RANDOM_ARRIVAL_LOSS of
+ * requests arriving at random (Poisson, λ a second); Infinity at rate ≤ λ (no burst keeps up with
+ * them for long). The share refused is estimated as (μ/λ) / (e^(θ·burst) − 1), μ = rate − λ, θ
+ * solving λ(e^θ − 1) = rate·θ (the exponent at which a Poisson stream outruns a steady refill, a
+ * large-deviations estimate), checked against a Monte Carlo in test/tune/random-arrivals.test.ts.
+ * The fluid simulator sees none of this: a rate of exactly λ with burst 1 passes evenly spaced
+ * arrivals whole, and a live run of random ones against it turned away over half of them.
+ */
 export function burstForRandomArrivals(lambda: number, rate: number): number {
   if (!(lambda > 0)) return 0;
   const mu = rate - lambda;

@@ -16,36 +16,24 @@ import { deriveStack } from '../../src/audit/stack-document.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import { simulate } from '../../src/simulate/engine.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { cfnRestTemplate } from '../support/cfn-rest.ts';
 
 /** A REST API with GET /search and GET /items, both needing a key; plan "partner" at 50/100 per key, and `methods` in its ApiStages entry. */
 function template(methods: string): string {
-  const method = (id: string, resource: string) => `  ${id}:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref ${resource}
-      HttpMethod: GET
-      AuthorizationType: NONE
-      ApiKeyRequired: true
-      Integration: { Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: !Sub "arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations" }
-`;
-  return `Resources:
-  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: partners } }
-  Search: { Type: AWS::ApiGateway::Resource, Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: search } }
-  Items: { Type: AWS::ApiGateway::Resource, Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items } }
-${method('SearchGet', 'Search')}${method('ItemsGet', 'Items')}  Deployment: { Type: AWS::ApiGateway::Deployment, DependsOn: [SearchGet, ItemsGet], Properties: { RestApiId: !Ref Api } }
-  Stage: { Type: AWS::ApiGateway::Stage, Properties: { RestApiId: !Ref Api, DeploymentId: !Ref Deployment, StageName: prod } }
-  Plan:
+  return cfnRestTemplate({
+    paths: ['search', 'items'],
+    apiKeyRequired: true,
+    stageProps: '',
+    memoryMb: 1024,
+    resources: `  Plan:
     Type: AWS::ApiGateway::UsagePlan
     Properties:
       UsagePlanName: partner
       Throttle: { RateLimit: 50, BurstLimit: 100 }
       ApiStages:
         - { ApiId: !Ref Api, Stage: !Ref Stage${methods} }
-  Fn:
-    Type: AWS::Lambda::Function
-    Properties: { Runtime: nodejs20.x, Handler: index.handler, MemorySize: 1024, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
-`;
+`,
+  });
 }
 
 const WITH = template(', Throttle: { "/search/GET": { RateLimit: 5, BurstLimit: 10 }, "/items/GET": { RateLimit: 5, BurstLimit: 10 }, "//GET": { RateLimit: 1, BurstLimit: 1 } }');

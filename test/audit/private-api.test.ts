@@ -13,24 +13,11 @@ import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { readSource } from '../../src/audit/read/source.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { cfnRestTemplate } from '../support/cfn-rest.ts';
 
 const run = (m: AuditModel) => audit([m], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
 
-const cfn = (endpoint: string) => `Resources:
-  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: demo${endpoint} } }
-  Items: { Type: AWS::ApiGateway::Resource, Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items } }
-  Get:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref Items
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration: { Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: !Sub "arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations" }
-  Fn:
-    Type: AWS::Lambda::Function
-    Properties: { Runtime: nodejs20.x, Handler: index.handler, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
-`;
+const cfn = (endpoint: string) => cfnRestTemplate({ apiProps: endpoint });
 
 describe('a PRIVATE REST API', () => {
   it('CloudFormation: no DOW101, no DOW004; still priced, with an assumption; the same API as REGIONAL gets both', () => {

@@ -12,6 +12,7 @@ import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { readSource } from '../../src/audit/read/source.ts';
 import { audit } from '../../src/audit/audit.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { cfnRestTemplate } from '../support/cfn-rest.ts';
 
 const cfn = (action: string) => `Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -154,24 +155,7 @@ resource "aws_api_gateway_method_settings" "items" {
 
 describe('DOW004 says when its fix costs more than it saves', () => {
   it('a stage-throttled API under the 10,000 rps flood: a WAF rule bills every request it inspects, so the fix says it would cost more', () => {
-    const text = `Resources:
-  Api: { Type: AWS::ApiGateway::RestApi, Properties: { Name: demo } }
-  Items: { Type: AWS::ApiGateway::Resource, Properties: { RestApiId: !Ref Api, ParentId: !GetAtt Api.RootResourceId, PathPart: items } }
-  Get:
-    Type: AWS::ApiGateway::Method
-    Properties:
-      RestApiId: !Ref Api
-      ResourceId: !Ref Items
-      HttpMethod: GET
-      AuthorizationType: NONE
-      Integration: { Type: AWS_PROXY, IntegrationHttpMethod: POST, Uri: !Sub "arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Fn.Arn}/invocations" }
-  Stage:
-    Type: AWS::ApiGateway::Stage
-    Properties: { RestApiId: !Ref Api, StageName: prod, MethodSettings: [ { ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } ] }
-  Fn:
-    Type: AWS::Lambda::Function
-    Properties: { Runtime: nodejs20.x, Handler: index.handler, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
-`;
+    const text = cfnRestTemplate({ stageProps: ', MethodSettings: [ { ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } ]' });
     const doc = audit([readCloudFormation(text, '/repo/t.yaml')], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
     const f = doc.findings.find((x) => x.rule === 'DOW004')!;
     // 36 M requests inspected at $0.60 per million is $21.60 an hour, above the throttled API's risk

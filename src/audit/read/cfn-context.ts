@@ -43,15 +43,17 @@ export class CfnContext {
    * undefined when absent. A value the template leaves open is an assumption, and undefined.
    */
   num(id: string, path: (string | number)[], v: unknown, what: string): number | undefined {
-    if (v === undefined || v === null) return undefined;
-    const r = this.values.value(v);
-    if (r === undefined) return undefined;
-    const n = numberOf(r);
-    if (r === UNRESOLVED || !Number.isFinite(n)) {
-      this.assume(this.loc(id, 'Properties', ...path), `${what} cannot be determined from the template (${quoted(v)}); the default is used`);
-      return undefined;
-    }
+    if (v === undefined || v === null || this.values.value(v) === undefined) return undefined;
+    const n = this.valueNum(v);
+    if (n === undefined) this.assume(this.loc(id, 'Properties', ...path), `${what} cannot be determined from the template (${quoted(v)}); the default is used`);
     return n;
+  }
+
+  /** The number a value resolves to, or undefined (no assumption: the caller says what it does instead). */
+  private valueNum(v: unknown): number | undefined {
+    const r = this.values.value(v);
+    const n = r === UNRESOLVED || r === undefined ? NaN : numberOf(r);
+    return Number.isFinite(n) ? n : undefined;
   }
 
   str(v: unknown): string | undefined {
@@ -83,12 +85,7 @@ export class CfnContext {
     const raw = o as Record<string, unknown>;
     // one that is written but cannot be evaluated is said once, with what is used in its place
     const written = (k: string) => raw[k] !== undefined && raw[k] !== null && this.values.value(raw[k]) !== undefined;
-    const known = (k: string) => {
-      if (!written(k)) return undefined;
-      const r = this.values.value(raw[k]);
-      const n = r === UNRESOLVED ? NaN : numberOf(r);
-      return Number.isFinite(n) ? n : undefined;
-    };
+    const known = (k: string) => (written(k) ? this.valueNum(raw[k]) : undefined);
     const rate = known(rateKey);
     const burst = known(burstKey);
     if (rate === undefined && burst === undefined) {

@@ -88,14 +88,9 @@ export class TfContext {
   }
 
   num(b: TfBlock, v: unknown, what: string): number | undefined {
-    if (v === undefined || v === null) return undefined;
-    const r = this.value(v);
-    if (r === null) return undefined;
-    const n = numberOf(r);
-    if (r === UNRESOLVED || !Number.isFinite(n)) {
-      this.assume(b.loc, `${what} cannot be determined from the configuration (${quoted(v)}); the default is used`);
-      return undefined;
-    }
+    if (v === undefined || v === null || this.value(v) === null) return undefined;
+    const n = this.valueNum(v);
+    if (n === undefined) this.assume(b.loc, `${what} cannot be determined from the configuration (${quoted(v)}); the default is used`);
     return n;
   }
 
