@@ -27,6 +27,8 @@ export interface ClientGroup {
   clients: number;
   /** The usage plan of the group's key (REST with keys required only). */
   plan?: string;
+  /** The group's flows by route key, made when a plan's per-method throttles first need them (gateway.ts). */
+  byRoute?: { key: string; idx: number[] }[];
 }
 
 /** Whether `plan` was made for these requests (the same objects, in the same order). */

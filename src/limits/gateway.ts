@@ -352,14 +352,9 @@ export class Gateway {
     // what this key sends to its route
     if (methods)
       for (const [route, mb] of methods) {
-        let total = 0;
-        let on: number[] | undefined;
-        for (const i of idx) {
-          if (plan.routes[i]?.key !== route || !(out[i].passed > 0)) continue;
-          total += out[i].passed;
-          (on ??= []).push(i);
-        }
-        if (on) refuseShare(out, on, 'gatewayThrottled', total, mb.take(now, total / clients, over) * clients);
+        const on = groupRoutes(g, plan).find((r) => r.key === route)?.idx;
+        const total = on ? passedOf(out, on) : 0;
+        if (total > 0) refuseShare(out, on!, 'gatewayThrottled', total, mb.take(now, total / clients, over) * clients);
         else mb.take(now, 0, over);
       }
     if (b) {
@@ -372,6 +367,23 @@ export class Gateway {
       if (total > 0) refuseShare(out, idx, 'quotaExceeded', total, q.take(now, total / clients, over) * clients);
     }
   }
+}
+
+/**
+ * A client group's flows by route key: a batch of one request (the emulator's) is its plan's own
+ * list; a larger batch's group makes its lists once (plans are kept tick after tick).
+ */
+function groupRoutes(g: ClientGroup, plan: BatchPlan): readonly { key: string; idx: number[] }[] {
+  if (plan.reqs.length === 1) return plan.byRoute;
+  if (!g.byRoute) {
+    const by = new Map<string, number[]>();
+    for (const i of g.idx) {
+      const key = plan.routes[i]?.key;
+      if (key !== undefined) pushTo(by, key, i);
+    }
+    g.byRoute = [...by].map(([key, idx]) => ({ key, idx }));
+  }
+  return g.byRoute;
 }
 
 /** Appends i to the list under `key` (a new list for a new key). */
