@@ -25,7 +25,8 @@ async function measure(c: (typeof TUNE_CASES)[number]): Promise<BenchFigure[]> {
   await new Promise((resolve) => setTimeout(resolve, INPUT_JIT_SETTLE_MS));
   const run = () => {
     const u0 = process.cpuUsage();
-    const { doc } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook(stack.region) });
+    const all = c.exhaustive ? { exhaustive: true, maxEvaluations: Number.MAX_SAFE_INTEGER } : {};
+    const { doc } = tune(stack, scenarios, { slo: parseSlo([], scenarios), book: embeddedPriceBook(stack.region), ...all });
     const u = process.cpuUsage(u0);
     return { doc, cpu: (u.user + u.system) / 1e6 };
   };

@@ -29,6 +29,7 @@ interface TuneFlags {
   out?: string;
   maxCandidates?: string;
   costTolerance?: string;
+  exhaustive?: boolean;
 }
 
 export function registerTuneCommand(program: Command): void {
@@ -41,7 +42,8 @@ export function registerTuneCommand(program: Command): void {
     .argument('<scenario...>', 'scenario files or built-in names (the worst case across them counts)')
     .requiredOption('--stack <file>', 'the stack file or built-in name to tune', collectStacks)
     .option('--slo <expr>', 'success SLO, "legit.success>=0.999" (default) or per cohort "users.success>=99%" (repeatable or comma-separated)', collectStacks)
-    .option('--max-candidates <n>', 'stop after simulating this many distinct configurations (implied or pruned ones do not count)', '3000')
+    .option('--max-candidates <n>', 'stop after simulating this many distinct configurations (implied or pruned ones do not count); with --exhaustive, refuse a walk of more', '3000')
+    .option('--exhaustive', 'simulate every combination of the settings\' values (bounded by --max-candidates) instead of searching, none settled unsimulated: to check the search, or to see the whole front')
     .option('--cost-tolerance <share>', 'costs within this share of the cheapest count as equal; the kindest to legit users among them wins ("1%", "0.5%", "0")', '1%')
     .option('--json', 'print only the dowsim.tune/1 document on stdout')
     .option('--out <dir>', 'write the recommended stack file, the HTML report, the JSON document and the patches into <dir>', outDirOption)
@@ -70,8 +72,12 @@ async function runTune(scenarioArgs: string[], flags: TuneFlags): Promise<void> 
   for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
 
   // a long search says how far it got (stderr; nothing when it takes under 5 s, or with --json)
-  const onProgress = flags.json ? undefined : (p: { simulated: number; seconds: number }) => process.stderr.write(`tune: ${p.simulated} configuration${p.simulated === 1 ? '' : 's'} simulated in ${Math.round(p.seconds)} s…\n`);
-  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, clock: () => performance.now(), onProgress, ...(targets ? { targets } : {}) });
+  const onProgress = flags.json
+    ? undefined
+    : (p: { simulated: number; seconds: number; of?: number }) =>
+        process.stderr.write(`tune: ${p.simulated.toLocaleString('en-US')}${p.of ? ` of ${p.of.toLocaleString('en-US')}` : ''} configuration${p.simulated === 1 && !p.of ? '' : 's'} simulated in ${Math.round(p.seconds)} s…\n`);
+  const exhaustive = flags.exhaustive ?? false;
+  const { doc, recommended } = tune(stack, scenarios, { slo, book, maxEvaluations: max, costTolerance: tolerance, exhaustive, clock: () => performance.now(), onProgress, ...(targets ? { targets } : {}) });
   process.stdout.write(flags.json ? `${JSON.stringify(doc, null, 2)}\n` : formatTuneSummary(doc));
   if (flags.out !== undefined) writeOutputs(flags.out, doc, recommended);
   if (!doc.best) {

@@ -50,6 +50,8 @@ export interface TuneDocument {
     pruned: number;
     costTolerance: number;
     capped: boolean;
+    /** true: every combination of the dimensions' values was simulated (`--exhaustive`; `gridSize` of them), not searched. */
+    exhaustive: boolean;
     /**
      * Per scenario, the span every candidate was simulated over and priced per hour on: the
      * scenario repeated until its traffic comes round (a diurnal curve's whole period), at most a

@@ -124,6 +124,15 @@ export class Evaluator {
     return stack;
   }
 
+  /**
+   * Lets a simulated candidate's evaluation go (an exhaustive walk keeps only what its answer can
+   * need): asked again, it is simulated again. Only for an evaluator without shortcuts, where no
+   * other candidate's outcome was taken from it.
+   */
+  forget(candidate: Candidate): void {
+    this.cache.delete(candidate.join(','));
+  }
+
   /** The evaluation of a candidate already simulated, if any. */
   peek(candidate: Candidate): Evaluation | undefined {
     return this.cache.get(candidate.join(','));
@@ -184,7 +193,7 @@ export class Evaluator {
     }
     this.simulations++;
     const e = this.remember(key, candidate, stack, this.simulate(stack, candidate));
-    this.simulatedOnes.push(e);
+    if (this.implication) this.simulatedOnes.push(e);
     this.onSimulated?.();
     return e;
   }

@@ -36,6 +36,9 @@ interface Simulated extends ScenarioRun {
 export class ScenarioRuns {
   private readonly byKey = new Map<string, ScenarioRun>();
   private readonly simulatedRuns: Simulated[] = [];
+  private made = 0;
+  /** Whether a run can stand for another candidate's: without, none is kept (an exhaustive walk's memory stays flat). */
+  private readonly shares: boolean;
   /** WAF's $/hour by web ACL rules and requests offered. */
   private readonly wafCosts = new Map<string, number>();
 
@@ -49,11 +52,13 @@ export class ScenarioRuns {
     readonly tickSeconds: number,
     /** false: take no run by implication (to test the rule, or where the candidates' own implication already said no). */
     readonly implication: boolean,
-  ) {}
+  ) {
+    this.shares = implication || seen.includes(false);
+  }
 
   /** Simulator runs made. */
   get simulations(): number {
-    return this.simulatedRuns.length;
+    return this.made;
   }
 
   run(stack: Stack, candidate: Candidate): ScenarioRun {
@@ -76,7 +81,7 @@ export class ScenarioRuns {
   }
 
   private remember(candidate: Candidate, run: ScenarioRun): ScenarioRun {
-    this.byKey.set(this.keyOf(candidate), run);
+    if (this.shares) this.byKey.set(this.keyOf(candidate), run);
     return run;
   }
 
@@ -121,7 +126,8 @@ export class ScenarioRuns {
     refusals.concurrency = peaks.concurrency;
     // kept for candidates alike: totals and bill, not the timeline
     const run: Simulated = { perHour: priced.bill.perHour, totals: priced.totals, cohorts: priced.cohorts, refusals, candidate: [...candidate], stack };
-    this.simulatedRuns.push(run);
+    this.made++;
+    if (this.implication) this.simulatedRuns.push(run);
     return run;
   }
 }

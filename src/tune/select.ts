@@ -11,7 +11,10 @@ export interface Selection {
 }
 
 /** How many of the search's best candidates are simulated again at full fidelity. */
-const SHORTLIST = 12;
+export const SHORTLIST = 12;
+
+/** The order among candidates equally cheap (within the tolerance): the kindest to legit users first, then the fewest changes, then the cheapest. */
+export const kinderFirst = (a: Evaluation, b: Evaluation): number => b.legitSuccess - a.legitSuccess || a.changes.length - b.changes.length || a.perHour - b.perHour;
 
 /**
  * Picks the recommendation from what the search simulated. The search's cheapest candidates that
@@ -25,9 +28,7 @@ export function selectBest(searched: Evaluation[], fine: Evaluator, costToleranc
   const feasible = ranked.filter((e) => e.sloMet);
   const floor = feasible.length ? feasible[0].perHour * (1 + costTolerance) : Infinity;
   // within the tolerance, the kindest to users and the simplest first: they are the likely answer
-  const near = feasible
-    .filter((e) => e.perHour <= floor)
-    .sort((a, b) => b.legitSuccess - a.legitSuccess || a.changes.length - b.changes.length || a.perHour - b.perHour);
+  const near = feasible.filter((e) => e.perHour <= floor).sort(kinderFirst);
   const shortlist = [...feasible.slice(0, 1), ...near, ...ranked].slice(0, SHORTLIST);
   // simulated tightest first, so that a looser candidate can take a tighter one's outcome (implied.ts);
   // read back in the shortlist's order

@@ -9,7 +9,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
   const rec = doc.best ?? doc.closest!;
   lines.push(`dowsim tune: ${doc.stack.name} against ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`);
   lines.push(
-    `searched ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${doc.evaluated} configuration${doc.evaluated === 1 ? '' : 's'} in ${doc.elapsedSeconds.toFixed(2)} s (${doc.candidatesPerSecond.toFixed(0)}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
+    `${doc.search.exhaustive ? 'simulated every combination of' : 'searched'} ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${count(doc.evaluated)} configuration${doc.evaluated === 1 ? '' : 's'} in ${doc.elapsedSeconds.toFixed(2)} s (${count(Math.round(doc.candidatesPerSecond))}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
   );
   const spans = judgedOver(doc);
   if (spans) lines.push(spans);
@@ -45,6 +45,8 @@ function row(label: string, c: TunedConfig, from?: number): string {
 }
 
 /** The candidates settled without a simulation of their own, if any. */
+const count = (n: number) => n.toLocaleString('en-US');
+
 function skipped(doc: TuneDocument): string {
   const { implied, pruned } = doc.search;
   if (!implied && !pruned) return '';

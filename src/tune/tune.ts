@@ -4,6 +4,8 @@ import type { PriceBook } from '../pricing/types.ts';
 import type { Dimension } from './dimension.ts';
 import { Evaluator, type Evaluation } from './evaluate.ts';
 import { paretoFront, search } from './search.ts';
+import { exhaustive, fullGridSize } from './exhaustive.ts';
+import { InputError } from '../model/errors.ts';
 import { selectBest } from './select.ts';
 import { judgedSpan, screeningTick } from './span.ts';
 import type { SloClause } from './slo.ts';
@@ -30,14 +32,20 @@ export interface TuneOptions {
   searchTickSeconds?: number;
   /** false: simulate every candidate the search visits: no implied outcomes, no pruning on cost floors (default true). */
   shortcuts?: boolean;
+  /**
+   * Simulate every combination of the dimensions' ladders instead of searching (exhaustive.ts),
+   * without shortcuts. More than `maxEvaluations` of them is an input error naming both.
+   */
+  exhaustive?: boolean;
   /** A monotonic clock in milliseconds (the core never reads the clock itself). */
   clock?: () => number;
   /**
    * Told how far a long search got: at most every `progressEverySeconds` (default 5) of `clock`,
-   * after a candidate was simulated, the candidates simulated so far (search and re-check) and the
-   * seconds since the start. A search shorter than that tells nothing.
+   * after a candidate was simulated, the candidates simulated so far (search and re-check), the
+   * seconds since the start and, for an exhaustive walk, how many it simulates in all. A search
+   * shorter than that tells nothing.
    */
-  onProgress?: (p: { simulated: number; seconds: number }) => void;
+  onProgress?: (p: { simulated: number; seconds: number; of?: number }) => void;
   progressEverySeconds?: number;
   now?: Date;
   /** The user's own resources behind a stack read from IaC: the patches are written onto them (audit/targets.ts). */
@@ -63,6 +71,13 @@ export function searchSpace(stack: Stack, scenarios: Scenario[]): Dimension[] {
   ].filter((d): d is Dimension => d !== undefined);
 }
 
+/** Why an exhaustive walk of these dimensions is refused under `max` candidates, and what to pass instead. */
+function tooManyForExhaustive(dims: Dimension[], max: number): string {
+  const n = fullGridSize(dims);
+  const factors = dims.map((d) => `${d.size} ${d.id}`).join(' × ');
+  return `--exhaustive simulates every combination of the settings' values: ${n.toLocaleString('en-US')} here (${factors}), more than --max-candidates ${max.toLocaleString('en-US')}; pass --max-candidates ${n} to simulate them all, or drop --exhaustive for the search`;
+}
+
 /** The change as CloudFormation and Terraform say it, and as the user's serverless.yml does when the stack was read from one. */
 function patchesFor(base: Stack, tuned: Stack, targets: IacTargets | undefined): NonNullable<TuneDocument['patches']> {
   const sls = targets?.language === 'serverless' && targets.serverless ? serverlessPatch(base, tuned, { ...targets, serverless: targets.serverless }) : undefined;
@@ -85,7 +100,11 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
   });
   const ticks = spans.map((s) => s.tickSeconds);
   const tick = Math.max(...ticks);
-  const shortcuts = opts.shortcuts ?? true;
+  const all = opts.exhaustive ?? false;
+  const max = opts.maxEvaluations ?? 3000;
+  if (all && fullGridSize(dims) > max) throw new InputError([{ path: '--max-candidates', message: tooManyForExhaustive(dims, max) }]);
+  const shortcuts = !all && (opts.shortcuts ?? true);
+  const tolerance = opts.costTolerance ?? 0.01;
   const ev = new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, ticks, shortcuts);
   const every = (opts.progressEverySeconds ?? 5) * 1000;
   let told = t0;
@@ -94,16 +113,20 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
     const now = clock();
     if (!opts.onProgress || now - told < every) return;
     told = now;
-    opts.onProgress({ simulated: ev.evaluated + (fine && fine !== ev ? fine.evaluated : 0), seconds: (now - t0) / 1000 });
+    const simulated = ev.evaluated + (fine && fine !== ev ? fine.evaluated : 0);
+    opts.onProgress({ simulated, seconds: (now - t0) / 1000, ...(all && !fine ? { of: fullGridSize(dims) } : {}) });
   };
   ev.onSimulated = progress;
-  const found = search(ev, dims, { maxEvaluations: opts.maxEvaluations ?? 3000, prune: shortcuts });
+  const walk = all ? exhaustive(ev, dims, tolerance) : undefined;
+  const found = walk ?? search(ev, dims, { maxEvaluations: max, prune: shortcuts });
+  // what the answer and the front are drawn from: every candidate simulated (an exhaustive walk lets go of those that cannot matter)
+  const pool = walk ? walk.kept : ev.all();
   const searched = ev.evaluated;
   spans.forEach((s, i) => (s.runs = ev.runsIn(i)));
   // on 1-second ticks the search is already at full fidelity: its own simulations are the re-check
   fine = tick === 1 ? ev : new Evaluator(tunedBase, scenarios, dims, opts.slo, opts.book, 1, shortcuts);
   fine.onSimulated = progress;
-  const picked = selectBest(ev.all(), fine, opts.costTolerance ?? 0.01);
+  const picked = selectBest(pool, fine, tolerance);
   const baselineEval = fine.evaluate(dims.map((d) => d.base));
   const elapsed = Math.max(0, (clock() - t0) / 1000);
   const total = fine === ev ? ev.evaluated : ev.evaluated + fine.evaluated;
@@ -140,15 +163,16 @@ export function tune(stack: Stack, scenarios: Scenario[], opts: TuneOptions): Tu
       rechecked: picked.rechecked,
       implied: ev.implied,
       pruned: found.pruned,
-      costTolerance: opts.costTolerance ?? 0.01,
+      costTolerance: tolerance,
       capped: found.capped,
+      exhaustive: all,
       spans,
     },
     prices: { region: opts.book.region, asOf: opts.book.asOf, source: opts.book.source },
     baseline,
     best: best ? config(best) : null,
     ...(best ? {} : { closest: config(picked.closest) }),
-    front: paretoFront(ev.all()).map((e) => ({ perHour: e.perHour, legitSuccess: e.legitSuccess, sloMet: e.sloMet, changes: e.changes })),
+    front: paretoFront(pool).map((e) => ({ perHour: e.perHour, legitSuccess: e.legitSuccess, sloMet: e.sloMet, changes: e.changes })),
     patches: best ? patchesFor(tunedBase, best.stack, opts.targets) : null,
   };
   return { doc, recommended: (best ?? picked.closest).stack };

@@ -114,7 +114,7 @@ describe('dowsim tune — the command', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^best +\$[\d.]+\/h \(−\d+\.\d%\), legit success 100\.000%$/m);
     expect(r.stdout).toMatch(/^ {2}waf\.rateLimit\.limit: none → \d+$/m);
-    expect(r.stdout).toMatch(/\d+ configurations in [\d.]+ s \(\d+\/s\)/);
+    expect(r.stdout).toMatch(/[\d,]+ configurations in [\d.]+ s \([\d,]+\/s\)/);
     expect(r.stdout).toContain('CloudFormation / SAM:');
     expect(r.stdout).toContain('resource "aws_wafv2_web_acl" "rate_limit"');
   });
