@@ -39,7 +39,8 @@ export function parseHorizon(value: string | undefined, fallback = '30d'): numbe
   const v = value ?? fallback;
   const s = parseDuration(v);
   if (s === undefined) throw new InputError([{ path: '--horizon', message: `expected a duration like "24h" or "30d", got "${v}"` }]);
-  if (s <= 0) throw new InputError([{ path: '--horizon', message: `expected a duration longer than 0, like "24h" or "30d", got "${v}"` }]);
+  // the simulator's tick is a second: under it the bill is a fraction of one request's GB-seconds, with no request counted
+  if (s < 1) throw new InputError([{ path: '--horizon', message: `expected a duration of at least 1s (the simulator's tick), like "24h" or "30d", got "${v}"` }]);
   if (s > 5 * 365 * 86400) throw new InputError([{ path: '--horizon', message: `at most 5 years (1825d), got "${v}": prices, quotas and the simulator's bounded run time are only meaningful within that` }]);
   return s;
 }

@@ -54,10 +54,18 @@ describe('small things a new user tripped on', () => {
     expect(r.stderr).toMatch(/stacks: expected at least one stack/);
   });
 
-  it.concurrent('--horizon 0s says it must be longer than 0 (it said only "expected a duration like")', async () => {
-    const r = await runCli(['simulate', 'quick-flood', '--stack', 'rest-waf', '--horizon', '0s']);
+  it.concurrent.each(['0s', '1ms', '999ms'])('--horizon %s says it must be at least a second (0s said only "expected a duration like"; 1ms billed GB-seconds for 0 requests counted)', async (h) => {
+    const r = await runCli(['simulate', 'quick-flood', '--stack', 'rest-waf', '--horizon', h]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/--horizon: expected a duration longer than 0, like "24h" or "30d", got "0s"/);
+    expect(r.stderr).toContain(`--horizon: expected a duration of at least 1s (the simulator's tick), like "24h" or "30d", got "${h}"`);
+    expect(r.stdout).toBe('');
+  });
+
+  it.concurrent('--horizon 1s: what a second of quick-flood sends, counted and billed', async () => {
+    const r = await runCli(['simulate', 'quick-flood', '--stack', 'rest-waf', '--horizon', '1s', '--json']);
+    expect(r.code).toBe(0);
+    // 5 users' and 100 bots' requests in its first second
+    expect(JSON.parse(r.stdout).stacks[0].throttled.totals.offered).toBe(105);
   });
 
   it.concurrent('prices --region xx-fake-1 is an error, not us-east-1 prices under a made-up name', async () => {
