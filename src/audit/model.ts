@@ -57,6 +57,11 @@ export interface StageAt {
   methodSettings?: Record<string, unknown>[];
   /** `sam-api`: Globals.Api's MethodSettings, which SAM puts before the API's own. */
   globalMethodSettings?: boolean;
+  /**
+   * Terraform: the stage block's `count` or `for_each`, as HCL (a reference to the stage then
+   * needs an instance key; a block of ours made for the stage repeats it, one per instance).
+   */
+  repeat?: { meta: 'count' | 'for_each'; expr: string };
 }
 
 export interface ApiModel {

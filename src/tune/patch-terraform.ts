@@ -16,6 +16,12 @@ interface TfRefs {
   /** The user's resources the patch writes blocks onto (their other arguments stay). */
   merged: string[];
   notes: string[];
+  /**
+   * The user's stage has `count` or `for_each` (`meta`, `expr`: as written): a block of ours made
+   * per instance of it repeats that and refers to the instance `each` (`aws_api_gateway_stage.s[each.key]`);
+   * a single reference takes `one` (`aws_api_gateway_stage.s[0]`, `values(aws_api_gateway_stage.s)[0]`).
+   */
+  repeated?: { meta: 'count' | 'for_each'; expr: string; each: string; one: string };
 }
 
 /**
@@ -32,8 +38,9 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
   const parts = changedParts(base, tuned);
   const blocks: string[] = [];
   const rest = tuned.api.kind === 'rest';
-  const stageRef = t?.stage?.via === 'stage' ? `${t.stage.resource}.stage_name` : undefined;
-  const refs: TfRefs = { t, api: `${t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api')}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [] };
+  const repeated = t?.stage?.via === 'stage' ? repeatedStage(t.stage.resource, t.stage.repeat) : undefined;
+  const stageRef = t?.stage?.via === 'stage' ? `${repeated?.one ?? t.stage.resource}.stage_name` : undefined;
+  const refs: TfRefs = { t, api: `${t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api')}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [], ...(repeated ? { repeated } : {}) };
   if (parts.throttles && rest) blocks.push(...restThrottles(refs, base, tuned));
   if (parts.throttles && tuned.api.kind === 'http') blocks.push(httpStage(refs, base, tuned));
   for (const i of parts.usagePlans) blocks.push(usagePlan(refs, tuned.api.usagePlans[i], base.api.usagePlans[i]));
@@ -90,7 +97,7 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
         refs.notes.push(`# note: ${at.id}: method_path "${at.methodPath}" becomes "${methodPath}", the key API Gateway keeps the setting under (the resource path's slashes escaped as ~1, as \`aws apigateway get-stages\` lists it); Terraform replaces the resource`);
       }
     }
-    blocks.push(methodSettings(at ? at.id.split('.')[1] : newName(route), methodPath, rate, burst, refs));
+    blocks.push(methodSettings(at ? at.id.split('.')[1] : newName(route), methodPath, rate, burst, refs, at !== undefined));
   };
   const wanted = new Set<string>();
   if (tuned.api.stage) {
@@ -115,11 +122,16 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
   return blocks;
 }
 
-function methodSettings(name: string, methodPath: string, rate: number, burst: number, refs: TfRefs): string {
+/**
+ * One method_path's throttle. Onto the user's own block of a stage with count or for_each, the API
+ * and stage are left as they wrote them; a new one for such a stage is made per instance of it.
+ */
+function methodSettings(name: string, methodPath: string, rate: number, burst: number, refs: TfRefs, theirs: boolean): string {
+  const r = refs.repeated;
+  const target = !r ? [`  rest_api_id = ${refs.api}`, `  stage_name  = ${refs.stage}`] : theirs ? [] : [`  ${r.meta.padEnd(11)} = ${r.expr}`, `  rest_api_id = ${refs.api}`, `  stage_name  = ${r.each}.stage_name`];
   return [
     `resource "aws_api_gateway_method_settings" ${str(name)} {`,
-    `  rest_api_id = ${refs.api}`,
-    `  stage_name  = ${refs.stage}`,
+    ...target,
     `  method_path = ${str(methodPath)}`,
     `  settings {`,
     `    throttling_rate_limit  = ${rate}`,
@@ -134,7 +146,8 @@ function httpStage(refs: TfRefs, base: Stack, tuned: Stack): string {
   const st = refs.t?.stage;
   const name = st ? st.resource.split('.')[1] : 'api';
   if (st) refs.merged.push(st.resource);
-  const lines = [`resource "aws_apigatewayv2_stage" ${str(name)} {`, `  api_id = ${refs.api}`, `  name   = ${str(tuned.deployed.stage)}`];
+  // onto a stage with count or for_each, its API and names stay as written (one name would be every instance's)
+  const lines = [`resource "aws_apigatewayv2_stage" ${str(name)} {`, ...(refs.repeated ? [] : [`  api_id = ${refs.api}`, `  name   = ${str(tuned.deployed.stage)}`])];
   if (tuned.api.stage) lines.push(`  default_route_settings {`, `    throttling_rate_limit  = ${tuned.api.stage.rate}`, `    throttling_burst_limit = ${tuned.api.stage.burst}`, `  }`);
   for (const [key, th] of routeThrottles(tuned)) {
     lines.push(`  route_settings {`, `    route_key              = ${str(key)}`, `    throttling_rate_limit  = ${th.rate}`, `    throttling_burst_limit = ${th.burst}`, `  }`);
@@ -154,6 +167,7 @@ function usagePlan(refs: TfRefs, p: UsagePlan, was: UsagePlan | undefined): stri
   if (mine) refs.merged.push(mine.id);
   const methods = Object.entries(p.routes ?? {}).flatMap(([k, x]) => [`    throttle {`, `      path        = ${str(planMethodKey(k))}`, `      rate_limit  = ${x.rate}`, `      burst_limit = ${x.burst}`, `    }`]);
   const lines = [`resource "aws_api_gateway_usage_plan" ${str(mine ? mine.id.split('.')[1] : tfName(p.name))} {`, `  name = ${str(p.name)}`, `  api_stages {`, `    api_id = ${refs.api}`, `    stage  = ${refs.stage}`, ...methods, `  }`];
+  if (refs.repeated) refs.notes.push(`# note: ${refs.t!.stage!.resource} has ${refs.repeated.meta}: ${tfName(p.name)}'s api_stages names its first instance (${refs.repeated.one}); add an api_stages block for each other instance the plan covers`);
   if (p.throttle) lines.push(`  throttle_settings {`, `    rate_limit  = ${p.throttle.rate}`, `    burst_limit = ${p.throttle.burst}`, `  }`);
   if (p.quota) lines.push(`  quota_settings {`, `    limit  = ${p.quota.limit}`, `    period = ${str(p.quota.period)}`, `    offset = ${p.quota.offset}`, `  }`);
   if (mine && was?.throttle && !p.throttle) refs.notes.push(`# note: ${mine.id}: remove throttle_settings: the tuned plan has none`);
@@ -201,9 +215,18 @@ function wafBlocks(stack: Stack, stage: string, refs: TfRefs): string[] {
   const st = refs.t?.stage;
   // without the user's aws_api_gateway_stage: the REST API's ARN ("arn:aws:apigateway:<region>::/restapis/<id>") and the
   // stage, which needs no aws_region data source (whose `name` provider v6 deprecates for `region`, which v5 lacks)
-  const arn = st?.via === 'stage' ? `${st.resource}.arn` : `"\${${refs.api.replace(/\.id$/, '.arn')}}/stages/${tfEscape(stage)}"`;
-  const association = [`resource "aws_wafv2_web_acl_association" "rate_limit" {`, `  resource_arn = ${arn}`, `  web_acl_arn  = aws_wafv2_web_acl.rate_limit.arn`, `}`].join('\n');
+  // a stage with count or for_each: one association per instance
+  const r = refs.repeated;
+  const arn = st?.via === 'stage' ? `${r?.each ?? st.resource}.arn` : `"\${${refs.api.replace(/\.id$/, '.arn')}}/stages/${tfEscape(stage)}"`;
+  const association = [`resource "aws_wafv2_web_acl_association" "rate_limit" {`, ...(r ? [`  ${r.meta.padEnd(12)} = ${r.expr}`] : []), `  resource_arn = ${arn}`, `  web_acl_arn  = aws_wafv2_web_acl.rate_limit.arn`, `}`].join('\n');
   return [acl, association];
+}
+
+/** How blocks of ours refer to a stage with count or for_each (TfRefs.repeated); undefined for a single stage. */
+function repeatedStage(resource: string, repeat: { meta: 'count' | 'for_each'; expr: string } | undefined): TfRefs['repeated'] {
+  if (!repeat) return undefined;
+  const count = repeat.meta === 'count';
+  return { meta: repeat.meta, expr: repeat.expr.replace(/[\r\n]+/g, ' '), each: `${resource}[${count ? 'count.index' : 'each.key'}]`, one: count ? `${resource}[0]` : `values(${resource})[0]` };
 }
 
 function visibility(metric: string, indent: string): string[] {

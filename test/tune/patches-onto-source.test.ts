@@ -579,6 +579,75 @@ describe('patches written onto the Terraform configuration the stack was read fr
     expect(patch).not.toContain('resource "aws_lambda_function"');
   });
 
+  it.each([
+    { meta: 'for_each', written: 'for_each      = local.envs', expr: 'local.envs', each: 'aws_api_gateway_stage.s[each.key]', one: 'values(aws_api_gateway_stage.s)[0]' },
+    { meta: 'count', written: 'count         = var.enabled ? 1 : 0', expr: 'var.enabled ? 1 : 0', each: 'aws_api_gateway_stage.s[count.index]', one: 'aws_api_gateway_stage.s[0]' },
+  ])('a stage with $meta: blocks of ours made for it repeat it and name the instance (Terraform refuses a bare aws_api_gateway_stage.s.arn), and read back', async ({ written: line, expr, each, one }) => {
+    const config = [
+      'variable "enabled" {',
+      '  default = true',
+      '}',
+      'locals {',
+      '  envs = { prod = "v1" }',
+      '}',
+      'resource "aws_api_gateway_rest_api" "api" {',
+      '  name = "shop"',
+      '}',
+      'resource "aws_api_gateway_resource" "search" {',
+      '  rest_api_id = aws_api_gateway_rest_api.api.id',
+      '  parent_id   = aws_api_gateway_rest_api.api.root_resource_id',
+      '  path_part   = "search"',
+      '}',
+      'resource "aws_api_gateway_method" "search" {',
+      '  rest_api_id      = aws_api_gateway_rest_api.api.id',
+      '  resource_id      = aws_api_gateway_resource.search.id',
+      '  http_method      = "GET"',
+      '  authorization    = "NONE"',
+      '  api_key_required = true',
+      '}',
+      'resource "aws_api_gateway_deployment" "d" {',
+      '  rest_api_id = aws_api_gateway_rest_api.api.id',
+      '}',
+      'resource "aws_api_gateway_stage" "s" {',
+      `  ${line}`,
+      '  rest_api_id   = aws_api_gateway_rest_api.api.id',
+      '  deployment_id = aws_api_gateway_deployment.d.id',
+      '  stage_name    = "prod"',
+      '}',
+      'resource "aws_api_gateway_usage_plan" "basic" {',
+      '  name = "basic"',
+      '  api_stages {',
+      '    api_id = aws_api_gateway_rest_api.api.id',
+      `    stage  = ${one}.stage_name`,
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const dir = written('main.tf', config).replace(/\/main\.tf$/, '');
+    const { stack, targets } = source(dir);
+    expect(targets.stage?.repeat).toEqual({ meta: line.split(' ')[0], expr });
+    const tuned = structuredClone(stack);
+    tuned.api.stage = { rate: 50, burst: 100 };
+    tuned.api.routes['GET /search'] = { rate: 5, burst: 10 };
+    tuned.api.usagePlans[0].throttle = { rate: 2, burst: 4 };
+    tuned.waf = { rules: 1, rateLimit: { limit: 100, windowSeconds: 300, key: 'ip', delaySeconds: 30 } };
+    const patch = terraformPatch(stack, tuned, targets);
+    const meta = line.split(' ')[0];
+    // one association and one method settings block per instance of the stage
+    expect(patch).toContain(`resource "aws_wafv2_web_acl_association" "rate_limit" {\n  ${meta.padEnd(12)} = ${expr}\n  resource_arn = ${each}.arn\n`);
+    expect(patch).toContain(`resource "aws_api_gateway_method_settings" "get_search" {\n  ${meta.padEnd(11)} = ${expr}\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = ${each}.stage_name\n  method_path = "~1search/GET"\n`);
+    // a single reference names one instance, and says so
+    expect(patch).toContain(`    stage  = ${one}.stage_name\n`);
+    expect(patch).toContain(`# note: aws_api_gateway_stage.s has ${meta}: basic's api_stages names its first instance (${one}); add an api_stages block for each other instance the plan covers`);
+    expect(patch).not.toMatch(/aws_api_gateway_stage\.s\.(arn|stage_name)/);
+    await parseHcl('patch.tf', patch);
+    const doc = readBack(readMergedTf(config, patch).model, 'aws_api_gateway_rest_api.api');
+    expect(doc.api.stage).toEqual({ rate: 50, burst: 100 });
+    expect(doc.api.routes['GET /search']).toMatchObject({ rate: 5, burst: 10 });
+    expect(doc.api.usagePlans[0].throttle).toEqual({ rate: 2, burst: 4 });
+    expect(doc.waf).toMatchObject({ rules: 1, rateLimit: { limit: 100, window: '300s' } });
+  });
+
   it("the user's usage plan (aws_api_gateway_usage_plan.example) gets the throttle, its quota (20 per WEEK, offset 2) kept", () => {
     const dir = `${TF_DOCS}/api_gateway_usage_plan`;
     const { stack, targets } = source(dir);

@@ -1,5 +1,5 @@
 /** Terraform resources (aws provider) onto the resource model. */
-import { SSE_ALGORITHMS, type ApiModel, type RouteAuth } from '../model.ts';
+import { SSE_ALGORITHMS, type ApiModel, type RouteAuth, type StageAt } from '../model.ts';
 import { numberOf, UNRESOLVED } from './cfn-values.ts';
 import { setRouteThrottle } from './cfn-apis.ts';
 import { routeOfMethodPath } from '../method-path.ts';
@@ -86,7 +86,7 @@ const THIRD: Record<string, Reader> = {
     const api = apiOf(ctx, b.body.rest_api_id);
     if (!api) return;
     api.stageName = ctx.str(b.body.stage_name) ?? api.stageName;
-    api.stageAt = { resource: b.address, via: 'stage' };
+    api.stageAt = { resource: b.address, via: 'stage', ...repeatOf(b) };
   },
   aws_api_gateway_method_settings(ctx, b) {
     const api = apiOf(ctx, b.body.rest_api_id);
@@ -112,7 +112,7 @@ const THIRD: Record<string, Reader> = {
     const api = apiOf(ctx, b.body.api_id);
     if (!api) return;
     api.stageName = ctx.str(b.body.name) ?? api.stageName;
-    api.stageAt = { resource: b.address, via: 'stage' };
+    api.stageAt = { resource: b.address, via: 'stage', ...repeatOf(b) };
     const d = first(b.body.default_route_settings) ?? ctx.dynamicContent(b, 'default_route_settings');
     const t = ctx.throttle(b, d, 'throttling_rate_limit', 'throttling_burst_limit');
     if (t) api.stage = t;
@@ -197,6 +197,14 @@ function readBucket(ctx: TfContext, b: TfBlock): void {
   }
   if (configs.length && !configs.some((c) => blocks(c, 'rule').length)) invalid = '(none)';
   ctx.model.buckets.push({ loc: b.loc, encrypted: configs.length > 0, ...(invalid ? { invalidAlgorithm: invalid } : {}) });
+}
+
+/** A block's `count` or `for_each` as HCL (hcl2json gives an expression as "${…}", a literal as JSON, which HCL reads as is). */
+function repeatOf(b: TfBlock): Pick<StageAt, 'repeat'> {
+  const hcl = (v: unknown) => (typeof v === 'string' && /^\$\{[\s\S]*\}$/.test(v) && !v.slice(2).includes('${') ? v.slice(2, -1).trim() : JSON.stringify(v));
+  if (b.body.count !== undefined) return { repeat: { meta: 'count', expr: hcl(b.body.count) } };
+  if (b.body.for_each !== undefined) return { repeat: { meta: 'for_each', expr: hcl(b.body.for_each) } };
+  return {};
 }
 
 function readWafAssociation(ctx: TfContext, b: TfBlock): void {
