@@ -164,3 +164,40 @@ describe('DOW004 says when its fix costs more than it saves', () => {
     expect(f.fix!.description).toMatch(/it would cost more than it saves: WAF bills each of the flood's requests it inspects/);
   });
 });
+
+describe('a web ACL protects the stage its association names, no other', () => {
+  const cfnWith = (arn: string, extra = '') => cfn('{ Block: {} }').replace('ResourceArn: !Sub arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/prod', `ResourceArn: ${arn}`) + extra;
+  const left = (id: string, named: string) => `${id} associates its web ACL with stage "${named}", not "prod", the stage the audit reads: it does not protect that one, and is left out`;
+
+  it.each([
+    ['Fn::Sub naming prod', '!Sub arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/prod', ''],
+    ["Fn::Sub naming the SAM API's own stage (${OrdersApi.Stage})", '!Sub arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/${OrdersApi.Stage}', ''],
+    ['Fn::Join ending in a parameter that holds prod', "!Join ['', ['arn:aws:apigateway:', !Ref AWS::Region, '::/restapis/', !Ref OrdersApi, '/stages/', !Ref Env]]", '\nParameters:\n  Env: { Type: String, Default: prod }\n'],
+    ['a stage the template cannot name (an import): taken to be this one', "!Sub ['arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/${S}', { S: !ImportValue stage }]", ''],
+  ])('CloudFormation, %s: the rate rule counts', (_, arn, extra) => {
+    const m = readCloudFormation(cfnWith(arn, extra), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('prod');
+    expect(m.apis[0].waf).toMatchObject({ rules: 1, rateLimit: { limit: 500 } });
+  });
+
+  it.each([
+    ['Fn::Sub naming dev', '!Sub arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/dev', '', 'dev'],
+    ['Fn::Join ending in a parameter that holds dev', "!Join ['', ['arn:aws:apigateway:', !Ref AWS::Region, '::/restapis/', !Ref OrdersApi, '/stages/', !Ref Env]]", '\nParameters:\n  Env: { Type: String, Default: dev }\n', 'dev'],
+  ])('CloudFormation, %s: no WAF on prod, and an assumption naming both stages', (_, arn, extra, named) => {
+    const text = cfnWith(arn, extra);
+    const m = readCloudFormation(text, '/repo/t.yaml');
+    expect(m.apis[0].waf).toBeUndefined();
+    expect(m.assumptions.map((a) => a.message)).toContain(left('Assoc', named));
+  });
+
+  it('Terraform: an association with stage dev of an API whose stage is prod leaves prod without WAF', () => {
+    const text = tf('block').replace('resource_arn = aws_api_gateway_stage.prod.arn', 'resource_arn = "arn:aws:apigateway:us-east-1::/restapis/${aws_api_gateway_rest_api.api.id}/stages/dev"');
+    const m = fromTf(text);
+    expect(m.apis[0].stageName).toBe('prod');
+    expect(m.apis[0].waf).toBeUndefined();
+    expect(m.assumptions.map((a) => a.message)).toContain(left('aws_wafv2_web_acl_association.prod', 'dev'));
+    // naming prod, it protects prod
+    const same = fromTf(tf('block').replace('resource_arn = aws_api_gateway_stage.prod.arn', 'resource_arn = "arn:aws:apigateway:us-east-1::/restapis/${aws_api_gateway_rest_api.api.id}/stages/prod"'));
+    expect(same.apis[0].waf).toMatchObject({ rules: 1, rateLimit: { limit: 500 } });
+  });
+});

@@ -116,7 +116,7 @@ export function setRouteThrottle(api: ApiModel, key: string, t: { rate: number; 
 export function readRestStage(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = apiOf(ctx, p.RestApiId);
-  if (!api) return;
+  if (!api || ctx.leftOut.has(id)) return;
   api.stageName = ctx.str(p.StageName) ?? api.stageName;
   api.stageAt = { resource: id, via: 'stage', ...plainList(p.MethodSettings) };
   readMethodSettings(ctx, id, api, p.MethodSettings, ['MethodSettings']);
@@ -130,6 +130,7 @@ export function plainList(v: unknown): { methodSettings?: Record<string, unknown
 
 /** A Deployment's StageDescription makes a stage too, with the same settings. */
 export function readDeployment(ctx: CfnContext, id: string): void {
+  if (ctx.leftOut.has(id)) return;
   const p = ctx.props(id);
   const api = apiOf(ctx, p.RestApiId);
   const sd = p.StageDescription as Obj | undefined;
@@ -147,7 +148,7 @@ export function readDeployment(ctx: CfnContext, id: string): void {
 export function readV2Stage(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = apiOf(ctx, p.ApiId);
-  if (!api) return;
+  if (!api || ctx.leftOut.has(id)) return;
   api.stageName = ctx.str(p.StageName) ?? api.stageName;
   api.stageAt = { resource: id, via: 'stage' };
   const d = p.DefaultRouteSettings as Obj | undefined;
@@ -193,9 +194,50 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = refsIn(p.ResourceArn).map((r) => ctx.model.apis.find((a) => a.id === r && a.loc.file === ctx.file)).find(Boolean);
   if (!api) return;
+  // a web ACL protects the one stage its association names ("…/stages/<name>")
+  const named = arnStage(ctx, p.ResourceArn);
+  if (named !== undefined && api.stageName !== undefined && named !== api.stageName) {
+    ctx.assume(ctx.loc(id, 'Properties', 'ResourceArn'), `${id} associates its web ACL with stage "${named}", not "${api.stageName}", the stage the audit reads: it does not protect that one, and is left out`);
+    return;
+  }
   const aclId = refsIn(p.WebACLArn).find((r) => ctx.resources[r]?.Type === 'AWS::WAFv2::WebACL');
   if (!aclId) ctx.assume(ctx.loc(id, 'Properties', 'WebACLArn'), `the web ACL that ${id} associates is not defined in this template: its rules are unknown, so it is read as a web ACL without a rate-based rule (WAF's per-request price is counted, no rule's)`);
   api.waf = aclId ? webAclOf(ctx, aclId, ctx.loc(id)) : { rules: 0, loc: ctx.loc(id) };
+}
+
+/**
+ * The stage name a stage's ARN ends in (".../stages/<name>", in Fn::Sub or Fn::Join), when the
+ * template says it: written out, or a Ref (or `${…}`) of an AWS::ApiGateway::Stage (its StageName),
+ * a SAM API's `.Stage`, or a parameter. undefined when it cannot tell.
+ */
+export function arnStage(ctx: CfnContext, arn: unknown): string | undefined {
+  const ofRef = (ref: string): string | undefined => {
+    const [target, attr] = ref.split('.');
+    const type = ctx.resources[target]?.Type;
+    if (type === 'AWS::ApiGateway::Stage' && attr === undefined) return ctx.str(ctx.props(target).StageName);
+    if (type === 'AWS::Serverless::Api' && attr === 'Stage') return ctx.str(ctx.props(target).StageName);
+    return type === undefined && attr === undefined ? ctx.str({ Ref: target }) : undefined;
+  };
+  const tail = (text: string): string | undefined => {
+    const m = /\/stages\/(.+)$/.exec(text);
+    if (!m) return undefined;
+    const ref = /^\$\{([\w.:]+)\}$/.exec(m[1]);
+    return ref ? ofRef(ref[1]) : m[1].includes('${') || m[1].includes('/') ? undefined : m[1];
+  };
+  if (typeof arn === 'string') return tail(arn);
+  const o = arn && typeof arn === 'object' ? (arn as Obj) : {};
+  const sub = o['Fn::Sub'];
+  const text = Array.isArray(sub) ? sub[0] : sub;
+  if (typeof text === 'string') return tail(text);
+  const join = o['Fn::Join'];
+  const parts = Array.isArray(join) && Array.isArray(join[1]) ? (join[1] as unknown[]) : undefined;
+  if (!parts || (join as unknown[])[0] !== '') return undefined;
+  const at = parts.findIndex((x) => typeof x === 'string' && /\/stages\/$/.test(x));
+  const next = at >= 0 ? parts[at + 1] : undefined;
+  if (at < 0 || at + 2 < parts.length) return undefined;
+  if (typeof next === 'string') return next;
+  const ref = next && typeof next === 'object' ? (next as Obj).Ref : undefined;
+  return typeof ref === 'string' ? ofRef(ref) : undefined;
 }
 
 /** What the audit reads of web ACL `aclId` (a resource of the template) associated at `loc`: its rules, its rate-based rule's limit and window, their names and priorities. */

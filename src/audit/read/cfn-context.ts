@@ -9,6 +9,8 @@ import type { LineOf } from './cfn-yaml.ts';
 
 export class CfnContext {
   readonly values: CfnValues;
+  /** Stage resources of an API with several stages that the audit does not read (cfn-stages.ts). */
+  leftOut: ReadonlySet<string> = new Set();
   constructor(
     readonly file: string,
     readonly t: Template,

@@ -7,7 +7,8 @@ import { emptyModel, type AuditModel } from '../model.ts';
 import { CfnContext } from './cfn-context.ts';
 import { readCfnText } from './cfn-yaml.ts';
 import type { Template } from './cfn-values.ts';
-import { readDeployment, readHttpApi, readMethod, readRestApi, readRestStage, readUsagePlan, readV2Route, readV2Stage, readWafAssociation } from './cfn-apis.ts';
+import { stagesLeftOut } from './cfn-stages.ts';
+import { arnStage, readDeployment, readHttpApi, readMethod, readRestApi, readRestStage, readUsagePlan, readV2Route, readV2Stage, readWafAssociation } from './cfn-apis.ts';
 import { readAlarm, readBudget } from './cfn-monitoring.ts';
 import { readBucket, readFunctionUrl, readIam, readLambdaFunction, readLogGroup, readPermission } from './cfn-functions.ts';
 import { readSamApi, readSamFunction } from './sam.ts';
@@ -34,7 +35,6 @@ const PASSES: Record<string, Reader>[] = [
     'AWS::ApiGateway::Deployment': readDeployment,
     'AWS::ApiGatewayV2::Stage': readV2Stage,
     'AWS::ApiGateway::UsagePlan': readUsagePlan,
-    'AWS::WAFv2::WebACLAssociation': readWafAssociation,
     'AWS::Lambda::Url': readFunctionUrl,
     'AWS::Lambda::Permission': readPermission,
     'AWS::S3::Bucket': readBucket,
@@ -45,6 +45,8 @@ const PASSES: Record<string, Reader>[] = [
     'AWS::IAM::Policy': readIam,
     'AWS::IAM::ManagedPolicy': readIam,
   },
+  // once every stage is read: which one a web ACL's association names
+  { 'AWS::WAFv2::WebACLAssociation': readWafAssociation },
 ];
 
 /** Reads one template's text; `model` collects into an existing model (a CDK app's several templates). */
@@ -56,6 +58,7 @@ export function readCloudFormation(text: string, file: string, model: AuditModel
   }
   const ctx = new CfnContext(file, data as Template, lineOf, model);
   for (const [id, r] of Object.entries(resources as Template['Resources'] & object)) if (typeof r?.Type === 'string') model.types[id] = r.Type;
+  ctx.leftOut = stagesLeftOut(ctx, (arn) => arnStage(ctx, arn));
   for (const pass of PASSES) {
     for (const [id, r] of Object.entries(resources as Template['Resources'] & object)) {
       const type = typeof r?.Type === 'string' ? r.Type : '';

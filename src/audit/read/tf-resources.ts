@@ -5,6 +5,7 @@ import { setRouteThrottle } from './cfn-apis.ts';
 import { routeOfMethodPath } from '../method-path.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
 import { readTfLambdaFunction, readTfModule } from './tf-modules.ts';
+import { tfStagesLeftOut } from './tf-stages.ts';
 import { readTfAlarm, readTfBudget } from './tf-monitoring.ts';
 
 const AUTH: Record<string, RouteAuth> = { NONE: 'none', AWS_IAM: 'iam', CUSTOM: 'authorizer', COGNITO_USER_POOLS: 'authorizer', JWT: 'authorizer' };
@@ -144,8 +145,6 @@ const THIRD: Record<string, Reader> = {
       api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), ...(hasRoutes ? { routes } : {}), loc: b.loc });
     }
   },
-  aws_wafv2_web_acl_association: readWafAssociation,
-  aws_wafregional_web_acl_association: readWafAssociation,
   aws_lambda_function_url(ctx, b) {
     const fn = functionOf(ctx, b.body.function_name) ?? ctx.str(b.body.function_name) ?? b.address;
     ctx.model.functionUrls.push({ loc: b.loc, function: fn, authType: ctx.str(b.body.authorization_type) ?? 'unknown' });
@@ -207,10 +206,22 @@ function repeatOf(b: TfBlock): Pick<StageAt, 'repeat'> {
   return {};
 }
 
+/** What attaches to a stage once every stage is read: a web ACL's association. */
+const LAST: Record<string, Reader> = {
+  aws_wafv2_web_acl_association: readWafAssociation,
+  aws_wafregional_web_acl_association: readWafAssociation,
+};
+
 function readWafAssociation(ctx: TfContext, b: TfBlock): void {
   const stage = ctx.refs(b.body.resource_arn).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_stage');
   const api = stage ? apiOf(ctx, stage.body.rest_api_id) : apiOf(ctx, b.body.resource_arn);
   if (!api) return;
+  // a web ACL protects the one stage its association names ("…/stages/<name>")
+  const named = stage ? ctx.str(stage.body.stage_name) : /\/stages\/([\w-]+)"?$/.exec(String(b.body.resource_arn ?? ''))?.[1];
+  if (named !== undefined && api.stageName !== undefined && named !== api.stageName) {
+    ctx.assume(b.loc, `${b.address} associates its web ACL with stage "${named}", not "${api.stageName}", the stage the audit reads: it does not protect that one, and is left out`);
+    return;
+  }
   const acl = ctx.refs(b.body.web_acl_arn ?? b.body.web_acl_id).map((r) => ctx.block(r)).find(Boolean);
   if (!acl) ctx.assume(b.loc, `the web ACL that ${b.address} associates is not defined in this configuration: its rules are unknown, so it is read as a web ACL without a rate-based rule (WAF's per-request price is counted, no rule's)`);
   const rules = all(acl?.body.rule);
@@ -256,10 +267,13 @@ function readInlinePolicy(ctx: TfContext, b: TfBlock): void {
 
 /** Reads every block: APIs and functions first, then what attaches to them. */
 export function readTfBlocks(ctx: TfContext): void {
-  for (const pass of [FIRST, SECOND, THIRD]) {
+  let leftOut = new Set<TfBlock>();
+  for (const pass of [FIRST, SECOND, THIRD, LAST]) {
+    // before the stages: which of an API's several stages is read (tf-stages.ts)
+    if (pass === THIRD) leftOut = tfStagesLeftOut(ctx, (v) => apiOf(ctx, v));
     for (const b of ctx.blocks) {
       const read = pass[b.kind === 'module' ? 'module' : b.type];
-      if (read && !(b.kind === 'data' && b.type !== 'aws_iam_policy_document')) read(ctx, b);
+      if (read && !leftOut.has(b) && !(b.kind === 'data' && b.type !== 'aws_iam_policy_document')) read(ctx, b);
     }
   }
 }

@@ -1,0 +1,57 @@
+/**
+ * An API with several stages has an invoke URL per stage, each with its own throttles and web
+ * ACL: a flood goes to the least protected. As for CloudFormation (cfn-stages.ts), before the
+ * stages are read the audit picks that one: no stage-wide throttle, else the loosest; among
+ * equals one no web ACL is associated with; then the last by address (the one read before). The other stages, and the
+ * method settings of theirs, are left out, with an assumption naming them.
+ */
+import type { ApiModel } from '../model.ts';
+import { numberOf } from './cfn-values.ts';
+import { first, type TfBlock, type TfContext } from './tf-context.ts';
+
+interface Candidate {
+  block: TfBlock;
+  api: ApiModel;
+  name: string;
+  rate: number;
+  waf: boolean;
+}
+
+/** The blocks the audit does not read (stages not chosen, and method settings of theirs). `apiOf`: the API a value refers to. */
+export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel | undefined): Set<TfBlock> {
+  const of = (type: string) => ctx.blocks.filter((b) => b.kind === 'resource' && b.type === type);
+  const settings = of('aws_api_gateway_method_settings');
+  const associations = [...of('aws_wafv2_web_acl_association'), ...of('aws_wafregional_web_acl_association')];
+  // whether a value names stage block s: a reference to it, or its name written out
+  const names = (v: unknown, s: TfBlock, name: string) => ctx.refs(v).includes(s.address) || ctx.str(v) === name;
+  const byApi = new Map<ApiModel, Candidate[]>();
+  for (const s of [...of('aws_api_gateway_stage'), ...of('aws_apigatewayv2_stage')]) {
+    const rest = s.type === 'aws_api_gateway_stage';
+    const api = apiOf(rest ? s.body.rest_api_id : s.body.api_id);
+    const name = ctx.str(rest ? s.body.stage_name : s.body.name);
+    if (!api || name === undefined) continue;
+    const wide = rest
+      ? first(settings.find((m) => ctx.str(m.body.method_path) === '*/*' && names(m.body.stage_name, s, name))?.body.settings)?.throttling_rate_limit
+      : (first(s.body.default_route_settings) ?? {}).throttling_rate_limit;
+    const rate = wide === undefined ? Infinity : numberOf(ctx.value(wide));
+    const waf = associations.some((a) => ctx.refs(a.body.resource_arn).includes(s.address) || String(a.body.resource_arn ?? '').endsWith(`/stages/${name}`));
+    const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
+    list.push({ block: s, api, name, rate: Number.isFinite(rate) ? rate : Infinity, waf });
+  }
+  const out = new Set<TfBlock>();
+  for (const [api, list] of byApi) {
+    if (list.length < 2) continue;
+    const chosen = list.reduce((a, b) => (b.rate > a.rate || (b.rate === a.rate && (a.waf || !b.waf)) ? b : a));
+    const others = list.filter((c) => c !== chosen);
+    for (const c of others) {
+      out.add(c.block);
+      for (const m of settings) if (names(m.body.stage_name, c.block, c.name) && !names(m.body.stage_name, chosen.block, chosen.name)) out.add(m);
+    }
+    const why = chosen.rate === Infinity ? 'no stage-wide throttle' : `the loosest stage-wide throttle, ${chosen.rate} rps`;
+    ctx.assume(
+      chosen.block.loc,
+      `${api.id} has ${list.length} stages (${list.map((c) => `"${c.name}"`).join(', ')}), each an invoke URL of its own with its own throttles and web ACL; the audit reads "${chosen.name}" (${chosen.block.address}), the least protected (${why}${chosen.waf ? '' : ', no web ACL'}), as a flood would choose it, and leaves ${others.map((c) => c.block.address).join(', ')} out`,
+    );
+  }
+  return out;
+}

@@ -1,0 +1,118 @@
+/**
+ * Every stage of an API is an invoke URL of its own with its own throttles and web ACL (AWS: a
+ * stage is "a named reference to a deployment", with its own settings; a WAF web ACL is
+ * associated with one stage's ARN). A flood takes the least protected, so an API with several
+ * stages is audited on that one, and the others are named.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit/audit.ts';
+import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
+import { readSource } from '../../src/audit/read/source.ts';
+import type { AuditModel } from '../../src/audit/model.ts';
+import { embeddedPriceBook } from '../../src/pricing/loader.ts';
+import { cfnRestTemplate } from '../support/cfn-rest.ts';
+
+const run = (m: AuditModel) => audit([m], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
+const rules = (m: AuditModel) => run(m).findings.map((f) => f.rule);
+const messages = (m: AuditModel) => m.assumptions.map((a) => a.message);
+
+const throttled = (rate: number) => `, MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: ${rate}, ThrottlingBurstLimit: ${2 * rate} }]`;
+const dev = (props = '') => `  DevStage: { Type: AWS::ApiGateway::Stage, Properties: { RestApiId: !Ref Api, DeploymentId: !Ref Deployment, StageName: dev${props} } }\n`;
+const association = (stage: string) =>
+  `  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Scope: REGIONAL
+      DefaultAction: { Allow: {} }
+      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: acl }
+      Rules:
+        - Name: rate
+          Priority: 0
+          Action: { Block: {} }
+          VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: rate }
+          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: IP } }
+  Assoc:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties:
+      ResourceArn: !Join ['', ['arn:aws:apigateway:', !Ref AWS::Region, '::/restapis/', !Ref Api, '/stages/', !Ref ${stage}]]
+      WebACLArn: !GetAtt Acl.Arn
+`;
+
+describe('an API with several stages is audited on the least protected', () => {
+  it('CloudFormation: prod throttled 50/100 and dev with no throttle: dev is read, DOW001 fires, the assumption names both', () => {
+    const m = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50), resources: dev() }), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('dev');
+    expect(m.apis[0].stage).toBeUndefined();
+    expect(m.apis[0].stageAt?.resource).toBe('DevStage');
+    expect(messages(m)).toContain(
+      'Api has 2 stages ("prod", "dev"), each an invoke URL of its own with its own throttles and web ACL; the audit reads "dev" (DevStage), the least protected (no stage-wide throttle, no web ACL), as a flood would choose it, and leaves Stage out',
+    );
+    expect(rules(m)).toContain('DOW001');
+    // the one stage alone: throttled, no such finding, no such assumption
+    const one = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50) }), '/repo/t.yaml');
+    expect(one.apis[0].stage).toEqual({ rate: 50, burst: 100 });
+    expect(rules(one)).not.toContain('DOW001');
+    expect(messages(one).join('\n')).not.toMatch(/stages \(/);
+  });
+
+  it('CloudFormation: both throttled, the looser (dev, 200 rps) is read whichever is written first', () => {
+    const m = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50), resources: dev(throttled(200)) }), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('dev');
+    expect(m.apis[0].stage).toEqual({ rate: 200, burst: 400 });
+    expect(messages(m).join('\n')).toContain('the least protected (the loosest stage-wide throttle, 200 rps, no web ACL)');
+    const reversed = readCloudFormation(cfnRestTemplate({ stageProps: throttled(200), resources: dev(throttled(50)) }), '/repo/t.yaml');
+    expect(reversed.apis[0].stageName).toBe('prod');
+    expect(reversed.apis[0].stage).toEqual({ rate: 200, burst: 400 });
+  });
+
+  it('CloudFormation: alike throttles, a web ACL on one: the other is read, and the association is left out for it', () => {
+    const onProd = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50), resources: dev(throttled(50)) + association('Stage') }), '/repo/t.yaml');
+    expect(onProd.apis[0].stageName).toBe('dev');
+    expect(onProd.apis[0].waf).toBeUndefined();
+    expect(messages(onProd)).toContain('Assoc associates its web ACL with stage "prod", not "dev", the stage the audit reads: it does not protect that one, and is left out');
+    expect(rules(onProd)).toContain('DOW004');
+    const onDev = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50), resources: dev(throttled(50)) + association('DevStage') }), '/repo/t.yaml');
+    expect(onDev.apis[0].stageName).toBe('prod');
+    expect(onDev.apis[0].waf).toBeUndefined();
+  });
+
+  it('Terraform: prod throttled by its method settings and dev with none: dev is read, the method settings of prod left out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dowsim-stages-'));
+    writeFileSync(
+      join(dir, 'main.tf'),
+      `resource "aws_api_gateway_rest_api" "api" {
+  name = "orders"
+}
+resource "aws_api_gateway_stage" "prod" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = "abc"
+  stage_name    = "prod"
+}
+resource "aws_api_gateway_stage" "dev" {
+  rest_api_id   = aws_api_gateway_rest_api.api.id
+  deployment_id = "abc"
+  stage_name    = "dev"
+}
+resource "aws_api_gateway_method_settings" "all" {
+  rest_api_id = aws_api_gateway_rest_api.api.id
+  stage_name  = aws_api_gateway_stage.prod.stage_name
+  method_path = "*/*"
+  settings {
+    throttling_rate_limit  = 50
+    throttling_burst_limit = 100
+  }
+}
+`,
+    );
+    const m = readSource(dir);
+    expect(m.apis[0].stageName).toBe('dev');
+    expect(m.apis[0].stage).toBeUndefined();
+    expect(messages(m)).toContain(
+      'aws_api_gateway_rest_api.api has 2 stages ("dev", "prod"), each an invoke URL of its own with its own throttles and web ACL; the audit reads "dev" (aws_api_gateway_stage.dev), the least protected (no stage-wide throttle, no web ACL), as a flood would choose it, and leaves aws_api_gateway_stage.prod out',
+    );
+    expect(rules(m)).toContain('DOW001');
+  });
+});
