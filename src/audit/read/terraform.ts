@@ -56,16 +56,12 @@ function instances(ctx: TfContext, b: TfBlock): number | undefined {
   return undefined;
 }
 
-/** A count: a number, a variable or local holding one, or `cond ? a : b` on a boolean variable or local with whole-number branches. */
+/** A count: a whole number, or an expression of the configuration's values that gives one (`var.on ? 1 : 0`, `length(local.envs)`). */
 function countValue(ctx: TfContext, count: unknown): number | undefined {
   const direct = ctx.value(count);
   if (typeof direct === 'number' && Number.isInteger(direct) && direct >= 0) return direct;
   if (typeof direct === 'string' && /^\d+$/.test(direct)) return Number(direct);
-  const m = typeof count === 'string' ? /^\$\{\s*((?:var|local)\.[\w.-]+)\s*\?\s*(\d+)\s*:\s*(\d+)\s*\}$/.exec(count) : null;
-  if (!m) return undefined;
-  const cond = ctx.value(`\${${m[1]}}`);
-  const truth = cond === true || cond === 'true' ? true : cond === false || cond === 'false' ? false : undefined;
-  return truth === undefined ? undefined : Number(truth ? m[2] : m[3]);
+  return undefined;
 }
 
 export function readTerraform(path: string): AuditModel {

@@ -7,6 +7,7 @@
 import type { Throttle } from '../../stack/types.ts';
 import type { AuditModel, Location } from '../model.ts';
 import { numberOf, quoted, UNRESOLVED } from './cfn-values.ts';
+import { evalHcl, UNKNOWN } from './hcl-expr.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -60,7 +61,11 @@ export class TfContext {
     this.model.assumptions.push({ ...loc, message });
   }
 
-  /** A value with "${var.x}", "${local.x}" (and "${var.x.attr}") resolved; UNRESOLVED for other expressions. */
+  /**
+   * A value with "${var.x}", "${local.x}" (and "${var.x.attr}") resolved, and expressions of them
+   * evaluated (hcl-expr.ts: arithmetic, conditionals, a few functions); UNRESOLVED for what the
+   * configuration alone cannot say (a resource's attribute, each, count, other functions).
+   */
   value(v: unknown, depth = 0): unknown {
     if (depth > 20) return UNRESOLVED;
     if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1));
@@ -74,11 +79,21 @@ export class TfContext {
       for (const key of whole[3].split('.').filter(Boolean)) out = out && typeof out === 'object' ? (out as Obj)[key] : UNRESOLVED;
       return out === undefined ? UNRESOLVED : out;
     }
+    // one expression: arithmetic, a conditional, a function of what the configuration says (hcl-expr.ts)
+    const single = /^\$\{([^{}]*)\}$/.exec(v);
+    if (single && !single[1].includes('${')) {
+      const r = evalHcl(single[1], (root, name) => {
+        const base = root === 'var' ? this.vars.get(name) : this.locals.get(name);
+        const out = base === undefined ? UNKNOWN : this.value(base, depth + 1);
+        return out === UNRESOLVED ? UNKNOWN : out;
+      });
+      return r === UNKNOWN ? UNRESOLVED : r;
+    }
     // "prefix-${var.x}": interpolate when every part resolves to a scalar
     let unresolved = false;
     const s = v.replace(/\$\{([^}]*)\}/g, (_, expr: string) => {
       const r = this.value(`\${${expr.trim()}}`, depth + 1);
-      if (r === UNRESOLVED || r === null || typeof r === 'object' || /^\$\{/.test(String(r)) || !/^(var|local)\./.test(expr.trim())) {
+      if (r === UNRESOLVED || r === null || typeof r === 'object' || /^\$\{/.test(String(r))) {
         unresolved = true;
         return '';
       }
