@@ -42,7 +42,8 @@ export async function loadHandler(spec: string, cwd = process.cwd()): Promise<La
   const fn = mod[name] ?? (name === 'handler' && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>)?.handler : undefined);
   if (typeof fn !== 'function') {
     const exported = Object.keys(mod).join(', ') || 'nothing';
-    throw new InputError([{ path: '--handler', message: `${file} has no function export "${name}" (it exports ${exported})` }]);
+    const what = Object.hasOwn(mod, name) ? `: export "${name}" is ${fn === null ? 'null' : Array.isArray(fn) ? 'an array' : typeof fn === 'object' ? 'an object' : `a ${typeof fn}`}, not a function` : ` has no function export "${name}"`;
+    throw new InputError([{ path: '--handler', message: `${file}${what} (it exports ${exported})` }]);
   }
   return fn as LambdaHandler;
 }

@@ -6,12 +6,13 @@ import { formatDuration, parseDuration } from '../model/units.ts';
 export const MAX_RATE = 1e9;
 
 /**
- * A duration with a unit ("250ms", "90s", "5m", "24h", "30d") or a plain 0, read as seconds.
+ * A duration with a unit ("250ms", "90s", "5m", "24h", "30d") or a plain 0 (0 or "0"), read as seconds.
  * `positive` rejects 0; `min`/`max`/`oneOf` are in seconds.
  */
 export function duration(opts: { positive?: boolean; min?: number; max?: number; oneOf?: number[] } = {}) {
   return z.unknown().transform((value, ctx) => {
-    const seconds = value === 0 ? 0 : parseDuration(value);
+    // a plain 0, written as a number or quoted ("0")
+    const seconds = value === 0 || (typeof value === 'string' && /^\s*0+(\.0+)?\s*$/.test(value)) ? 0 : parseDuration(value);
     const fail = (message: string) => {
       ctx.addIssue({ code: 'custom', message, input: value });
       return z.NEVER;

@@ -90,7 +90,8 @@ function detectionTrips(doc: ResultDocument, gate: Gate): GateTrip[] {
   }
   if (!seen) {
     const names = detectionNames(doc.stacks);
-    const hint = names.length ? `; the alarms and budgets are ${names.join(', ')}` : '; no stack has alarms or budgets';
+    // the alarms and budgets there are, when some are (with none, "no stack has alarms or budgets" says it all)
+    const hint = names.length ? `; the alarms and budgets are ${names.join(', ')}` : gate.metric === FIRST_SECONDS ? '' : '; no stack has alarms or budgets';
     throw new InputError([{ path: `--fail-if "${gate.text}"`, message: `no stack has ${gate.metric === FIRST_SECONDS ? 'alarms or budgets' : `an alarm or budget named "${gate.metric.slice('detection.'.length, -'.costBefore'.length)}"`}${hint}` }]);
   }
   return trips;

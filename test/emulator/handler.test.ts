@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { call, closeAll, emulate, stackFrom } from './support.ts';
 import { InputError } from '../../src/model/errors.ts';
 import { startEmulator } from '../../src/emulator/start-emulator.ts';
@@ -163,5 +166,12 @@ describe('--handler mistakes are the user\'s', () => {
   it('a missing file or export is an InputError naming --handler', async () => {
     await expect(startEmulator({ stack: rest, handler: './no/such/file.mjs#handler' })).rejects.toThrow(InputError);
     await expect(startEmulator({ stack: rest, handler: `${ECHO}#nope` })).rejects.toThrow(/has no function export "nope"/);
+  });
+
+  it('an export that is there but is no function says what it is (it said the module had no such export)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dowsim-handler-'));
+    const file = join(dir, 'h.mjs');
+    writeFileSync(file, 'export default 5;\nexport const handler = async () => ({ statusCode: 200 });\n');
+    await expect(startEmulator({ stack: rest, handler: `${file}#default` })).rejects.toThrow(`--handler: ${file}: export "default" is a number, not a function (it exports default, handler)`);
   });
 });

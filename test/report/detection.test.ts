@@ -59,4 +59,9 @@ describe('cost until detection in the reports (leech against rest-alarmed)', () 
     expect(trips.map((t) => t.stack)).toEqual(['rest-alarmed']);
     expect(trips[0].value).toBe(8 * 3600);
   });
+
+  it('a gate on detection.firstSeconds where no stack has alarms says so once (it said it twice)', () => {
+    const bare = { ...doc, stacks: doc.stacks.filter((s) => s.name === 'rest-unprotected') };
+    expect(() => evaluateGates(bare, ['detection.firstSeconds>900'])).toThrow(/^--fail-if "detection.firstSeconds>900": no stack has alarms or budgets$/);
+  });
 });

@@ -193,6 +193,8 @@ describe('validation: each rule names its path', () => {
     ['a duration without a unit', withSegment('{ duration: 300, rate: 1 }'), 'cohorts[0].rate[0].duration', /expected a duration like "5m".*needs a unit/],
     ['a duration in words', withSegment('{ duration: 5 minutes, rate: 1 }'), 'cohorts[0].rate[0].duration', /expected a duration like "5m"/],
     ['a zero-length segment', withSegment('{ duration: 0, rate: 1 }'), 'cohorts[0].rate[0].duration', /longer than 0/],
+    // "0" is the same plain 0 (it got "expected a duration like \"5m\"")
+    ['a zero-length segment written "0"', withSegment('{ duration: "0", rate: 1 }'), 'cohorts[0].rate[0].duration', /^expected a duration longer than 0, got "0" \(line \d+\)$/],
     // it would repeat every 500 ms, and the simulator would count each repetition as a second: half the requests
     ['a scenario shorter than a second', withSegment('{ duration: 500ms, rate: 10 }'), 'cohorts', /at least 1s \(its longest cohort's rate segments add up to 500ms\)/],
     ['a negative rate', withSegment('{ duration: 1m, rate: -1 }'), 'cohorts[0].rate[0].rate', /≥ 0/],
