@@ -78,12 +78,26 @@ export function formatCount(n: number): string {
 
 /** Short count for tight columns ("12.3M", "4.1B"); exact below 100,000. */
 export function formatCountShort(n: number): string {
+  return Math.abs(n) < 100_000 ? formatCount(n) : shortForm(n);
+}
+
+/** A count from 1,000 up with its unit ("26.2k", "367k", "12.3M"); exact below. */
+function shortForm(n: number): string {
   const a = Math.abs(n);
-  if (a < 100_000) return formatCount(n);
   for (const [div, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) {
     if (a >= div) return `${+(n / div).toFixed(a / div >= 100 ? 0 : 1)}${suffix}`;
   }
   return formatCount(n);
+}
+
+/**
+ * A column of counts for a tight table, in one form: exact ("26,182") while every one is under
+ * 100,000, else every one from 1,000 up short ("367k", "26.2k", "12.3M"; under 1,000 exact), so
+ * that a column never mixes "367k" with "26,182".
+ */
+export function formatCountColumnShort(values: number[]): string[] {
+  if (values.every((v) => !Number.isFinite(v) || Math.abs(v) < 100_000)) return values.map(formatCount);
+  return values.map((n) => (Number.isFinite(n) ? shortForm(n) : formatCount(n)));
 }
 
 /** A number with thousands separators and up to `digits` decimals ("1,234.5"). */

@@ -8,6 +8,7 @@ import { detectionRanking, detectionSentence, detectionTable, detectionWindow } 
 import { formatMoney, formatPercent } from './format.ts';
 import { routeTable } from './route-table.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
+import { liveSources } from './terminal.ts';
 import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
 import { moneyColumns } from './money-cells.ts';
 
@@ -70,7 +71,7 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
   const live = liveTable(doc);
   if (live) {
     const tl = doc.measured ?? doc.server ?? doc.predicted;
-    parts.push(`<section id="live"><h2>Live run: predicted vs measured vs server</h2>`);
+    parts.push(`<section id="live"><h2>Live run: ${h(liveSources(doc))}</h2>`);
     if (tl) parts.push(`<p>Run length ${h(formatDuration(tl.durationSeconds))}; counts over the run itself (not projected).</p>`);
     parts.push(table(live, 'live-table'));
     const dev = deviationTable(doc);

@@ -6,6 +6,7 @@ import { apiKindTitle, horizonLabel } from './figures.ts';
 import { routeTable } from './route-table.ts';
 import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
+import { liveSources } from './terminal.ts';
 import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
 import { moneyColumns } from './money-cells.ts';
 
@@ -73,7 +74,7 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
   const live = liveTable(doc);
   if (live) {
     const tl = doc.measured ?? doc.server ?? doc.predicted;
-    out.push(`## Live run: predicted vs measured vs server`, '');
+    out.push(`## Live run: ${md(liveSources(doc))}`, '');
     if (tl) out.push(`Run length ${md(formatDuration(tl.durationSeconds))}; counts over the run itself (not projected).`, '');
     out.push(...table(live), '');
     const dev = deviationTable(doc);

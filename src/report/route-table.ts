@@ -1,7 +1,7 @@
 import type { StackResult } from '../model/result.ts';
 import type { Totals } from '../model/totals.ts';
 import { nonZeroOutcomes } from './figures.ts';
-import { formatCount, formatCountShort, formatNumber } from './format.ts';
+import { formatCount, formatCountColumnShort, formatNumber } from './format.ts';
 import type { Cell, Table } from './tables.ts';
 import { textTable, type TextColumn } from './text-table.ts';
 
@@ -59,13 +59,8 @@ export function routeLines(s: StackResult): string[] {
     { header: 'refused', align: 'right' },
     { header: 'GB-s', align: 'right' },
   ];
-  const rows = entries.map(([route, t]) => [
-    route.length > 28 ? `${route.slice(0, 27)}…` : route,
-    routeFunction(s, route),
-    formatCountShort(t.offered),
-    formatCountShort(t.succeeded),
-    formatCountShort(t.offered - t.succeeded),
-    formatNumber(t.gbSeconds, 1),
-  ]);
+  // each count column in one form (formatCountColumnShort)
+  const [offered, succeeded, refused] = [(t: Totals) => t.offered, (t: Totals) => t.succeeded, (t: Totals) => t.offered - t.succeeded].map((f) => formatCountColumnShort(entries.map(([, t]) => f(t))));
+  const rows = entries.map(([route, t], i) => [route.length > 28 ? `${route.slice(0, 27)}…` : route, routeFunction(s, route), offered[i], succeeded[i], refused[i], formatNumber(t.gbSeconds, 1)]);
   return textTable(cols, rows);
 }

@@ -2,7 +2,7 @@ import type { ResultDocument, StackResult } from '../model/result.ts';
 import type { Outcome } from '../model/outcomes.ts';
 import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
-import { formatCount, formatCountShort, formatMoney, formatMoneyColumn, formatPercent } from './format.ts';
+import { formatCount, formatCountColumnShort, formatMoney, formatMoneyColumn, formatPercent } from './format.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
 import { detectionLines, detectionRanking, detectionWindow } from './detection.ts';
 import { cohortDeviationTable, latencyTable } from './live-tables.ts';
@@ -68,7 +68,8 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
   const live = liveTable(doc);
   if (live.length) {
     out.push('');
-    out.push(bold(`Predicted vs measured vs server, over the run itself${runLabel(doc)}`));
+    const what = liveSources(doc);
+    out.push(bold(`${what.charAt(0).toUpperCase()}${what.slice(1)}, over the run itself${runLabel(doc)}`));
     out.push(...live);
   }
   const perCohort = cohortDeviationTable(doc);
@@ -111,7 +112,6 @@ function cohortTable(s: StackResult): string[] {
   const entries = Object.entries(s.throttled.cohorts);
   const outcomes = nonZeroOutcomes(entries.map(([, c]) => c.totals));
   const build = (short: boolean, nameMax: number) => {
-    const num = short ? formatCountShort : formatCount;
     const headers = short ? SHORTER : SHORT;
     const cols: TextColumn[] = [
       { header: 'cohort' },
@@ -119,12 +119,16 @@ function cohortTable(s: StackResult): string[] {
       { header: 'offered', align: 'right' },
       ...outcomes.map((o) => ({ header: headers[o], align: 'right' as const })),
     ];
-    const rows = entries.map(([name, c]) => [truncate(oneLine(name), nameMax), c.role, num(c.totals.offered), ...outcomes.map((o) => num(c.totals[o]))]);
+    const labels = entries.map(([name, c]) => [truncate(oneLine(name), nameMax), c.role]);
+    const totals = entries.map(([, c]) => c.totals);
     if (entries.length > 1) {
-      const t = s.throttled.totals;
-      rows.push(['all', '', num(t.offered), ...outcomes.map((o) => num(t[o]))]);
+      labels.push(['all', '']);
+      totals.push(s.throttled.totals);
     }
-    return textTable(cols, rows);
+    // column by column, so that a short column is short throughout (formatCountColumnShort)
+    const columns = (['offered', ...outcomes] as const).map((k) => totals.map((t) => t[k]));
+    const cells = columns.map((col) => (short ? formatCountColumnShort(col) : col.map(formatCount)));
+    return textTable(cols, labels.map((l, i) => [...l, ...cells.map((col) => col[i])]));
   };
   return firstThatFits([() => build(false, 24), () => build(true, 24), () => build(true, 12)]);
 }
@@ -193,6 +197,11 @@ const LIVE_KEYS: (keyof Totals)[] = ['offered', ...OUTCOME_ORDER, 'invoked', 'co
 
 /** What a client cannot observe: shown as "—" in the measured column, not as a misleading 0. */
 const CLIENT_BLIND: (keyof Totals)[] = ['coldStarts'];
+
+/** What the live table compares, as its heading says it: "predicted vs measured vs server", or as much of it as the document has ("measured" alone for an imported k6 run without a prediction or server). */
+export function liveSources(doc: ResultDocument): string {
+  return liveRows(doc)?.headers.join(' vs ') ?? '';
+}
 
 /** Predicted vs measured vs server totals of a live run (nothing for a simulation). */
 export function liveRows(doc: ResultDocument): { headers: string[]; rows: [keyof Totals, (number | undefined)[]][] } | undefined {

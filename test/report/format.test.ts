@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatCountShort, formatMoney, formatPercent, formatUnitPrice, slug } from '../../src/report/format.ts';
+import { formatCount, formatCountColumnShort, formatCountShort, formatMoney, formatPercent, formatUnitPrice, slug } from '../../src/report/format.ts';
 
 describe('display formatting', () => {
   it('formats dollars with thousands separators and cents', () => {
@@ -28,6 +28,12 @@ describe('display formatting', () => {
     expect(formatCountShort(99_999)).toBe('99,999');
     expect(formatCountShort(392_400_000)).toBe('392M');
     expect(formatCountShort(25_920_000_000)).toBe('25.9B');
+  });
+
+  it('a short column is short throughout once one count reaches 100,000 (it mixed "367k" with "26,182")', () => {
+    expect(formatCountColumnShort([367_400, 26_182, 223_000, 999, 0])).toEqual(['367k', '26.2k', '223k', '999', '0']);
+    expect(formatCountColumnShort([99_999, 26_182, 5])).toEqual(['99,999', '26,182', '5']);
+    expect(formatCountColumnShort([12_345_678, 1_500])).toEqual(['12.3M', '1.5k']);
     expect(formatPercent(0.716)).toBe('71.6%');
     expect(formatPercent(0.0042)).toBe('0.42%');
     expect(formatPercent(0)).toBe('0%');

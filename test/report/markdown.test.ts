@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/markdown.ts';
+import { formatSummary } from '../../src/report/terminal.ts';
 import { planCharts } from '../../src/report/charts.ts';
 import { escapeMarkdown } from '../../src/report/escape.ts';
 import { formatCount, formatMoney, formatPercent } from '../../src/report/format.ts';
@@ -93,6 +94,17 @@ describe('Markdown report', () => {
     const rows = tableAfter(live, '## Live run');
     expect(rows[0]).toEqual(['Count', 'predicted', 'measured', 'server']);
     expect(rows.find((r) => r[0] === 'connectionErrors')).toEqual(['connectionErrors', '0', '2', '0']);
+  });
+
+  it('a run measured alone (import-k6 without a prediction or server) is headed as what it has (it said "predicted vs measured vs server" over one column)', () => {
+    const doc = liveFixture();
+    delete doc.predicted;
+    delete doc.server;
+    const live = renderMarkdown(doc);
+    expect(live).toContain('## Live run: measured\n');
+    expect(tableAfter(live, '## Live run')[0]).toEqual(['Count', 'measured']);
+    expect(formatSummary(doc)).toMatch(/^Measured, over the run itself/m);
+    expect(formatSummary(liveFixture())).toMatch(/^Predicted vs measured vs server, over the run itself/m);
   });
 
   it('renders hostile names as text: no tags, no links, no table breaks', () => {
