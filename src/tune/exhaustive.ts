@@ -1,6 +1,6 @@
 import type { Dimension } from './dimension.ts';
 import { better, type Candidate, type Evaluation, type Evaluator } from './evaluate.ts';
-import type { SearchOutcome } from './search.ts';
+import { frontOrder, type SearchOutcome } from './search.ts';
 import { kinderFirst, SHORTLIST } from './select.ts';
 
 export interface ExhaustiveOutcome extends SearchOutcome {
@@ -14,7 +14,6 @@ export interface ExhaustiveOutcome extends SearchOutcome {
 
 /** How many evaluations accumulate before those that cannot matter are let go (memory stays flat). */
 const COMPACT_EVERY = 4096;
-
 
 /**
  * The number of combinations of the dimensions' ladders: the configurations `exhaustive` simulates.
@@ -67,7 +66,7 @@ export function exhaustive(ev: Evaluator, dims: readonly Dimension[], costTolera
  */
 function stillNeeded(all: Evaluation[], costTolerance: number): Evaluation[] {
   const keep = new Set<Evaluation>([all[0]]);
-  const sorted = [...all].sort((a, b) => a.perHour - b.perHour || b.legitSuccess - a.legitSuccess || a.changes.length - b.changes.length || (a.key < b.key ? -1 : 1));
+  const sorted = [...all].sort(frontOrder);
   let bestSuccess = -Infinity;
   for (const e of sorted) {
     if (e.legitSuccess > bestSuccess) keep.add(e);

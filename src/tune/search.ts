@@ -164,12 +164,15 @@ export function coarseGrid(dims: Dimension[], max: number): Candidate[] {
   return out;
 }
 
+/** The order paretoFront walks candidates in: cheapest first, then kindest to legit users, fewest changes, key. */
+export const frontOrder = (a: Evaluation, b: Evaluation): number => a.perHour - b.perHour || b.legitSuccess - a.legitSuccess || a.changes.length - b.changes.length || (a.key < b.key ? -1 : 1);
+
 /**
  * The Pareto front of cost against legit success: the candidates no other beats on both (at most
  * as expensive and at least as kind to users, one of them strictly), cheapest first.
  */
 export function paretoFront(all: Evaluation[]): Evaluation[] {
-  const sorted = [...all].sort((a, b) => a.perHour - b.perHour || b.legitSuccess - a.legitSuccess || a.changes.length - b.changes.length || (a.key < b.key ? -1 : 1));
+  const sorted = [...all].sort(frontOrder);
   const front: Evaluation[] = [];
   let bestSuccess = -Infinity;
   for (const e of sorted) {

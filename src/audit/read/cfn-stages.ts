@@ -1,24 +1,13 @@
 /**
- * An API with several stages has an invoke URL per stage, each with its own throttles and web
- * ACL: a flood goes to the least protected. The audit models one stage per API, so before the
- * stages are read it picks that one: the stage with no stage-wide throttle, else the loosest one;
- * among equals one no web ACL is associated with; then the last written (the one read before). The others are left
- * out, with an assumption naming them. (A SAM API's own stage is not among them: SAM reads it with
- * the API.)
+ * CloudFormation's stages of one API (AWS::ApiGateway::Stage, a Deployment with a StageName,
+ * AWS::ApiGatewayV2::Stage): which one the audit reads when there are several
+ * (least-protected.ts). A SAM API's own stage is not among them: SAM reads it with the API.
  */
 import { refsIn, type CfnContext } from './cfn-context.ts';
 import { numberOf } from './cfn-values.ts';
+import { leastProtected, type StageCandidate } from './least-protected.ts';
 
 type Obj = Record<string, unknown>;
-
-interface Candidate {
-  id: string;
-  api: string;
-  name: string;
-  /** The stage-wide rate limit (Infinity: none). */
-  rate: number;
-  waf: boolean;
-}
 
 const STAGE_TYPES: Record<string, (p: Obj) => { api: unknown; name: unknown; throttle?: unknown }> = {
   'AWS::ApiGateway::Stage': (p) => ({ api: p.RestApiId, name: p.StageName, throttle: stageWide(p.MethodSettings) }),
@@ -43,7 +32,7 @@ function stageWide(settings: unknown): unknown {
  * association names (cfn-apis.ts arnStage).
  */
 export function stagesLeftOut(ctx: CfnContext, stageOf: (arn: unknown) => string | undefined): Set<string> {
-  const byApi = new Map<string, Candidate[]>();
+  const byApi = new Map<string, StageCandidate[]>();
   const associated = new Map<string, Set<string>>();
   for (const [id, r] of Object.entries(ctx.resources)) {
     if (r?.Type !== 'AWS::WAFv2::WebACLAssociation' || !ctx.exists(id)) continue;
@@ -61,19 +50,14 @@ export function stagesLeftOut(ctx: CfnContext, stageOf: (arn: unknown) => string
     if (!api || name === undefined || String(ctx.resources[api]?.Type ?? '').startsWith('AWS::Serverless::')) continue;
     const rate = s.throttle === undefined ? Infinity : numberOf(ctx.values.value(s.throttle));
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
-    list.push({ id, api, name, rate: Number.isFinite(rate) ? rate : Infinity, waf: associated.get(api)?.has(name) ?? false });
+    list.push({ address: id, name, rate: Number.isFinite(rate) ? rate : Infinity, waf: associated.get(api)?.has(name) ?? false });
   }
   const out = new Set<string>();
   for (const [api, list] of byApi) {
     if (list.length < 2) continue;
-    // the least protected: no stage-wide throttle (or the loosest), then no web ACL, then the last written
-    const chosen = list.reduce((a, b) => (b.rate > a.rate || (b.rate === a.rate && (a.waf || !b.waf)) ? b : a));
-    for (const c of list) if (c !== chosen) out.add(c.id);
-    const why = chosen.rate === Infinity ? 'no stage-wide throttle' : `the loosest stage-wide throttle, ${chosen.rate} rps`;
-    ctx.assume(
-      ctx.loc(chosen.id),
-      `${api} has ${list.length} stages (${list.map((c) => `"${c.name}"`).join(', ')}), each an invoke URL of its own with its own throttles and web ACL; the audit reads "${chosen.name}" (${chosen.id}), the least protected (${why}${chosen.waf ? '' : ', no web ACL'}), as a flood would choose it, and leaves ${list.filter((c) => c !== chosen).map((c) => c.id).join(', ')} out`,
-    );
+    const { chosen, others, message } = leastProtected(api, list);
+    for (const c of others) out.add(c.address);
+    ctx.assume(ctx.loc(chosen.address), message);
   }
   return out;
 }

@@ -1,20 +1,15 @@
 /**
- * An API with several stages has an invoke URL per stage, each with its own throttles and web
- * ACL: a flood goes to the least protected. As for CloudFormation (cfn-stages.ts), before the
- * stages are read the audit picks that one: no stage-wide throttle, else the loosest; among
- * equals one no web ACL is associated with; then the last by address (the one read before). The other stages, and the
- * method settings of theirs, are left out, with an assumption naming them.
+ * Terraform's stages of one API (aws_api_gateway_stage, aws_apigatewayv2_stage): which one the
+ * audit reads when there are several (least-protected.ts); the others, and the method settings
+ * of theirs, are left out.
  */
 import type { ApiModel } from '../model.ts';
 import { numberOf } from './cfn-values.ts';
+import { leastProtected, type StageCandidate } from './least-protected.ts';
 import { first, type TfBlock, type TfContext } from './tf-context.ts';
 
-interface Candidate {
+interface Candidate extends StageCandidate {
   block: TfBlock;
-  api: ApiModel;
-  name: string;
-  rate: number;
-  waf: boolean;
 }
 
 /** The blocks the audit does not read (stages not chosen, and method settings of theirs). `apiOf`: the API a value refers to. */
@@ -36,22 +31,17 @@ export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel 
     const rate = wide === undefined ? Infinity : numberOf(ctx.value(wide));
     const waf = associations.some((a) => ctx.refs(a.body.resource_arn).includes(s.address) || String(a.body.resource_arn ?? '').endsWith(`/stages/${name}`));
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
-    list.push({ block: s, api, name, rate: Number.isFinite(rate) ? rate : Infinity, waf });
+    list.push({ block: s, address: s.address, name, rate: Number.isFinite(rate) ? rate : Infinity, waf });
   }
   const out = new Set<TfBlock>();
   for (const [api, list] of byApi) {
     if (list.length < 2) continue;
-    const chosen = list.reduce((a, b) => (b.rate > a.rate || (b.rate === a.rate && (a.waf || !b.waf)) ? b : a));
-    const others = list.filter((c) => c !== chosen);
+    const { chosen, others, message } = leastProtected(api.id, list);
     for (const c of others) {
       out.add(c.block);
       for (const m of settings) if (names(m.body.stage_name, c.block, c.name) && !names(m.body.stage_name, chosen.block, chosen.name)) out.add(m);
     }
-    const why = chosen.rate === Infinity ? 'no stage-wide throttle' : `the loosest stage-wide throttle, ${chosen.rate} rps`;
-    ctx.assume(
-      chosen.block.loc,
-      `${api.id} has ${list.length} stages (${list.map((c) => `"${c.name}"`).join(', ')}), each an invoke URL of its own with its own throttles and web ACL; the audit reads "${chosen.name}" (${chosen.block.address}), the least protected (${why}${chosen.waf ? '' : ', no web ACL'}), as a flood would choose it, and leaves ${others.map((c) => c.block.address).join(', ')} out`,
-    );
+    ctx.assume(chosen.block.loc, message);
   }
   return out;
 }
