@@ -8,7 +8,7 @@ import { detectionRanking, detectionSentence, detectionTable, detectionWindow } 
 import { formatMoney, formatPercent } from './format.ts';
 import { routeTable } from './route-table.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
-import { liveSources } from './terminal.ts';
+import { liveNote, liveSources } from './terminal.ts';
 import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
 import { moneyColumns } from './money-cells.ts';
 
@@ -74,6 +74,8 @@ ${doc.scenarioDescription ? `<p class="description" id="scenario-description">${
     parts.push(`<section id="live"><h2>Live run: ${h(liveSources(doc))}</h2>`);
     if (tl) parts.push(`<p>Run length ${h(formatDuration(tl.durationSeconds))}; counts over the run itself (not projected).</p>`);
     parts.push(table(live, 'live-table'));
+    const note = liveNote(doc);
+    if (note) parts.push(`<p class="note">${h(note)}</p>`);
     const dev = deviationTable(doc);
     if (dev) parts.push(table(dev, 'deviation-table'));
     const win = runWindowTable(doc);

@@ -6,7 +6,7 @@ import { apiKindTitle, horizonLabel } from './figures.ts';
 import { routeTable } from './route-table.ts';
 import { detectionRanking, detectionSentence, detectionTable, detectionWindow } from './detection.ts';
 import { billTable, cohortTable, deviationTable, headlineSentences, headlineTable, liveTable, type Table } from './tables.ts';
-import { liveSources } from './terminal.ts';
+import { liveNote, liveSources } from './terminal.ts';
 import { cohortDeviationTable, latencyTable, runWindowTable } from './live-tables.ts';
 import { moneyColumns } from './money-cells.ts';
 
@@ -77,6 +77,8 @@ export function renderMarkdown(doc: ResultDocument, opts: MarkdownOptions = {}):
     out.push(`## Live run: ${md(liveSources(doc))}`, '');
     if (tl) out.push(`Run length ${md(formatDuration(tl.durationSeconds))}; counts over the run itself (not projected).`, '');
     out.push(...table(live), '');
+    const note = liveNote(doc);
+    if (note) out.push(md(note), '');
     const dev = deviationTable(doc);
     if (dev) out.push(...table(dev), '');
     const win = runWindowTable(doc);

@@ -71,6 +71,8 @@ export function formatSummary(doc: ResultDocument, opts: SummaryOptions = {}): s
     const what = liveSources(doc);
     out.push(bold(`${what.charAt(0).toUpperCase()}${what.slice(1)}, over the run itself${runLabel(doc)}`));
     out.push(...live);
+    const note = liveNote(doc);
+    if (note) out.push(...wrapText(note, MAX_WIDTH, '  ', '  '));
   }
   const perCohort = cohortDeviationTable(doc);
   if (perCohort) {
@@ -198,6 +200,31 @@ const LIVE_KEYS: (keyof Totals)[] = ['offered', ...OUTCOME_ORDER, 'invoked', 'co
 /** What a client cannot observe: shown as "—" in the measured column, not as a misleading 0. */
 const CLIENT_BLIND: (keyof Totals)[] = ['coldStarts'];
 
+/**
+ * What CloudWatch cannot tell apart (to-timeline.ts): it has no throttle metric, so every request
+ * API Gateway answered without the function (429 throttles and quotas, 403 keys and authorizers,
+ * WAF blocks) is its gatewayThrottled. Shown as "—" in the server column, not as a misleading 0.
+ */
+const CLOUDWATCH_BLIND: (keyof Totals)[] = ['wafBlocked', 'authRejected', 'quotaExceeded'];
+
+/** The server column came from CloudWatch (`run --server cloudwatch`, or a real target), not from the emulator's own count. */
+function serverFromCloudWatch(doc: ResultDocument): boolean {
+  return doc.server?.source === 'cloudwatch';
+}
+
+/**
+ * Under a live table whose server column is CloudWatch's: what its gatewayThrottled holds, and the
+ * client's count of the same (every request refused before the function), when the two differ
+ * in kind (the client saw 403s or quota or WAF refusals). undefined otherwise.
+ */
+export function liveNote(doc: ResultDocument): string | undefined {
+  if (!doc.server || !doc.measured || !serverFromCloudWatch(doc)) return undefined;
+  const m = timelineTotals(doc.measured);
+  if (CLOUDWATCH_BLIND.every((k) => m[k] === 0)) return undefined;
+  const before = m.gatewayThrottled + CLOUDWATCH_BLIND.reduce((n, k) => n + m[k], 0);
+  return `server: CloudWatch has no throttle metric, so its gatewayThrottled is every request API Gateway answered without the function (429 throttles and quotas, 403 keys, authorizers and WAF blocks alike); the client measured ${formatCount(before)} such (${['gatewayThrottled', ...CLOUDWATCH_BLIND].filter((k) => m[k as keyof Totals] > 0).map((k) => `${k} ${formatCount(m[k as keyof Totals])}`).join(', ')}).`;
+}
+
 /** What the live table compares, as its heading says it: "predicted vs measured vs server", or as much of it as the document has ("measured" alone for an imported k6 run without a prediction or server). */
 export function liveSources(doc: ResultDocument): string {
   return liveRows(doc)?.headers.join(' vs ') ?? '';
@@ -213,8 +240,10 @@ export function liveRows(doc: ResultDocument): { headers: string[]; rows: [keyof
   const present = sources.filter(([, tl]) => tl !== undefined) as [string, Timeline][];
   if (present.length === 0) return undefined;
   const totals = present.map(([, tl]) => timelineTotals(tl));
+  const cloudWatch = serverFromCloudWatch(doc);
+  const blind = (source: string, k: keyof Totals) => (source === 'measured' && CLIENT_BLIND.includes(k)) || (source === 'server' && cloudWatch && CLOUDWATCH_BLIND.includes(k));
   const rows = LIVE_KEYS.filter((k) => k === 'offered' || totals.some((t) => t[k] !== 0)).map(
-    (k) => [k, totals.map((t, i) => (present[i][0] === 'measured' && CLIENT_BLIND.includes(k) ? undefined : t[k]))] as [keyof Totals, (number | undefined)[]],
+    (k) => [k, totals.map((t, i) => (blind(present[i][0], k) ? undefined : t[k]))] as [keyof Totals, (number | undefined)[]],
   );
   return { headers: present.map(([n]) => n), rows };
 }

@@ -107,6 +107,29 @@ describe('Markdown report', () => {
     expect(formatSummary(liveFixture())).toMatch(/^Predicted vs measured vs server, over the run itself/m);
   });
 
+  it("a server column from CloudWatch shows '—' for what CloudWatch cannot tell apart, and says what its gatewayThrottled holds (403s were read as throttles)", () => {
+    const doc = liveFixture();
+    // the client saw 40 of the bots' requests refused 403 (no API key); CloudWatch counts them as answered without the function
+    const b = doc.measured!.cohorts[1].buckets[0];
+    b.succeeded -= 40;
+    b.authRejected += 40;
+    doc.server = { ...doc.server!, source: 'cloudwatch' };
+    const sb = doc.server.cohorts[1].buckets[0];
+    sb.succeeded -= 40;
+    sb.gatewayThrottled += 40;
+    const gt = (tl: typeof doc.measured) => tl!.cohorts.reduce((n, c) => n + c.buckets.reduce((k, x) => k + x.gatewayThrottled, 0), 0);
+    const rows = tableAfter(renderMarkdown(doc), '## Live run');
+    expect(rows.find((r) => r[0] === 'authRejected')).toEqual(['authRejected', '0', '40', '—']);
+    const note = `server: CloudWatch has no throttle metric, so its gatewayThrottled is every request API Gateway answered without the function (429 throttles and quotas, 403 keys, authorizers and WAF blocks alike); the client measured ${formatCount(gt(doc.measured) + 40)} such (gatewayThrottled ${formatCount(gt(doc.measured))}, authRejected 40).`;
+    expect(renderMarkdown(doc)).toContain(note);
+    expect(formatSummary(doc).replace(/\s+/g, ' ')).toContain(note);
+    // from the emulator, its own count: 0 is a count, and no note
+    const emulated = liveFixture();
+    emulated.measured!.cohorts[1].buckets[0].authRejected += 40;
+    expect(tableAfter(renderMarkdown(emulated), '## Live run').find((r) => r[0] === 'authRejected')).toEqual(['authRejected', '0', '40', '0']);
+    expect(renderMarkdown(emulated)).not.toContain('CloudWatch has no throttle metric');
+  });
+
   it('renders hostile names as text: no tags, no links, no table breaks', () => {
     const hostile = renderMarkdown(hostileFixture());
     expect(hostile).not.toMatch(/<script|<img|<b /i);
