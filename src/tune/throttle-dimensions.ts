@@ -74,9 +74,15 @@ function throttleDimension(opts: {
     id: opts.path,
     base: opts.base ?? null,
     rungs,
+    // the tightest, middle and loosest levels that have rungs, each by its burst = rate rung, or the
+    // nearest burst where that one is the same as another (a floor for random arrivals above the
+    // rate makes ½×, 1× and 2× one rung) and the ladder kept only the first
     coarse: (rs) => {
-      const levels = spread(opts.rates.map((_, i) => i));
-      return rs.flatMap((r, i) => (r.variant === 1 && levels.includes(r.level) ? [i] : []));
+      const levels = spread([...new Set(rs.flatMap((r) => (r.value !== null && !Number.isNaN(r.level) ? [r.level] : [])))]);
+      return levels.map((level) => {
+        const at = rs.flatMap((r, i) => (r.value !== null && r.level === level ? [{ i, d: Math.abs(r.variant - 1) }] : []));
+        return at.reduce((a, b) => (b.d < a.d ? b : a)).i;
+      });
     },
     same: (a, b) => a.rate === b.rate && a.burst === b.burst,
     // a token bucket that refills at least as fast and holds at least as many tokens, fed the same

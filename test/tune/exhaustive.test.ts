@@ -123,6 +123,22 @@ describe('tune --exhaustive: every combination of the settings simulated', () =>
     expect(searched.best!.perHour).toBeLessThanOrEqual(doc.best!.perHour * 1.01); // within the cost tolerance
   });
 
+  it("botnet-flood on http-route-throttled: the search finds the exhaustive optimum (the grid lost the route's tightest level when its bursts were one rung, and the search answered 'no change' at 1.68× the cost)", () => {
+    const scenarios = [loadScenario('botnet-flood')];
+    const stack = loadStack('http-route-throttled');
+    const slo = parseSlo([], scenarios);
+    const dims = searchSpace(stack, scenarios);
+    const n = dims.reduce((k, d) => k * d.size, 1);
+    const all = tune(stack, scenarios, { slo, book, exhaustive: true, maxEvaluations: n, costTolerance: 0, now: new Date(0) }).doc;
+    const searched = tune(stack, scenarios, { slo, book, costTolerance: 0, now: new Date(0) }).doc;
+    expect(searched.best!.perHour).toBeCloseTo(all.best!.perHour, 12);
+    expect(searched.best!.changes).toEqual(all.best!.changes);
+    expect(searched.best!.perHour).toBeLessThan(0.7 * searched.baseline.perHour);
+    // the route's coarse values include its tightest level (1 rps: burst ½×, 1× and 2× all one rung, floored for random arrivals)
+    const route = dims.find((d) => d.id === 'api.routes["GET /search"]')!;
+    expect(route.coarse.map((i) => route.describe(i))).toContain('api.routes["GET /search"] 1/1');
+  });
+
   it('more combinations than --max-candidates: exit 1 naming how many and the flag to pass, nothing written', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'dowsim-tune-exh-')), 'report');
     const r = await runCli(['tune', `${FIX}/fixed-ip-flood.yaml`, '--stack', `${FIX}/rest-open.yaml`, '--exhaustive', '--out', out]);
