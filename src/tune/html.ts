@@ -42,7 +42,7 @@ export function renderTuneHtml(doc: TuneDocument): string {
   }
   parts.push(`<section id="search"><h2>Search</h2><ul class="notes">
 <li>Settings searched: ${doc.search.dimensions.map((d) => `<code>${h(d.id)}</code> (${d.values} values)`).join(', ') || 'none (nothing to tune for these scenarios)'}.</li>
-<li>A coarse grid of ${doc.search.gridSize} configurations, then coordinate descent from its best; ${doc.evaluated} distinct configurations simulated against every scenario (${doc.candidatesPerSecond.toFixed(0)} per second)${doc.search.capped ? '; the search stopped at its budget (--max-candidates)' : ''}.</li>
+<li>${h(searchedHow(doc))}</li>
 <li>Each configuration is simulated over each scenario's span (what <code>simulate</code> repeats: the scenario, or until a diurnal curve comes round) and priced per hour; the worst scenario counts. Spans: ${(doc.search.spans ?? []).map((s) => `${h(s.scenario)} ${h(formatDuration(s.seconds))}${s.repetitions > 1 ? ` (${s.repetitions} × ${h(formatDuration(s.scenarioSeconds))})` : ''}${s.capped ? ', capped at 7 days' : ''}`).join(', ')}.</li>
 </ul></section>`);
   parts.push(`</main>
@@ -88,3 +88,14 @@ table { margin-top: 10px; }
 th, td { text-align: left; }
 pre { background: #f3f5f8; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow-x: auto; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 `;
+
+/** How the configurations were found: the search (grid, then descent) or every combination (--exhaustive), with its counts. */
+function searchedHow(doc: TuneDocument): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rate = `${n(Math.round(doc.candidatesPerSecond))} simulations per second`;
+  if (doc.search.exhaustive) {
+    const again = doc.evaluated - doc.search.searched;
+    return `Every combination of the settings' values (--exhaustive): ${n(doc.search.searched)} configurations, each simulated against every scenario${again > 0 ? `, and ${n(again)} of them again on 1-second ticks` : ''} (${rate}).`;
+  }
+  return `A coarse grid of ${n(doc.search.gridSize)} configurations, then coordinate descent from its best; ${n(doc.evaluated)} distinct configurations simulated against every scenario (${rate})${doc.search.capped ? '; the search stopped at its budget (--max-candidates)' : ''}.`;
+}

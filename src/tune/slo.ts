@@ -40,6 +40,11 @@ export function parseSlo(texts: string[], scenarios: Scenario[]): SloClause[] {
       problems.push({ path: '--slo', message: `expected a share between 0 and 1 (or 0–100%), got "${num}${pct}" in "${raw.trim()}"` });
       continue;
     }
+    // no share is above 1: such a clause could never hold, whatever the throttles
+    if (op === '>' && value === 1) {
+      problems.push({ path: '--slo', message: `"${raw.trim()}" can never hold: a share is at most 1 (100%); for every request to succeed write "${target}.success>=1"` });
+      continue;
+    }
     if (target !== 'legit' && !scenarios.some((s) => s.cohorts.some((c) => c.name === target))) {
       const names = [...new Set(scenarios.flatMap((s) => s.cohorts.map((c) => c.name)))].join(', ');
       problems.push({ path: '--slo', message: `no scenario has a cohort named "${target}" (cohorts: ${names}; or use "legit")` });

@@ -9,7 +9,7 @@ export function formatTuneSummary(doc: TuneDocument): string {
   const rec = doc.best ?? doc.closest!;
   lines.push(`dowsim tune: ${doc.stack.name} against ${doc.scenarios.join(', ')} (SLO ${doc.slo.join(', ')})`);
   lines.push(
-    `${doc.search.exhaustive ? 'simulated every combination of' : 'searched'} ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${count(doc.evaluated)} configuration${doc.evaluated === 1 ? '' : 's'} in ${doc.elapsedSeconds.toFixed(2)} s (${count(Math.round(doc.candidatesPerSecond))}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
+    `${doc.search.exhaustive ? 'simulated every combination of' : 'searched'} ${doc.search.dimensions.map((d) => d.id).join(', ') || 'nothing (no setting to tune)'}: ${configurations(doc)} in ${doc.elapsedSeconds.toFixed(2)} s (${count(Math.round(doc.candidatesPerSecond))}/s)${skipped(doc)}${doc.search.capped ? ', stopped at --max-candidates' : ''}`,
   );
   const spans = judgedOver(doc);
   if (spans) lines.push(spans);
@@ -46,6 +46,14 @@ function row(label: string, c: TunedConfig, from?: number): string {
 
 /** The candidates settled without a simulation of their own, if any. */
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** The configurations simulated: the search's (its re-checks among them), or every combination and, apart, those simulated again on 1-second ticks. */
+function configurations(doc: TuneDocument): string {
+  const plural = (n: number) => `${count(n)} configuration${n === 1 ? '' : 's'}`;
+  if (!doc.search.exhaustive) return plural(doc.evaluated);
+  const again = doc.evaluated - doc.search.searched;
+  return `${plural(doc.search.searched)}${again > 0 ? ` (and ${count(again)} again on 1-second ticks)` : ''}`;
+}
 
 function skipped(doc: TuneDocument): string {
   const { implied, pruned } = doc.search;

@@ -23,6 +23,9 @@ describe('dowsim tune — the command', () => {
       // an empty --slo (an unset shell variable) is refused, not taken for the default
       [['--slo', ''], /--slo: expected "<legit\|cohort>\.success>=<share>" like "legit\.success>=0\.999", got an empty expression ""/],
       [['--slo', ' , '], /--slo: .*got an empty expression " , "/],
+      // a share is at most 1: "> 1" never holds (it ran the whole search and exited 3)
+      [['--slo', 'legit.success>1'], /--slo: "legit\.success>1" can never hold: a share is at most 1 \(100%\); for every request to succeed write "legit\.success>=1"/],
+      [['--slo', 'users.success>100%'], /--slo: "users\.success>100%" can never hold/],
       [['--stack', `${FIX}/rest-flaky.yaml`], /--stack: give exactly one stack to tune, got 2/],
       [['--max-candidates', 'lots'], /--max-candidates: expected a whole number/],
       [['--cost-tolerance', '150%'], /--cost-tolerance: expected a share like "1%"/],

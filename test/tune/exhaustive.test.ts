@@ -16,6 +16,8 @@ import { paretoFront } from '../../src/tune/search.ts';
 import { selectBest } from '../../src/tune/select.ts';
 import { parseSlo } from '../../src/tune/slo.ts';
 import type { TuneDocument } from '../../src/tune/document.ts';
+import { formatTuneSummary } from '../../src/tune/terminal.ts';
+import { renderTuneHtml } from '../../src/tune/html.ts';
 
 const FIX = 'test/tune/fixtures';
 const book = loadPriceBook('us-east-1');
@@ -118,6 +120,12 @@ describe('tune --exhaustive: every combination of the settings simulated', () =>
     expect(doc.search.searched).toBe(n);
     expect(doc.search.rechecked).toBeGreaterThan(0);
     expect(doc.evaluated).toBe(n + doc.search.rechecked + 1); // and the stack as given, at 1 s for its own figures
+    // the summary and the report count the combinations, and the re-checks apart (they said "every combination: n + 12 configurations")
+    expect(n).toBe(35 * 11);
+    expect(formatTuneSummary(doc)).toContain(`simulated every combination of api.stage, lambda.reservedConcurrency: 385 configurations (and ${doc.search.rechecked + 1} again on 1-second ticks) in `);
+    const html = renderTuneHtml(doc);
+    expect(html).toContain(`Every combination of the settings&#39; values (--exhaustive): 385 configurations, each simulated against every scenario, and ${doc.search.rechecked + 1} of them again on 1-second ticks`);
+    expect(html).not.toContain('coordinate descent');
     const searched = tune(stack, scenarios, { slo: parseSlo([], scenarios), book, now: new Date(0) }).doc;
     expect(searched.best!.perHour).toBeGreaterThanOrEqual(doc.best!.perHour * (1 - 1e-9));
     expect(searched.best!.perHour).toBeLessThanOrEqual(doc.best!.perHour * 1.01); // within the cost tolerance
