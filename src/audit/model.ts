@@ -89,6 +89,8 @@ export interface ApiModel {
   dataTrace?: Location;
   /** A PRIVATE REST API: reachable only through interface VPC endpoints, not from the internet. */
   private?: boolean;
+  /** Terraform: the API block's `count` or `for_each` (a reference to it then needs an instance key, as StageAt.repeat). */
+  repeat?: StageAt['repeat'];
   /** For a function URL: the function it fronts. */
   urlFunction?: string;
 }

@@ -20,8 +20,8 @@ export interface IacTargets {
   format: AuditModel['format'];
   /** The file that defines the API. */
   file: string;
-  /** The API (a SAM implicit API has type `AWS::Serverless::Api` / `AWS::Serverless::HttpApi`; its stage is `sam-globals`). */
-  api: TargetRef;
+  /** The API (a SAM implicit API has type `AWS::Serverless::Api` / `AWS::Serverless::HttpApi`; its stage is `sam-globals`); `repeat`: Terraform's count or for_each on it. */
+  api: TargetRef & Pick<StageAt, 'repeat'>;
   /** Where the stage's throttles are written (absent: the source defines no stage). */
   /** `sharedWith`, for SAM Globals: the template's explicit SAM APIs of the same kind, which Globals reach too. */
   stage?: StageAt & { type: string; sharedWith?: string[] };
@@ -76,7 +76,7 @@ export function iacTargets(model: AuditModel, api: ApiModel): IacTargets | undef
     // a template `cdk synth` wrote (its CDKMetadata resource), read as a file of its own
     format: model.format === 'cloudformation' && Object.values(model.types).includes('AWS::CDK::Metadata') ? 'cdk' : model.format,
     file: api.loc.file,
-    api: { id: api.id, type: typeOf(api.id) },
+    api: { id: api.id, type: typeOf(api.id), ...(api.repeat ? { repeat: api.repeat } : {}) },
     ...(stage ? { stage } : {}),
     methodSettings: Object.fromEntries(Object.entries(api.methodSettingsAt ?? {}).flatMap(([route, at]) => (writable(at.resource) ? [[route, { id: at.resource, methodPath: at.methodPath }]] : []))),
     functions,

@@ -22,6 +22,8 @@ interface TfRefs {
    * a single reference takes `one` (`aws_api_gateway_stage.s[0]`, `values(aws_api_gateway_stage.s)[0]`).
    */
   repeated?: { meta: 'count' | 'for_each'; expr: string; each: string; one: string };
+  /** The API's id in a block made per stage instance, when the API has the stage's own count or for_each. */
+  apiEach?: string;
 }
 
 /**
@@ -40,7 +42,11 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
   const rest = tuned.api.kind === 'rest';
   const repeated = t?.stage?.via === 'stage' ? repeatedStage(t.stage.resource, t.stage.repeat) : undefined;
   const stageRef = t?.stage?.via === 'stage' ? `${repeated?.one ?? t.stage.resource}.stage_name` : undefined;
-  const refs: TfRefs = { t, api: `${t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api')}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [], ...(repeated ? { repeated } : {}) };
+  const api = instanceOf(t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api'), t?.api.repeat);
+  const refs: TfRefs = { t, api: `${api.one}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [], ...(repeated ? { repeated } : {}) };
+  // blocks made per instance of the stage name the API's instance alike when the API repeats the same way
+  if (repeated && t?.api.repeat && t.api.repeat.meta === repeated.meta && t.api.repeat.expr === repeated.expr) refs.apiEach = `${t.api.id}${repeated.each.slice(repeated.each.indexOf('['))}.id`;
+  if (t?.api.repeat) refs.notes.push(`# note: ${t.api.id} has ${t.api.repeat.meta}: ${refs.apiEach ? `a block made per stage instance refers to the API's instance of the same key (${refs.apiEach.replace(/\.id$/, '')})` : `the blocks below refer to its first instance (${api.one})`}`);
   if (parts.throttles && rest) blocks.push(...restThrottles(refs, base, tuned));
   if (parts.throttles && tuned.api.kind === 'http') blocks.push(httpStage(refs, base, tuned));
   for (const i of parts.usagePlans) blocks.push(usagePlan(refs, tuned.api.usagePlans[i], base.api.usagePlans[i]));
@@ -128,7 +134,7 @@ function restThrottles(refs: TfRefs, base: Stack, tuned: Stack): string[] {
  */
 function methodSettings(name: string, methodPath: string, rate: number, burst: number, refs: TfRefs, theirs: boolean): string {
   const r = refs.repeated;
-  const target = !r ? [`  rest_api_id = ${refs.api}`, `  stage_name  = ${refs.stage}`] : theirs ? [] : [`  ${r.meta.padEnd(11)} = ${r.expr}`, `  rest_api_id = ${refs.api}`, `  stage_name  = ${r.each}.stage_name`];
+  const target = !r ? [`  rest_api_id = ${refs.api}`, `  stage_name  = ${refs.stage}`] : theirs ? [] : [`  ${r.meta.padEnd(11)} = ${r.expr}`, `  rest_api_id = ${refs.apiEach ?? refs.api}`, `  stage_name  = ${r.each}.stage_name`];
   return [
     `resource "aws_api_gateway_method_settings" ${str(name)} {`,
     ...target,
@@ -166,8 +172,10 @@ function usagePlan(refs: TfRefs, p: UsagePlan, was: UsagePlan | undefined): stri
   const mine = refs.t?.usagePlans[p.name];
   if (mine) refs.merged.push(mine.id);
   const methods = Object.entries(p.routes ?? {}).flatMap(([k, x]) => [`    throttle {`, `      path        = ${str(planMethodKey(k))}`, `      rate_limit  = ${x.rate}`, `      burst_limit = ${x.burst}`, `    }`]);
-  const lines = [`resource "aws_api_gateway_usage_plan" ${str(mine ? mine.id.split('.')[1] : tfName(p.name))} {`, `  name = ${str(p.name)}`, `  api_stages {`, `    api_id = ${refs.api}`, `    stage  = ${refs.stage}`, ...methods, `  }`];
-  if (refs.repeated) refs.notes.push(`# note: ${refs.t!.stage!.resource} has ${refs.repeated.meta}: ${tfName(p.name)}'s api_stages names its first instance (${refs.repeated.one}); add an api_stages block for each other instance the plan covers`);
+  // onto the user's own plan, its api_stages stay as written unless its per-method throttles (written there) change
+  const stages = !mine || JSON.stringify(p.routes ?? {}) !== JSON.stringify(was?.routes ?? {});
+  const lines = [`resource "aws_api_gateway_usage_plan" ${str(mine ? mine.id.split('.')[1] : tfName(p.name))} {`, `  name = ${str(p.name)}`, ...(stages ? [`  api_stages {`, `    api_id = ${refs.api}`, `    stage  = ${refs.stage}`, ...methods, `  }`] : [])];
+  if (stages && refs.repeated) refs.notes.push(`# note: ${refs.t!.stage!.resource} has ${refs.repeated.meta}: ${tfName(p.name)}'s api_stages names its first instance (${refs.repeated.one}); add an api_stages block for each other instance the plan covers`);
   if (p.throttle) lines.push(`  throttle_settings {`, `    rate_limit  = ${p.throttle.rate}`, `    burst_limit = ${p.throttle.burst}`, `  }`);
   if (p.quota) lines.push(`  quota_settings {`, `    limit  = ${p.quota.limit}`, `    period = ${str(p.quota.period)}`, `    offset = ${p.quota.offset}`, `  }`);
   if (mine && was?.throttle && !p.throttle) refs.notes.push(`# note: ${mine.id}: remove throttle_settings: the tuned plan has none`);
@@ -222,11 +230,18 @@ function wafBlocks(stack: Stack, stage: string, refs: TfRefs): string[] {
   return [acl, association];
 }
 
+/** A resource's address as a single reference names it: its first instance when it has count (`[0]`) or for_each (`values(…)[0]`). */
+function instanceOf(address: string, repeat: { meta: 'count' | 'for_each' } | undefined): { one: string } {
+  return { one: !repeat ? address : repeat.meta === 'count' ? `${address}[0]` : `values(${address})[0]` };
+}
+
 /** How blocks of ours refer to a stage with count or for_each (TfRefs.repeated); undefined for a single stage. */
 function repeatedStage(resource: string, repeat: { meta: 'count' | 'for_each'; expr: string } | undefined): TfRefs['repeated'] {
   if (!repeat) return undefined;
   const count = repeat.meta === 'count';
-  return { meta: repeat.meta, expr: repeat.expr.replace(/[\r\n]+/g, ' '), each: `${resource}[${count ? 'count.index' : 'each.key'}]`, one: count ? `${resource}[0]` : `values(${resource})[0]` };
+  // an expression over several lines (comments and all) stays as written, in parentheses: HCL reads newlines inside them
+  const expr = /[\r\n]/.test(repeat.expr) ? `(\n    ${repeat.expr.trim().replace(/\r?\n\s*/g, '\n    ')}\n  )` : repeat.expr;
+  return { meta: repeat.meta, expr, each: `${resource}[${count ? 'count.index' : 'each.key'}]`, one: instanceOf(resource, repeat).one };
 }
 
 function visibility(metric: string, indent: string): string[] {

@@ -190,6 +190,15 @@ describe('a web ACL protects the stage its association names, no other', () => {
     expect(m.assumptions.map((a) => a.message)).toContain(left('Assoc', named));
   });
 
+  it('Terraform: an association made per instance of the stage (for_each = aws_api_gateway_stage.prod, resource_arn = each.value.arn) protects it (it was dropped: the baseline priced without WAF)', () => {
+    const text = tf('block')
+      .replace('resource "aws_api_gateway_stage" "prod" {', 'resource "aws_api_gateway_stage" "prod" {\n  for_each      = toset(["prod"])')
+      .replace('resource_arn = aws_api_gateway_stage.prod.arn', 'for_each     = aws_api_gateway_stage.prod\n  resource_arn = each.value.arn');
+    const m = fromTf(text);
+    expect(m.apis[0].waf).toMatchObject({ rules: 1, rateLimit: { limit: 500 } });
+    expect(m.assumptions.map((a) => a.message).join('\n')).not.toMatch(/for_each cannot be determined/);
+  });
+
   it('Terraform: an association with stage dev of an API whose stage is prod leaves prod without WAF', () => {
     const text = tf('block').replace('resource_arn = aws_api_gateway_stage.prod.arn', 'resource_arn = "arn:aws:apigateway:us-east-1::/restapis/${aws_api_gateway_rest_api.api.id}/stages/dev"');
     const m = fromTf(text);

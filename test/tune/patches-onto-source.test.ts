@@ -636,16 +636,73 @@ describe('patches written onto the Terraform configuration the stack was read fr
     // one association and one method settings block per instance of the stage
     expect(patch).toContain(`resource "aws_wafv2_web_acl_association" "rate_limit" {\n  ${meta.padEnd(12)} = ${expr}\n  resource_arn = ${each}.arn\n`);
     expect(patch).toContain(`resource "aws_api_gateway_method_settings" "get_search" {\n  ${meta.padEnd(11)} = ${expr}\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = ${each}.stage_name\n  method_path = "~1search/GET"\n`);
-    // a single reference names one instance, and says so
-    expect(patch).toContain(`    stage  = ${one}.stage_name\n`);
-    expect(patch).toContain(`# note: aws_api_gateway_stage.s has ${meta}: basic's api_stages names its first instance (${one}); add an api_stages block for each other instance the plan covers`);
+    // the user's own plan keeps its api_stages as written (only its throttle changes)
+    expect(patch).toContain('resource "aws_api_gateway_usage_plan" "basic" {\n  name = "basic"\n  throttle_settings {');
+    expect(patch).not.toContain('api_stages');
     expect(patch).not.toMatch(/aws_api_gateway_stage\.s\.(arn|stage_name)/);
+    // a per-method throttle of the plan is written in api_stages: there a single reference names one instance, and says so
+    const perMethod = structuredClone(tuned);
+    perMethod.api.usagePlans[0].routes = { 'GET /search': { rate: 1, burst: 2 } };
+    const planPatch = terraformPatch(stack, perMethod, targets);
+    expect(planPatch).toContain(`    stage  = ${one}.stage_name\n`);
+    expect(planPatch).toContain(`# note: aws_api_gateway_stage.s has ${meta}: basic's api_stages names its first instance (${one}); add an api_stages block for each other instance the plan covers`);
     await parseHcl('patch.tf', patch);
     const doc = readBack(readMergedTf(config, patch).model, 'aws_api_gateway_rest_api.api');
     expect(doc.api.stage).toEqual({ rate: 50, burst: 100 });
     expect(doc.api.routes['GET /search']).toMatchObject({ rate: 5, burst: 10 });
     expect(doc.api.usagePlans[0].throttle).toEqual({ rate: 2, burst: 4 });
     expect(doc.waf).toMatchObject({ rules: 1, rateLimit: { limit: 100, window: '300s' } });
+  });
+
+  it('an API with count and a stage whose for_each is written over several lines with a comment: blocks name the API by instance and keep the expression whole (the comment swallowed a flattened line)', async () => {
+    const config = [
+      'variable "on" {',
+      '  default = true',
+      '}',
+      'locals {',
+      '  envs = { prod = "v1" }',
+      '}',
+      'resource "aws_api_gateway_rest_api" "api" {',
+      '  count = var.on ? 1 : 0',
+      '  name  = "shop"',
+      '}',
+      'resource "aws_api_gateway_resource" "search" {',
+      '  count       = var.on ? 1 : 0',
+      '  rest_api_id = aws_api_gateway_rest_api.api[0].id',
+      '  parent_id   = aws_api_gateway_rest_api.api[0].root_resource_id',
+      '  path_part   = "search"',
+      '}',
+      'resource "aws_api_gateway_method" "search" {',
+      '  count         = var.on ? 1 : 0',
+      '  rest_api_id   = aws_api_gateway_rest_api.api[0].id',
+      '  resource_id   = aws_api_gateway_resource.search[0].id',
+      '  http_method   = "GET"',
+      '  authorization = "NONE"',
+      '}',
+      'resource "aws_api_gateway_stage" "s" {',
+      '  for_each = {',
+      '    # one stage per environment',
+      '    for k, v in local.envs : k => v',
+      '  }',
+      '  rest_api_id   = aws_api_gateway_rest_api.api[0].id',
+      '  deployment_id = "abc"',
+      '  stage_name    = each.key',
+      '}',
+      '',
+    ].join('\n');
+    const dir = written('main.tf', config).replace(/\/main\.tf$/, '');
+    const { stack, targets } = source(dir);
+    expect(targets.api.repeat).toEqual({ meta: 'count', expr: 'var.on ? 1 : 0' });
+    const tuned = structuredClone(stack);
+    tuned.api.routes['GET /search'] = { rate: 5, burst: 10 };
+    const patch = terraformPatch(stack, tuned, targets);
+    // the API repeats otherwise than the stage: its first instance, said so
+    expect(patch).toContain('  rest_api_id = aws_api_gateway_rest_api.api[0].id\n  stage_name  = aws_api_gateway_stage.s[each.key].stage_name\n');
+    expect(patch).toContain('# note: aws_api_gateway_rest_api.api has count: the blocks below refer to its first instance (aws_api_gateway_rest_api.api[0])');
+    expect(patch).toContain('# one stage per environment');
+    await parseHcl('patch.tf', patch);
+    const doc = readBack(readMergedTf(config, patch).model, 'aws_api_gateway_rest_api.api');
+    expect(doc.api.routes['GET /search']).toMatchObject({ rate: 5, burst: 10 });
   });
 
   it("the user's usage plan (aws_api_gateway_usage_plan.example) gets the throttle, its quota (20 per WEEK, offset 2) kept", () => {
@@ -655,8 +712,12 @@ describe('patches written onto the Terraform configuration the stack was read fr
     tuned.api.usagePlans[0].throttle = { rate: 2, burst: 4 };
     const patch = terraformPatch(stack, tuned, targets);
     expect(patch).toContain('resource "aws_api_gateway_usage_plan" "example" {\n  name = "my-usage-plan"');
-    expect(patch).toContain('    stage  = aws_api_gateway_stage.production.stage_name\n');
-    const doc = readBack(readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch).model, 'aws_api_gateway_rest_api.example');
+    // its two api_stages (development, production) stay as written: a patch's list would replace them
+    expect(patch).not.toContain('api_stages');
+    const merged = readMergedTf(readFileSync(`${dir}/main.tf`, 'utf8'), patch);
+    expect(merged.text).toContain('stage  = aws_api_gateway_stage.development.stage_name');
+    expect(merged.text).toContain('stage  = aws_api_gateway_stage.production.stage_name');
+    const doc = readBack(merged.model, 'aws_api_gateway_rest_api.example');
     expect(doc.api.usagePlans).toEqual([{ name: 'my-usage-plan', throttle: { rate: 2, burst: 4 }, quota: { limit: 20, period: 'WEEK', offset: 2 } }]);
   });
 });

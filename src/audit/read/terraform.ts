@@ -50,6 +50,8 @@ function instances(ctx: TfContext, b: TfBlock): number | undefined {
     const v = ctx.value(forEach);
     if (Array.isArray(v)) return v.length;
     if (v && typeof v === 'object') return Object.keys(v).length;
+    // over another resource's instances (for_each = aws_api_gateway_stage.s): one per instance of it, read as one as it is
+    if (typeof forEach === 'string' && /^\$\{\s*aws_[a-z0-9_]+\.[\w-]+\s*\}$/.test(forEach)) return 1;
     ctx.assume(b.loc, `for_each cannot be determined from the configuration; ${b.address} is assumed to exist`);
     return 1;
   }

@@ -147,6 +147,17 @@ export class TfContext {
     return { rate: rate ?? burst!, burst: Math.round(burst ?? rate!) };
   }
 
+  /**
+   * Addresses a value of block `b` mentions, `each.value` and `each.key` read as an instance of
+   * what its for_each names (`for_each = aws_api_gateway_stage.s` with `resource_arn = each.value.arn`
+   * refers to the stage).
+   */
+  blockRefs(b: TfBlock, v: unknown): string[] {
+    const out = this.refs(v);
+    const text = typeof v === 'string' ? v : JSON.stringify(v ?? '');
+    return /\beach\.(value|key)\b/.test(text) ? [...out, ...this.refs(b.body.for_each)] : out;
+  }
+
   /** Addresses a value mentions: "${aws_x.name.id}" → "aws_x.name"; "${module.m.out}" → "module.m". */
   refs(v: unknown): string[] {
     const out: string[] = [];

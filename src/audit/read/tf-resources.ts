@@ -36,13 +36,13 @@ const FIRST: Record<string, Reader> = {
   aws_api_gateway_rest_api(ctx, b) {
     const types = ctx.value(first(b.body.endpoint_configuration)?.types);
     const isPrivate = Array.isArray(types) && types.includes('PRIVATE');
-    ctx.model.apis.push({ id: b.address, kind: 'rest', loc: b.loc, routes: [], usagePlans: [], ...(isPrivate ? { private: true } : {}) });
+    ctx.model.apis.push({ id: b.address, kind: 'rest', loc: b.loc, routes: [], usagePlans: [], ...(isPrivate ? { private: true } : {}), ...repeatOf(b) });
   },
   aws_apigatewayv2_api(ctx, b) {
     const protocol = ctx.str(b.body.protocol_type);
     if (protocol !== 'HTTP') return ctx.assume(b.loc, `${protocol ?? 'this'} API is not an HTTP or REST API; dowsim does not model it`);
     const routes = b.body.target !== undefined ? [{ key: ctx.str(b.body.route_key) ?? '$default', auth: 'none' as const, apiKeyRequired: false, loc: b.loc }] : [];
-    ctx.model.apis.push({ id: b.address, kind: 'http', loc: b.loc, routes, usagePlans: [] });
+    ctx.model.apis.push({ id: b.address, kind: 'http', loc: b.loc, routes, usagePlans: [], ...repeatOf(b) });
   },
   aws_lambda_function: readTfLambdaFunction,
   module: readTfModule,
@@ -213,7 +213,7 @@ const LAST: Record<string, Reader> = {
 };
 
 function readWafAssociation(ctx: TfContext, b: TfBlock): void {
-  const stage = ctx.refs(b.body.resource_arn).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_stage');
+  const stage = ctx.blockRefs(b, b.body.resource_arn).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_stage');
   const api = stage ? apiOf(ctx, stage.body.rest_api_id) : apiOf(ctx, b.body.resource_arn);
   if (!api) return;
   // a web ACL protects the one stage its association names ("…/stages/<name>")

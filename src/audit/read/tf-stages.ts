@@ -18,7 +18,7 @@ export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel 
   const settings = of('aws_api_gateway_method_settings');
   const associations = [...of('aws_wafv2_web_acl_association'), ...of('aws_wafregional_web_acl_association')];
   // whether a value names stage block s: a reference to it, or its name written out
-  const names = (v: unknown, s: TfBlock, name: string) => ctx.refs(v).includes(s.address) || ctx.str(v) === name;
+  const names = (b: TfBlock, v: unknown, s: TfBlock, name: string) => ctx.blockRefs(b, v).includes(s.address) || ctx.str(v) === name;
   const byApi = new Map<ApiModel, Candidate[]>();
   for (const s of [...of('aws_api_gateway_stage'), ...of('aws_apigatewayv2_stage')]) {
     const rest = s.type === 'aws_api_gateway_stage';
@@ -26,10 +26,10 @@ export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel 
     const name = ctx.str(rest ? s.body.stage_name : s.body.name);
     if (!api || name === undefined) continue;
     const wide = rest
-      ? first(settings.find((m) => ctx.str(m.body.method_path) === '*/*' && names(m.body.stage_name, s, name))?.body.settings)?.throttling_rate_limit
+      ? first(settings.find((m) => ctx.str(m.body.method_path) === '*/*' && names(m, m.body.stage_name, s, name))?.body.settings)?.throttling_rate_limit
       : (first(s.body.default_route_settings) ?? {}).throttling_rate_limit;
     const rate = wide === undefined ? Infinity : numberOf(ctx.value(wide));
-    const waf = associations.some((a) => ctx.refs(a.body.resource_arn).includes(s.address) || String(a.body.resource_arn ?? '').endsWith(`/stages/${name}`));
+    const waf = associations.some((a) => ctx.blockRefs(a, a.body.resource_arn).includes(s.address) || String(a.body.resource_arn ?? '').endsWith(`/stages/${name}`));
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
     list.push({ block: s, address: s.address, name, rate: Number.isFinite(rate) ? rate : Infinity, waf });
   }
@@ -39,7 +39,7 @@ export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel 
     const { chosen, others, message } = leastProtected(api.id, list);
     for (const c of others) {
       out.add(c.block);
-      for (const m of settings) if (names(m.body.stage_name, c.block, c.name) && !names(m.body.stage_name, chosen.block, chosen.name)) out.add(m);
+      for (const m of settings) if (names(m, m.body.stage_name, c.block, c.name) && !names(m, m.body.stage_name, chosen.block, chosen.name)) out.add(m);
     }
     ctx.assume(chosen.block.loc, message);
   }
