@@ -57,6 +57,8 @@ export interface StageAt {
   methodSettings?: Record<string, unknown>[];
   /** `sam-api`: Globals.Api's MethodSettings, which SAM puts before the API's own. */
   globalMethodSettings?: boolean;
+  /** CloudFormation: the template parameter the stage's name is a `Ref` to (SAM then names the stage it makes `<Api>Stage`, not `<Api><StageName>Stage`). */
+  stageNameRef?: string;
   /**
    * Terraform: the stage block's `count` or `for_each`, as HCL (a reference to the stage then
    * needs an instance key; a block of ours made for the stage repeats it, one per instance).

@@ -72,7 +72,7 @@ export function cloudFormationPatch(base: Stack, tuned: Stack, targets?: IacTarg
     out.put(acl, t!.webAcl!.type, { Rules: [rateRule(tuned, slot)] }, true);
     out.notes.push(...slot.notes);
   }
-  else if (waf.kind === 'new-acl' || waf.kind === 'set-rule') Object.assign(out.resources, wafResources(tuned, apiId, associationDependsOn(tuned, t)));
+  else if (waf.kind === 'new-acl' || waf.kind === 'set-rule') Object.assign(out.resources, wafResources(tuned, apiId, associationDependsOn(tuned, t), arnStageName(tuned, t)));
   const baseFns = new Map(stackFunctions(base).map((f) => [f.name, f]));
   for (const f of stackFunctions(tuned).filter((x) => parts.reservedConcurrency.includes(x.name))) {
     const mine = t?.functions[f.name];
@@ -215,13 +215,27 @@ function usagePlan(out: CfnPatch, p: UsagePlan, was: UsagePlan | undefined, tune
   if (was?.quota && !p.quota) out.notes.push(`# note: ${where}: remove Quota: the tuned plan has none`);
 }
 
-/** A new web ACL's association waits for the user's stage (SAM names the stage it makes <Api><StageName>Stage). */
+/**
+ * A new web ACL's association waits for the user's stage. SAM names the stage it makes
+ * <Api><StageName>Stage for a name of letters and digits, <Api>Stage for one given by an intrinsic
+ * (its translator: stage_name_prefix is the name only when it is a string); other names get a
+ * hashed id, which the patch does not guess.
+ */
 function associationDependsOn(tuned: Stack, t: IacTargets | undefined): string | undefined {
   const st = t?.stage;
   if (!st) return undefined;
   if (st.via === 'stage' || st.via === 'deployment') return st.resource;
+  if (st.stageNameRef) return `${t!.api.id}Stage`;
   const stage = tuned.deployed.stage;
   return /^[A-Za-z0-9]+$/.test(stage) ? `${t!.api.id}${stage}Stage` : undefined;
+}
+
+/** The stage in the association's ARN: the user's Stage resource (its Ref is its name) or the parameter that names it, else the name itself. */
+function arnStageName(tuned: Stack, t: IacTargets | undefined): string {
+  const st = t?.stage;
+  if (st?.via === 'stage' && st.type === 'AWS::ApiGateway::Stage') return `\${${st.resource}}`;
+  if (st?.stageNameRef) return `\${${st.stageNameRef}}`;
+  return tuned.deployed.stage;
 }
 
 /** The rate-based rule tune writes (a web ACL's one rule of its own). */
@@ -244,8 +258,7 @@ export function rateRule(tuned: Stack, slot: { name: string; priority: number } 
 }
 
 /** A web ACL with the rate-based rule, and its association with the API's stage. */
-function wafResources(tuned: Stack, apiId: string, dependsOn: string | undefined): CfnPatch['resources'] {
-  const stageName = tuned.deployed.stage;
+function wafResources(tuned: Stack, apiId: string, dependsOn: string | undefined, stageName: string): CfnPatch['resources'] {
   return {
     RateLimitWebAcl: {
       Type: 'AWS::WAFv2::WebACL',

@@ -6,7 +6,7 @@
  * and the project's own audit must read the merged source back to the tuned settings while the
  * user's other settings (logging, metrics, code) stay. Expected values are written by hand.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -719,6 +719,38 @@ describe('patches written onto the Terraform configuration the stack was read fr
     expect(merged.text).toContain('stage  = aws_api_gateway_stage.production.stage_name');
     const doc = readBack(merged.model, 'aws_api_gateway_rest_api.example');
     expect(doc.api.usagePlans).toEqual([{ name: 'my-usage-plan', throttle: { rate: 2, burst: 4 }, quota: { limit: 20, period: 'WEEK', offset: 2 } }]);
+  });
+});
+
+describe("SAM's own names for the stages it makes", () => {
+  it("a new web ACL's association waits for the stage the SAM translator makes (its output in the corpus): <Api><Stage>Stage, or <Api>Stage for a name given by a parameter (it named GetHtmlApiProductionStage, which does not exist)", () => {
+    const dir = `${CORPUS}/sam-translator`;
+    let checked = 0;
+    let byParameter = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.input.yaml'))) {
+      const output = JSON.parse(readFileSync(`${dir}/${file.replace('.input.yaml', '.output.json')}`, 'utf8')) as { Resources: Record<string, { Type: string; Properties?: { RestApiId?: { Ref?: string }; StageName?: unknown } }> };
+      const model = readCloudFormation(readFileSync(`${dir}/${file}`, 'utf8'), `${dir}/${file}`);
+      for (const api of model.apis.filter((a) => model.types[a.id] === 'AWS::Serverless::Api' && a.kind === 'rest')) {
+        const { stack, targets } = source(`${dir}/${file}#${api.id}`);
+        const tuned = structuredClone(stack);
+        tuned.waf = { rules: 1, rateLimit: { limit: 100, windowSeconds: 300, key: 'ip', delaySeconds: 30 } };
+        if (stack.waf) continue; // a web ACL of theirs: no new association
+        const patch = parseYaml(cloudFormationPatch(stack, tuned, targets).split('\n').filter((l) => !l.startsWith('#')).join('\n')) as { Resources: Record<string, { DependsOn?: string; Properties: { ResourceArn: { 'Fn::Sub': string } } }> };
+        const assoc = patch.Resources.RateLimitWebAclAssociation;
+        if (!assoc?.DependsOn) continue;
+        // the stage the translator made for this API
+        const made = Object.entries(output.Resources).filter(([, r]) => r.Type === 'AWS::ApiGateway::Stage' && r.Properties?.RestApiId?.Ref === api.id);
+        expect(made.map(([id]) => id), `${file}#${api.id}`).toContain(assoc.DependsOn);
+        const stageName = made.find(([id]) => id === assoc.DependsOn)![1].Properties!.StageName as { Ref?: string } | string;
+        if (typeof stageName === 'object' && stageName.Ref) {
+          byParameter++;
+          expect(assoc.Properties.ResourceArn['Fn::Sub']).toMatch(new RegExp(`/stages/\\$\\{${stageName.Ref}\\}$`));
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+    expect(byParameter).toBeGreaterThan(0);
   });
 });
 

@@ -121,6 +121,8 @@ function applyApiProps(ctx: CfnContext, id: string, api: ApiModel, p: Obj, type:
   (api as ApiModel & { samProps?: Obj }).samProps = p;
   const stage = ctx.str(p.StageName);
   if (stage) api.stageName = stage;
+  const ref = (p.StageName as Obj | undefined)?.Ref;
+  if (api.stageAt && typeof ref === 'string' && ctx.t.Parameters?.[ref] !== undefined) api.stageAt.stageNameRef = ref;
   // SAM's EndpointConfiguration: "PRIVATE", or { Type: PRIVATE }
   const endpoint = ctx.values.value(p.EndpointConfiguration);
   if (type === 'Api' && (ctx.str(endpoint) === 'PRIVATE' || ctx.str((endpoint as Obj | undefined)?.Type) === 'PRIVATE')) api.private = true;
