@@ -4,7 +4,7 @@
  * associated with one stage's ARN). A flood takes the least protected, so an API with several
  * stages is audited on that one, and the others are named.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ describe('an API with several stages is audited on the least protected', () => {
     expect(m.apis[0].stage).toBeUndefined();
     expect(m.apis[0].stageAt?.resource).toBe('DevStage');
     expect(messages(m)).toContain(
-      'Api has 2 stages ("prod", "dev"), each an invoke URL of its own with its own throttles and web ACL; the audit reads "dev" (DevStage), the least protected (no stage-wide throttle, no web ACL), as a flood would choose it, and leaves Stage out',
+      'Api has 2 stages ("prod", "dev"), each an invoke URL of its own with its own throttles and web ACL; the audit reads "dev" (DevStage), the least protected (a route with no throttle, no web ACL), as a flood would choose it, and leaves Stage out',
     );
     expect(rules(m)).toContain('DOW001');
     // the one stage alone: throttled, no such finding, no such assumption
@@ -62,10 +62,29 @@ describe('an API with several stages is audited on the least protected', () => {
     const m = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50), resources: dev(throttled(200)) }), '/repo/t.yaml');
     expect(m.apis[0].stageName).toBe('dev');
     expect(m.apis[0].stage).toEqual({ rate: 200, burst: 400 });
-    expect(messages(m).join('\n')).toContain('the least protected (the loosest stage-wide throttle, 200 rps, no web ACL)');
+    expect(messages(m).join('\n')).toContain('the least protected (its loosest route limited to 200 rps, no web ACL)');
     const reversed = readCloudFormation(cfnRestTemplate({ stageProps: throttled(200), resources: dev(throttled(50)) }), '/repo/t.yaml');
     expect(reversed.apis[0].stageName).toBe('prod');
     expect(reversed.apis[0].stage).toEqual({ rate: 200, burst: 400 });
+  });
+
+  it('CloudFormation: a stage-wide -1 ("throttling disabled") is no throttle: that stage is read (it counted as tighter than 100 rps)', () => {
+    const m = readCloudFormation(cfnRestTemplate({ stageProps: throttled(-1).replace('ThrottlingBurstLimit: -2', 'ThrottlingBurstLimit: -1'), resources: dev(throttled(100)) }), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('prod');
+    expect(m.apis[0].stage).toBeUndefined();
+    expect(rules(m)).toContain('DOW001');
+  });
+
+  it("CloudFormation: route throttles count: prod limits its one method to 10 rps, dev lets 5,000 through everywhere: dev is read (prod was, as 'no stage-wide throttle')", () => {
+    const route = ', MethodSettings: [{ ResourcePath: "/~1items", HttpMethod: GET, ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }]';
+    const m = readCloudFormation(cfnRestTemplate({ stageProps: route, resources: dev(throttled(5000)) }), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('dev');
+    expect(m.apis[0].stage).toEqual({ rate: 5000, burst: 10000 });
+    expect(m.apis[0].routes.find((r) => r.key === 'GET /items')?.throttle).toBeUndefined();
+    expect(messages(m).join('\n')).toContain('the audit reads "dev" (DevStage), the least protected (its loosest route limited to 5000 rps, no web ACL)');
+    // a stage-wide throttle a route of its own loosens: prod lets GET /items through at 900 over its 50 stage-wide
+    const loosened = readCloudFormation(cfnRestTemplate({ stageProps: `${throttled(50).slice(0, -1)}, { ResourcePath: "/~1items", HttpMethod: GET, ThrottlingRateLimit: 900, ThrottlingBurstLimit: 900 }]`, resources: dev(throttled(500)) }), '/repo/t.yaml');
+    expect(loosened.apis[0].stageName).toBe('prod');
   });
 
   it('CloudFormation: alike throttles, a web ACL on one: the other is read, and the association is left out for it', () => {
@@ -111,8 +130,18 @@ resource "aws_api_gateway_method_settings" "all" {
     expect(m.apis[0].stageName).toBe('dev');
     expect(m.apis[0].stage).toBeUndefined();
     expect(messages(m)).toContain(
-      'aws_api_gateway_rest_api.api has 2 stages ("dev", "prod"), each an invoke URL of its own with its own throttles and web ACL; the audit reads "dev" (aws_api_gateway_stage.dev), the least protected (no stage-wide throttle, no web ACL), as a flood would choose it, and leaves aws_api_gateway_stage.prod out',
+      'aws_api_gateway_rest_api.api has 2 stages ("dev", "prod"), each an invoke URL of its own with its own throttles and web ACL; the audit reads "dev" (aws_api_gateway_stage.dev), the least protected (a route with no throttle, no web ACL), as a flood would choose it, and leaves aws_api_gateway_stage.prod out',
     );
     expect(rules(m)).toContain('DOW001');
+
+    // throttling_rate_limit = -1 ("throttling disabled", the provider's default) on prod: prod is read
+    writeFileSync(
+      join(dir, 'main.tf'),
+      readFileSync(join(dir, 'main.tf'), 'utf8').replace('throttling_rate_limit  = 50', 'throttling_rate_limit  = -1') +
+        'resource "aws_api_gateway_method_settings" "dev" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  stage_name  = "dev"\n  method_path = "*/*"\n  settings {\n    throttling_rate_limit  = 100\n    throttling_burst_limit = 200\n  }\n}\n',
+    );
+    const off = readSource(dir);
+    expect(off.apis[0].stageName).toBe('prod');
+    expect(off.apis[0].stage).toBeUndefined();
   });
 });

@@ -101,6 +101,10 @@ locals {
     ['length(toset(local.envs)) * 10', 20],
     ['tonumber("12") + 1', 13],
     ['-var.rate + 100', 75],
+    // a set of numbers is ordered by value (it was ordered as strings: 100 first)
+    ['tolist(toset([30, 4, 100]))[0] * 10', 40],
+    ['tolist(toset(["30", "4", "100"]))[0]', 100],
+    ['"10" + 5', 15],
   ])('throttling_burst_limit = %s → %d', (expr, burst) => {
     const m = read(`${vars}\n${settings('').replace('throttling_burst_limit = 50', `throttling_burst_limit = ${expr}`)}`);
     expect(m.apis[0].stage).toEqual({ rate: 25, burst });
@@ -114,6 +118,9 @@ locals {
     ['lookup(var.limits, "qa")'],
     ['jsondecode("{}")'],
     ['var.rate * "x"'],
+    // Terraform reads numbers from strings in base 10 with nothing around them
+    ['tonumber("0x10")'],
+    ['tonumber(" 5 ")'],
   ])('throttling_burst_limit = %s cannot be evaluated: the rate stands for it, said once', (expr) => {
     const m = read(`${vars}\n${settings('').replace('throttling_burst_limit = 50', `throttling_burst_limit = ${expr}`)}`);
     expect(m.apis[0].stage).toEqual({ rate: 25, burst: 25 });

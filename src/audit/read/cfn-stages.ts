@@ -5,25 +5,50 @@
  */
 import { refsIn, type CfnContext } from './cfn-context.ts';
 import { numberOf } from './cfn-values.ts';
-import { leastProtected, type StageCandidate } from './least-protected.ts';
+import { leastProtected, loosestRoute, type StageCandidate, type StageLimits } from './least-protected.ts';
+import { methodSettingKey } from './cfn-apis.ts';
 
 type Obj = Record<string, unknown>;
 
-const STAGE_TYPES: Record<string, (p: Obj) => { api: unknown; name: unknown; throttle?: unknown }> = {
-  'AWS::ApiGateway::Stage': (p) => ({ api: p.RestApiId, name: p.StageName, throttle: stageWide(p.MethodSettings) }),
+const STAGE_TYPES: Record<string, (ctx: CfnContext, p: Obj) => { api: unknown; name: unknown; limits: StageLimits }> = {
+  'AWS::ApiGateway::Stage': (ctx, p) => ({ api: p.RestApiId, name: p.StageName, limits: methodLimits(ctx, p.MethodSettings) }),
   // a deployment with a StageName makes a stage of its own
-  'AWS::ApiGateway::Deployment': (p) => {
+  'AWS::ApiGateway::Deployment': (ctx, p) => {
     const sd = (p.StageDescription ?? {}) as Obj;
-    return { api: p.RestApiId, name: p.StageName, throttle: sd.ThrottlingRateLimit ?? stageWide(sd.MethodSettings) };
+    const limits = methodLimits(ctx, sd.MethodSettings);
+    return { api: p.RestApiId, name: p.StageName, limits: { ...limits, wide: rateOf(ctx, sd.ThrottlingRateLimit) ?? limits.wide } };
   },
-  'AWS::ApiGatewayV2::Stage': (p) => ({ api: p.ApiId, name: p.StageName, throttle: ((p.DefaultRouteSettings ?? {}) as Obj).ThrottlingRateLimit }),
+  'AWS::ApiGatewayV2::Stage': (ctx, p) => {
+    const routes = new Map<string, number>();
+    const rs = ctx.values.value(p.RouteSettings);
+    for (const [key, v] of Object.entries(rs && typeof rs === 'object' && !Array.isArray(rs) ? (rs as Obj) : {})) {
+      const r = rateOf(ctx, (v as Obj | undefined)?.ThrottlingRateLimit);
+      if (r !== undefined) routes.set(key, r);
+    }
+    return { api: p.ApiId, name: p.StageName, limits: { wide: rateOf(ctx, ((p.DefaultRouteSettings ?? {}) as Obj).ThrottlingRateLimit), routes } };
+  },
 };
 
-/** The stage-wide MethodSettings entry's rate limit (ResourcePath "/*", HttpMethod "*"), if any. */
-function stageWide(settings: unknown): unknown {
-  if (!Array.isArray(settings)) return undefined;
-  const s = settings.find((x) => x && typeof x === 'object' && String((x as Obj).ResourcePath ?? '/*') === '/*' && String((x as Obj).HttpMethod ?? '*') === '*');
-  return (s as Obj | undefined)?.ThrottlingRateLimit;
+function rateOf(ctx: CfnContext, v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = numberOf(ctx.values.value(v));
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** A REST stage's MethodSettings as limits: the "/*" "*" entry stage-wide, the others by route. */
+function methodLimits(ctx: CfnContext, settings: unknown): StageLimits {
+  const out: StageLimits = { routes: new Map() };
+  const list = ctx.values.value(settings);
+  for (const x of Array.isArray(list) ? list : []) {
+    if (!x || typeof x !== 'object') continue;
+    const rp = String((x as Obj).ResourcePath ?? '/*');
+    const hm = String((x as Obj).HttpMethod ?? '*');
+    const r = rateOf(ctx, (x as Obj).ThrottlingRateLimit);
+    if (r === undefined) continue;
+    if (rp === '/*' && hm === '*') out.wide = r;
+    else out.routes.set(methodSettingKey(rp, hm), r);
+  }
+  return out;
 }
 
 /**
@@ -43,14 +68,14 @@ export function stagesLeftOut(ctx: CfnContext, stageOf: (arn: unknown) => string
   for (const [id, r] of Object.entries(ctx.resources)) {
     const read = typeof r?.Type === 'string' && Object.hasOwn(STAGE_TYPES, r.Type) ? STAGE_TYPES[r.Type] : undefined;
     if (!read || !ctx.exists(id)) continue;
-    const s = read(ctx.props(id));
+    const s = read(ctx, ctx.props(id));
     const api = refsIn(s.api)[0];
     const name = ctx.str(s.name);
     // a SAM API's own stage is read with the API (sam.ts): a stage resource beside it is read on top, as before
     if (!api || name === undefined || String(ctx.resources[api]?.Type ?? '').startsWith('AWS::Serverless::')) continue;
-    const rate = s.throttle === undefined ? Infinity : numberOf(ctx.values.value(s.throttle));
+    const routes = ctx.model.apis.find((a) => a.id === api && a.loc.file === ctx.file)?.routes.map((r) => r.key) ?? [];
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
-    list.push({ address: id, name, rate: Number.isFinite(rate) ? rate : Infinity, waf: associated.get(api)?.has(name) ?? false });
+    list.push({ address: id, name, rate: loosestRoute(s.limits, routes), waf: associated.get(api)?.has(name) ?? false });
   }
   const out = new Set<string>();
   for (const [api, list] of byApi) {

@@ -58,8 +58,9 @@ export function readCloudFormation(text: string, file: string, model: AuditModel
   }
   const ctx = new CfnContext(file, data as Template, lineOf, model);
   for (const [id, r] of Object.entries(resources as Template['Resources'] & object)) if (typeof r?.Type === 'string') model.types[id] = r.Type;
-  ctx.leftOut = stagesLeftOut(ctx, (arn) => arnStage(ctx, arn));
   for (const pass of PASSES) {
+    // before the stages, once the routes are known: which of an API's several stages is read (cfn-stages.ts)
+    if (pass === PASSES[2]) ctx.leftOut = stagesLeftOut(ctx, (arn) => arnStage(ctx, arn));
     for (const [id, r] of Object.entries(resources as Template['Resources'] & object)) {
       const type = typeof r?.Type === 'string' ? r.Type : '';
       const read = pass[type];

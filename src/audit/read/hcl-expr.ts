@@ -27,7 +27,12 @@ const FUNCTIONS: Record<string, (args: Value[]) => Value> = {
   tobool: ([x]) => (x === true || x === 'true' ? true : x === false || x === 'false' ? false : fail()),
   tolist: ([x]) => (Array.isArray(x) ? x : fail()),
   // a set of strings: sorted, without duplicates (Terraform orders a set of strings lexically)
-  toset: ([x]) => (Array.isArray(x) ? [...new Set(x.map((e) => (typeof e === 'string' || typeof e === 'number' ? String(e) : fail())))].sort() : fail()),
+  // a set of numbers is ordered by value, of strings (or numbers and strings, all made strings) lexically, as cty orders them
+  toset: ([x]) => {
+    if (!Array.isArray(x)) return fail();
+    if (x.every((e) => typeof e === 'number')) return [...new Set(x as number[])].sort((a, b) => a - b);
+    return [...new Set(x.map((e) => (typeof e === 'string' || typeof e === 'number' ? String(e) : fail())))].sort();
+  },
   lookup: ([m, k, d]) => {
     if (!m || typeof m !== 'object' || Array.isArray(m) || typeof k !== 'string') return fail();
     return Object.hasOwn(m, k) ? (m as Record<string, Value>)[k] : d === undefined ? fail() : d;
@@ -41,8 +46,9 @@ function fail(): never {
   throw new Unknown();
 }
 
+/** A number, or a string Terraform reads as one: decimal only, no spaces, no 0x (cty's ParseNumberVal, base 10). */
 function num(v: Value): number {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v) ? Number(v) : NaN;
   return Number.isFinite(n) ? n : fail();
 }
 

@@ -5,8 +5,9 @@
  */
 import type { ApiModel } from '../model.ts';
 import { numberOf } from './cfn-values.ts';
-import { leastProtected, type StageCandidate } from './least-protected.ts';
-import { first, type TfBlock, type TfContext } from './tf-context.ts';
+import { leastProtected, loosestRoute, type StageCandidate, type StageLimits } from './least-protected.ts';
+import { routeOfMethodPath } from '../method-path.ts';
+import { all, first, type TfBlock, type TfContext } from './tf-context.ts';
 
 interface Candidate extends StageCandidate {
   block: TfBlock;
@@ -25,13 +26,28 @@ export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel 
     const api = apiOf(rest ? s.body.rest_api_id : s.body.api_id);
     const name = ctx.str(rest ? s.body.stage_name : s.body.name);
     if (!api || name === undefined) continue;
-    const wide = rest
-      ? first(settings.find((m) => ctx.str(m.body.method_path) === '*/*' && names(m, m.body.stage_name, s, name))?.body.settings)?.throttling_rate_limit
-      : (first(s.body.default_route_settings) ?? {}).throttling_rate_limit;
-    const rate = wide === undefined ? Infinity : numberOf(ctx.value(wide));
+    const limits: StageLimits = { routes: new Map() };
+    const rateOf = (v: unknown) => (v === undefined ? undefined : numberOf(ctx.value(v)));
+    if (rest) {
+      for (const m of settings.filter((x) => names(x, x.body.stage_name, s, name))) {
+        const r = rateOf(first(m.body.settings)?.throttling_rate_limit);
+        const path = ctx.str(m.body.method_path);
+        if (r === undefined || path === undefined || !Number.isFinite(r)) continue;
+        if (path === '*/*') limits.wide = r;
+        else limits.routes.set(routeOfMethodPath(path), r);
+      }
+    } else {
+      limits.wide = rateOf((first(s.body.default_route_settings) ?? {}).throttling_rate_limit);
+      for (const rs of all(s.body.route_settings)) {
+        const r = rateOf(rs.throttling_rate_limit);
+        const key = ctx.str(rs.route_key);
+        if (r !== undefined && key) limits.routes.set(key, r);
+      }
+    }
+    const rate = loosestRoute(limits, api.routes.map((r) => r.key));
     const waf = associations.some((a) => ctx.blockRefs(a, a.body.resource_arn).includes(s.address) || String(a.body.resource_arn ?? '').endsWith(`/stages/${name}`));
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
-    list.push({ block: s, address: s.address, name, rate: Number.isFinite(rate) ? rate : Infinity, waf });
+    list.push({ block: s, address: s.address, name, rate, waf });
   }
   const out = new Set<TfBlock>();
   for (const [api, list] of byApi) {
