@@ -10,6 +10,7 @@ import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { functionUrlApis } from '../../src/audit/read/function-url-apis.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { cfnRestTemplate } from '../support/cfn-rest.ts';
 
 function auditText(text: string): AuditDocument {
   const m = readCloudFormation(text, '/repo/template.yaml');
@@ -184,5 +185,23 @@ ${alarm}`);
     expect(silent.stacks[0].stack).toMatchObject({ api: { stage: { rate: 50, burst: 100 } } });
     const watched = api('  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties: { Namespace: AWS/Lambda, MetricName: Throttles }\n');
     expect(rules(watched)).not.toContain('DOW401');
+  });
+});
+
+describe('a usage plan whose keys no route requires', () => {
+  it('is no throttle: DOW001 alone, not DOW001 and DOW002 ("lower the stage/route throttle") on the same API', () => {
+    const plan = `  Plan:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties:
+      ApiStages: [{ ApiId: !Ref Api, Stage: !Ref Stage }]
+      Throttle: { RateLimit: 10, BurstLimit: 20 }
+`;
+    const open = auditText(cfnRestTemplate({ stageProps: '', resources: plan }));
+    const ids = open.findings.map((f) => f.rule);
+    expect(ids).toContain('DOW001');
+    expect(ids).not.toContain('DOW002');
+    // with keys required, the plan's 10/20 per key holds: neither
+    const keyed = auditText(cfnRestTemplate({ stageProps: '', resources: plan, apiKeyRequired: true }));
+    expect(keyed.findings.map((f) => f.rule)).not.toContain('DOW001');
   });
 });

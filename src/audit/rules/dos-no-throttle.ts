@@ -1,4 +1,5 @@
 import type { Rule } from './rule.ts';
+import type { Stack } from '../../stack/types.ts';
 import { SUGGESTED_THROTTLE, withStageThrottle } from './fixes.ts';
 import { attackedRoute } from '../attack-scenario.ts';
 
@@ -17,8 +18,7 @@ export const dosNoThrottle: Rule = {
       const s = p.stack;
       if (s.api.kind === 'function-url') return [];
       const route = attackedRoute(p.api);
-      const keyThrottled = s.api.apiKeyRequired && s.api.usagePlans.length > 0 && s.api.usagePlans.every((u) => u.throttle);
-      if (s.api.stage || route?.throttle || keyThrottled) return [];
+      if (throttleApplies(s, route)) return [];
       const after = ctx.price(p, withStageThrottle(s));
       return [
         {
@@ -31,3 +31,12 @@ export const dosNoThrottle: Rule = {
     });
   },
 };
+
+/**
+ * Whether a throttle applies to the attacked route: a stage or route throttle, or usage plans'
+ * throttles where every route requires a key (without one, no plan's throttle is ever met).
+ */
+export function throttleApplies(s: Stack, route: { throttle?: unknown } | undefined): boolean {
+  const keyThrottled = s.api.apiKeyRequired && s.api.usagePlans.length > 0 && s.api.usagePlans.every((u) => u.throttle);
+  return !!(s.api.stage || route?.throttle || keyThrottled);
+}

@@ -1,6 +1,7 @@
 import type { Rule } from './rule.ts';
 import { SUGGESTED_THROTTLE, withStageThrottle } from './fixes.ts';
 import { attackedRoute } from '../attack-scenario.ts';
+import { throttleApplies } from './dos-no-throttle.ts';
 
 /** Below this share of the unthrottled bill saved, a throttle is present but does not matter. */
 export const TOO_LOOSE_SAVING = 0.5;
@@ -20,7 +21,8 @@ export const dosThrottleTooLoose: Rule = {
       const s = p.stack;
       if (s.api.kind === 'function-url') return [];
       const route = attackedRoute(p.api);
-      const hasThrottle = !!(s.api.stage || route?.throttle || s.api.usagePlans.some((u) => u.throttle));
+      // a throttle that applies (where none does, DOW001 says so: a plan's throttle without required keys is none)
+      const hasThrottle = throttleApplies(s, route);
       const { throttled, unthrottled } = p.perHour;
       if (!hasThrottle || unthrottled <= 0 || throttled < unthrottled * (1 - TOO_LOOSE_SAVING)) return [];
       const saved = unthrottled > 0 ? (1 - throttled / unthrottled) * 100 : 0;
