@@ -98,6 +98,21 @@ describe('an API with several stages is audited on the least protected', () => {
     expect(onDev.apis[0].waf).toBeUndefined();
   });
 
+  it("CloudFormation: a usage plan of the stage left out is not this stage's (a plan of dev's at 2,000 rps per key was priced on prod); one naming both stages is", () => {
+    const plans = `  PlanDev:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties: { ApiStages: [{ ApiId: !Ref Api, Stage: !Ref DevStage }], Throttle: { RateLimit: 2000, BurstLimit: 4000 } }
+  PlanBoth:
+    Type: AWS::ApiGateway::UsagePlan
+    Properties: { ApiStages: [{ ApiId: !Ref Api, Stage: dev }, { ApiId: !Ref Api, Stage: prod }], Throttle: { RateLimit: 10, BurstLimit: 20 } }
+`;
+    const m = readCloudFormation(cfnRestTemplate({ stageProps: '', apiKeyRequired: true, resources: dev(throttled(100)) + plans }), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('prod');
+    expect(m.apis[0].usagePlans.map((u) => u.name)).toEqual(['PlanBoth']);
+    expect(messages(m)).toContain('PlanDev applies to stage "dev" of the API, not "prod", the stage the audit reads (a key of it gets 403 there): left out');
+    expect(messages(m).join('\n')).not.toMatch(/PlanBoth applies/);
+  });
+
   it('Terraform: prod throttled by its method settings and dev with none: dev is read, the method settings of prod left out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dowsim-stages-'));
     writeFileSync(
@@ -143,5 +158,15 @@ resource "aws_api_gateway_method_settings" "all" {
     const off = readSource(dir);
     expect(off.apis[0].stageName).toBe('prod');
     expect(off.apis[0].stage).toBeUndefined();
+
+    // a usage plan of dev's (api_stages naming it by reference) is not prod's
+    writeFileSync(
+      join(dir, 'main.tf'),
+      readFileSync(join(dir, 'main.tf'), 'utf8') +
+        'resource "aws_api_gateway_usage_plan" "p" {\n  name = "p"\n  api_stages {\n    api_id = aws_api_gateway_rest_api.api.id\n    stage  = aws_api_gateway_stage.dev.stage_name\n  }\n  throttle_settings {\n    rate_limit  = 25\n    burst_limit = 50\n  }\n}\n',
+    );
+    const planned = readSource(dir);
+    expect(planned.apis[0].usagePlans).toEqual([]);
+    expect(messages(planned)).toContain('aws_api_gateway_usage_plan.p applies to stage "dev" of the API, not "prod", the stage the audit reads (a key of it gets 403 there): left out');
   });
 });

@@ -172,9 +172,19 @@ export function readUsagePlan(ctx: CfnContext, id: string): void {
   const offset = q ? (ctx.num(id, ['Quota', 'Offset'], q.Offset, 'Quota.Offset') ?? 0) : 0;
   const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY' | 'WEEK' | 'MONTH', offset } : undefined;
   const stages = ctx.values.choices(p.ApiStages);
+  const elsewhere = new Map<ApiModel, string[]>();
   (Array.isArray(stages) ? stages : []).forEach((s, i) => {
     const api = apiOf(ctx, (s as Obj)?.ApiId);
     if (!api || api.usagePlans.some((u) => u.loc.resource === id)) return; // one plan over several stages
+    // a plan applies to the stages its ApiStages name: another stage's keys get 403 on this one
+    const stage = (s as Obj).Stage;
+    const ref = (stage as Obj | undefined)?.Ref;
+    const named = typeof stage === 'string' ? stage : typeof ref === 'string' ? stageOfRef(ctx, ref) : undefined;
+    if (named !== undefined && api.stageName !== undefined && named !== api.stageName) {
+      // said once, after the list, unless another entry names the stage read
+      elsewhere.set(api, [...(elsewhere.get(api) ?? []), named]);
+      return;
+    }
     const routes: Record<string, { rate: number; burst: number }> = {};
     const perMethod = ctx.values.value((s as Obj).Throttle);
     for (const [k, v] of Object.entries(perMethod && typeof perMethod === 'object' && !Array.isArray(perMethod) ? perMethod : {})) {
@@ -187,6 +197,14 @@ export function readUsagePlan(ctx: CfnContext, id: string): void {
     const hasRoutes = Object.keys(routes).length > 0;
     api.usagePlans.push({ name: ctx.str(p.UsagePlanName) ?? id, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), ...(hasRoutes ? { routes } : {}), loc: ctx.loc(id) });
   });
+  for (const [api, names] of elsewhere) {
+    if (!api.usagePlans.some((u) => u.loc.resource === id)) ctx.assume(ctx.loc(id, 'Properties', 'ApiStages'), planElsewhere(id, names, api.stageName!));
+  }
+}
+
+/** The assumption for a usage plan that names only other stages of the API the audit reads. */
+export function planElsewhere(plan: string, names: string[], read: string): string {
+  return `${plan} applies to stage${names.length > 1 ? 's' : ''} ${names.map((n) => `"${n}"`).join(', ')} of the API, not "${read}", the stage the audit reads (a key of it gets 403 there): left out`;
 }
 
 /** A WAFv2 association: which API stage gets which web ACL, and whether that ACL has a rate rule. */
@@ -205,19 +223,22 @@ export function readWafAssociation(ctx: CfnContext, id: string): void {
   api.waf = aclId ? webAclOf(ctx, aclId, ctx.loc(id)) : { rules: 0, loc: ctx.loc(id) };
 }
 
+/** The stage name a Ref names: an AWS::ApiGateway::Stage (its StageName), a SAM API's `.Stage`, or a parameter. */
+function stageOfRef(ctx: CfnContext, ref: string): string | undefined {
+  const [target, attr] = ref.split('.');
+  const type = ctx.resources[target]?.Type;
+  if (type === 'AWS::ApiGateway::Stage' && attr === undefined) return ctx.str(ctx.props(target).StageName);
+  if (type === 'AWS::Serverless::Api' && attr === 'Stage') return ctx.str(ctx.props(target).StageName);
+  return type === undefined && attr === undefined ? ctx.str({ Ref: target }) : undefined;
+}
+
 /**
  * The stage name a stage's ARN ends in (".../stages/<name>", in Fn::Sub or Fn::Join), when the
  * template says it: written out, or a Ref (or `${…}`) of an AWS::ApiGateway::Stage (its StageName),
  * a SAM API's `.Stage`, or a parameter. undefined when it cannot tell.
  */
 export function arnStage(ctx: CfnContext, arn: unknown): string | undefined {
-  const ofRef = (ref: string): string | undefined => {
-    const [target, attr] = ref.split('.');
-    const type = ctx.resources[target]?.Type;
-    if (type === 'AWS::ApiGateway::Stage' && attr === undefined) return ctx.str(ctx.props(target).StageName);
-    if (type === 'AWS::Serverless::Api' && attr === 'Stage') return ctx.str(ctx.props(target).StageName);
-    return type === undefined && attr === undefined ? ctx.str({ Ref: target }) : undefined;
-  };
+  const ofRef = (ref: string) => stageOfRef(ctx, ref);
   const tail = (text: string): string | undefined => {
     const m = /\/stages\/(.+)$/.exec(text);
     if (!m) return undefined;

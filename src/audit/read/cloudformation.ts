@@ -34,7 +34,6 @@ const PASSES: Record<string, Reader>[] = [
     'AWS::ApiGateway::Stage': readRestStage,
     'AWS::ApiGateway::Deployment': readDeployment,
     'AWS::ApiGatewayV2::Stage': readV2Stage,
-    'AWS::ApiGateway::UsagePlan': readUsagePlan,
     'AWS::Lambda::Url': readFunctionUrl,
     'AWS::Lambda::Permission': readPermission,
     'AWS::S3::Bucket': readBucket,
@@ -45,8 +44,8 @@ const PASSES: Record<string, Reader>[] = [
     'AWS::IAM::Policy': readIam,
     'AWS::IAM::ManagedPolicy': readIam,
   },
-  // once every stage is read: which one a web ACL's association names
-  { 'AWS::WAFv2::WebACLAssociation': readWafAssociation },
+  // once every stage is read: which one a web ACL's association or a usage plan names
+  { 'AWS::WAFv2::WebACLAssociation': readWafAssociation, 'AWS::ApiGateway::UsagePlan': readUsagePlan },
 ];
 
 /** Reads one template's text; `model` collects into an existing model (a CDK app's several templates). */

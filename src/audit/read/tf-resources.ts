@@ -1,7 +1,7 @@
 /** Terraform resources (aws provider) onto the resource model. */
 import { SSE_ALGORITHMS, type ApiModel, type RouteAuth, type StageAt } from '../model.ts';
 import { numberOf, UNRESOLVED } from './cfn-values.ts';
-import { setRouteThrottle } from './cfn-apis.ts';
+import { planElsewhere, setRouteThrottle } from './cfn-apis.ts';
 import { routeOfMethodPath } from '../method-path.ts';
 import { all, first, type Obj, type TfBlock, type TfContext } from './tf-context.ts';
 import { readTfLambdaFunction, readTfModule } from './tf-modules.ts';
@@ -124,27 +124,6 @@ const THIRD: Record<string, Reader> = {
       if (rt && key) setRouteThrottle(api, key, rt, b.loc);
     }
   },
-  aws_api_gateway_usage_plan(ctx, b) {
-    const throttle = ctx.throttle(b, first(b.body.throttle_settings), 'rate_limit', 'burst_limit');
-    const q = first(b.body.quota_settings);
-    const limit = q ? ctx.num(b, q.limit, 'quota limit') : undefined;
-    const period = q ? ctx.str(q.period) : undefined;
-    const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY', offset: ctx.num(b, q!.offset, 'quota offset') ?? 0 } : undefined;
-    for (const s of all(b.body.api_stages)) {
-      const api = apiOf(ctx, s.api_id);
-      if (!api || api.usagePlans.some((u) => u.loc.resource === b.address)) continue;
-      // per-method throttles: throttle { path = "/path/METHOD", rate_limit, burst_limit }
-      const routes: Record<string, { rate: number; burst: number }> = {};
-      for (const m of all(s.throttle)) {
-        const t = ctx.throttle(b, m, 'rate_limit', 'burst_limit');
-        const path = ctx.str(m.path);
-        const key = path?.includes('/') ? routeOfMethodPath(path) : undefined;
-        if (t && key) routes[key] = t;
-      }
-      const hasRoutes = Object.keys(routes).length > 0;
-      api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), ...(hasRoutes ? { routes } : {}), loc: b.loc });
-    }
-  },
   aws_lambda_function_url(ctx, b) {
     const fn = functionOf(ctx, b.body.function_name) ?? ctx.str(b.body.function_name) ?? b.address;
     ctx.model.functionUrls.push({ loc: b.loc, function: fn, authType: ctx.str(b.body.authorization_type) ?? 'unknown' });
@@ -206,8 +185,38 @@ function repeatOf(b: TfBlock): Pick<StageAt, 'repeat'> {
   return {};
 }
 
-/** What attaches to a stage once every stage is read: a web ACL's association. */
+/** What attaches to a stage once every stage is read: a usage plan, a web ACL's association. */
 const LAST: Record<string, Reader> = {
+  aws_api_gateway_usage_plan(ctx, b) {
+    const throttle = ctx.throttle(b, first(b.body.throttle_settings), 'rate_limit', 'burst_limit');
+    const q = first(b.body.quota_settings);
+    const limit = q ? ctx.num(b, q.limit, 'quota limit') : undefined;
+    const period = q ? ctx.str(q.period) : undefined;
+    const quota = limit !== undefined && limit >= 1 && (period === 'DAY' || period === 'WEEK' || period === 'MONTH') ? { limit, period: period as 'DAY', offset: ctx.num(b, q!.offset, 'quota offset') ?? 0 } : undefined;
+    const elsewhere = new Map<ApiModel, string[]>();
+    for (const s of all(b.body.api_stages)) {
+      const api = apiOf(ctx, s.api_id);
+      if (!api || api.usagePlans.some((u) => u.loc.resource === b.address)) continue;
+      // a plan applies to the stages its api_stages name: another stage's keys get 403 on this one
+      const stage = ctx.blockRefs(b, s.stage).map((r) => ctx.block(r)).find((x) => x?.type === 'aws_api_gateway_stage');
+      const named = stage ? ctx.str(stage.body.stage_name) : ctx.str(s.stage);
+      if (named !== undefined && api.stageName !== undefined && named !== api.stageName) {
+        elsewhere.set(api, [...(elsewhere.get(api) ?? []), named]);
+        continue;
+      }
+      // per-method throttles: throttle { path = "/path/METHOD", rate_limit, burst_limit }
+      const routes: Record<string, { rate: number; burst: number }> = {};
+      for (const m of all(s.throttle)) {
+        const t = ctx.throttle(b, m, 'rate_limit', 'burst_limit');
+        const path = ctx.str(m.path);
+        const key = path?.includes('/') ? routeOfMethodPath(path) : undefined;
+        if (t && key) routes[key] = t;
+      }
+      const hasRoutes = Object.keys(routes).length > 0;
+      api.usagePlans.push({ name: ctx.str(b.body.name) ?? b.name, ...(throttle ? { throttle } : {}), ...(quota ? { quota } : {}), ...(hasRoutes ? { routes } : {}), loc: b.loc });
+    }
+    for (const [api, names] of elsewhere) if (!api.usagePlans.some((u) => u.loc.resource === b.address)) ctx.assume(b.loc, planElsewhere(b.address, names, api.stageName!));
+  },
   aws_wafv2_web_acl_association: readWafAssociation,
   aws_wafregional_web_acl_association: readWafAssociation,
 };
