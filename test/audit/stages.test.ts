@@ -98,6 +98,16 @@ describe('an API with several stages is audited on the least protected', () => {
     expect(onDev.apis[0].waf).toBeUndefined();
   });
 
+  it('CloudFormation: a stage whose name a parameter without a default leaves open is a stage all the same (it was dropped, and prod read as the only one)', () => {
+    const open = cfnRestTemplate({ stageProps: throttled(50), resources: '  Extra: { Type: AWS::ApiGateway::Stage, Properties: { RestApiId: !Ref Api, DeploymentId: !Ref Deployment, StageName: !Ref StageParam } }\n' });
+    const m = readCloudFormation(`Parameters:\n  StageParam: { Type: String }\n${open}`, '/repo/t.yaml');
+    expect(m.apis[0].stage).toBeUndefined();
+    expect(messages(m)).toContain(
+      'Api has 2 stages ("prod", (a name left open)), each an invoke URL of its own with its own throttles and web ACL; the audit reads the one whose name is left open (Extra), the least protected (a route with no throttle, no web ACL), as a flood would choose it, and leaves Stage out',
+    );
+    expect(rules(m)).toContain('DOW001');
+  });
+
   it("CloudFormation: a usage plan of the stage left out is not this stage's (a plan of dev's at 2,000 rps per key was priced on prod); one naming both stages is", () => {
     const plans = `  PlanDev:
     Type: AWS::ApiGateway::UsagePlan

@@ -5,7 +5,7 @@
  */
 import { refsIn, type CfnContext } from './cfn-context.ts';
 import { numberOf } from './cfn-values.ts';
-import { leastProtected, loosestRoute, type StageCandidate, type StageLimits } from './least-protected.ts';
+import { leastProtected, loosestRoute, NAME_LEFT_OPEN, type StageCandidate, type StageLimits } from './least-protected.ts';
 import { methodSettingKey } from './cfn-apis.ts';
 
 type Obj = Record<string, unknown>;
@@ -70,9 +70,10 @@ export function stagesLeftOut(ctx: CfnContext, stageOf: (arn: unknown) => string
     if (!read || !ctx.exists(id)) continue;
     const s = read(ctx, ctx.props(id));
     const api = refsIn(s.api)[0];
-    const name = ctx.str(s.name);
     // a SAM API's own stage is read with the API (sam.ts): a stage resource beside it is read on top, as before
-    if (!api || name === undefined || String(ctx.resources[api]?.Type ?? '').startsWith('AWS::Serverless::')) continue;
+    if (!api || s.name === undefined || String(ctx.resources[api]?.Type ?? '').startsWith('AWS::Serverless::')) continue;
+    // a name the template leaves open (a parameter without a default) is still a stage
+    const name = ctx.str(s.name) ?? NAME_LEFT_OPEN;
     const routes = ctx.model.apis.find((a) => a.id === api && a.loc.file === ctx.file)?.routes.map((r) => r.key) ?? [];
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
     list.push({ address: id, name, rate: loosestRoute(s.limits, routes), waf: associated.get(api)?.has(name) ?? false });

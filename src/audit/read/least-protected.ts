@@ -7,6 +7,9 @@
  * (the one the readers kept before). The others are left out.
  */
 
+/** The name of a stage whose name the source leaves open (a parameter or variable without a default). */
+export const NAME_LEFT_OPEN = '(a name left open)';
+
 /** One stage of an API, as the choice sees it: `address` names it in the source (logical id, Terraform address). */
 export interface StageCandidate {
   address: string;
@@ -22,7 +25,7 @@ export function leastProtected<T extends StageCandidate>(api: string, list: T[])
   const chosen = list.reduce((a, b) => (b.rate > a.rate || (b.rate === a.rate && (a.waf || !b.waf)) ? b : a));
   const others = list.filter((c) => c !== chosen);
   const why = chosen.rate === Infinity ? 'a route with no throttle' : `its loosest route limited to ${chosen.rate} rps`;
-  const message = `${api} has ${list.length} stages (${list.map((c) => `"${c.name}"`).join(', ')}), each an invoke URL of its own with its own throttles and web ACL; the audit reads "${chosen.name}" (${chosen.address}), the least protected (${why}${chosen.waf ? '' : ', no web ACL'}), as a flood would choose it, and leaves ${others.map((c) => c.address).join(', ')} out`;
+  const message = `${api} has ${list.length} stages (${list.map((c) => (c.name === NAME_LEFT_OPEN ? `${c.name}` : `"${c.name}"`)).join(', ')}), each an invoke URL of its own with its own throttles and web ACL; the audit reads ${chosen.name === NAME_LEFT_OPEN ? 'the one whose name is left open' : `"${chosen.name}"`} (${chosen.address}), the least protected (${why}${chosen.waf ? '' : ', no web ACL'}), as a flood would choose it, and leaves ${others.map((c) => c.address).join(', ')} out`;
   return { chosen, others, message };
 }
 

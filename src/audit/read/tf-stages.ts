@@ -5,7 +5,7 @@
  */
 import type { ApiModel } from '../model.ts';
 import { numberOf } from './cfn-values.ts';
-import { leastProtected, loosestRoute, type StageCandidate, type StageLimits } from './least-protected.ts';
+import { leastProtected, loosestRoute, NAME_LEFT_OPEN, type StageCandidate, type StageLimits } from './least-protected.ts';
 import { routeOfMethodPath } from '../method-path.ts';
 import { all, first, type TfBlock, type TfContext } from './tf-context.ts';
 
@@ -24,8 +24,9 @@ export function tfStagesLeftOut(ctx: TfContext, apiOf: (v: unknown) => ApiModel 
   for (const s of [...of('aws_api_gateway_stage'), ...of('aws_apigatewayv2_stage')]) {
     const rest = s.type === 'aws_api_gateway_stage';
     const api = apiOf(rest ? s.body.rest_api_id : s.body.api_id);
-    const name = ctx.str(rest ? s.body.stage_name : s.body.name);
-    if (!api || name === undefined) continue;
+    if (!api) continue;
+    // a name the configuration leaves open (a variable without a default, count.index) is still a stage
+    const name = ctx.str(rest ? s.body.stage_name : s.body.name) ?? NAME_LEFT_OPEN;
     const limits: StageLimits = { routes: new Map() };
     const rateOf = (v: unknown) => (v === undefined ? undefined : numberOf(ctx.value(v)));
     if (rest) {
