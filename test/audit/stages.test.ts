@@ -123,6 +123,51 @@ describe('an API with several stages is audited on the least protected', () => {
     expect(messages(m).join('\n')).not.toMatch(/PlanBoth applies/);
   });
 
+  it("SAM: the API's own stage is one of its stages: an unthrottled prod beside a beta stage resource at 10/20 is read, and SAM's throttles let go where beta is read", () => {
+    const sam = (props: string, beta: string) => `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Api:
+    OpenApiVersion: '3.0.1'
+Resources:
+  MyApi:
+    Type: AWS::Serverless::Api
+    Properties: { StageName: prod${props} }
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: x
+      Events: { Get: { Type: Api, Properties: { RestApiId: !Ref MyApi, Path: /items, Method: get } } }
+  Beta:
+    Type: AWS::ApiGateway::Stage
+    Properties: { RestApiId: !Ref MyApi, DeploymentId: abc, StageName: beta${beta} }
+`;
+    const m = readCloudFormation(sam('', throttled(10)), '/repo/t.yaml');
+    expect(m.apis[0].stageName).toBe('prod');
+    expect(m.apis[0].stage).toBeUndefined();
+    expect(messages(m).join('\n')).toContain('MyApi has 2 stages ("prod", "beta")');
+    expect(rules(m)).toContain('DOW001');
+    // SAM's stage throttled at 10/20 and beta open: beta is read, without the throttle SAM's stage gave the API
+    const other = readCloudFormation(sam(throttled(10), ''), '/repo/t.yaml');
+    expect(other.apis[0].stageName).toBe('beta');
+    expect(other.apis[0].stage).toBeUndefined();
+    expect(other.apis[0].stageAt?.resource).toBe('Beta');
+    expect(rules(other)).toContain('DOW001');
+  });
+
+  it('SAM without OpenApiVersion: the "Stage" stage SAM deploys beside a throttled one is named (its translator output has it: a Deployment with StageName "Stage")', () => {
+    const text = (extra: string) => `Transform: AWS::Serverless-2016-10-31
+Resources:
+  MyApi:
+    Type: AWS::Serverless::Api
+    Properties: { StageName: prod${throttled(50)}${extra} }
+`;
+    const said = 'SAM also deploys MyApi to a stage named "Stage" because OpenApiVersion is not set: an invoke URL of its own that none of prod\'s method settings throttle; the audit reads "prod" only. Set OpenApiVersion (e.g. \'3.0.1\') to remove that stage';
+    expect(messages(readCloudFormation(text(''), '/repo/t.yaml'))).toContain(said);
+    expect(messages(readCloudFormation(text(", OpenApiVersion: '3.0.1'"), '/repo/t.yaml'))).not.toContain(said);
+  });
+
   it('Terraform: prod throttled by its method settings and dev with none: dev is read, the method settings of prod left out', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dowsim-stages-'));
     writeFileSync(

@@ -117,6 +117,7 @@ export function readRestStage(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = apiOf(ctx, p.RestApiId);
   if (!api || ctx.leftOut.has(id)) return;
+  resetStage(ctx, api);
   api.stageName = ctx.str(p.StageName) ?? api.stageName;
   api.stageAt = { resource: id, via: 'stage', ...plainList(p.MethodSettings) };
   readMethodSettings(ctx, id, api, p.MethodSettings, ['MethodSettings']);
@@ -134,6 +135,7 @@ export function readDeployment(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = apiOf(ctx, p.RestApiId);
   const sd = p.StageDescription as Obj | undefined;
+  if (api && p.StageName !== undefined) resetStage(ctx, api);
   // a Stage resource is where a stage's settings are written; else the deployment that makes it
   if (api && api.stageAt?.via !== 'stage' && (p.StageName !== undefined || sd)) {
     api.stageAt = { resource: id, via: 'deployment', ...plainList(sd && typeof sd === 'object' ? sd.MethodSettings : undefined) };
@@ -149,6 +151,7 @@ export function readV2Stage(ctx: CfnContext, id: string): void {
   const p = ctx.props(id);
   const api = apiOf(ctx, p.ApiId);
   if (!api || ctx.leftOut.has(id)) return;
+  resetStage(ctx, api);
   api.stageName = ctx.str(p.StageName) ?? api.stageName;
   api.stageAt = { resource: id, via: 'stage' };
   const d = p.DefaultRouteSettings as Obj | undefined;
@@ -287,4 +290,16 @@ export function webAclOf(ctx: CfnContext, aclId: string, loc: Location): NonNull
     if (Number.isFinite(named.priority)) priorities.push(named.priority);
   }
   return { rules: list.length, ...(rateLimit ? { rateLimit } : {}), loc, acl: aclId, priorities, ...(rateRule ? { rateRule } : {}) };
+}
+
+/**
+ * Before the stage the audit reads is read onto a SAM API whose own stage was left out: the
+ * settings that stage gave the API (its throttles, data trace and Auth.UsagePlan) go.
+ */
+function resetStage(ctx: CfnContext, api: ApiModel): void {
+  if (!ctx.leftOut.has(api.id)) return;
+  delete api.stage;
+  delete api.dataTrace;
+  for (const r of api.routes) delete r.throttle;
+  api.usagePlans = api.usagePlans.filter((u) => u.loc.resource !== api.id);
 }

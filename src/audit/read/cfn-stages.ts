@@ -1,12 +1,14 @@
 /**
  * CloudFormation's stages of one API (AWS::ApiGateway::Stage, a Deployment with a StageName,
  * AWS::ApiGatewayV2::Stage): which one the audit reads when there are several
- * (least-protected.ts). A SAM API's own stage is not among them: SAM reads it with the API.
+ * (least-protected.ts). A SAM API's own stage is one of them where stage resources stand beside
+ * it; when another is read, the settings SAM's stage gave the API are let go first (resetStage).
  */
 import { refsIn, type CfnContext } from './cfn-context.ts';
 import { numberOf } from './cfn-values.ts';
 import { leastProtected, loosestRoute, NAME_LEFT_OPEN, type StageCandidate, type StageLimits } from './least-protected.ts';
 import { methodSettingKey } from './cfn-apis.ts';
+import { withGlobals } from './sam.ts';
 
 type Obj = Record<string, unknown>;
 
@@ -70,13 +72,23 @@ export function stagesLeftOut(ctx: CfnContext, stageOf: (arn: unknown) => string
     if (!read || !ctx.exists(id)) continue;
     const s = read(ctx, ctx.props(id));
     const api = refsIn(s.api)[0];
-    // a SAM API's own stage is read with the API (sam.ts): a stage resource beside it is read on top, as before
-    if (!api || s.name === undefined || String(ctx.resources[api]?.Type ?? '').startsWith('AWS::Serverless::')) continue;
+    if (!api || s.name === undefined) continue;
     // a name the template leaves open (a parameter without a default) is still a stage
     const name = ctx.str(s.name) ?? NAME_LEFT_OPEN;
     const routes = ctx.model.apis.find((a) => a.id === api && a.loc.file === ctx.file)?.routes.map((r) => r.key) ?? [];
     const list = byApi.get(api) ?? byApi.set(api, []).get(api)!;
     list.push({ address: id, name, rate: loosestRoute(s.limits, routes), waf: associated.get(api)?.has(name) ?? false });
+  }
+  // a SAM API's own stage, where stage resources stand beside it: one of its stages too
+  for (const [api, list] of byApi) {
+    const type = String(ctx.resources[api]?.Type ?? '');
+    if (!type.startsWith('AWS::Serverless::')) continue;
+    const http = type === 'AWS::Serverless::HttpApi';
+    const p = withGlobals(ctx.t.Globals?.[http ? 'HttpApi' : 'Api'], ctx.props(api));
+    const name = ctx.str(p.StageName) ?? (http ? '$default' : NAME_LEFT_OPEN);
+    const limits = http ? STAGE_TYPES['AWS::ApiGatewayV2::Stage'](ctx, p).limits : methodLimits(ctx, p.MethodSettings);
+    const routes = ctx.model.apis.find((a) => a.id === api && a.loc.file === ctx.file)?.routes.map((r) => r.key) ?? [];
+    list.unshift({ address: api, name, rate: loosestRoute(limits, routes), waf: associated.get(api)?.has(name) ?? false });
   }
   const out = new Set<string>();
   for (const [api, list] of byApi) {

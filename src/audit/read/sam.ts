@@ -121,6 +121,12 @@ function applyApiProps(ctx: CfnContext, id: string, api: ApiModel, p: Obj, type:
   (api as ApiModel & { samProps?: Obj }).samProps = p;
   const stage = ctx.str(p.StageName);
   if (stage) api.stageName = stage;
+  // without OpenApiVersion SAM also deploys a stage named "Stage", with none of the API's method
+  // settings: where those throttle, it is an invoke URL they do not hold (AWS SAM, OpenApiVersion)
+  const throttles = type === 'Api' && Array.isArray(ctx.values.value(p.MethodSettings)) && (ctx.values.value(p.MethodSettings) as unknown[]).some((m) => (m as Obj | null)?.ThrottlingRateLimit !== undefined);
+  if (throttles && p.OpenApiVersion === undefined) {
+    ctx.assume(ctx.loc(id), `SAM also deploys ${id} to a stage named "Stage" because OpenApiVersion is not set: an invoke URL of its own that none of ${api.stageName ?? 'its stage'}'s method settings throttle; the audit reads "${api.stageName ?? 'Prod'}" only. Set OpenApiVersion (e.g. '3.0.1') to remove that stage`);
+  }
   const ref = (p.StageName as Obj | undefined)?.Ref;
   if (api.stageAt && typeof ref === 'string' && ctx.t.Parameters?.[ref] !== undefined) api.stageAt.stageNameRef = ref;
   // SAM's EndpointConfiguration: "PRIVATE", or { Type: PRIVATE }
