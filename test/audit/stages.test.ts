@@ -58,6 +58,11 @@ describe('an API with several stages is audited on the least protected', () => {
     expect(messages(one).join('\n')).not.toMatch(/stages \(/);
   });
 
+  it('CloudFormation: a stage made by a Deployment with a StageName is named as such (deployed.stage was missing)', () => {
+    const text = cfnRestTemplate({}).replace('Resources:\n', 'Resources:\n  Dep: { Type: AWS::ApiGateway::Deployment, Properties: { RestApiId: !Ref Api, StageName: live } }\n');
+    expect(readCloudFormation(text, '/repo/t.yaml').apis[0].stageName).toBe('live');
+  });
+
   it('CloudFormation: both throttled, the looser (dev, 200 rps) is read whichever is written first', () => {
     const m = readCloudFormation(cfnRestTemplate({ stageProps: throttled(50), resources: dev(throttled(200)) }), '/repo/t.yaml');
     expect(m.apis[0].stageName).toBe('dev');

@@ -139,6 +139,7 @@ export function readDeployment(ctx: CfnContext, id: string): void {
   // a Stage resource is where a stage's settings are written; else the deployment that makes it
   if (api && api.stageAt?.via !== 'stage' && (p.StageName !== undefined || sd)) {
     api.stageAt = { resource: id, via: 'deployment', ...plainList(sd && typeof sd === 'object' ? sd.MethodSettings : undefined) };
+    api.stageName = ctx.str(p.StageName) ?? api.stageName;
   }
   if (!api || !sd || typeof sd !== 'object') return;
   readMethodSettings(ctx, id, api, sd.MethodSettings, ['StageDescription', 'MethodSettings']);
