@@ -54,6 +54,12 @@ export interface MappedTimeline {
  *   responseBytes for a success): there is no response-size metric for REST APIs.
  * - function URLs have no API Gateway metrics: offered = Invocations + Throttles.
  */
+/**
+ * The outcomes CloudWatch cannot tell from a throttle (see above): a timeline it gives holds them
+ * all in gatewayThrottled, and these at 0, which is no count of them.
+ */
+export const CLOUDWATCH_BLIND = ['wafBlocked', 'authRejected', 'quotaExceeded'] as const;
+
 export function metricsToTimeline(
   stack: Stack,
   series: SeriesById,

@@ -3,6 +3,7 @@ import type { Outcome } from '../model/outcomes.ts';
 import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountColumnShort, formatMoney, formatMoneyColumn, formatPercent } from './format.ts';
+import { CLOUDWATCH_BLIND as BLIND } from '../collect/to-timeline.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
 import { detectionLines, detectionRanking, detectionWindow } from './detection.ts';
 import { cohortDeviationTable, latencyTable } from './live-tables.ts';
@@ -205,7 +206,7 @@ const CLIENT_BLIND: (keyof Totals)[] = ['coldStarts'];
  * API Gateway answered without the function (429 throttles and quotas, 403 keys and authorizers,
  * WAF blocks) is its gatewayThrottled. Shown as "—" in the server column, not as a misleading 0.
  */
-const CLOUDWATCH_BLIND: (keyof Totals)[] = ['wafBlocked', 'authRejected', 'quotaExceeded'];
+const CLOUDWATCH_BLIND: readonly (keyof Totals)[] = BLIND;
 
 /** The server column came from CloudWatch (`run --server cloudwatch`, or a real target), not from the emulator's own count. */
 function serverFromCloudWatch(doc: ResultDocument): boolean {

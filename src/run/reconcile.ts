@@ -8,6 +8,7 @@ import type { LiveComparison } from '../model/result.ts';
 import { cohortTotals, timelineTotals, type Timeline } from '../model/timeline.ts';
 import { addTotals, emptyTotals, type Totals } from '../model/totals.ts';
 import { formatDuration } from '../model/units.ts';
+import { CLOUDWATCH_BLIND } from '../collect/to-timeline.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { matchRoute } from '../stack/routes.ts';
 import type { Stack, Throttle } from '../stack/types.ts';
@@ -21,10 +22,12 @@ export function deviation(measured: Timeline, predicted: Timeline, server?: Time
   const m = timelineTotals(measured);
   const p = timelineTotals(predicted);
   const s = server ? timelineTotals(server) : undefined;
+  // CloudWatch's 0 for what it cannot tell from a throttle is no count: no server figure there
+  const blind: readonly string[] = server?.source === 'cloudwatch' ? CLOUDWATCH_BLIND : [];
   const out: Deviation = {};
   for (const k of COMPARED) {
     const row: Deviation[string] = { measured: m[k], predicted: p[k], relative: relative(m[k], p[k]) };
-    if (s) row.server = s[k];
+    if (s && !blind.includes(k)) row.server = s[k];
     out[k] = row;
   }
   return out;

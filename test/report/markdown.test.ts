@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { formatSummary } from '../../src/report/terminal.ts';
+import { deviation } from '../../src/run/reconcile.ts';
 import { planCharts } from '../../src/report/charts.ts';
 import { escapeMarkdown } from '../../src/report/escape.ts';
 import { formatCount, formatMoney, formatPercent } from '../../src/report/format.ts';
@@ -123,6 +124,11 @@ describe('Markdown report', () => {
     const note = `server: CloudWatch has no throttle metric, so its gatewayThrottled is every request API Gateway answered without the function (429 throttles and quotas, 403 keys, authorizers and WAF blocks alike); the client measured ${formatCount(gt(doc.measured) + 40)} such (gatewayThrottled ${formatCount(gt(doc.measured))}, authRejected 40).`;
     expect(renderMarkdown(doc)).toContain(note);
     expect(formatSummary(doc).replace(/\s+/g, ' ')).toContain(note);
+    // the deviation the run records has no server figure where CloudWatch's 0 is no count
+    const d = deviation(doc.measured!, doc.predicted!, doc.server);
+    expect(d.authRejected).toEqual({ measured: 40, predicted: 0, relative: 1 });
+    expect(d.gatewayThrottled.server).toBe(gt(doc.server));
+    expect(deviation(doc.measured!, doc.predicted!, { ...doc.server, source: 'emulator' }).authRejected.server).toBe(0);
     // from the emulator, its own count: 0 is a count, and no note
     const emulated = liveFixture();
     emulated.measured!.cohorts[1].buckets[0].authRejected += 40;
