@@ -3,7 +3,7 @@ import type { Outcome } from '../model/outcomes.ts';
 import { timelineTotals, type Timeline } from '../model/timeline.ts';
 import type { Totals } from '../model/totals.ts';
 import { formatCount, formatCountColumnShort, formatMoney, formatMoneyColumn, formatPercent } from './format.ts';
-import { CLOUDWATCH_BLIND as BLIND } from '../collect/to-timeline.ts';
+import { CLOUDWATCH_BLIND } from '../collect/to-timeline.ts';
 import { OUTCOME_ORDER, apiKindTitle, horizonLabel, nonZeroOutcomes, rankStacks } from './figures.ts';
 import { detectionLines, detectionRanking, detectionWindow } from './detection.ts';
 import { cohortDeviationTable, latencyTable } from './live-tables.ts';
@@ -201,13 +201,6 @@ const LIVE_KEYS: (keyof Totals)[] = ['offered', ...OUTCOME_ORDER, 'invoked', 'co
 /** What a client cannot observe: shown as "—" in the measured column, not as a misleading 0. */
 const CLIENT_BLIND: (keyof Totals)[] = ['coldStarts'];
 
-/**
- * What CloudWatch cannot tell apart (to-timeline.ts): it has no throttle metric, so every request
- * API Gateway answered without the function (429 throttles and quotas, 403 keys and authorizers,
- * WAF blocks) is its gatewayThrottled. Shown as "—" in the server column, not as a misleading 0.
- */
-const CLOUDWATCH_BLIND: readonly (keyof Totals)[] = BLIND;
-
 /** The server column came from CloudWatch (`run --server cloudwatch`, or a real target), not from the emulator's own count. */
 function serverFromCloudWatch(doc: ResultDocument): boolean {
   return doc.server?.source === 'cloudwatch';
@@ -242,7 +235,7 @@ export function liveRows(doc: ResultDocument): { headers: string[]; rows: [keyof
   if (present.length === 0) return undefined;
   const totals = present.map(([, tl]) => timelineTotals(tl));
   const cloudWatch = serverFromCloudWatch(doc);
-  const blind = (source: string, k: keyof Totals) => (source === 'measured' && CLIENT_BLIND.includes(k)) || (source === 'server' && cloudWatch && CLOUDWATCH_BLIND.includes(k));
+  const blind = (source: string, k: keyof Totals) => (source === 'measured' && CLIENT_BLIND.includes(k)) || (source === 'server' && cloudWatch && (CLOUDWATCH_BLIND as readonly string[]).includes(k));
   const rows = LIVE_KEYS.filter((k) => k === 'offered' || totals.some((t) => t[k] !== 0)).map(
     (k) => [k, totals.map((t, i) => (blind(present[i][0], k) ? undefined : t[k]))] as [keyof Totals, (number | undefined)[]],
   );

@@ -42,11 +42,11 @@ export function terraformPatch(base: Stack, tuned: Stack, targets?: IacTargets):
   const rest = tuned.api.kind === 'rest';
   const repeated = t?.stage?.via === 'stage' ? repeatedStage(t.stage.resource, t.stage.repeat) : undefined;
   const stageRef = t?.stage?.via === 'stage' ? `${repeated?.one ?? t.stage.resource}.stage_name` : undefined;
-  const api = instanceOf(t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api'), t?.api.repeat);
-  const refs: TfRefs = { t, api: `${api.one}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [], ...(repeated ? { repeated } : {}) };
+  const apiOne = instanceOf(t?.api.id ?? (rest ? 'aws_api_gateway_rest_api.api' : 'aws_apigatewayv2_api.api'), t?.api.repeat);
+  const refs: TfRefs = { t, api: `${apiOne}.id`, stage: stageRef ?? str(tuned.deployed.stage), merged: [], notes: [], ...(repeated ? { repeated } : {}) };
   // blocks made per instance of the stage name the API's instance alike when the API repeats the same way
   if (repeated && t?.api.repeat && t.api.repeat.meta === repeated.meta && t.api.repeat.expr === repeated.expr) refs.apiEach = `${t.api.id}${repeated.each.slice(repeated.each.indexOf('['))}.id`;
-  if (t?.api.repeat) refs.notes.push(`# note: ${t.api.id} has ${t.api.repeat.meta}: ${refs.apiEach ? `a block made per stage instance refers to the API's instance of the same key (${refs.apiEach.replace(/\.id$/, '')})` : `the blocks below refer to its first instance (${api.one})`}`);
+  if (t?.api.repeat) refs.notes.push(`# note: ${t.api.id} has ${t.api.repeat.meta}: ${refs.apiEach ? `a block made per stage instance refers to the API's instance of the same key (${refs.apiEach.replace(/\.id$/, '')})` : `the blocks below refer to its first instance (${apiOne})`}`);
   if (parts.throttles && rest) blocks.push(...restThrottles(refs, base, tuned));
   if (parts.throttles && tuned.api.kind === 'http') blocks.push(httpStage(refs, base, tuned));
   for (const i of parts.usagePlans) blocks.push(usagePlan(refs, tuned.api.usagePlans[i], base.api.usagePlans[i]));
@@ -231,8 +231,8 @@ function wafBlocks(stack: Stack, stage: string, refs: TfRefs): string[] {
 }
 
 /** A resource's address as a single reference names it: its first instance when it has count (`[0]`) or for_each (`values(…)[0]`). */
-function instanceOf(address: string, repeat: { meta: 'count' | 'for_each' } | undefined): { one: string } {
-  return { one: !repeat ? address : repeat.meta === 'count' ? `${address}[0]` : `values(${address})[0]` };
+function instanceOf(address: string, repeat: { meta: 'count' | 'for_each' } | undefined): string {
+  return !repeat ? address : repeat.meta === 'count' ? `${address}[0]` : `values(${address})[0]`;
 }
 
 /** How blocks of ours refer to a stage with count or for_each (TfRefs.repeated); undefined for a single stage. */
@@ -241,7 +241,7 @@ function repeatedStage(resource: string, repeat: { meta: 'count' | 'for_each'; e
   const count = repeat.meta === 'count';
   // an expression over several lines (comments and all) stays as written, in parentheses: HCL reads newlines inside them
   const expr = /[\r\n]/.test(repeat.expr) ? `(\n    ${repeat.expr.trim().replace(/\r?\n\s*/g, '\n    ')}\n  )` : repeat.expr;
-  return { meta: repeat.meta, expr, each: `${resource}[${count ? 'count.index' : 'each.key'}]`, one: instanceOf(resource, repeat).one };
+  return { meta: repeat.meta, expr, each: `${resource}[${count ? 'count.index' : 'each.key'}]`, one: instanceOf(resource, repeat) };
 }
 
 function visibility(metric: string, indent: string): string[] {

@@ -13,7 +13,7 @@ import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { readSource } from '../../src/audit/read/source.ts';
 import type { AuditModel } from '../../src/audit/model.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
-import { cfnRestTemplate } from '../support/cfn-rest.ts';
+import { cfnRateAcl, cfnRestTemplate } from '../support/cfn-rest.ts';
 
 const run = (m: AuditModel) => audit([m], { bookFor: embeddedPriceBook, now: new Date('2026-01-01T00:00:00Z') });
 const rules = (m: AuditModel) => run(m).findings.map((f) => f.rule);
@@ -21,25 +21,7 @@ const messages = (m: AuditModel) => m.assumptions.map((a) => a.message);
 
 const throttled = (rate: number) => `, MethodSettings: [{ ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: ${rate}, ThrottlingBurstLimit: ${2 * rate} }]`;
 const dev = (props = '') => `  DevStage: { Type: AWS::ApiGateway::Stage, Properties: { RestApiId: !Ref Api, DeploymentId: !Ref Deployment, StageName: dev${props} } }\n`;
-const association = (stage: string) =>
-  `  Acl:
-    Type: AWS::WAFv2::WebACL
-    Properties:
-      Scope: REGIONAL
-      DefaultAction: { Allow: {} }
-      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: acl }
-      Rules:
-        - Name: rate
-          Priority: 0
-          Action: { Block: {} }
-          VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: rate }
-          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: IP } }
-  Assoc:
-    Type: AWS::WAFv2::WebACLAssociation
-    Properties:
-      ResourceArn: !Join ['', ['arn:aws:apigateway:', !Ref AWS::Region, '::/restapis/', !Ref Api, '/stages/', !Ref ${stage}]]
-      WebACLArn: !GetAtt Acl.Arn
-`;
+const association = (stage: string) => cfnRateAcl(`!Join ['', ['arn:aws:apigateway:', !Ref AWS::Region, '::/restapis/', !Ref Api, '/stages/', !Ref ${stage}]]`);
 
 describe('an API with several stages is audited on the least protected', () => {
   it('CloudFormation: prod throttled 50/100 and dev with no throttle: dev is read, DOW001 fires, the assumption names both', () => {

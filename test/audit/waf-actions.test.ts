@@ -12,7 +12,7 @@ import { readCloudFormation } from '../../src/audit/read/cloudformation.ts';
 import { readSource } from '../../src/audit/read/source.ts';
 import { audit } from '../../src/audit/audit.ts';
 import { embeddedPriceBook } from '../../src/pricing/loader.ts';
-import { cfnRestTemplate } from '../support/cfn-rest.ts';
+import { cfnRateAcl, cfnRestTemplate } from '../support/cfn-rest.ts';
 
 const cfn = (action: string) => `Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -25,24 +25,7 @@ Resources:
       Runtime: nodejs20.x
       Handler: index.handler
       Events: { Get: { Type: Api, Properties: { RestApiId: !Ref OrdersApi, Path: /orders, Method: get } } }
-  Acl:
-    Type: AWS::WAFv2::WebACL
-    Properties:
-      Scope: REGIONAL
-      DefaultAction: { Allow: {} }
-      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: acl }
-      Rules:
-        - Name: rate
-          Priority: 0
-          Action: ${action}
-          VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: rate }
-          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: IP } }
-  Assoc:
-    Type: AWS::WAFv2::WebACLAssociation
-    Properties:
-      ResourceArn: !Sub arn:aws:apigateway:\${AWS::Region}::/restapis/\${OrdersApi}/stages/prod
-      WebACLArn: !GetAtt Acl.Arn
-`;
+${cfnRateAcl('!Sub arn:aws:apigateway:${AWS::Region}::/restapis/${OrdersApi}/stages/prod', action)}`;
 
 const tf = (action: string) => `resource "aws_api_gateway_rest_api" "api" {
   name = "orders"

@@ -31,3 +31,28 @@ ${methods.join('')}${stage}${opts.resources ?? ''}  Fn:
     Properties: { Runtime: nodejs20.x, Handler: index.handler, MemorySize: ${opts.memoryMb ?? 128}, Role: arn:aws:iam::123456789012:role/r, Code: { ZipFile: "x" } }
 `;
 }
+
+/**
+ * A web ACL `Acl` with one rate-based rule (`rate`, 500 per IP per 5 minutes, the given Action)
+ * and its association `Assoc` with `resourceArn` (YAML as written): template lines under Resources.
+ */
+export function cfnRateAcl(resourceArn: string, action = '{ Block: {} }'): string {
+  return `  Acl:
+    Type: AWS::WAFv2::WebACL
+    Properties:
+      Scope: REGIONAL
+      DefaultAction: { Allow: {} }
+      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: acl }
+      Rules:
+        - Name: rate
+          Priority: 0
+          Action: ${action}
+          VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: rate }
+          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: IP } }
+  Assoc:
+    Type: AWS::WAFv2::WebACLAssociation
+    Properties:
+      ResourceArn: ${resourceArn}
+      WebACLArn: !GetAtt Acl.Arn
+`;
+}

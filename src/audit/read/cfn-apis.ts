@@ -242,12 +242,11 @@ function stageOfRef(ctx: CfnContext, ref: string): string | undefined {
  * a SAM API's `.Stage`, or a parameter. undefined when it cannot tell.
  */
 export function arnStage(ctx: CfnContext, arn: unknown): string | undefined {
-  const ofRef = (ref: string) => stageOfRef(ctx, ref);
   const tail = (text: string): string | undefined => {
     const m = /\/stages\/(.+)$/.exec(text);
     if (!m) return undefined;
     const ref = /^\$\{([\w.:]+)\}$/.exec(m[1]);
-    return ref ? ofRef(ref[1]) : m[1].includes('${') || m[1].includes('/') ? undefined : m[1];
+    return ref ? stageOfRef(ctx, ref[1]) : m[1].includes('${') || m[1].includes('/') ? undefined : m[1];
   };
   if (typeof arn === 'string') return tail(arn);
   const o = arn && typeof arn === 'object' ? (arn as Obj) : {};
@@ -262,7 +261,7 @@ export function arnStage(ctx: CfnContext, arn: unknown): string | undefined {
   if (at < 0 || at + 2 < parts.length) return undefined;
   if (typeof next === 'string') return next;
   const ref = next && typeof next === 'object' ? (next as Obj).Ref : undefined;
-  return typeof ref === 'string' ? ofRef(ref) : undefined;
+  return typeof ref === 'string' ? stageOfRef(ctx, ref) : undefined;
 }
 
 /** What the audit reads of web ACL `aclId` (a resource of the template) associated at `loc`: its rules, its rate-based rule's limit and window, their names and priorities. */
